@@ -1,0 +1,41 @@
+"""The ``purgetoll`` command.
+
+Each verb lives beside the code it drives (``purgetoll.data.cli``, ``purgetoll.mse.cli``, ...);
+this file only assembles them, so ``purgetoll --help`` is the map of the package.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="purgetoll",
+    help=(
+        "Reconstruct the toll of Stalin's Great Purge (1936-38) from the census, the archive and a "
+        "simulation of the terror machinery, and say how far the three agree. Every figure carries "
+        "its source; every estimate is labelled as an estimate and comes with an interval."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-commands register here, one line each: app.add_typer(<module>.app, name="<verb>").
+# Keep the imports inside _register so `purgetoll --help` stays fast and one broken extra does not
+# take the whole command down with it silently.
+
+
+def _register() -> None:
+    pass
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``purgetoll`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
