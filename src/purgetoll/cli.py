@@ -29,6 +29,14 @@ def _register() -> None:
     pass
 
 
+@app.command()
+def version() -> None:
+    """Print the purgetoll version (quote it with any figure you publish)."""
+    from purgetoll import __version__
+
+    typer.echo(__version__)
+
+
 _register()
 
 
