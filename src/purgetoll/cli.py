@@ -29,6 +29,11 @@ def _register() -> None:
     pass
 
 
+@app.callback()
+def _root() -> None:
+    """Reconstruct the toll of Stalin's Great Purge from the census, the archive and the mechanism."""
+
+
 @app.command()
 def version() -> None:
     """Print the purgetoll version (quote it with any figure you publish)."""
