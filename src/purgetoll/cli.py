@@ -26,6 +26,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    from purgetoll.report.cli import run as run_report
+
+    app.command("run")(run_report)
     pass
 
 

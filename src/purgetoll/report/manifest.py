@@ -1,0 +1,79 @@
+"""The run's ``manifest.json``: what made the report and what it contains, so it can be redone.
+
+It records the purgetoll version and the versions of Python and the numerical libraries, the
+command line, the sections in order with their figures and tables, every source used (with the
+bundled table's catalog name where there is one) and the SHA-256 of every file written beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from purgetoll.report.html import collect_sources
+from purgetoll.report.model import RunContext, Section
+
+__all__ = ["MANIFEST_NAME", "build_manifest", "library_versions"]
+
+MANIFEST_NAME = "manifest.json"
+
+_LIBRARIES = ("numpy", "pandas", "matplotlib", "scipy", "pyarrow")
+
+
+def library_versions() -> dict[str, str]:
+    """Python and the installed versions of the libraries the numbers go through."""
+    versions = {"python": platform.python_version()}
+    for lib in _LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:  # an optional library that is not installed
+            versions[lib] = "not installed"
+    return versions
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_manifest(
+    ctx: RunContext, sections: Sequence[tuple[str, Section]], run_dir: Path
+) -> dict[str, Any]:
+    """The manifest of a run whose files (all but the manifest) are already in ``run_dir``."""
+    sources = collect_sources(sections)
+    files = sorted(p for p in run_dir.iterdir() if p.is_file() and p.name != MANIFEST_NAME)
+    return {
+        "purgetoll_version": ctx.version,
+        "run": ctx.name,
+        "created_utc": ctx.created_utc,
+        "command": ctx.command,
+        "versions": library_versions(),
+        "platform": f"{platform.system()} {platform.machine()}",
+        "python_executable": sys.executable,
+        "sections": [
+            {
+                "module": name,
+                "title": sec.title,
+                "figures": [
+                    {"name": f.name, "title": f.title, "csv": f"{f.name}.csv", "estimate": f.estimate}
+                    for f in sec.figures
+                ],
+                "tables": [
+                    {"name": t.name, "caption": t.caption, "csv": f"{t.name}.csv", "estimate": t.estimate}
+                    for t in sec.tables
+                ],
+            }
+            for name, sec in sections
+        ],
+        "data_tables": [
+            {"table": s.table, "citation": s.citation} for s in sources if s.table is not None
+        ],
+        "other_sources": [{"citation": s.citation} for s in sources if s.table is None],
+        "files": [
+            {"path": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files
+        ],
+    }

@@ -1,0 +1,160 @@
+"""Write one run of the report: ``<out>/<name>/`` with report.html, one CSV per figure and table,
+and manifest.json, all at once or not at all.
+
+The run directory is built in a hidden temporary sibling and moved into place only when every
+section has been built and every file written (``purgetoll.atomic.atomic_dir``): a run that fails
+leaves nothing behind and an earlier run of the same name as it was. An existing run is replaced
+only with ``force=True``; without a name, the run is named after the UTC time it was made, with a
+suffix if that name is taken, so a plain rerun never overwrites anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from purgetoll import __version__
+from purgetoll.atomic import atomic_dir
+from purgetoll.errors import PurgetollError
+from purgetoll.report.html import render_html
+from purgetoll.report.manifest import MANIFEST_NAME, build_manifest
+from purgetoll.report.model import ReportError, RunContext, Section
+from purgetoll.report.registry import Builder, section_builders
+from purgetoll.report.render_png import render_png
+
+__all__ = ["REPORT_NAME", "RunExistsError", "default_run_name", "write_run"]
+
+REPORT_NAME = "report.html"
+
+# A run name is one path component: no separators, no leading dot (hidden/temporary names).
+_RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_RESERVED = {REPORT_NAME.removesuffix(".html"), MANIFEST_NAME.removesuffix(".json")}
+
+
+class RunExistsError(PurgetollError, FileExistsError):
+    """The named run directory exists and ``force`` was not given."""
+
+
+def default_run_name(now: datetime, out: Path) -> str:
+    """``YYYYMMDDTHHMMSSZ`` of ``now`` in UTC, with ``-2``, ``-3``, ... if that run exists."""
+    base = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name, n = base, 1
+    while (out / name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _command(out: Path, name: str | None, force: bool) -> str:
+    argv = ["purgetoll", "run"]
+    if name is not None:
+        argv += ["--name", name]
+    argv += ["--out", str(out)]
+    if force:
+        argv.append("--force")
+    return shlex.join(argv)
+
+
+def _build_all(ctx: RunContext, builders: Sequence[tuple[str, Builder]]) -> list[tuple[str, Section]]:
+    built = []
+    for name, build in builders:
+        try:
+            section = build(ctx)
+        except PurgetollError as exc:
+            raise ReportError(f"section {name!r} failed: {exc}") from exc
+        except Exception as exc:
+            raise ReportError(f"section {name!r} failed: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(section, Section):
+            raise ReportError(
+                f"section {name!r}: build(ctx) must return a Section; got {type(section).__name__}"
+            )
+        built.append((name, section))
+    owner: dict[str, str] = {}
+    for name, section in built:
+        for item in (*section.figures, *section.tables):
+            if item.name in _RESERVED:
+                raise ReportError(f"section {name!r}: the name {item.name!r} is reserved")
+            if item.name in owner:
+                raise ReportError(
+                    f"section {name!r}: figure/table name {item.name!r} is already used by "
+                    f"section {owner[item.name]!r}; each writes {item.name}.csv"
+                )
+            owner[item.name] = name
+    return built
+
+
+def write_run(
+    out: str | Path = "runs",
+    name: str | None = None,
+    *,
+    force: bool = False,
+    sections: Sequence[tuple[str, Builder]] | None = None,
+    now: datetime | None = None,
+    command: str | None = None,
+) -> Path:
+    """Build the report and write the run directory; return the path of its ``report.html``.
+
+    Parameters
+    ----------
+    out:
+        Folder holding the runs (created if missing).
+    name:
+        The run's name; default: the UTC time (see :func:`default_run_name`).
+    force:
+        Replace an existing run of that name (only once the new one is complete).
+    sections:
+        ``(name, build)`` pairs; default: the modules listed in ``purgetoll.report.sections``.
+    now, command:
+        The time and command line recorded in the report; default: now, and the equivalent
+        ``purgetoll run`` command.
+
+    Raises
+    ------
+    RunExistsError
+        ``<out>/<name>`` exists and ``force`` is False (nothing is written).
+    ReportError
+        A section failed or handed back something that cannot be shown (nothing is written).
+    """
+    out = Path(out)
+    now = now or datetime.now(UTC)
+    if name is None:
+        run_name = default_run_name(now, out)
+    else:
+        if not isinstance(name, str) or not _RUN_NAME.match(name):
+            raise ReportError(
+                f"run name {name!r} must be 1-100 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit"
+            )
+        run_name = name
+    target = out / run_name
+    if target.exists() and not force:
+        raise RunExistsError(
+            f"run {str(target)!r} already exists; choose another --name or pass --force to replace it"
+        )
+    builders = list(sections) if sections is not None else section_builders()
+    ctx = RunContext(
+        name=run_name,
+        command=command or _command(out, name, force),
+        created_utc=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        version=__version__,
+        sections=tuple(n for n, _ in builders),
+    )
+    with atomic_dir(target, overwrite=force) as tmp:
+        built = _build_all(ctx, builders)
+        pngs: dict[str, bytes] = {}
+        for _, section in built:
+            for fig in section.figures:
+                pngs[fig.name] = render_png(fig)
+                fig.data.to_csv(tmp / f"{fig.name}.csv", index=False, lineterminator="\n")
+            for table in section.tables:
+                table.data.to_csv(tmp / f"{table.name}.csv", index=False, lineterminator="\n")
+        (tmp / REPORT_NAME).write_text(render_html(ctx, built, pngs), encoding="utf-8")
+        manifest = build_manifest(ctx, built, tmp)
+        (tmp / MANIFEST_NAME).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return target / REPORT_NAME

@@ -1,0 +1,168 @@
+"""write_run: the run directory appears whole or not at all, never over an earlier run unasked."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from purgetoll import __version__
+from purgetoll.report import Figure, ReportError, RunExistsError, Section, write_run
+from tests.report.conftest import bar_plot, failing_section, tiny_frame, tiny_section
+
+NOON = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_run_writes_report_csvs_and_manifest(tmp_path, tiny_sections):
+    path = write_run(tmp_path, "first", sections=tiny_sections, now=NOON)
+    assert path == tmp_path / "first" / "report.html"
+    assert sorted(p.name for p in (tmp_path / "first").iterdir()) == [
+        "manifest.json",
+        "report.html",
+        "tiny_pyramid.csv",
+        "tiny_ratio.csv",
+    ]
+    csv = pd.read_csv(tmp_path / "first" / "tiny_pyramid.csv")
+    pd.testing.assert_frame_equal(csv, tiny_frame(), check_dtype=False)
+    ratio = pd.read_csv(tmp_path / "first" / "tiny_ratio.csv")
+    assert ratio["men_per_1000_women"].tolist() == [833, 1111, 555]
+
+
+def test_manifest_records_versions_command_sections_and_sources(tmp_path, tiny_sections):
+    write_run(tmp_path, "m", sections=tiny_sections, now=NOON)
+    m = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert m["purgetoll_version"] == __version__
+    assert m["created_utc"] == "2026-11-28T12:00:00Z"
+    assert m["command"] == f"purgetoll run --name m --out {tmp_path}"
+    assert m["versions"]["numpy"] == __import__("numpy").__version__
+    assert m["versions"]["pandas"] == pd.__version__
+    assert m["versions"]["python"].count(".") == 2
+    assert [s["module"] for s in m["sections"]] == ["tiny"]
+    assert m["sections"][0]["figures"][0]["csv"] == "tiny_pyramid.csv"
+    assert m["sections"][0]["tables"][0]["estimate"] is True
+    assert m["data_tables"] == [{"table": "tiny_census", "citation": "A tiny census (test fixture), p. 1"}]
+    assert m["other_sources"] == [{"citation": "Someone, A Book (1968), p. 2"}]
+    import hashlib
+
+    for f in m["files"]:
+        data = (tmp_path / "m" / f["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["bytes"]
+    assert {f["path"] for f in m["files"]} == {"report.html", "tiny_pyramid.csv", "tiny_ratio.csv"}
+
+
+def test_same_data_gives_byte_identical_csvs_and_pngs(tmp_path, tiny_sections):
+    write_run(tmp_path, "a", sections=tiny_sections, now=NOON)
+    write_run(tmp_path, "b", sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC))
+    for name in ("tiny_pyramid.csv", "tiny_ratio.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    html_a = (tmp_path / "a" / "report.html").read_text()
+    html_b = (tmp_path / "b" / "report.html").read_text()
+    img = html_a[html_a.index("data:image/png") :].split('"')[0]
+    assert img in html_b
+
+
+def test_rerun_without_force_refuses_and_keeps_earlier_files(tmp_path, tiny_sections):
+    write_run(tmp_path, "keep", sections=tiny_sections, now=NOON)
+    before = _snapshot(tmp_path / "keep")
+    with pytest.raises(RunExistsError) as err:
+        write_run(tmp_path, "keep", sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert str(err.value) == (
+        f"run '{tmp_path / 'keep'}' already exists; choose another --name or pass --force to replace it"
+    )
+    assert _snapshot(tmp_path / "keep") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep"]
+
+
+def test_force_replaces_the_whole_run(tmp_path, tiny_sections):
+    write_run(tmp_path, "r", sections=tiny_sections, now=NOON)
+    (tmp_path / "r" / "stray.txt").write_text("from an older version")
+    write_run(tmp_path, "r", force=True, sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert "stray.txt" not in {p.name for p in (tmp_path / "r").iterdir()}
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["created_utc"].startswith("2027")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_failing_section_leaves_no_run_directory_and_no_temp_dirs(tmp_path, tiny_sections):
+    sections = [*tiny_sections, ("broken", failing_section)]
+    with pytest.raises(ReportError) as err:
+        write_run(tmp_path, "fails", sections=sections, now=NOON)
+    assert str(err.value) == "section 'broken' failed: ZeroDivisionError: the census ran out of people"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failing_forced_run_keeps_the_earlier_run_intact(tmp_path, tiny_sections):
+    write_run(tmp_path, "r", sections=tiny_sections, now=NOON)
+    before = _snapshot(tmp_path / "r")
+    with pytest.raises(ReportError, match="section 'broken' failed"):
+        write_run(tmp_path, "r", force=True, sections=[*tiny_sections, ("broken", failing_section)])
+    assert _snapshot(tmp_path / "r") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_failing_plot_leaves_nothing(tmp_path):
+    def bad_plot(fig, data):
+        raise KeyError("no column 'count'")
+
+    def section(ctx):
+        return Section("S", figures=[Figure("bad", "Bad", tiny_frame(), bad_plot)])
+
+    with pytest.raises(ReportError) as err:
+        write_run(tmp_path, "x", sections=[("s", section)])
+    assert str(err.value) == "figure 'bad': plot failed: \"no column 'count'\""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_name_is_utc_time_and_a_rerun_never_overwrites(tmp_path, tiny_sections):
+    first = write_run(tmp_path, sections=tiny_sections, now=NOON)
+    second = write_run(tmp_path, sections=tiny_sections, now=NOON)
+    third = write_run(tmp_path, sections=tiny_sections, now=NOON)
+    assert [p.parent.name for p in (first, second, third)] == [
+        "20261128T120000Z",
+        "20261128T120000Z-2",
+        "20261128T120000Z-3",
+    ]
+    m = json.loads((second.parent / "manifest.json").read_text())
+    assert m["run"] == "20261128T120000Z-2"
+    assert m["command"] == f"purgetoll run --out {tmp_path}"
+
+
+@pytest.mark.parametrize("bad", ["", "../up", "a/b", ".hidden", "-dash", "x" * 101, "sp ace"])
+def test_bad_run_name_is_refused_before_anything_is_written(tmp_path, tiny_sections, bad):
+    with pytest.raises(ReportError) as err:
+        write_run(tmp_path / "runs", bad, sections=tiny_sections)
+    assert str(err.value) == (
+        f"run name {bad!r} must be 1-100 letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit"
+    )
+    assert not (tmp_path / "runs").exists()
+
+
+def test_section_returning_wrong_type_is_named(tmp_path):
+    with pytest.raises(ReportError) as err:
+        write_run(tmp_path, "x", sections=[("oops", lambda ctx: {"title": "x"})])
+    assert str(err.value) == "section 'oops': build(ctx) must return a Section; got dict"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_sections_using_one_csv_name_is_refused(tmp_path):
+    with pytest.raises(ReportError) as err:
+        write_run(tmp_path, "x", sections=[("one", tiny_section), ("two", tiny_section)])
+    assert str(err.value) == (
+        "section 'two': figure/table name 'tiny_pyramid' is already used by section 'one'; "
+        "each writes tiny_pyramid.csv"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reserved_names_are_refused(tmp_path):
+    def section(ctx):
+        return Section("S", figures=[Figure("manifest", "M", tiny_frame(), bar_plot)])
+
+    with pytest.raises(ReportError, match="^section 's': the name 'manifest' is reserved$"):
+        write_run(tmp_path, "x", sections=[("s", section)])
