@@ -26,6 +26,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    from purgetoll.data import cli as data_cli
+
+    app.add_typer(data_cli.app, name="data")
     from purgetoll.report.cli import run as run_report
 
     app.command("run")(run_report)

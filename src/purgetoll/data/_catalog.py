@@ -1,0 +1,169 @@
+"""The catalog of bundled tables and the generic loader ``load(name)``.
+
+Every ``catalog/<group>.toml`` file of the package holds ``[[table]]`` entries; all files are
+merged into one catalog (a table name used twice is an error naming both files). Each entry
+points at ``tables/<file>`` (a tidy CSV) and carries the citation (``source``), ``unit``,
+``territory``, ``period``, ``caveats`` and the shared reference file it was re-tabulated from
+(``origin``). Fields beyond the required ones are kind-specific and kept in ``TableInfo.extra``.
+
+The package reads only its own files (``importlib.resources``), never ``../shared``.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from types import MappingProxyType
+
+import pandas as pd
+
+from purgetoll.data._registry import TableInfo, kind_schema
+from purgetoll.errors import DataError
+
+REQUIRED_FIELDS = (
+    "name",
+    "file",
+    "title",
+    "kind",
+    "unit",
+    "territory",
+    "period",
+    "source",
+    "caveats",
+    "origin",
+)
+
+# Columns read as nullable integers: ages are whole years, but open/unknown groups have none.
+_INT_COLUMNS = ("age", "age_end", "year")
+
+
+def _package_root() -> resources.abc.Traversable:
+    return resources.files("purgetoll.data")
+
+
+def parse_catalog(texts: Mapping[str, str]) -> tuple[TableInfo, ...]:
+    """Parse catalog files given as ``{file name: TOML text}`` into entries, sorted by name.
+
+    Raises :class:`DataError` naming the file and entry for a TOML syntax error, a missing or
+    non-string field, or a name used twice (naming both files).
+    """
+    seen: dict[str, str] = {}
+    entries: list[TableInfo] = []
+    for fname in sorted(texts):
+        try:
+            doc = tomllib.loads(texts[fname])
+        except tomllib.TOMLDecodeError as exc:
+            raise DataError(f"catalog/{fname}", f"not valid TOML ({exc})") from exc
+        tables = doc.get("table", [])
+        if not isinstance(tables, list):
+            raise DataError(f"catalog/{fname}", "expected [[table]] entries (an array of tables)")
+        group = fname.removesuffix(".toml")
+        for i, raw in enumerate(tables):
+            label = f"[[table]] {i + 1}" + (f" ({raw['name']})" if "name" in raw else "")
+            missing = [f for f in REQUIRED_FIELDS if f not in raw]
+            if missing:
+                raise DataError(
+                    f"catalog/{fname}", f"missing field(s) {', '.join(missing)}", label
+                )
+            bad = [f for f in REQUIRED_FIELDS if not isinstance(raw[f], str) or not raw[f].strip()]
+            if bad:
+                raise DataError(
+                    f"catalog/{fname}", f"field(s) {', '.join(bad)} must be non-empty strings", label
+                )
+            name = raw["name"]
+            if name in seen:
+                raise DataError(
+                    f"catalog/{fname}",
+                    f"table name {name!r} is already defined in catalog/{seen[name]}",
+                    label,
+                )
+            seen[name] = fname
+            extra = {k: v for k, v in raw.items() if k not in REQUIRED_FIELDS}
+            entries.append(
+                TableInfo(
+                    **{f: raw[f] for f in REQUIRED_FIELDS},
+                    group=group,
+                    extra=MappingProxyType(extra),
+                )
+            )
+    return tuple(sorted(entries, key=lambda e: e.name))
+
+
+def catalog_entries() -> tuple[TableInfo, ...]:
+    """Every bundled table's catalog entry, from all ``catalog/*.toml`` files, sorted by name."""
+    folder = _package_root() / "catalog"
+    texts = {
+        item.name: item.read_text(encoding="utf-8")
+        for item in folder.iterdir()
+        if item.name.endswith(".toml")
+    }
+    return parse_catalog(texts)
+
+
+def table_info(name: str) -> TableInfo:
+    """The catalog entry of ``name``; :class:`DataError` listing the valid names if unknown."""
+    entries = catalog_entries()
+    for e in entries:
+        if e.name == name:
+            return e
+    valid = ", ".join(e.name for e in entries)
+    raise DataError(name, f"no such table in the catalog (valid names: {valid})")
+
+
+def catalog() -> pd.DataFrame:
+    """One row per bundled table: name, title, kind, unit, territory, period, source, caveats,
+    origin, file and catalog group."""
+    cols = ["name", "title", "kind", "unit", "territory", "period", "source", "caveats", "origin", "file", "group"]
+    rows = [{c: getattr(e, c) for c in cols} for e in catalog_entries()]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def read_table_text(info: TableInfo, text: str) -> pd.DataFrame:
+    """Parse a table's CSV text with the dtypes of its kind and attach the catalog attrs.
+
+    Age-like columns become nullable ``Int64``; count columns become ``int64`` when complete
+    (``Int64`` when the source leaves cells empty). A cell that is not a whole number where one is
+    expected raises :class:`DataError` naming the table, row and column.
+    """
+    df = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""], dtype=str)
+    schema = kind_schema(info.kind)
+    numeric = set(_INT_COLUMNS) | (set(schema.counts) if schema else set())
+    for col in df.columns:
+        if col in numeric:
+            df[col] = _whole_numbers(info.name, df, col)
+        elif col not in ("date", "sex", "age_group", "period", "borders", "territory", "name"):
+            # Measures (qx, ex, ratios): numeric when every cell parses, else left as text.
+            converted = pd.to_numeric(df[col], errors="coerce")
+            if converted.notna().sum() == df[col].notna().sum():
+                df[col] = converted
+    df.attrs.update(
+        table=info.name, source=info.source, unit=info.unit, caveats=info.caveats, title=info.title
+    )
+    return df
+
+
+def _whole_numbers(table: str, df: pd.DataFrame, col: str) -> pd.Series:
+    values = pd.to_numeric(df[col], errors="coerce")
+    bad = values.isna() & df[col].notna()
+    bad |= values.notna() & (values % 1 != 0)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise DataError(table, f"column {col!r} must hold whole numbers; got {df[col].iloc[i]!r}", i)
+    if values.notna().all():
+        return values.astype("int64")
+    return values.astype("Int64")
+
+
+def load(name: str) -> pd.DataFrame:
+    """Any bundled table by catalog name, tidy, as bundled (see ``catalog()`` for the names).
+
+    ``df.attrs`` carries ``table``, ``source`` (the citation), ``unit``, ``caveats`` and ``title``.
+    Raises :class:`DataError` for an unknown name (listing the valid ones) or a missing file.
+    """
+    info = table_info(name)
+    path = _package_root() / "tables" / info.file
+    if not path.is_file():
+        raise DataError(name, f"bundled file tables/{info.file} is missing from the package")
+    return read_table_text(info, path.read_text(encoding="utf-8"))

@@ -1,0 +1,132 @@
+"""``purgetoll data``: list, show (export) and check the bundled tables.
+
+- ``purgetoll data list``: every table with its kind, unit and period;
+- ``purgetoll data show NAME [--format table|csv|json]``: one table with its citation (for
+  ``csv`` the citation goes to stderr so stdout stays a clean CSV; ``json`` embeds it);
+- ``purgetoll data check [--table NAME]``: run every check; exit 1 listing table, row and
+  expectation for each problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from purgetoll.data import catalog, check_all, check_table, load, table_info
+from purgetoll.errors import DataError
+
+app = typer.Typer(
+    help=(
+        "Browse, export and verify the bundled published figures (censuses, life tables, the ADH "
+        "reconstruction, archival series). Every table carries its citation and caveats."
+    ),
+    no_args_is_help=True,
+)
+
+
+class Format(StrEnum):
+    """Output formats of ``purgetoll data show``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(exc: DataError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("list")
+def list_tables() -> None:
+    """List every bundled table: name, title, kind, unit and period."""
+    cat = catalog()
+    out = Table(title=f"{len(cat)} bundled tables (purgetoll data show NAME for one)")
+    for col in ("name", "title", "kind", "unit", "period"):
+        out.add_column(col, overflow="fold")
+    for _, r in cat.iterrows():
+        out.add_row(r["name"], r["title"], r["kind"], r["unit"], r["period"])
+    Console(width=max(120, Console().width)).print(out)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    clean = df.astype(object).where(df.notna(), None)
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in clean.to_dict(orient="records")
+    ]
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="Table name (see `purgetoll data list`).")],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="table, csv or json.")
+    ] = Format.table,
+) -> None:
+    """Show or export one table with its citation, unit and caveats."""
+    try:
+        info = table_info(name)
+        df = load(name)
+    except DataError as exc:
+        _fail(exc)
+        return
+    citation = f"Source: {info.source}\nUnit: {info.unit}\nCaveats: {info.caveats}"
+    if format is Format.csv:
+        typer.echo(df.to_csv(index=False, lineterminator="\n"), nl=False)
+        typer.echo(citation, err=True)
+        return
+    if format is Format.json:
+        doc = {
+            "table": info.name,
+            "title": info.title,
+            "source": info.source,
+            "unit": info.unit,
+            "territory": info.territory,
+            "period": info.period,
+            "caveats": info.caveats,
+            "rows": _records(df),
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+        return
+    out = Table(title=f"{info.name}: {info.title}")
+    for col in df.columns:
+        out.add_column(str(col), overflow="fold")
+    for row in _records(df):
+        out.add_row(*("" if v is None else str(v) for v in row.values()))
+    console = Console(width=max(120, Console().width))
+    console.print(out)
+    console.print(citation, markup=False)
+
+
+@app.command()
+def check(
+    table: Annotated[
+        str | None, typer.Option("--table", "-t", help="Check only this table.")
+    ] = None,
+) -> None:
+    """Check every bundled table (sums, completeness, identities); exit 1 on any problem."""
+    try:
+        if table is None:
+            problems = check_all()
+            n = len(catalog())
+        else:
+            problems = check_table(table, load(table))
+            n = 1
+    except DataError as exc:
+        _fail(exc)
+        return
+    for p in problems:
+        typer.echo(str(p))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {n} table(s) checked", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"all {n} table(s) pass")
+    sys.stdout.flush()
