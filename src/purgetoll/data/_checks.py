@@ -56,8 +56,8 @@ def generic_problems(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             problems.append(
                 Problem(info.name, _where(df, i, schema.keys), f"{col} = {df[col].iloc[i]!r} is not a number")
             )
-        negative = values < 0
-        for i in negative.to_numpy().nonzero()[0]:
+        negative = values.lt(0).fillna(False).to_numpy(dtype=bool)
+        for i in negative.nonzero()[0]:
             problems.append(
                 Problem(
                     info.name,
@@ -83,7 +83,12 @@ def check_table(name: str, df: pd.DataFrame) -> list[Problem]:
     if problems:
         return problems
     for fn in kind_checks(info.kind):
-        problems.extend(fn(info, df))
+        try:
+            problems.extend(fn(info, df))
+        except Exception as exc:  # a check must report, not crash, on data it did not foresee
+            problems.append(
+                Problem(info.name, None, f"check {fn.__name__} could not run: {type(exc).__name__}: {exc}")
+            )
     return problems
 
 

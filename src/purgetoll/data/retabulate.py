@@ -154,6 +154,70 @@ def life_expectancy_summary(shared: Path) -> pd.DataFrame:
     return s.rename(columns={"ex_years": "ex"})
 
 
+def census_national_totals(shared: Path) -> pd.DataFrame:
+    """National census totals (machinery folder): one row per (date, metric, source).
+
+    A printed range ``167600000-167700000`` becomes ``value`` (low) and ``value_high``; counts
+    printed in thousands stay in persons as the reference file gives them (``unit`` says so).
+    """
+    raw = pd.read_csv(shared / "machinery" / "census_1926_1937_1939_national_totals_urban_sex.csv", dtype=str)
+    raw = raw.fillna("")
+    low, high = [], []
+    for v in raw["value"]:
+        a, _, b = v.partition("-")
+        low.append(int(a))
+        high.append(int(b) if b else None)
+    out = pd.DataFrame(
+        {
+            "date": raw["census_date"],
+            "metric": raw["metric"],
+            "value": low,
+            "value_high": pd.array(high, dtype="Int64"),
+            "unit": raw["unit"],
+            "source": raw["source"],
+            "note": raw["note"],
+        }
+    )
+    # "same as above" in the reference file refers to the previous row's source.
+    for i in range(1, len(out)):
+        if out.loc[i, "source"] == "same as above":
+            out.loc[i, "source"] = out.loc[i - 1, "source"]
+    return out
+
+
+def census_by_republic_and_city(shared: Path) -> pd.DataFrame:
+    """1926 and 1939 census population of the union republics and the ten largest cities."""
+    raw = pd.read_csv(shared / "machinery" / "census_1926_1939_population_by_republic_and_city.csv", dtype=str).fillna("")
+    rows = []
+    for date, col in (("1926-12-17", "census_1926"), ("1939-01-17", "census_1939")):
+        for _, r in raw.iterrows():
+            rows.append(
+                {"date": date, "unit": r["unit"], "unit_type": r["unit_type"], "count": int(r[col]), "note": r["note"]}
+            )
+    return pd.DataFrame(rows)
+
+
+def census_nationality(shared: Path) -> pd.DataFrame:
+    """Partial census counts and shares by nationality; ``172000+`` -> 172000, qualifier ``more than``."""
+    raw = pd.read_csv(shared / "machinery" / "census_nationality_partial_1926_1939.csv", dtype=str).fillna("")
+    persons, qualifier = [], []
+    for v in raw["persons"]:
+        qualifier.append("more than" if v.endswith("+") else "")
+        persons.append(int(v.rstrip("+")) if v else None)
+    return pd.DataFrame(
+        {
+            "territory": raw["territory"],
+            "year": raw["year"].astype(int),
+            "nationality": raw["nationality"],
+            "persons": pd.array(persons, dtype="Int64"),
+            "persons_qualifier": qualifier,
+            "percent": pd.to_numeric(raw["percent"]),
+            "source": raw["source"],
+            "note": raw["note"],
+        }
+    )
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m purgetoll.data.retabulate /path/to/shared/data", file=sys.stderr)
@@ -164,6 +228,9 @@ def main(argv: list[str]) -> int:
     tables["adh_5y"] = adh_table(shared)
     tables["life_tables"] = life_tables(shared)
     tables["life_expectancy_summary"] = life_expectancy_summary(shared)
+    tables["census_national_totals"] = census_national_totals(shared)
+    tables["census_by_republic_and_city"] = census_by_republic_and_city(shared)
+    tables["census_nationality_partial"] = census_nationality(shared)
     TABLES.mkdir(exist_ok=True)
     for name, df in tables.items():
         df.to_csv(TABLES / f"{name}.csv", index=False, lineterminator="\n")
