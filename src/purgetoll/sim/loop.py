@@ -1,0 +1,378 @@
+"""The simulation: settings, a fixed monthly order of module steps, checkpoints and outputs.
+
+Every month (step ``k``, from time point ``k`` to ``k + 1``) runs the module steps in the order of
+``Sim.plan()``: the modules in the order given, each module's ``steps`` in its declared order. The
+default order is ``territory.annex``, ``demography.births``, ``demography.deaths``; later modules
+(terror, gulag, ...) come after, so a month's arrests see the month's living.
+
+Around the months:
+
+* at time point ``k``, before step ``k``: snapshots dated nearest to it;
+* every ``checkpoint_every_steps`` steps (a "window", yearly by default): publish the window's event
+  part, compact the dead away if they fill more than ``compact_dead_fraction`` of the slots, write a
+  checkpoint, let modules index the window's due events (``begin_window``);
+* at the end: the last snapshots, the last event part, ``snapshots.parquet``, ``timings.json`` and
+  finally ``manifest.json`` (its presence marks a finished run); the checkpoint is then removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import psutil
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from purgetoll.atomic import atomic_file
+from purgetoll.errors import DataError
+from purgetoll.sim import calendar
+from purgetoll.sim.checkpoint import CHECKPOINT_DIR, read_checkpoint, write_checkpoint
+from purgetoll.sim.events import EventLog, part_name
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
+from purgetoll.sim.state import People
+
+__all__ = ["SimSettings", "Sim", "SimResult", "Interrupted"]
+
+Progress = Callable[[int, int, dt.date, int, int], None]
+
+
+class Interrupted(RuntimeError):
+    """Raised by a ``stop_at`` hook to simulate a run killed part way (tests)."""
+
+
+@dataclass(frozen=True)
+class SimSettings:
+    """Settings of one run.
+
+    Attributes
+    ----------
+    start, end:
+        First and last date (ISO); the run has ``round(months between)`` monthly steps.
+    scale:
+        Agents per person, in (0, 1]; each agent stands for ``1/scale`` persons.
+    seed:
+        Seed of every keyed random stream, in [0, 2**63).
+    scenario:
+        Name recorded in the manifest.
+    snapshot_dates:
+        Dates of the population snapshots (default: census dates and every 1 January in range).
+    checkpoint_every_steps:
+        Window length in months: event parts, compaction and checkpoints happen at its boundaries.
+    compact_dead_fraction:
+        Compact at a window boundary when the dead fill more than this share of the slots.
+    write_events:
+        Write the event log (counts are kept either way).
+    event_chunk_rows:
+        Events buffered before a Parquet row group is written.
+    """
+
+    start: str
+    end: str
+    scale: float
+    seed: int
+    scenario: str = "demography_only"
+    snapshot_dates: tuple[str, ...] | None = None
+    checkpoint_every_steps: int = 12
+    compact_dead_fraction: float = 0.2
+    write_events: bool = True
+    event_chunk_rows: int = 1 << 21
+
+    def __post_init__(self) -> None:
+        problems = []
+        try:
+            start = calendar.parse_date(self.start, "start")
+            end = calendar.parse_date(self.end, "end")
+            calendar.n_steps(start, end)
+        except DataError as exc:
+            problems.append(str(exc))
+        if not (isinstance(self.scale, int | float) and 0 < self.scale <= 1):
+            problems.append(f"scale must be in (0, 1] (1 = one agent per person); got {self.scale!r}")
+        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
+            problems.append(f"seed must be an integer in [0, 2**63); got {self.seed!r}")
+        if not (isinstance(self.checkpoint_every_steps, int) and self.checkpoint_every_steps >= 1):
+            problems.append(f"checkpoint_every_steps must be an integer >= 1; got {self.checkpoint_every_steps!r}")
+        if not 0 <= self.compact_dead_fraction <= 1:
+            problems.append(f"compact_dead_fraction must be in [0, 1]; got {self.compact_dead_fraction!r}")
+        for d in self.snapshot_dates or ():
+            try:
+                calendar.parse_date(d, "snapshot_dates")
+            except DataError as exc:
+                problems.append(str(exc))
+        if problems:
+            from purgetoll.errors import ScenarioError
+
+            raise ScenarioError("sim settings", problems)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Settings that must match for a checkpoint to be resumed (everything but I/O knobs)."""
+        d = asdict(self)
+        d.pop("event_chunk_rows")
+        d["snapshot_dates"] = list(d["snapshot_dates"]) if d["snapshot_dates"] is not None else None
+        return d
+
+
+@dataclass
+class SimResult:
+    """What a run returns: snapshots, event counts, the manifest and where files went."""
+
+    snapshots: pd.DataFrame
+    event_counts: dict[str, int]
+    manifest: dict[str, Any]
+    out: Path | None
+    people_alive: int
+    peak_rss_bytes: int
+    timings: pd.DataFrame = field(repr=False)
+
+
+class Sim:
+    """A run: settings plus modules in a fixed order.
+
+    >>> sim = Sim(settings, [Territory(inputs), Demography(inputs)])   # doctest: +SKIP
+    >>> sim.plan()                                                     # doctest: +SKIP
+    """
+
+    def __init__(self, settings: SimSettings, modules: Sequence[Module]) -> None:
+        names = [m.name for m in modules]
+        if len(set(names)) != len(names):
+            raise DataError("Sim", f"module names must be unique; got {names}")
+        self.settings = settings
+        self.modules: dict[str, Module] = {m.name: m for m in modules}
+        self.start = calendar.parse_date(settings.start, "start")
+        self.end = calendar.parse_date(settings.end, "end")
+        self.n_steps = calendar.n_steps(self.start, self.end)
+        self.start_month = calendar.month_index(self.start)
+        dates = (tuple(calendar.parse_date(d, "snapshot_dates") for d in settings.snapshot_dates)
+                 if settings.snapshot_dates is not None else default_snapshot_dates(self.start, self.end))
+        self.snapshot_at: dict[int, list[dt.date]] = {}
+        for d in dates:
+            k = calendar.time_point_of(self.start, d)
+            if 0 <= k <= self.n_steps:
+                self.snapshot_at.setdefault(k, []).append(d)
+        self._steps = [(m, name, getattr(m, name)) for m in modules for name in m.steps]
+        self._seconds: dict[tuple[str, str], float] = {}
+        self.people: People | None = None
+        self.events: EventLog | None = None
+
+    # -- helpers for modules ------------------------------------------------------------------
+    def module(self, name: str) -> Module:
+        """The module called ``name`` (KeyError listing the modules if absent)."""
+        try:
+            return self.modules[name]
+        except KeyError:
+            raise KeyError(f"no module {name!r} in this run; modules are {list(self.modules)}") from None
+
+    def month(self, step: int) -> int:
+        """Month index (months since 1900-01) of time point ``step``."""
+        return self.start_month + step
+
+    def decimal_year(self, k: float) -> float:
+        """Calendar time (years) of time point ``k`` (may be fractional, e.g. mid-step ``k + 0.5``)."""
+        return calendar.decimal_year(self.start, k)
+
+    def date(self, step: int) -> dt.date:
+        """Date of time point ``step``."""
+        return calendar.time_point(self.start, step)
+
+    def ages(self, birth_month: np.ndarray, step: int) -> np.ndarray:
+        """Completed years at time point ``step`` (uint8, 100 = 100+)."""
+        age = (self.month(step) - birth_month.astype(np.int32)) // 12
+        return np.minimum(age, 100).astype(np.uint8)
+
+    # -- the plan -----------------------------------------------------------------------------
+    def plan(self) -> pd.DataFrame:
+        """The monthly order: one row per step method (``order, module, method, does``)."""
+        rows = []
+        for i, (m, name, fn) in enumerate(self._steps):
+            doc = (fn.__doc__ or "").strip().splitlines()
+            rows.append({"order": i + 1, "module": m.name, "method": name, "does": doc[0] if doc else ""})
+        return pd.DataFrame(rows, columns=["order", "module", "method", "does"])
+
+    def timings(self) -> pd.DataFrame:
+        """CPU wall seconds spent per step method and in the engine's own chores, last run."""
+        rows = [{"module": m, "method": f, "seconds": round(s, 6)} for (m, f), s in self._seconds.items()]
+        return pd.DataFrame(rows, columns=["module", "method", "seconds"])
+
+    def _timed(self, key: tuple[str, str], fn: Callable[..., Any], *args: Any) -> Any:
+        t0 = time.perf_counter()
+        out = fn(*args)
+        self._seconds[key] = self._seconds.get(key, 0.0) + time.perf_counter() - t0
+        return out
+
+    # -- running ------------------------------------------------------------------------------
+    def run(
+        self,
+        out: str | Path | None = None,
+        *,
+        resume: bool = False,
+        force: bool = False,
+        progress: Progress | None = None,
+        stop_at: int | None = None,
+    ) -> SimResult:
+        """Run from the start (or the last checkpoint with ``resume``) to the end.
+
+        ``out`` receives the files (None: in memory only, no events, no checkpoints). ``force``
+        replaces a finished run in ``out``. ``stop_at`` raises :class:`Interrupted` just before step
+        ``stop_at`` (tests use it to kill a run part way).
+        """
+        out_path = Path(out) if out is not None else None
+        s = self.settings
+        self._seconds = {}
+        every = s.checkpoint_every_steps
+        if out_path is not None:
+            self._check_out(out_path, resume, force)
+        events_dir = out_path / "events" if (out_path is not None and s.write_events) else None
+        if events_dir is not None:
+            events_dir.mkdir(parents=True, exist_ok=True)
+        kinds = [k for m in self.modules.values() for k in m.event_kinds]
+        ecols = [c for m in self.modules.values() for c in m.event_columns]
+        self.events = EventLog(events_dir, kinds, ecols, self.start, s.event_chunk_rows)
+        extra = [c for m in self.modules.values() for c in m.columns]
+        capacity = sum(m.capacity(self) for m in self.modules.values())
+        for m in self.modules.values():
+            self._timed((m.name, "prepare"), m.prepare, self)
+
+        records: list[tuple[str, str, np.ndarray]] = []
+        if resume:
+            arrays, meta = read_checkpoint(out_path, self.settings.fingerprint())
+            self.people = People.from_arrays(arrays, capacity, meta["next_id"], extra)
+            k_begin = int(meta["step"])
+            records = [(d, sd, np.asarray(c, dtype=np.int64)) for d, sd, c in meta["snapshots"]]
+            self.events.counts.update(meta["event_counts"])
+            for name, state in meta["modules"].items():
+                self.module(name).load_state_dict(state)
+            if events_dir is not None:  # parts of windows after the checkpoint are redone
+                for p in events_dir.glob("part-*.parquet"):
+                    if int(p.stem.split("-")[1]) >= k_begin // every:
+                        p.unlink()
+        else:
+            if out_path is not None:
+                shutil.rmtree(out_path / CHECKPOINT_DIR, ignore_errors=True)
+                if events_dir is not None:
+                    for p in events_dir.glob("part-*.parquet"):
+                        p.unlink()
+            self.people = People(capacity, extra)
+            k_begin = 0
+            for m in self.modules.values():
+                self._timed((m.name, "setup"), m.setup, self)
+        self.events.open_window(k_begin // every)
+
+        try:
+            for k in range(k_begin, self.n_steps):
+                if k % every == 0:
+                    self._window_boundary(k, out_path, records, fresh=(k != k_begin or not resume))
+                if stop_at is not None and k == stop_at:
+                    raise Interrupted(f"stopped before step {k} (stop_at)")
+                self._timed(("engine", "snapshots"), self._snapshot, k, records)
+                for m, name, fn in self._steps:
+                    self._timed((m.name, name), fn, self, k)
+                if progress is not None:
+                    progress(k + 1, self.n_steps, self.date(k + 1), self.people.n_alive() if (k + 1) % 12 == 0 else -1,
+                             psutil.Process().memory_info().rss)
+            self._timed(("engine", "snapshots"), self._snapshot, self.n_steps, records)
+            self._timed(("engine", "events"), self.events.close_window, (self.n_steps - 1) // every)
+        except BaseException:
+            self.events.abort()
+            raise
+        return self._finish(out_path, records)
+
+    def _check_out(self, out: Path, resume: bool, force: bool) -> None:
+        if resume:
+            return
+        if (out / "manifest.json").exists() and not force:
+            raise FileExistsError(f"{out} already holds a finished run; pass force (--force) to replace it")
+        if (out / CHECKPOINT_DIR).exists() and not force:
+            raise FileExistsError(f"{out} holds an unfinished run; pass resume (--resume) to continue it or force (--force) to restart")
+        if force:
+            (out / "manifest.json").unlink(missing_ok=True)
+
+    def _window_boundary(self, k: int, out: Path | None, records: list, fresh: bool) -> None:
+        s = self.settings
+        people = self.people
+        if k > 0 and fresh:  # when resuming at k, that part was published before the checkpoint
+            self._timed(("engine", "events"), self.events.close_window, k // s.checkpoint_every_steps - 1)
+        if people.n and (people.n - people.n_alive()) > s.compact_dead_fraction * people.n:
+            self._timed(("engine", "compact"), people.compact)
+        if out is not None and fresh:
+            meta = {
+                "step": k,
+                "next_id": people.next_id,
+                "settings": s.fingerprint(),
+                "snapshots": [(d, sd, c.tolist()) for d, sd, c in records],
+                "event_counts": self.events.counts,
+                "modules": {m.name: m.state_dict() for m in self.modules.values()},
+            }
+            self._timed(("engine", "checkpoint"), write_checkpoint, out, people.to_arrays(), meta)
+        stop = min(k + s.checkpoint_every_steps, self.n_steps)
+        for m in self.modules.values():
+            self._timed((m.name, "begin_window"), m.begin_window, self, k, stop)
+
+    def _snapshot(self, k: int, records: list) -> None:
+        dates = self.snapshot_at.get(k)
+        if not dates:
+            return
+        p = self.people
+        counts = count_by_sex_age(p["alive"], p["sex"], p["birth_month"], self.month(k))
+        for d in dates:
+            records.append((d.isoformat(), self.date(k).isoformat(), counts))
+
+    def manifest(self) -> dict[str, Any]:
+        """Scenario, seed, scale, version, modules with their parameters, tables and assumptions."""
+        from purgetoll import __version__
+
+        s = self.settings
+        mods = {m.name: m.describe() for m in self.modules.values()}
+        tables: dict[str, str] = {}
+        assumptions: dict[str, str] = {}
+        for name, d in mods.items():
+            tables.update(d.get("tables", {}))
+            assumptions.update({f"{name}.{k}": v for k, v in d.get("assumptions", {}).items()})
+        return {
+            "scenario": s.scenario,
+            "seed": s.seed,
+            "scale": s.scale,
+            "persons_per_agent": 1.0 / s.scale,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "n_steps": self.n_steps,
+            "purgetoll_version": __version__,
+            "plan": self.plan().to_dict(orient="records"),
+            "modules": mods,
+            "data_tables": tables,
+            "assumptions": assumptions,
+            "settings": s.fingerprint(),
+            "conventions": "monthly steps from the start date; snapshots at the nearest time point; ages "
+            "in completed years (100 = 100+); counts = agents / scale are estimates when scale < 1",
+        }
+
+    def _finish(self, out: Path | None, records: list) -> SimResult:
+        snaps = snapshot_frame(records, self.settings.scale)
+        manifest = self.manifest()
+        manifest["event_counts"] = dict(self.events.counts)
+        manifest["people_alive_at_end"] = self.people.n_alive()
+        manifest["people_ever"] = self.people.next_id
+        manifest["outputs"] = {
+            "snapshots": "snapshots.parquet",
+            "events": f"events/{part_name(0).replace('0000', 'NNNN')} (one part per window)" if self.settings.write_events else None,
+        }
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if out is not None:
+            table = pa.Table.from_pandas(snaps, preserve_index=False)
+            with atomic_file(out / "snapshots.parquet", "wb") as fh:
+                pq.write_table(table, fh, compression="zstd")
+            with atomic_file(out / "timings.json") as fh:
+                json.dump({"seconds": self.timings().to_dict(orient="records"), "peak_rss_bytes": peak}, fh, indent=1)
+            with atomic_file(out / "manifest.json") as fh:
+                json.dump(manifest, fh, indent=1, sort_keys=True, default=str)
+            shutil.rmtree(out / CHECKPOINT_DIR, ignore_errors=True)
+        return SimResult(snaps, dict(self.events.counts), manifest, out, self.people.n_alive(), peak, self.timings())
