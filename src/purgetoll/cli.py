@@ -32,6 +32,9 @@ def _register() -> None:
     from purgetoll.report.cli import run as run_report
 
     app.command("run")(run_report)
+    from purgetoll.sim import cli as sim_cli
+
+    app.add_typer(sim_cli.app, name="sim")
     pass
 
 

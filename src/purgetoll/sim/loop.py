@@ -42,9 +42,19 @@ from purgetoll.sim.modules.base import Module
 from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
 from purgetoll.sim.state import People
 
-__all__ = ["SimSettings", "Sim", "SimResult", "Interrupted"]
+__all__ = ["SimSettings", "Sim", "SimResult", "Interrupted", "plan_frame"]
 
 Progress = Callable[[int, int, dt.date, int, int], None]
+
+
+def plan_frame(modules: Sequence[Module | type[Module]]) -> pd.DataFrame:
+    """The monthly order of ``modules`` (instances or classes): ``order, module, method, does``."""
+    rows = []
+    for m in modules:
+        for name in m.steps:
+            doc = (getattr(m, name).__doc__ or "").strip().splitlines()
+            rows.append({"order": len(rows) + 1, "module": m.name, "method": name, "does": doc[0] if doc else ""})
+    return pd.DataFrame(rows, columns=["order", "module", "method", "does"])
 
 
 class Interrupted(RuntimeError):
@@ -192,11 +202,7 @@ class Sim:
     # -- the plan -----------------------------------------------------------------------------
     def plan(self) -> pd.DataFrame:
         """The monthly order: one row per step method (``order, module, method, does``)."""
-        rows = []
-        for i, (m, name, fn) in enumerate(self._steps):
-            doc = (fn.__doc__ or "").strip().splitlines()
-            rows.append({"order": i + 1, "module": m.name, "method": name, "does": doc[0] if doc else ""})
-        return pd.DataFrame(rows, columns=["order", "module", "method", "does"])
+        return plan_frame(list(self.modules.values()))
 
     def timings(self) -> pd.DataFrame:
         """CPU wall seconds spent per step method and in the engine's own chores, last run."""
