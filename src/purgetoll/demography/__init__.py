@@ -1,0 +1,70 @@
+"""Demography without agents: life tables, graduation, projection, Lexis, deficits, uncertainty.
+
+Public surface (``from purgetoll.demography import ...``); each concept lives in its own module:
+
+- :mod:`.lifetable`: ``life_table_from_qx``, ``life_table_from_mx``, ``life_expectancy``,
+  ``partial_life_expectancy``.
+- :mod:`.mortality`: ``annual_qx(year, sex, correction=...)`` (the official tables interpolated by
+  calendar time, with the named under-registration correction ``UnderRegistration``).
+- :mod:`.graduation` and :mod:`.heaping`: ``graduate``, ``whipple_index``, ``myers_index``,
+  ``smooth_heaping``.
+- :mod:`.projection`: ``project`` (cohort-component, single years, by sex, any dates).
+- :mod:`.lexis`: ``cohort_of``, ``age_of``, ``exposure``, ``shift_ages``, ``decimal_year``.
+"""
+
+from purgetoll.demography.graduation import graduate, split_open_group
+from purgetoll.demography.heaping import heaping_report, myers_index, smooth_heaping, whipple_index
+from purgetoll.demography.lexis import (
+    age_of,
+    birth_interval,
+    cohort_of,
+    decimal_year,
+    exposure,
+    iso_date,
+    shift_ages,
+)
+from purgetoll.demography.lifetable import (
+    life_expectancy,
+    life_table_from_mx,
+    life_table_from_qx,
+    partial_life_expectancy,
+)
+from purgetoll.demography.mortality import (
+    DEFAULT_CORRECTION,
+    MIDPOINTS,
+    PERIODS,
+    UnderRegistration,
+    annual_qx,
+    table_qx,
+)
+from purgetoll.demography.projection import Addition, ProjectionResult, project, project_arrays
+
+__all__ = [
+    "DEFAULT_CORRECTION",
+    "MIDPOINTS",
+    "PERIODS",
+    "Addition",
+    "ProjectionResult",
+    "UnderRegistration",
+    "age_of",
+    "annual_qx",
+    "birth_interval",
+    "cohort_of",
+    "decimal_year",
+    "exposure",
+    "graduate",
+    "heaping_report",
+    "iso_date",
+    "life_expectancy",
+    "life_table_from_mx",
+    "life_table_from_qx",
+    "myers_index",
+    "partial_life_expectancy",
+    "project",
+    "project_arrays",
+    "shift_ages",
+    "smooth_heaping",
+    "split_open_group",
+    "table_qx",
+    "whipple_index",
+]
