@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import Any
 
 import pandas as pd
 
@@ -36,6 +37,7 @@ figcaption, .caption { font-size: .92rem; color: #333; }
 .estimate { display: inline-block; font-family: 'DejaVu Sans', Arial, sans-serif;
             font-size: .75rem; font-weight: bold; color: #7a3b00; background: #fff1dd;
             border: 1px solid #e0b27a; border-radius: 3px; padding: 0 .35rem; margin-right: .4rem; }
+.table { overflow-x: auto; }
 table { border-collapse: collapse; font-size: .86rem; margin: .6rem 0 .3rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .55rem; vertical-align: top; }
 th { text-align: left; background: #f4f4f4; font-family: 'DejaVu Sans', Arial, sans-serif; }
@@ -71,10 +73,12 @@ def _paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
-def _cell(value: object, pattern: str | None) -> tuple[str, bool]:
+def _cell(value: object, pattern: str | Callable[[Any], str] | None) -> tuple[str, bool]:
     """Format one table cell; returns (escaped text, is_number)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "\u2014", False
+    if callable(pattern):
+        return html.escape(str(pattern(value))), isinstance(value, Real)
     if pattern is not None:
         return html.escape(pattern.format(value)), isinstance(value, Real)
     if isinstance(value, bool):
@@ -110,8 +114,9 @@ def _figure_html(fig: Figure, png: bytes, numbers: Mapping[Source, int]) -> str:
 
 
 def _table_html(table: Table, numbers: Mapping[Source, int]) -> str:
-    df = table.data
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    df = table.data[list(table.html_columns)] if table.html_columns else table.data
+    # Column names are shown with spaces so long headers can wrap; the CSV keeps the names.
+    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in df.columns)
     rows = []
     for record in df.itertuples(index=False, name=None):
         cells = []
@@ -122,7 +127,9 @@ def _table_html(table: Table, numbers: Mapping[Source, int]) -> str:
     return (
         f'<div class="table" id="tab-{table.name}">\n'
         f'<p class="caption">{_badge(table.estimate)}{html.escape(table.caption)}</p>\n'
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
         f"{_source_line(table.sources, numbers)}\n"
         f'<div class="source">Data: <a href="{table.name}.csv">{table.name}.csv</a></div>\n</div>'
     )
@@ -166,7 +173,7 @@ def render_html(
         f'<p class="meta">Run <code>{html.escape(ctx.name)}</code> &middot; purgetoll '
         f"{html.escape(ctx.version)} &middot; made {html.escape(ctx.created_utc)} &middot; "
         f"<code>{html.escape(ctx.command)}</code></p>\n</header>\n"
-        f"<nav>\n<ol>\n{toc}\n<li><a href=\"#sources\">Sources</a></li>\n</ol>\n</nav>\n"
+        f'<nav>\n<ol>\n{toc}\n<li><a href="#sources">Sources</a></li>\n</ol>\n</nav>\n'
         + "\n".join(body)
         + '\n<section id="sources">\n<h2>Sources</h2>\n'
         f'<ol class="sources">\n{source_items}\n</ol>\n</section>\n</body>\n</html>\n'

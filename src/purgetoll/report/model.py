@@ -143,10 +143,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class Table:
-    """A table shown in the report as HTML and written beside it as ``<name>.csv``.
+    """A table shown in the report as HTML and written beside it, whole, as ``<name>.csv``.
 
-    ``formats`` maps a column to a ``str.format`` pattern for the HTML (for example ``"{:d}"``);
-    by default integers get thousands separators and floats one decimal. The CSV keeps full values.
+    ``formats`` maps a column to how the HTML shows a value: a ``str.format`` pattern (for
+    example ``"{:d}"``) or a function of the value returning text; by default integers get
+    thousands separators and floats one decimal. ``html_columns`` picks the columns the page
+    shows (default: all); the CSV always keeps every column and full values.
     """
 
     name: str
@@ -154,15 +156,23 @@ class Table:
     data: pd.DataFrame
     sources: Sequence[Source] = ()
     estimate: bool = False
-    formats: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, str | Callable[[Any], str]] = field(default_factory=dict)
+    html_columns: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         _check_name("table", self.name)
         if not isinstance(self.data, pd.DataFrame):
             raise ReportError(f"table {self.name!r}: data must be a pandas DataFrame")
-        unknown = sorted(set(self.formats) - {str(c) for c in self.data.columns})
+        columns = {str(c) for c in self.data.columns}
+        unknown = sorted(set(self.formats) - columns)
         if unknown:
             raise ReportError(f"table {self.name!r}: formats name columns not in the data: {unknown}")
+        object.__setattr__(self, "html_columns", tuple(self.html_columns))
+        unknown = sorted(set(self.html_columns) - columns)
+        if unknown:
+            raise ReportError(
+                f"table {self.name!r}: html_columns name columns not in the data: {unknown}"
+            )
         object.__setattr__(self, "sources", _sources("table", self.name, self.sources, self.data))
 
 

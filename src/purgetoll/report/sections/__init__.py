@@ -6,4 +6,5 @@ To add a section: write ``purgetoll/report/sections/<name>.py`` with ``build(ctx
 
 SECTIONS: tuple[str, ...] = (
     "about",
+    "pyramids",
 )
