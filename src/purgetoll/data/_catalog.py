@@ -11,6 +11,7 @@ The package reads only its own files (``importlib.resources``), never ``../share
 
 from __future__ import annotations
 
+import functools
 import io
 import tomllib
 from collections.abc import Mapping
@@ -91,6 +92,9 @@ def parse_catalog(texts: Mapping[str, str]) -> tuple[TableInfo, ...]:
     return tuple(sorted(entries, key=lambda e: e.name))
 
 
+# The package's own files do not change while it runs, so parsing them once is safe; both
+# caches hold immutable values (a tuple of frozen entries) or hand out copies (tables).
+@functools.cache
 def catalog_entries() -> tuple[TableInfo, ...]:
     """Every bundled table's catalog entry, from all ``catalog/*.toml`` files, sorted by name."""
     folder = _package_root() / "catalog"
@@ -162,8 +166,16 @@ def load(name: str) -> pd.DataFrame:
     ``df.attrs`` carries ``table``, ``source`` (the citation), ``unit``, ``caveats`` and ``title``.
     Raises :class:`DataError` for an unknown name (listing the valid ones) or a missing file.
     """
+    df = _load_bundled(name)
+    out = df.copy(deep=True)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+@functools.cache
+def _load_bundled(name: str) -> pd.DataFrame:
     info = table_info(name)
     path = _package_root() / "tables" / info.file
     if not path.is_file():
-        raise DataError(name, f"bundled file tables/{info.file} is missing from the package")
+        raise DataError(info.name, f"bundled file tables/{info.file} is missing from the package")
     return read_table_text(info, path.read_text(encoding="utf-8"))

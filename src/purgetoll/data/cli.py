@@ -49,7 +49,8 @@ def list_tables() -> None:
     """List every bundled table: name, title, kind, unit and period."""
     cat = catalog()
     out = Table(title=f"{len(cat)} bundled tables (purgetoll data show NAME for one)")
-    for col in ("name", "title", "kind", "unit", "period"):
+    out.add_column("name", no_wrap=True)  # names are typed back into `show`: never broken
+    for col in ("title", "kind", "unit", "period"):
         out.add_column(col, overflow="fold")
     for _, r in cat.iterrows():
         out.add_row(r["name"], r["title"], r["kind"], r["unit"], r["period"])
