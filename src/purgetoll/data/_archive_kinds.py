@@ -1,0 +1,393 @@
+"""Kinds and checks of the archival tables with a regular shape (series by year, quotas).
+
+- ``convictions``: convictions for "counter-revolutionary" crimes by year and category
+  (``total``, ``death``, ``camps``, ``exile``, ``other``) for one or more ``series``; a row with no
+  ``year`` is a printed column total over the table's years. Checks: ``total = death + camps +
+  exile + other`` in every year, and each printed column total = the sum of its years, both up to
+  the ``documented_difference`` the document itself shows; every year of the table's span
+  present with the same categories; a value that differs from ``value_as_printed`` has a
+  ``correction_note``.
+- ``gulag_deaths``: deaths by year and as percent of the average population; printed total =
+  sum of the years (+ documented difference); years complete; percentages plausible against the
+  bundled 1 January population counts.
+- ``gulag_population``, ``gulag_sex``, ``prisons``: stocks of prisoners (dates valid, coverage
+  named, male + female shares = 100 and matching the counts, quarters complete).
+- ``quota_limits``: Order 00447 limits by region and category: ``total = 1 + 2``; regions sum
+  exactly to the all-Union limits (or at most to their parent's); raised limits not below the
+  initial ones.
+- ``estimates``: published estimates with author, measure, period and low/high bounds.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from purgetoll.data._archive_facts import fmt, negative_problems, number, qualifier_problems, text
+from purgetoll.data._catalog import load
+from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
+
+__all__: list[str] = []
+
+CATEGORIES = ("total", "death", "camps", "exile", "other")
+PARTS = ("death", "camps", "exile", "other")
+SERIES = ("mvd_1953", "mvd_1st_special_dept", "kgb")
+
+register_kind(
+    "convictions",
+    required=("series", "period", "year", "category", "value", "value_as_printed", "correction_note",
+              "documented_difference", "source", "note"),
+    keys=("series", "period", "category"),
+    counts=("value", "value_as_printed"),
+)
+register_kind(
+    "gulag_deaths",
+    required=("period", "year", "deaths", "deaths_pct_of_average_population", "documented_difference",
+              "source", "note"),
+    keys=("period",),
+    counts=("deaths",),
+)
+register_kind(
+    "gulag_population",
+    required=("date", "date_as_printed", "coverage", "coverage_as_printed", "prisoners", "qualifier",
+              "source", "note"),
+    keys=("date", "coverage"),
+    counts=("prisoners",),
+)
+register_kind(
+    "gulag_sex",
+    required=("date", "coverage", "coverage_as_printed", "sex", "count", "pct", "source", "note"),
+    keys=("date", "coverage", "sex"),
+    counts=("count",),
+)
+register_kind(
+    "prisons",
+    required=("date", "count", "value_as_printed", "correction_note", "source", "note"),
+    keys=("date",),
+    counts=("count",),
+)
+register_kind(
+    "quota_limits",
+    required=("date", "stage", "region", "region_type", "parent_region", "category", "value",
+              "value_as_printed", "computed", "source", "note"),
+    keys=("region", "stage", "date", "category"),
+    counts=("value",),
+)
+register_kind(
+    "estimates",
+    required=("id", "author", "year_of_estimate", "subject", "measure", "metric", "period", "territory",
+              "value", "value_low", "value_high", "qualifier", "unit", "value_as_printed", "source", "note"),
+    keys=("id",),
+)
+
+COVERAGES = ("camps", "colonies", "camps_and_colonies", "camps_colonies_prisons", "unspecified")
+SEXES = ("male", "female", "unspecified")
+STAGES = ("initial", "increase", "raised_to")
+QUOTA_CATEGORIES = ("1", "2", "total")
+MEASURES = (
+    "arrests", "executions", "camp_deaths", "prison_population", "camp_population", "repressed",
+    "detained_population", "repression_deaths", "sentenced", "famine_deaths", "",
+)
+ESTIMATE_SUBJECTS = ("purge", "famine")
+# Implied average population (deaths / rate) against the population of 1 January of the same or
+# the next year: the two can differ in coverage (camps only vs camps and colonies) and the
+# population grows or shrinks within a year, but not by more than a factor of two.
+PLAUSIBLE_RATIO = (0.5, 2.0)
+
+
+def _span(info: TableInfo) -> tuple[int, int] | None:
+    """The catalog's ``years = "1921-1953"``: the span a series claims to cover completely."""
+    raw = info.extra.get("years")
+    if not raw:
+        return None
+    a, b = str(raw).split("-")
+    return int(a), int(b)
+
+
+def _year_problems(info: TableInfo, key: str, years: list[int]) -> list[Problem]:
+    """Every year of the catalog's span present (no gap, nothing outside)."""
+    span = _span(info)
+    if span is None:
+        return []
+    have = set(years)
+    want = set(range(span[0], span[1] + 1))
+    out = []
+    missing = sorted(want - have)
+    if missing:
+        out.append(Problem(info.name, key, f"year(s) {', '.join(map(str, missing))} missing (the table claims {span[0]}-{span[1]})"))
+    extra = sorted(have - want)
+    if extra:
+        out.append(Problem(info.name, key, f"year(s) {', '.join(map(str, extra))} outside the claimed span {span[0]}-{span[1]}"))
+    return out
+
+
+# ---------------------------------------------------------------- convictions
+
+
+@register_check("convictions")
+def _convictions(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    t = info.name
+    d = df.assign(_cat=df["category"].map(text), _series=df["series"].map(text), _period=df["period"].map(text))
+    for _, row in d.iterrows():
+        key = f"series={row['_series']}, period={row['_period']}, category={row['_cat']}"
+        if row["_cat"] not in CATEGORIES:
+            problems.append(Problem(t, key, f"category {row['_cat']!r} is not one of {', '.join(CATEGORIES)}"))
+        if row["_series"] not in SERIES:
+            problems.append(Problem(t, key, f"series {row['_series']!r} is not one of {', '.join(SERIES)}"))
+        v, p = number(row["value"]), number(row["value_as_printed"])
+        if not text(row["correction_note"]) and ((v is None) != (p is None) or (v is not None and v != p)):
+            problems.append(
+                Problem(t, key, f"value {fmt(v)} differs from value_as_printed {fmt(p)} without a correction_note (expected equal values, or a note saying why the printed figure was corrected)")
+            )
+        if text(row["documented_difference"]) and not (row["_cat"] == "total" or pd.isna(row["year"])):
+            problems.append(Problem(t, key, "documented_difference is set on a part (expected only on a year's total or on a printed column total)"))
+    if problems:
+        return problems
+    years = d[d["year"].notna()]
+    totals = d[d["year"].isna()]
+    for series, g in years.groupby("_series", sort=False):
+        cats_by_year = g.groupby("year")["_cat"].apply(frozenset)
+        expected_cats = frozenset(g["_cat"])
+        for y, cats in cats_by_year.items():
+            if cats != expected_cats:
+                missing = ", ".join(c for c in CATEGORIES if c in expected_cats - cats)
+                problems.append(Problem(t, f"series={series}, year={y}", f"category {missing} missing (expected {', '.join(c for c in CATEGORIES if c in expected_cats)})"))
+        problems += _year_problems(info, f"series={series}", [int(y) for y in g["year"].unique()])
+        if not set(PARTS) <= expected_cats or "total" not in expected_cats:
+            continue
+        for period, pg in g.groupby("_period", sort=False):
+            vals = {c: number(v) for c, v in zip(pg["_cat"], pg["value"], strict=True)}
+            tot_row = pg[pg["_cat"] == "total"].iloc[0]
+            total = vals["total"]
+            if total is None:
+                continue
+            s = sum(vals[c] or 0.0 for c in PARTS)
+            dd = number(tot_row["documented_difference"]) or 0.0
+            if total != s + dd:
+                extra = f" plus the documented difference {fmt(dd)}" if dd else ""
+                problems.append(
+                    Problem(t, f"series={series}, period={period}, category=total", f"total {fmt(total)} does not equal death + camps + exile + other = {fmt(s)}{extra} (expected {fmt(s + dd)})")
+                )
+    for _, row in totals.iterrows():
+        series, cat = row["_series"], row["_cat"]
+        g = years[(years["_series"] == series) & (years["_cat"] == cat)]
+        s = sum(number(v) or 0.0 for v in g["value"])
+        total = number(row["value"])
+        dd = number(row["documented_difference"]) or 0.0
+        if total is not None and total != s + dd:
+            extra = f" plus the documented difference {fmt(dd)}" if dd else ""
+            problems.append(
+                Problem(t, f"series={series}, period={row['_period']}, category={cat}", f"printed total {fmt(total)} does not equal the sum of the yearly rows {fmt(s)}{extra} (expected {fmt(s + dd)})")
+            )
+    return problems
+
+
+# ---------------------------------------------------------------- Gulag deaths and stocks
+
+
+@register_check("gulag_deaths")
+def _gulag_deaths(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    t = info.name
+    problems: list[Problem] = []
+    years = df[df["year"].notna()]
+    problems += _year_problems(info, "year", [int(y) for y in years["year"]])
+    for _, row in years.iterrows():
+        pct = number(row["deaths_pct_of_average_population"])
+        if pct is not None and not 0 < pct <= 100:
+            problems.append(Problem(t, f"period={text(row['period'])}", f"deaths_pct_of_average_population = {fmt(pct)} (expected a percentage in (0, 100])"))
+    s = float(sum(number(v) or 0 for v in years["deaths"]))
+    for _, row in df[df["year"].isna()].iterrows():
+        total = number(row["deaths"])
+        dd = number(row["documented_difference"]) or 0.0
+        if total is not None and total != s + dd:
+            extra = f" plus the documented difference {fmt(dd)}" if dd else ""
+            problems.append(
+                Problem(t, f"period={text(row['period'])}", f"printed total {fmt(total)} does not equal the sum of the yearly rows {fmt(s)}{extra} (expected {fmt(s + dd)})")
+            )
+    if problems:
+        return problems
+    return problems + _deaths_vs_population(info, years)
+
+
+def _deaths_vs_population(info: TableInfo, years: pd.DataFrame) -> list[Problem]:
+    """deaths / rate gives the average population; compare with the 1 January counts."""
+    pop_name = info.extra.get("population_table")
+    if not pop_name:
+        return []
+    pop = load(str(pop_name))
+    jan1 = {}
+    for _, p in pop.iterrows():
+        d = text(p["date"])
+        if d.endswith("-01-01") and number(p["prisoners"]) is not None:
+            jan1.setdefault(int(d[:4]), []).append((d, text(p["coverage"]), number(p["prisoners"])))
+    problems = []
+    lo, hi = PLAUSIBLE_RATIO
+    for _, row in years.iterrows():
+        y = int(row["year"])
+        deaths, pct = number(row["deaths"]), number(row["deaths_pct_of_average_population"])
+        if deaths is None or pct is None:
+            continue
+        implied = deaths * 100.0 / pct
+        for d, cov, n in jan1.get(y, []) + jan1.get(y + 1, []):
+            if not lo <= implied / n <= hi:
+                problems.append(
+                    Problem(info.name, f"period={y}", f"{fmt(deaths)} deaths at {fmt(pct)}% imply an average population of {fmt(round(implied))}, not within {lo:g}-{hi:g} x the {fmt(n)} prisoners on {d} ({cov}, {pop_name}) (expected a rate consistent with the population)")
+                )
+    return problems
+
+
+def _iso(s: str) -> bool:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", s):
+        return False
+    try:
+        date.fromisoformat(s)
+    except ValueError:
+        return False
+    return True
+
+
+@register_check("gulag_population")
+def _gulag_population(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for _, row in df.iterrows():
+        key = f"date={text(row['date'])}, coverage={text(row['coverage'])}"
+        if not _iso(text(row["date"])):
+            problems.append(Problem(info.name, key, f"date {text(row['date'])!r} is not an ISO date YYYY-MM-DD"))
+        if text(row["coverage"]) not in COVERAGES:
+            problems.append(Problem(info.name, key, f"coverage {text(row['coverage'])!r} is not one of {', '.join(COVERAGES)}"))
+        if text(row["qualifier"]) not in ("exact", "about"):
+            problems.append(Problem(info.name, key, f"qualifier {text(row['qualifier'])!r} (expected exact or about)"))
+        n = number(row["prisoners"])
+        if n is None or n <= 0:
+            problems.append(Problem(info.name, key, f"prisoners = {fmt(n)} (expected a positive count)"))
+    return problems
+
+
+@register_check("gulag_sex")
+def _gulag_sex(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for _, row in df.iterrows():
+        key = f"date={text(row['date'])}, coverage={text(row['coverage'])}, sex={text(row['sex'])}"
+        if text(row["sex"]) not in SEXES:
+            problems.append(Problem(info.name, key, f"sex {text(row['sex'])!r} is not one of {', '.join(SEXES)}"))
+        pct = number(row["pct"])
+        if pct is not None and not 0 <= pct <= 100:
+            problems.append(Problem(info.name, key, f"pct = {fmt(pct)} (expected a percentage in [0, 100])"))
+        if not _iso(text(row["date"])):
+            problems.append(Problem(info.name, key, f"date {text(row['date'])!r} is not an ISO date YYYY-MM-DD"))
+    if problems:
+        return problems
+    for (d, cov), g in df.groupby([df["date"].map(text), df["coverage"].map(text)], sort=False):
+        by = {text(r["sex"]): r for _, r in g.iterrows()}
+        if "male" not in by or "female" not in by:
+            continue
+        m, f = by["male"], by["female"]
+        pm, pf = number(m["pct"]), number(f["pct"])
+        key = f"date={d}, coverage={cov}"
+        if pm is not None and pf is not None and abs(pm + pf - 100) > 0.1 + 1e-9:
+            problems.append(Problem(info.name, key, f"male {fmt(pm)}% + female {fmt(pf)}% = {fmt(pm + pf)}% (expected 100 within rounding 0.1)"))
+        cm, cf = number(m["count"]), number(f["count"])
+        if cm is not None and cf is not None and pm is not None and cm + cf > 0:
+            share = 100.0 * cm / (cm + cf)
+            if abs(share - pm) > 0.05 + 1e-9:
+                problems.append(Problem(info.name, f"{key}, sex=male", f"pct {fmt(pm)} does not match the counts: {fmt(cm)} of {fmt(cm + cf)} = {share:.2f}% (expected within 0.05 of it)"))
+    return problems
+
+
+@register_check("prisons")
+def _prisons(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    problems = []
+    dates = []
+    for _, row in df.iterrows():
+        d = text(row["date"])
+        key = f"date={d}"
+        if not _iso(d) or d[5:] not in ("01-01", "04-01", "07-01", "10-01"):
+            problems.append(Problem(info.name, key, f"date {d!r} is not the first day of a quarter (expected YYYY-01-01, -04-01, -07-01 or -10-01)"))
+            continue
+        dates.append(d)
+        printed = re.sub(r"\D", "", text(row["value_as_printed"]))
+        v = number(row["count"])
+        if not text(row["correction_note"]) and v is not None and printed and int(printed) != v:
+            problems.append(Problem(info.name, key, f"count {fmt(v)} differs from value_as_printed {text(row['value_as_printed'])!r} without a correction_note"))
+    if problems or not dates:
+        return problems
+    q = sorted(int(d[:4]) * 4 + (int(d[5:7]) - 1) // 3 for d in dates)
+    missing = [f"{i // 4}-{(i % 4) * 3 + 1:02d}-01" for i in range(q[0], q[-1] + 1) if i not in set(q)]
+    if missing:
+        problems.append(Problem(info.name, "date", f"quarter(s) {', '.join(missing)} missing (expected every quarter from {dates[0]} to {dates[-1]})"))
+    return problems
+
+
+# ---------------------------------------------------------------- Order 00447 limits
+
+
+@register_check("quota_limits")
+def _quota_limits(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    t = info.name
+    problems: list[Problem] = []
+    d = df.assign(_cat=df["category"].map(lambda v: text(v).removesuffix(".0")), _stage=df["stage"].map(text),
+                  _region=df["region"].map(text), _parent=df["parent_region"].map(text), _date=df["date"].map(text))
+    for _, row in d.iterrows():
+        key = f"region={row['_region']}, stage={row['_stage']}, category={row['_cat']}"
+        if row["_stage"] not in STAGES:
+            problems.append(Problem(t, key, f"stage {row['_stage']!r} is not one of {', '.join(STAGES)}"))
+        if row["_cat"] not in QUOTA_CATEGORIES:
+            problems.append(Problem(t, key, f"category {row['_cat']!r} is not one of {', '.join(QUOTA_CATEGORIES)}"))
+        if row["_date"] and not _iso(row["_date"]):
+            problems.append(Problem(t, key, f"date {row['_date']!r} is not an ISO date YYYY-MM-DD"))
+    if problems:
+        return problems
+    init = d[d["_stage"] == "initial"]
+    val = {(r["_region"], r["_cat"]): number(r["value"]) for _, r in init.iterrows()}
+    for region in dict.fromkeys(init["_region"]):
+        tot, c1, c2 = (val.get((region, c)) for c in ("total", "1", "2"))
+        if tot is not None and c1 is not None and c2 is not None and tot != c1 + c2:
+            problems.append(Problem(t, f"region={region}, stage=initial, category=total", f"total {fmt(tot)} does not equal category 1 {fmt(c1)} + category 2 {fmt(c2)} (expected {fmt(c1 + c2)})"))
+    # Regions under a parent: exactly the parent's limit when the catalog says the list is
+    # complete (the republic table), at most the parent's otherwise (regional examples).
+    complete = bool(info.extra.get("regions_complete", False))
+    parents_table = info.extra.get("parent_table")
+    parent_val = dict(val)
+    if parents_table:
+        p = load(str(parents_table))
+        p = p[p["stage"].map(text) == "initial"]
+        parent_val.update({(text(r["region"]), text(r["category"]).removesuffix(".0")): number(r["value"]) for _, r in p.iterrows()})
+    for (parent, cat), g in init[init["_parent"] != ""].groupby(["_parent", "_cat"], sort=False):
+        pv = parent_val.get((parent, cat))
+        if pv is None:
+            continue
+        s = sum(number(v) or 0.0 for v in g["value"])
+        key = f"region={parent}, stage=initial, category={cat}"
+        if complete and s != pv:
+            problems.append(Problem(t, key, f"limit {fmt(pv)} does not equal the sum of its {len(g)} regions {fmt(s)} (expected {fmt(s)})"))
+        elif not complete and s > pv:
+            problems.append(Problem(t, key, f"regions listed under {parent} sum to {fmt(s)}, more than its limit {fmt(pv)} (expected at most {fmt(pv)})"))
+    for _, row in d[d["_stage"] == "raised_to"].iterrows():
+        base = val.get((row["_region"], row["_cat"]))
+        v = number(row["value"])
+        if base is not None and v is not None and v < base:
+            problems.append(Problem(t, f"region={row['_region']}, stage=raised_to, category={row['_cat']}", f"raised limit {fmt(v)} is below the initial limit {fmt(base)} (expected at least {fmt(base)})"))
+    return problems
+
+
+# ---------------------------------------------------------------- published estimates
+
+
+@register_check("estimates")
+def _estimates(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    for _, row in df.iterrows():
+        key = f"id={text(row['id'])}"
+        problems += qualifier_problems(info.name, key, row)
+        problems += negative_problems(info.name, key, row)
+        if text(row["subject"]) not in ESTIMATE_SUBJECTS:
+            problems.append(Problem(info.name, key, f"subject {text(row['subject'])!r} is not one of {', '.join(ESTIMATE_SUBJECTS)}"))
+        if text(row["measure"]) not in MEASURES:
+            problems.append(Problem(info.name, key, f"measure {text(row['measure'])!r} is not one of {', '.join(m for m in MEASURES if m)}"))
+        if not text(row["author"]):
+            problems.append(Problem(info.name, key, "author is empty (expected who made the estimate)"))
+    return problems
+
