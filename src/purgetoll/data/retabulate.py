@@ -218,11 +218,8 @@ def census_nationality(shared: Path) -> pd.DataFrame:
     )
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m purgetoll.data.retabulate /path/to/shared/data", file=sys.stderr)
-        return 2
-    shared = Path(argv[0])
+def build_tables(shared: Path) -> dict[str, pd.DataFrame]:
+    """Every demographic table, by catalog name, re-tabulated from the reference folder."""
     tables = census_tables(shared)
     tables["sex_ratio_yearbook"] = sex_ratio_table(shared)
     tables["adh_5y"] = adh_table(shared)
@@ -231,9 +228,21 @@ def main(argv: list[str]) -> int:
     tables["census_national_totals"] = census_national_totals(shared)
     tables["census_by_republic_and_city"] = census_by_republic_and_city(shared)
     tables["census_nationality_partial"] = census_nationality(shared)
+    return tables
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    """The exact text written to ``tables/<name>.csv``."""
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m purgetoll.data.retabulate /path/to/shared/data", file=sys.stderr)
+        return 2
     TABLES.mkdir(exist_ok=True)
-    for name, df in tables.items():
-        df.to_csv(TABLES / f"{name}.csv", index=False, lineterminator="\n")
+    for name, df in build_tables(Path(argv[0])).items():
+        (TABLES / f"{name}.csv").write_text(to_csv_text(df), encoding="utf-8")
         print(f"{name}: {len(df)} rows")
     return 0
 
