@@ -6,9 +6,11 @@ Conventions (used by every module, the snapshots and the tests):
   stored this way, so a person's age never needs updating: ageing is ``(now - birth_month) // 12``.
 * ``time point k``: the start date plus ``k`` whole months (1926-12-17, 1927-01-17, ...). Its month
   index is ``start_month + k``. Step ``k`` covers the month from time point ``k`` to ``k + 1``.
-* A person with birth month ``b`` is taken to be born at the time point whose month index is ``b``,
-  so at time point ``k`` their age in whole months is ``start_month + k - b`` and their age in
-  completed years is that divided by 12, rounded down.
+* At time point ``k`` a person with birth month ``b`` is ``start_month + k - b`` whole months old,
+  and that divided by 12, rounded down, is their age in completed years. A baby born during step
+  ``k`` (on average in its middle) gets ``b = start_month + k + 1``: it is 0 months old at time point
+  ``k + 1``, 11 months old at ``k + 12`` (when it is about 11.5) and 12 at ``k + 13``, so a
+  snapshot's age 0 holds exactly the births of the 12 months before it.
 * A snapshot "at date d" is the state at the time point nearest to ``d`` (at most half a month
   away); the snapshot table reports both the requested date and that time point.
 """

@@ -36,7 +36,7 @@ def expected_population(inputs: DemographyInputs, settings: SimSettings) -> pd.D
     scale = settings.scale
     n_steps, m0 = sim.n_steps, sim.start_month
     first = m0 - 12 * 101
-    n_coh = m0 + n_steps - first
+    n_coh = m0 + n_steps - first + 1
     births = Demography(inputs).births_expected(sim)  # (n_steps, 2) expected agents
     groups = Territory(inputs).groups
     annex_step = [k for k in (sim.module("territory")._steps(sim))]
@@ -52,7 +52,6 @@ def expected_population(inputs: DemographyInputs, settings: SimSettings) -> pd.D
 
     surv = np.ones((2, n_coh))  # survival of each birth-month cohort since time point 0 (or birth)
     base: dict[int, np.ndarray] = {}  # survival at entry steps of annexed origins
-    ages_months = np.arange(n_coh)[::-1]  # placeholder, recomputed per step
     rows = []
     for k in range(n_steps + 1):
         for (_date, _label, counts), ka in zip(groups, annex_step, strict=True):
@@ -81,15 +80,20 @@ def expected_population(inputs: DemographyInputs, settings: SimSettings) -> pd.D
                                               "expected": mean[s], "variance": var[s]}))
         if k == n_steps:
             break
-        # month k: babies enter at the start of the month, then everyone alive faces the month's hazard
+        # month k: babies born mid-month (birth month of time point k + 1), half a month exposed
         for s in range(2):
             if births[k, s] > 0:
-                origins.append((s, m0 + k - first, 1, births[k, s], 0))
+                origins.append((s, m0 + k + 1 - first, 1, births[k, s], 0))
         year = sim.decimal_year(k + 0.5)
         ages_months = m0 + k - (first + np.arange(n_coh))
         born = ages_months >= 0
+        newborn = ages_months == -1
         age = np.minimum(np.maximum(ages_months, 0) // 12, N_AGES - 1)
         for s, label in enumerate(SEXES):
             mu = monthly_hazard(inputs.qx(year, label), f"qx(year={year:.3f}, sex={label})")
-            surv[s, born] *= np.exp(-mu[age[born]])
+            birthday = born & (ages_months % 12 == 11) & (age < N_AGES - 1)
+            plain = born & ~birthday
+            surv[s, plain] *= np.exp(-mu[age[plain]])
+            surv[s, birthday] *= np.exp(-0.5 * (mu[age[birthday]] + mu[age[birthday] + 1]))
+            surv[s, newborn] *= np.exp(-0.5 * mu[0])
     return pd.concat(rows, ignore_index=True)

@@ -8,7 +8,9 @@ points x 2 sexes, 10 MB), so a draw is a binary search. A module that changes a 
 (arrest, camp, release) calls :func:`draw_death_steps` again from the current step with a
 multiplier and a fresh key; by memorylessness this is exact for piecewise-constant multipliers.
 
-Monthly hazard: ``mu = -ln(1 - qx) / 12`` for a person of completed age ``x`` in the month, with
+Monthly hazard: ``mu = -ln(1 - qx) / 12`` for a person of completed age ``x`` in the month (half
+of ``x`` and half of ``x + 1`` in the month of a birthday, since exact ages are about half a
+month above whole months; see ``sim.calendar``), with
 ``qx`` the annual probability of death at the calendar time of the middle of the step. The open
 age group (100+) uses its own ``qx`` when below 1 (``purgetoll.demography.annual_qx`` gives
 ``1 - exp(-l100/T100)``); a raw table's ``qx = 1`` there means "all die eventually", not "all die
@@ -38,7 +40,7 @@ def monthly_hazard(qx: np.ndarray, where: str) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(q) | (q < 0) | (q > 1))
     if bad.size:
         a = int(bad[0])
-        raise DataError(where, f"qx must be a probability in [0, 1]; got {q[a]!r}", f"age={a}")
+        raise DataError(where, f"qx must be a probability in [0, 1]; got {float(q[a])!r}", f"age={a}")
     closed = q[:-1]
     if np.any(closed >= 1):
         a = int(np.flatnonzero(closed >= 1)[0])
@@ -54,7 +56,9 @@ class HazardTable:
     """Cumulative hazard by (sex, birth-month cohort, time point), from time point 0.
 
     ``cum[s, c, k]`` is the hazard accumulated from time point 0 to time point ``k`` by a person of
-    sex ``s`` born in month index ``first_birth_month + c``; zero before birth.
+    sex ``s`` with birth month index ``first_birth_month + c``; zero before birth. Babies born
+    during step ``k`` carry the birth month index of time point ``k + 1`` and are exposed for half
+    of step ``k`` (born, on average, in the middle of the month).
     """
 
     start_month: int
@@ -87,7 +91,7 @@ def build_hazard(mu_by_step: np.ndarray, start_month: int, first_birth_month: in
     """
     mu = np.ascontiguousarray(mu_by_step, dtype=np.float64)
     n_steps = mu.shape[0]
-    n_cohorts = start_month + n_steps - first_birth_month
+    n_cohorts = start_month + n_steps - first_birth_month + 1  # the last step's babies: birth month of time point n_steps
     cum = np.zeros((2, n_cohorts, n_steps + 1), dtype=np.float64)
     _fill_cum(mu, start_month, first_birth_month, cum)
     return HazardTable(start_month, first_birth_month, cum)
@@ -103,11 +107,18 @@ def _fill_cum(mu, start_month, first_birth_month, cum):
             acc = 0.0
             for k in range(n_steps):
                 age_months = start_month + k - b
-                if age_months >= 0:
+                if age_months == -1:
+                    # born during step k (birth month index = time point k + 1): half a month exposed
+                    acc += 0.5 * mu[k, s, 0]
+                elif age_months >= 0:
                     age = age_months // 12
-                    if age > top:
-                        age = top
-                    acc += mu[k, s, age]
+                    if age >= top:
+                        acc += mu[k, s, top]
+                    elif age_months % 12 == 11:
+                        # exact age is about age_months + 0.5: the birthday falls mid-step
+                        acc += 0.5 * (mu[k, s, age] + mu[k, s, age + 1])
+                    else:
+                        acc += mu[k, s, age]
                 cum[s, c, k + 1] = acc
 
 

@@ -195,9 +195,9 @@ class Sim:
         return calendar.time_point(self.start, step)
 
     def ages(self, birth_month: np.ndarray, step: int) -> np.ndarray:
-        """Completed years at time point ``step`` (uint8, 100 = 100+)."""
+        """Completed years at time point ``step`` (uint8, 100 = 100+; babies born in step are 0)."""
         age = (self.month(step) - birth_month.astype(np.int32)) // 12
-        return np.minimum(age, 100).astype(np.uint8)
+        return np.clip(age, 0, 100).astype(np.uint8)
 
     # -- the plan -----------------------------------------------------------------------------
     def plan(self) -> pd.DataFrame:

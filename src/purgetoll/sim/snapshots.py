@@ -39,7 +39,8 @@ def _count(alive, sex, birth_month, month, out):
             age = (month - birth_month[i]) // 12
             if age > top:
                 age = top
-            out[sex[i], age] += 1
+            if age >= 0:  # babies of the coming month are not yet born at this time point
+                out[sex[i], age] += 1
 
 
 def count_by_sex_age(alive: np.ndarray, sex: np.ndarray, birth_month: np.ndarray, month: int) -> np.ndarray:

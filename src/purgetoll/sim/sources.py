@@ -84,7 +84,11 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
         raise DataError("purgetoll.demography.births", f"the births series is not available ({exc})") from None
     initial, census_source = _initial_1926()
     series = births_series()
-    births = births_function(series)
+    # the series starts in 1927; the run's first fortnight (from 17 Dec 1926) gets 1927's rate
+    first = series[series["year"] == series["year"].min()].copy()
+    first["year"] = first["year"] - 1
+    series_ext = pd.concat([first, series], ignore_index=True)
+    births = births_function(series_ext)
     annexed, adh_source = annexations_from_adh(annexation_share_1939)
     return DemographyInputs(
         initial=initial,
@@ -100,11 +104,12 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
         },
         assumptions={
             "unknown_age_1926": "the 88,728 persons of unknown age in the 1926 census are left out",
+            "births_1926": "births in the last fortnight of 1926 are at the 1927 rate of the births series",
+            "births_series_methods": "; ".join(sorted(set(series["method"].astype(str)))),
             "annexation_share_1939": f"{annexation_share_1939} of the annexed population joins on 1939-11-01, the "
             f"rest on 1940-08-01 (assumption, range {ANNEXATION_SHARE_1939_RANGE})",
             "annexation_territory": "annexed = ADH 1939 in post-1946 minus pre-1939 borders, which also holds "
             "territories joined in 1944-45",
-            **dict(series.attrs.get("assumptions", {}) if isinstance(series.attrs.get("assumptions"), dict) else {}),
         },
     )
 
