@@ -195,3 +195,39 @@ def test_package_code_never_reads_the_shared_folder():
             continue
         text = path.read_text(encoding="utf-8")
         assert "/work/shared" not in text and "../shared" not in text.replace("``../shared``", ""), path.name
+
+
+def test_a_damaged_bundled_file_fails_on_load(monkeypatch):
+    """Checks on load: a negative count in the file itself is refused by `load`, naming the row."""
+    from purgetoll.data import _catalog
+
+    info = data.table_info("census_1937_5y")
+    text = "date,sex,age,age_end,age_group,count\n1937-01-06,male,0,4,0-4,-3\n1937-01-06,male,0,4,0-4,5\n"
+    monkeypatch.setattr(_catalog, "table_info", lambda name: info)
+    monkeypatch.setattr(_catalog, "_package_root", lambda: _FakeRoot(text))
+    _catalog._load_bundled.cache_clear()
+    try:
+        with pytest.raises(DataError) as err:
+            _catalog.load("census_1937_5y")
+    finally:
+        _catalog._load_bundled.cache_clear()
+    assert str(err.value) == (
+        "census_1937_5y, row date=1937-01-06, sex=male, age_group=0-4: duplicate key (expected one "
+        "row per date, sex, age_group) (and 1 more problem(s); run `purgetoll data check`)"
+    )
+
+
+class _FakeRoot:
+    """A stand-in for the package folder holding one table file."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __truediv__(self, _part: str) -> _FakeRoot:
+        return self
+
+    def is_file(self) -> bool:
+        return True
+
+    def read_text(self, encoding: str) -> str:
+        return self.text

@@ -7,6 +7,12 @@ points at ``tables/<file>`` (a tidy CSV) and carries the citation (``source``), 
 (``origin``). Fields beyond the required ones are kind-specific and kept in ``TableInfo.extra``.
 
 The package reads only its own files (``importlib.resources``), never ``../shared``.
+
+Parsing: every cell is read as text, then ``age``, ``age_end``, ``year`` and the kind's count
+columns must be whole numbers (``int64``, or nullable ``Int64`` where cells are empty); any other
+column becomes numeric when every non-empty cell parses as a number and stays text otherwise.
+On load the schema checks run (required columns, unique keys, non-negative counts) and the
+first problem raises :class:`DataError`; the remaining checks run in ``check_all()``.
 """
 
 from __future__ import annotations
@@ -178,4 +184,15 @@ def _load_bundled(name: str) -> pd.DataFrame:
     path = _package_root() / "tables" / info.file
     if not path.is_file():
         raise DataError(info.name, f"bundled file tables/{info.file} is missing from the package")
-    return read_table_text(info, path.read_text(encoding="utf-8"))
+    df = read_table_text(info, path.read_text(encoding="utf-8"))
+    # Checks on load: the schema checks (columns, unique keys, no negative counts) are cheap and
+    # need no other table, so a damaged file fails here, naming its row. The kind's own checks
+    # (sums, identities, cross-table) run in check_all() / `purgetoll data check`.
+    from purgetoll.data._checks import generic_problems  # _checks imports this module
+
+    problems = generic_problems(info, df)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problem(s); run `purgetoll data check`)" if len(problems) > 1 else ""
+        raise DataError(first.table, first.problem + more, first.row)
+    return df
