@@ -159,6 +159,11 @@ class Estimator(ABC):
     def _validate_params(self) -> None:
         name = type(self).__name__
         for key in self._param_names():
+            if callable(getattr(Estimator, key, None)):
+                raise InvalidParameterError(
+                    f"{name} has a parameter '{key}' that hides the method Estimator.{key}; "
+                    "rename the parameter"
+                )
             if key not in self._parameter_constraints:
                 raise InvalidParameterError(
                     f"{name} declares no constraint for its parameter '{key}'"

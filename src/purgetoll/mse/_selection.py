@@ -1,0 +1,213 @@
+"""Model ranking by AIC and BIC, and the minimum-BIC estimator.
+
+Two families of candidate models:
+
+* ``"rcapture"``: the models Rcapture's ``closedp.t`` fits (M0, Mt, Mh and Mth with Chao,
+  Poisson2, Darroch and Gamma3.5 heterogeneity; Mb and Mbh are left out: they model a
+  behavioural response to capture, which has no meaning for lists);
+* ``"hierarchical"``: Mt plus every hierarchical set of list interactions up to ``max_order``
+  (the family of Rcapture's ``closedpMS.t``).
+
+AIC is ``-2 loglik + 2 p`` and BIC ``-2 loglik + log(n) p`` with the Poisson log-likelihood of
+the observed cells, ``p`` the number of estimated coefficients and ``n`` the number of
+individuals observed (Rcapture 1.4-4).
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from purgetoll.errors import BoundaryWarning
+from purgetoll.mse._base import Constraint, Estimator, Fit, InvalidParameterError, is_int
+from purgetoll.mse._design import ModelSpec, parse_model
+from purgetoll.mse._loglinear import LogLinear, fit_loglinear
+from purgetoll.mse._registry import register
+from purgetoll.mse._table import CaptureTable
+
+__all__ = ["MinBIC", "hierarchical_models", "rank_models", "rcapture_models"]
+
+#: Most candidate models :func:`rank_models` will fit; beyond that, use stepwise selection.
+MAX_MODELS = 40_000
+
+
+def rcapture_models(n_lists: int) -> list[ModelSpec]:
+    """The ``closedp.t`` candidates (without Mb, Mbh); only M0 and Mt for two lists."""
+    names = ["M0", "Mt"]
+    if n_lists >= 3:
+        for base in ("Mh", "Mth"):
+            names += [f"{base}-{h}" for h in ("Chao", "Poisson2", "Darroch", "Gamma3.5")]
+    return [parse_model(m, n_lists) for m in names]
+
+
+def hierarchical_models(
+    n_lists: int, max_order: int = 2, *, max_models: int = MAX_MODELS
+) -> list[ModelSpec]:
+    """Every hierarchical Mt model with interactions of order 2..``max_order``.
+
+    A set of terms is hierarchical when each term's sub-terms of order >= 2 are in the set.
+    Raises :class:`InvalidParameterError` when there would be more than ``max_models``.
+    """
+    if max_order < 1 or max_order > n_lists - 1:
+        raise InvalidParameterError(
+            f"max_order must be between 1 and {n_lists - 1} (the number of lists minus one; "
+            f"the {n_lists}-way term is confounded with the unobserved cell); got {max_order}"
+        )
+    terms = [t for r in range(2, max_order + 1) for t in itertools.combinations(range(n_lists), r)]
+    models: list[frozenset[tuple[int, ...]]] = []
+
+    def grow(i: int, chosen: frozenset[tuple[int, ...]]) -> None:
+        if len(models) > max_models:
+            return
+        if i == len(terms):
+            models.append(chosen)
+            return
+        grow(i + 1, chosen)
+        term = terms[i]
+        subs = [s for s in itertools.combinations(term, len(term) - 1) if len(s) >= 2]
+        if all(s in chosen for s in subs):
+            grow(i + 1, chosen | {term})
+
+    grow(0, frozenset())
+    if len(models) > max_models:
+        raise InvalidParameterError(
+            f"more than {max_models} hierarchical models for {n_lists} lists up to order "
+            f"{max_order}; lower max_order or use stepwise selection (method 'stepwise')"
+        )
+    return [ModelSpec("Mt", None, m) for m in models]
+
+
+def rank_models(
+    table: CaptureTable,
+    *,
+    family: str = "hierarchical",
+    max_order: int = 2,
+    criterion: str = "bic",
+) -> pd.DataFrame:
+    """Fit every candidate model and rank them by ``criterion`` (``"bic"`` or ``"aic"``).
+
+    Columns: ``model`` (readable name), ``spec`` (CLI string), ``n_params``, ``deviance``,
+    ``df``, ``aic``, ``bic``, ``estimate`` (persons), ``se``, ``converged``. Models whose
+    estimate ran to infinity are dropped.
+    """
+    if family == "rcapture":
+        specs = rcapture_models(table.n_lists)
+    elif family == "hierarchical":
+        specs = hierarchical_models(table.n_lists, max_order)
+    else:
+        raise InvalidParameterError(f"family must be 'rcapture' or 'hierarchical'; got {family!r}")
+    if criterion not in ("aic", "bic"):
+        raise InvalidParameterError(f"criterion must be 'aic' or 'bic'; got {criterion!r}")
+    rows = []
+    for spec in specs:
+        res = fit_loglinear(table, spec)
+        if not np.isfinite(res.estimate):
+            continue
+        rows.append(
+            {
+                "model": spec.name(table.lists),
+                "spec": spec.cli_name(),
+                "n_params": res.glm.rank,
+                "deviance": res.glm.deviance,
+                "df": res.glm.df_residual,
+                "aic": res.glm.aic,
+                "bic": res.bic(),
+                "estimate": res.estimate,
+                "se": res.se,
+                "converged": res.glm.converged,
+            }
+        )
+    df = pd.DataFrame(rows)
+    # Models whose fitted values coincide (e.g. every Mth heterogeneity form on three lists,
+    # where h(k) is always in the span of the main effects) tie up to rounding noise; rank
+    # them by the criterion rounded to 1e-6 and then in candidate order (Rcapture's table
+    # order, which is what R's which.min returns among exact ties).
+    key = df[criterion].round(6)
+    order = np.lexsort((np.arange(len(df)), key.to_numpy()))
+    return df.iloc[order].reset_index(drop=True)
+
+
+class MinBIC(Estimator):
+    """The log-linear model with the smallest BIC (or AIC) among a family of candidates.
+
+    Parameters
+    ----------
+    family:
+        ``"rcapture"`` (default: the ``closedp.t`` models, so the choice matches Rcapture's
+        table) or ``"hierarchical"`` (Mt with hierarchical interactions up to ``max_order``).
+    max_order:
+        Highest interaction order of the hierarchical family (2 = two-list interactions).
+    criterion:
+        ``"bic"`` (default) or ``"aic"``.
+    ci:
+        Interval of the selected model: ``"profile"`` or ``"wald"`` (conditional on the
+        selection: it ignores the uncertainty of choosing the model).
+    """
+
+    method = "bic"
+    _parameter_constraints = {
+        "family": Constraint(
+            "one of 'rcapture', 'hierarchical'", lambda v: v in ("rcapture", "hierarchical")
+        ),
+        "max_order": Constraint("an integer >= 1", lambda v: is_int(v) and v >= 1),
+        "criterion": Constraint("one of 'bic', 'aic'", lambda v: v in ("bic", "aic")),
+        "ci": Constraint("one of 'profile', 'wald'", lambda v: v in ("profile", "wald")),
+    }
+
+    def __init__(
+        self,
+        family: str = "rcapture",
+        max_order: int = 2,
+        criterion: str = "bic",
+        ci: str = "profile",
+    ) -> None:
+        self.family = family
+        self.max_order = max_order
+        self.criterion = criterion
+        self.ci = ci
+
+    def method_label(self) -> str:
+        return "bic" if self.criterion == "bic" else "aic"
+
+    def _fit(self, table: CaptureTable) -> Fit:
+        ranking = rank_models(
+            table, family=self.family, max_order=self.max_order, criterion=self.criterion
+        )
+        best = ranking.iloc[0]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            inner = LogLinear(model=best["spec"], ci=self.ci).fit(table)
+        for w in caught:  # re-raise the selected model's warnings with this estimator's name
+            if issubclass(w.category, BoundaryWarning):
+                warnings.warn(str(w.message), BoundaryWarning, stacklevel=3)
+        self.ranking_ = ranking
+        diagnostics = dict(inner.diagnostics_)
+        diagnostics["candidates"] = len(ranking)
+        diagnostics["selected_spec"] = best["spec"]
+        if len(ranking) > 1:
+            diagnostics["delta_" + self.criterion + "_next"] = float(
+                ranking[self.criterion].iloc[1] - best[self.criterion]
+            )
+        return Fit(
+            estimate=inner.population_,
+            se=inner.se_,
+            lower=inner.interval_[0],
+            upper=inner.interval_[1],
+            model=inner.model_,
+            diagnostics=diagnostics,
+        )
+
+
+register(
+    "bic",
+    lambda spec, seed: MinBIC(criterion="bic"),
+    description="the Rcapture log-linear model (M0, Mt, Mh, Mth) with the smallest BIC",
+)
+register(
+    "aic",
+    lambda spec, seed: MinBIC(criterion="aic"),
+    description="the Rcapture log-linear model (M0, Mt, Mh, Mth) with the smallest AIC",
+)
