@@ -94,7 +94,7 @@ def _check_counts(y: np.ndarray, where: str) -> tuple[np.ndarray, int]:
     if not np.all(np.isfinite(y)) or np.any(y < 0) or np.any(y != np.round(y)):
         bad = int(np.flatnonzero(~np.isfinite(y) | (y < 0) | (y != np.round(y)))[0])
         raise ValueError(
-            f"{where}: counts must be non-negative integers; history {bad + 1} has {y[bad]!r}"
+            f"{where}: counts must be non-negative integers; history {bad + 1} has {float(y[bad])!r}"
         )
     if y.sum() <= 0:
         raise ValueError(f"{where}: counts must contain at least one observed person; all are zero")
@@ -196,7 +196,10 @@ def _joint_chunks(y, n_missing, delta, graphs, prior_n, log_prior_graphs):
     for start in range(0, n_missing.shape[0], _GRID_CHUNK):
         stop = min(start + _GRID_CHUNK, n_missing.shape[0])
         terms = subset_log_terms(y_arr, n_missing[start:stop], delta)
-        yield start, stop, coef @ terms + common[None, start:stop] + log_prior_graphs[:, None]
+        joint = coef @ terms
+        joint += common[None, start:stop]
+        joint += log_prior_graphs[:, None]
+        yield start, stop, joint
 
 
 def bma_posterior(
@@ -255,11 +258,19 @@ def bma_posterior(
         )
     by_n = np.empty(n_missing.shape[0])
     by_graph_chunks = []
-    for start, stop, joint in _joint_chunks(
-        y_arr, n_missing, delta, graphs, prior_n, log_prior_graphs
-    ):
-        by_n[start:stop] = logsumexp(joint, axis=0)
-        by_graph_chunks.append(logsumexp(joint, axis=1))
+    with np.errstate(divide="ignore"):
+        for start, stop, joint in _joint_chunks(
+            y_arr, n_missing, delta, graphs, prior_n, log_prior_graphs
+        ):
+            # One exp per element: shift by the chunk's maximum, sum both ways. Entries more than
+            # 700 below it are negligible against the global maximum too; clipping them keeps exp
+            # off the slow subnormal range (most of the grid is there).
+            shift = float(joint.max())
+            np.subtract(joint, shift, out=joint)
+            np.maximum(joint, -700.0, out=joint)
+            np.exp(joint, out=joint)
+            by_n[start:stop] = shift + np.log(joint.sum(axis=0))
+            by_graph_chunks.append(shift + np.log(joint.sum(axis=1)))
     by_graph = logsumexp(np.vstack(by_graph_chunks), axis=0)
     top = float(max(by_n.max(), by_graph.max()))
     if not np.isfinite(top):

@@ -1,0 +1,324 @@
+"""The Gibbs sampler of the Bayesian latent-class model (LCMCR), compiled with numba.
+
+Model (Manrique-Vallier 2016, "Bayesian population size estimation using Dirichlet process
+mixtures", Biometrics 72:1246-1254; R package LCMCR 0.4.14 is the reference):
+
+- each of the N people belongs to a latent class ``z`` in ``0..K*-1`` (a truncated stick-breaking
+  Dirichlet process, ``pi_k = V_k prod_{l<k} (1 - V_l)``, ``V_k ~ Beta(1, alpha)``, ``V_{K*-1} = 1``);
+- within class k the J lists capture independently with probabilities ``lambda_kj ~ Beta(1, 1)``;
+- ``alpha ~ Gamma(shape a, rate b)``, a = b = 0.25 by default;
+- ``p(N)`` proportional to 1/N, so that, given the other parameters, the number of unobserved
+  people is negative binomial: ``N0 ~ NegBin(n, 1 - pi_0)`` with ``pi_0`` the probability of the
+  all-zero history (data augmentation of the unobserved cell).
+
+People with the same history are exchangeable, so the sampler works on the distinct observed
+histories (cells) and draws each cell's split over the classes at once (a multinomial), which
+makes a sweep cost proportional to the number of non-empty cells, not to N.
+
+Randomness: each chain draws only from its own ``numpy.random.Generator`` (passed in; numba
+compiles its methods), seeded by the caller from a keyed seed sequence, so a chain is a pure
+function of its inputs and its seed, bit for bit, whether chains run one after another or in
+parallel threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["run_chain"]
+
+
+@njit(cache=True, nogil=True)
+def _categorical(rng, weights: np.ndarray, total: float) -> int:
+    u = rng.random() * total
+    acc = 0.0
+    last = 0
+    for k in range(weights.shape[0]):
+        w = weights[k]
+        if w > 0.0:
+            acc += w
+            last = k
+            if u < acc:
+                return k
+    return last  # rounding put u past the last positive weight
+
+
+@njit(cache=True, nogil=True)
+def _allocate(rng, count: int, weights: np.ndarray, total: float, out: np.ndarray) -> None:
+    """Split ``count`` people over the classes, multinomial with probabilities weights/total."""
+    out[:] = 0
+    if count <= 4:
+        # A few categorical draws are cheaper than K binomials.
+        for _ in range(count):
+            out[_categorical(rng, weights, total)] += 1
+        return
+    remaining = count
+    rest = total
+    last = weights.shape[0] - 1
+    for k in range(last):
+        if remaining == 0:
+            return
+        w = weights[k]
+        if w <= 0.0:
+            continue
+        p = w / rest if rest > 0.0 else 1.0
+        if p >= 1.0:
+            out[k] += remaining
+            return
+        x = rng.binomial(remaining, p)
+        out[k] += x
+        remaining -= x
+        rest -= w
+    # The last class takes the rest; if its weight is zero, rounding sent people past every
+    # positive class: give them to the heaviest class instead.
+    if weights[last] > 0.0:
+        out[last] += remaining
+    else:
+        out[np.argmax(weights)] += remaining
+
+
+@njit(cache=True, nogil=True)
+def _sweep(
+    rng,
+    cell_offsets,
+    cell_lists,
+    counts,
+    n_obs,
+    lam,
+    pi,
+    alpha,
+    alpha_shape,
+    alpha_rate,
+    update_alpha,
+    max_missing,
+    ratio,
+    base,
+    weights,
+    alloc,
+    n_k,
+    s_kj,
+):
+    """One Gibbs sweep; updates lam and pi in place, returns (alpha, n0, hit)."""
+    n_classes, n_lists = lam.shape
+    n_cells = counts.shape[0]
+    # Weights of a history in class k: pi_k prod_j (1 - lam_kj) * prod_{j on} lam/(1 - lam);
+    # products of ratios avoid an exp and a log per class per cell.
+    for k in range(n_classes):
+        b = pi[k]
+        for j in range(n_lists):
+            b *= 1.0 - lam[k, j]
+            ratio[k, j] = lam[k, j] / (1.0 - lam[k, j])
+        base[k] = b
+    n_k[:] = 0
+    s_kj[:, :] = 0
+    for c in range(n_cells):
+        total = 0.0
+        lo = cell_offsets[c]
+        hi = cell_offsets[c + 1]
+        for k in range(n_classes):
+            w = base[k]
+            for t in range(lo, hi):
+                w *= ratio[k, cell_lists[t]]
+            weights[k] = w
+            total += w
+        _allocate(rng, counts[c], weights, total, alloc)
+        for k in range(n_classes):
+            a_k = alloc[k]
+            if a_k > 0:
+                n_k[k] += a_k
+                for t in range(lo, hi):
+                    s_kj[k, cell_lists[t]] += a_k
+    # Data augmentation of the unobserved cell: N0 ~ NegBin(n, 1 - pi_0) as a gamma-Poisson
+    # mixture, N0 | g ~ Poisson(g), g ~ Gamma(n, pi_0 / (1 - pi_0)); given N0 the unobserved
+    # people fall in class k with probability proportional to base[k].
+    pi0 = 0.0
+    for k in range(n_classes):
+        pi0 += base[k]
+    hit = False
+    if pi0 >= 1.0:
+        n0 = max_missing
+        hit = True
+    else:
+        g = rng.gamma(float(n_obs), pi0 / (1.0 - pi0))
+        if g > 4.0 * max_missing + 100.0:
+            n0 = max_missing
+            hit = True
+        else:
+            n0 = rng.poisson(g)
+            if n0 >= max_missing:
+                n0 = max_missing
+                hit = True
+    if n0 > 0:
+        _allocate(rng, n0, base, pi0, alloc)
+        for k in range(n_classes):
+            n_k[k] += alloc[k]
+    # Capture probabilities given the classes (Beta(1, 1) prior).
+    for k in range(n_classes):
+        for j in range(n_lists):
+            x = rng.beta(1.0 + s_kj[k, j], 1.0 + n_k[k] - s_kj[k, j])
+            # keep lam strictly inside (0, 1) so the ratios stay finite
+            if x > 1.0 - 1e-12:
+                x = 1.0 - 1e-12
+            elif x < 1e-300:
+                x = 1e-300
+            lam[k, j] = x
+    # Stick-breaking weights, then the concentration.
+    tail = 0
+    for k in range(n_classes):
+        tail += n_k[k]
+    remaining = 1.0
+    log_sum = 0.0
+    for k in range(n_classes - 1):
+        tail -= n_k[k]
+        vk = rng.beta(1.0 + n_k[k], alpha + tail)
+        if vk > 1.0 - 1e-15:
+            vk = 1.0 - 1e-15
+        pi[k] = vk * remaining
+        remaining *= 1.0 - vk
+        log_sum += np.log1p(-vk)
+    pi[n_classes - 1] = remaining
+    if update_alpha:
+        alpha = rng.gamma(alpha_shape + n_classes - 1.0, 1.0 / (alpha_rate - log_sum))
+    return alpha, n0, hit
+
+
+@njit(cache=True, nogil=True)
+def run_chain(
+    cell_offsets: np.ndarray,
+    cell_lists: np.ndarray,
+    counts: np.ndarray,
+    n_lists: int,
+    n_classes: int,
+    alpha_shape: float,
+    alpha_rate: float,
+    warm_up: int,
+    burn_in: int,
+    n_draws: int,
+    thin: int,
+    max_missing: int,
+    rng: np.random.Generator,
+):
+    """Run one chain; return the retained draws.
+
+    Parameters
+    ----------
+    cell_offsets, cell_lists:
+        The non-empty observed histories in compressed form: the lists (0-based) that captured the
+        people of cell ``c`` are ``cell_lists[cell_offsets[c]:cell_offsets[c + 1]]``.
+    counts:
+        People in each cell (int64, all > 0).
+    n_lists, n_classes:
+        J and the truncation K* of the stick-breaking prior.
+    alpha_shape, alpha_rate:
+        Gamma prior of the Dirichlet-process concentration.
+    warm_up:
+        Sweeps run first with alpha held at 0.3/K*, from capture probabilities equal to each list's
+        observed share and most weight on four classes, as LCMCR starts its chains; the classes are
+        then relabelled by decreasing weight. The posterior of the truncated mixture can have a
+        few-class and a many-class mode that chains cross rarely; starting as LCMCR does puts
+        the chains where LCMCR's are.
+    burn_in, n_draws, thin:
+        Sweeps discarded after the warm-up, draws kept, and sweeps per kept draw.
+    max_missing:
+        Upper bound on the unobserved count N0; a draw above it is set to the bound and counted
+        in ``hits`` (the caller warns).
+    rng:
+        This chain's own generator (numpy ``Generator``; numba draws from its bit generator).
+
+    Returns
+    -------
+    n_total, alpha, occupied, hits:
+        Kept draws of N (int64), of alpha, of the number of non-empty classes, and how many sweeps
+        after the warm-up met the bound on N0.
+    """
+    n_cells = counts.shape[0]
+    n_obs = 0
+    for c in range(n_cells):
+        n_obs += counts[c]
+    lam = np.empty((n_classes, n_lists))
+    share = np.zeros(n_lists)
+    for c in range(n_cells):
+        for t in range(cell_offsets[c], cell_offsets[c + 1]):
+            share[cell_lists[t]] += counts[c]
+    for j in range(n_lists):
+        p = share[j] / n_obs
+        p = min(max(p, 1e-6), 1.0 - 1e-6)
+        for k in range(n_classes):
+            lam[k, j] = p
+    pi = np.empty(n_classes)
+    if n_classes > 4:
+        for k in range(n_classes):
+            pi[k] = 0.225 if k < 4 else 0.1 / (n_classes - 4)
+    else:
+        pi[:] = 1.0 / n_classes
+    alpha = 0.3 / n_classes
+    ratio = np.empty((n_classes, n_lists))
+    base = np.empty(n_classes)
+    weights = np.empty(n_classes)
+    alloc = np.zeros(n_classes, dtype=np.int64)
+    n_k = np.zeros(n_classes, dtype=np.int64)
+    s_kj = np.zeros((n_classes, n_lists), dtype=np.int64)
+    for _ in range(warm_up):
+        alpha, n0, hit = _sweep(
+            rng,
+            cell_offsets,
+            cell_lists,
+            counts,
+            n_obs,
+            lam,
+            pi,
+            alpha,
+            alpha_shape,
+            alpha_rate,
+            False,
+            max_missing,
+            ratio,
+            base,
+            weights,
+            alloc,
+            n_k,
+            s_kj,
+        )
+    order = np.argsort(-pi)
+    lam = lam[order].copy()
+    pi = pi[order].copy()
+
+    out_n = np.empty(n_draws, dtype=np.int64)
+    out_alpha = np.empty(n_draws)
+    out_occupied = np.empty(n_draws, dtype=np.int64)
+    hits = 0
+    kept = 0
+    for sweep in range(burn_in + n_draws * thin):
+        alpha, n0, hit = _sweep(
+            rng,
+            cell_offsets,
+            cell_lists,
+            counts,
+            n_obs,
+            lam,
+            pi,
+            alpha,
+            alpha_shape,
+            alpha_rate,
+            True,
+            max_missing,
+            ratio,
+            base,
+            weights,
+            alloc,
+            n_k,
+            s_kj,
+        )
+        if hit:
+            hits += 1
+        if sweep >= burn_in and (sweep - burn_in + 1) % thin == 0:
+            out_n[kept] = n_obs + n0
+            out_alpha[kept] = alpha
+            occ = 0
+            for k in range(n_classes):
+                if n_k[k] > 0:
+                    occ += 1
+            out_occupied[kept] = occ
+            kept += 1
+    return out_n, out_alpha, out_occupied, hits
