@@ -287,3 +287,44 @@ def test_republics_not_adding_up():
 def test_nationality_parts_not_adding_up(where, col, value, message):
     df = _set(load("census_nationality_partial"), col, value, **where)
     assert _msgs("census_nationality_partial", df) == [message]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    row=st.integers(0, 908),
+    col=st.sampled_from(["lx", "dx", "Lx", "Tx"]),
+    delta=st.integers(-50, 50).filter(lambda d: d != 0),
+)
+def test_any_changed_integer_column_of_a_life_table_is_caught(row, col, delta):
+    df = load("life_tables")
+    if int(df.loc[row, "age"]) == 100 and col in ("dx", "Lx", "Tx"):
+        # The last row is only bounded (L100 <= l100 <= T100 region); shift lx instead.
+        col = "lx"
+    if int(df.loc[row, "age"]) == 0 and col == "lx":
+        col = "dx"
+    df.loc[row, col] = df.loc[row, col] + delta
+    assert check_table("life_tables", df) != []
+
+
+@settings(max_examples=60, deadline=None)
+@given(widths=st.lists(st.integers(1, 10), min_size=2, max_size=15), drop=st.data())
+def test_age_ladder_accepts_any_partition_and_names_a_removed_group(widths, drop):
+    from purgetoll.data._census_checks import age_ladder_problems
+
+    rows, start = [], 0
+    for w in widths:
+        end = start + w - 1
+        rows.append({"age": start, "age_end": end, "age_group": str(start) if w == 1 else f"{start}-{end}"})
+        start = end + 1
+    rows.append({"age": start, "age_end": pd.NA, "age_group": f"{start}+"})
+    ladder = pd.DataFrame(rows)
+    ladder["age_end"] = ladder["age_end"].astype("Int64")
+    assert age_ladder_problems("t", "k", ladder) == []
+    i = drop.draw(st.integers(1, len(rows) - 2))
+    gone = rows[i]
+    problems = [str(p) for p in age_ladder_problems("t", "k", ladder.drop(index=i))]
+    span = str(gone["age"]) if gone["age"] == gone["age_end"] else f"{gone['age']}-{gone['age_end']}"
+    assert problems == [
+        f"t, row k: age {span} missing (group {rows[i - 1]['age_group']} ends at "
+        f"{rows[i - 1]['age_end']}, next group {rows[i + 1]['age_group']} starts at {rows[i + 1]['age']})"
+    ]

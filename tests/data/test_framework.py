@@ -9,6 +9,8 @@ from types import MappingProxyType
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import purgetoll.data as data
 from purgetoll.data import Problem, TableInfo, catalog, check_all, check_table, load, retabulate
@@ -231,3 +233,20 @@ class _FakeRoot:
 
     def read_text(self, encoding: str) -> str:
         return self.text
+
+
+_names = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True), min_size=1, max_size=8, unique=True)
+
+
+@given(names=_names, files=st.integers(1, 3), dup=st.data())
+def test_catalog_merge_is_order_free_and_refuses_any_duplicate(names, files, dup):
+    texts = {f"g{k}.toml": "" for k in range(files)}
+    for i, n in enumerate(names):
+        texts[f"g{i % files}.toml"] += _entry(n)
+    assert [e.name for e in parse_catalog(texts)] == sorted(names)
+    again = dup.draw(st.sampled_from(names))
+    first = next(f for f in sorted(texts) if f'name = "{again}"' in texts[f])
+    texts["zz.toml"] = _entry(again)
+    with pytest.raises(DataError) as err:
+        parse_catalog(texts)
+    assert str(err.value).endswith(f"table name {again!r} is already defined in catalog/{first}")
