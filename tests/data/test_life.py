@@ -56,7 +56,8 @@ def test_transcription_slip_corrected_and_printed_value_kept():
     raw = load("life_tables")
     row = raw[(raw["period"] == "1926-1927") & (raw["sex"] == "male") & (raw["age"] == 85)].iloc[0]
     assert row["Lx_as_printed"] == 5020
-    assert row["correction_note"].startswith("Lx printed 5020; corrected to 5220")
+    assert row["correction_note"].startswith("Lx given as 5020 in the transcribed table")
+    assert "corrected to 5220 = T85 - T86" in row["correction_note"]
     others = raw[raw["correction_note"].isna() | (raw["correction_note"] == "")]
     assert (others["Lx"] == others["Lx_as_printed"]).all()
     assert len(raw) - len(others) == 1

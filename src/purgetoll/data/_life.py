@@ -5,8 +5,9 @@ Bundled table ``life_tables``: Goskomstat SSSR (1989) single-year tables for 192
 citation). The row of age 100 gives l, d, q, p and L of that single year; its T and e cover ages
 100 and over, as printed (the printed tables go on past 100, so T100 > L100).
 
-One transcription slip is corrected (1926-27 male L85, printed 5020, corrected 5220); the bundled
-table keeps ``Lx_as_printed`` and a ``correction_note``, and the loader returns the corrected value.
+One slip is corrected (1926-27 male L85 is 5020 in the transcribed table, corrected to 5220 =
+T85 - T86); the bundled table keeps ``Lx_as_printed`` and a ``correction_note``, and the loader
+returns the corrected value.
 
 Both earlier tables understate mortality (death under-registration, ADH 1993 p.44):
 ``purgetoll.demography`` applies the documented correction, this loader returns them as printed.

@@ -45,7 +45,8 @@ ADH_BORDERS = {
 LIFE_TABLE_CORRECTIONS = {
     ("1926-1927", "male", 85): (
         5220,
-        "Lx printed 5020; corrected to 5220 = T85 - T86 (27607 - 22387); (l85+l86)/2 = 5229 "
+        "Lx given as 5020 in the transcribed table (Demoscope/RTSS; the 1989 print was not "
+        "consulted); corrected to 5220 = T85 - T86 (27607 - 22387); (l85+l86)/2 = 5229 "
         "confirms a one-digit slip",
     ),
 }
