@@ -10,10 +10,32 @@ Public surface (``from purgetoll.demography import ...``); each concept lives in
   ``smooth_heaping``.
 - :mod:`.projection`: ``project`` (cohort-component, single years, by sex, any dates).
 - :mod:`.lexis`: ``cohort_of``, ``age_of``, ``exposure``, ``shift_ages``, ``decimal_year``.
+- :mod:`.births`: ``births_series`` (1927-1959 by reverse survival), ``implied_births``.
+- :mod:`.inputs`: ``population("census:1959")``, ``census_single``, ``adh_single``.
+- :mod:`.corrections`: ``ArmyOmission1937``, ``Padding1939``, ``Territory``, ``CensusCorrections``.
+- :mod:`.intercensal`: ``cohort_survival``, ``deficit`` (with Monte Carlo intervals,
+  :mod:`.montecarlo`).
 """
 
+from purgetoll.demography.births import births_function, births_series, implied_births
+from purgetoll.demography.corrections import (
+    DEFAULT_CORRECTIONS,
+    ArmyOmission1937,
+    CensusCorrections,
+    Padding1939,
+    Territory,
+)
 from purgetoll.demography.graduation import graduate, split_open_group
-from purgetoll.demography.heaping import heaping_report, myers_index, smooth_heaping, whipple_index
+from purgetoll.demography.heaping import (
+    correct_digit_preference,
+    digit_factors,
+    heaping_report,
+    myers_index,
+    smooth_heaping,
+    whipple_index,
+)
+from purgetoll.demography.inputs import adh_single, census_single, population
+from purgetoll.demography.intercensal import cohort_survival, deficit
 from purgetoll.demography.lexis import (
     age_of,
     birth_interval,
@@ -41,6 +63,21 @@ from purgetoll.demography.projection import Addition, ProjectionResult, project,
 
 __all__ = [
     "DEFAULT_CORRECTION",
+    "DEFAULT_CORRECTIONS",
+    "ArmyOmission1937",
+    "CensusCorrections",
+    "Padding1939",
+    "Territory",
+    "adh_single",
+    "births_function",
+    "births_series",
+    "census_single",
+    "cohort_survival",
+    "correct_digit_preference",
+    "deficit",
+    "digit_factors",
+    "implied_births",
+    "population",
     "MIDPOINTS",
     "PERIODS",
     "Addition",

@@ -10,8 +10,8 @@ Choices made here, each stated in the outputs that use them:
   (``unknown="distribute"``, the default) or dropped (``"drop"``).
 - ADH gives 5-year groups (0-4 .. 80-84, 85+) on 1 January. Within each group the single years
   follow the same birth cohorts in a census (:data:`SHAPE_CENSUS`: the census of that date, or
-  a later one shifted by the years between), after its age heaping is smoothed from age
-  :data:`HEAPING_FIRST_AGE` (``shape="census"``); groups the census cannot cover, or all with
+  a later one shifted by the years between), after its digit preference is corrected with
+  strength :data:`HEAPING_STRENGTH` (``shape="census"``); groups the census cannot cover, or all with
   ``shape="sprague"``, are split by Sprague graduation. The 1939 census (1938 borders) gives
   the shape for 1939 in 1946 borders too: an assumption that the annexed population had the
   same single-year pattern within 5-year groups. 85+ is
@@ -26,15 +26,15 @@ from typing import Literal
 import numpy as np
 
 from purgetoll.demography.graduation import graduate
-from purgetoll.demography.heaping import smooth_heaping
+from purgetoll.demography.heaping import DIGIT_FIRST_AGE, DIGIT_LAST_AGE, correct_digit_preference
 from purgetoll.errors import DataError
 
 SEXES: tuple[str, str] = ("male", "female")
 N_AGES = 101
-#: Heaping is smoothed only from this age up. Children's ages are reported precisely enough, and
-#: their real cohort troughs (the 1933 famine, the births of 1942-44) are sharp: centred
-#: regrouping would smear them away.
-HEAPING_FIRST_AGE = 23
+#: Strength of the digit-preference correction (0 = census as counted, 1 = the full Myers
+#: estimate over ages 30-89; see :mod:`.heaping`). No source fixes it: the central value 0.5 is
+#: the middle of the range 0-1 the Monte Carlo draws from (an assumption).
+HEAPING_STRENGTH = 0.5
 #: ADH year -> (census year, age shift): ADH age a takes the shape of that census's age a + shift,
 #: i.e. the same birth cohorts (the censuses of Dec 1926 and Jan 1937/1939/1959 are within a few
 #: weeks of 1 January).
@@ -80,12 +80,12 @@ def adh_single(
     borders: Literal["time", "1938", "1946"] = "time",
     *,
     shape: Literal["census", "sprague"] = "census",
-    smooth: bool = True,
+    heaping_strength: float = HEAPING_STRENGTH,
 ) -> np.ndarray:
     """ADH population on 1 January of ``year`` by sex and single age 0..100+ (persons).
 
     ``shape="census"`` distributes each 5-year group like the same birth cohorts in a census
-    (:data:`SHAPE_CENSUS`; heaping smoothed from age :data:`HEAPING_FIRST_AGE` when ``smooth``),
+    (:data:`SHAPE_CENSUS`; digit preference corrected with ``heaping_strength``),
     otherwise Sprague. Group totals are ADH's exactly.
     """
     from purgetoll.data import adh
@@ -107,7 +107,7 @@ def adh_single(
                             row=f"year={year}, sex={sex}")
         single, _ = graduate(counts, lower, name="adh_5y")
         if ref is not None:
-            r = smooth_heaping(ref[i], first_age=HEAPING_FIRST_AGE) if smooth else ref[i]
+            r = correct_digit_preference(ref[i], heaping_strength, first=DIGIT_FIRST_AGE, last=DIGIT_LAST_AGE)
             # The same cohorts in the census: ages a + shift; groups reaching 100+ keep Sprague.
             n_groups = min(17, (100 - shift) // 5)
             within = r[shift:shift + 5 * n_groups].reshape(n_groups, 5)
@@ -148,7 +148,7 @@ def population(spec: str, *, unknown: Literal["distribute", "drop"] = "distribut
             raise DataError(spec, f"borders must be time, 1938 or 1946; got {borders!r}")
         arr = adh_single(year, borders, shape=shape)  # type: ignore[arg-type]
         note = (f"ADH reconstruction, 1 January {year}, {borders} borders (Andreev, Darsky, Kharkova 1993), "
-                f"5-year groups split {'like the nearest census (heaping smoothed)' if shape == 'census' else 'by Sprague'}")
+                f"5-year groups split {'like the same cohorts in a census (digit preference corrected, strength ' + str(HEAPING_STRENGTH) + ')' if shape == 'census' else 'by Sprague'}")
         return f"{year}-01-01", arr, note
     raise DataError("population", f"expected census:YEAR (YEAR in {', '.join(map(str, CENSUS_DATES))}) or "
                     f"adh:YEAR[:BORDERS] (YEAR in {', '.join(map(str, ADH_YEARS))}); got {spec!r}")

@@ -1,0 +1,122 @@
+"""Named corrections of the known distortions of the censuses, each with its source and range.
+
+- :class:`ArmyOmission1937`: the 1937 census age table leaves out the army (1,681,043 men and
+  1,526 women) and the NKVD contingents; the census total with them is 162,003,225 against
+  160,121,383 in the age table (Zhiromskaya & Polyakov, *Vsesoiuznaia perepis' naseleniia 1937
+  goda: obshchie itogi*, 2007, p. 37; bundled caveat of ``census_1937_single``). The NKVD
+  contingents are the remainder, 199,273, of unknown sex (counted as men: an assumption). The
+  ages they are added at are not published: the census caveat says "the dip of men aged 20-29 is
+  that omission", so the default spreads them over ages 20-29 in proportion to the men counted
+  there (an assumption; the Monte Carlo moves the upper age between 25 and 34).
+- :class:`Padding1939`: the official 1939 total (170,557,093) is padded by about 2.8-2.9 million
+  (Zhiromskaya 1994: true total 167.6-167.7M; bundled caveat of ``census_1939_single``). Where
+  the padding sits is not published: it is removed in proportion to every age and sex (an
+  assumption); default 2.85M, range 2.8-2.9M.
+- :class:`Territory`: the 1959 census counts post-1945 borders, about 20 million more people than
+  the 1939 ones. ADH (1993) give 1 January 1939 in both borders; a 1939 census population is
+  brought to 1946 borders by ADH's ratio of the two by sex and 5-year group; ``annexed_scale``
+  multiplies the annexed part (1.0 = ADH; the Monte Carlo range 0.95-1.05 is an assumption about
+  the precision of ADH's estimate for the annexed territories).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from purgetoll.errors import DataError
+
+SEXES: tuple[str, str] = ("male", "female")
+
+
+def _check_range(name: str, value: float, lo: float, hi: float) -> None:
+    if not (isinstance(value, int | float) and np.isfinite(value) and lo <= value <= hi):
+        raise DataError(name, f"must be a number in [{lo:g}, {hi:g}]; got {value!r}")
+
+
+@dataclass(frozen=True)
+class ArmyOmission1937:
+    """Add back to the 1937 census the army and NKVD contingents its age table leaves out."""
+
+    army_men: float = 1_681_043
+    army_women: float = 1_526
+    nkvd_contingents: float = 199_273  # 162,003,225 - 160,121,383 - 1,681,043 - 1,526
+    age_min: int = 20
+    age_max: int = 29
+    #: Monte Carlo range of ``age_max`` (an assumption; see module docstring).
+    AGE_MAX_RANGE = (25, 34)
+
+    def __post_init__(self) -> None:
+        _check_range("ArmyOmission1937.army_men", self.army_men, 0, 5e6)
+        _check_range("ArmyOmission1937.army_women", self.army_women, 0, 1e6)
+        _check_range("ArmyOmission1937.nkvd_contingents", self.nkvd_contingents, 0, 2e6)
+        if not (isinstance(self.age_min, int) and isinstance(self.age_max, int) and 15 <= self.age_min <= self.age_max <= 60):
+            raise DataError("ArmyOmission1937", f"ages must be whole numbers with 15 <= age_min <= age_max <= 60; got {self.age_min}..{self.age_max}")
+
+    def added(self, pop: np.ndarray, age_max: np.ndarray | int | None = None) -> np.ndarray:
+        """The persons added (..., 2, 101), spread like ``pop`` over ages ``age_min..age_max``.
+
+        ``age_max`` may be an array (one per Monte Carlo draw) of shape ``pop.shape[:-2]``.
+        """
+        hi = np.asarray(self.age_max if age_max is None else age_max)
+        ages = np.arange(pop.shape[-1])
+        mask = (ages >= self.age_min) & (ages <= hi[..., None])  # (..., 101)
+        w = pop * mask[..., None, :]
+        w = w / w.sum(-1, keepdims=True)
+        totals = np.array([self.army_men + self.nkvd_contingents, self.army_women])
+        return w * totals[:, None]
+
+    def describe(self) -> str:
+        return (f"1937: army {self.army_men:,.0f} men and {self.army_women:,.0f} women (Zhiromskaya & Polyakov 2007 p.37) "
+                f"and NKVD contingents {self.nkvd_contingents:,.0f} (remainder of the census total, counted as men: assumption) "
+                f"added at ages {self.age_min}-{self.age_max} like the men counted there (assumption)")
+
+
+@dataclass(frozen=True)
+class Padding1939:
+    """Remove the padding of the 1939 census, in proportion to every age and sex."""
+
+    persons: float = 2_850_000
+    #: Zhiromskaya (1994): true total 167.6-167.7M against 170.56M official.
+    RANGE = (2_800_000, 2_900_000)
+
+    def __post_init__(self) -> None:
+        _check_range("Padding1939.persons", self.persons, 0, 1e7)
+
+    def factor(self, total: float, persons: np.ndarray | float | None = None) -> np.ndarray:
+        """The multiplier (scalar or per draw) that takes the official ``total`` to the true one."""
+        p = np.asarray(self.persons if persons is None else persons, dtype=float)
+        return (total - p) / total
+
+    def describe(self) -> str:
+        return (f"1939: padding of {self.persons / 1e6:.2f}M removed in proportion to every age and sex "
+                "(Zhiromskaya 1994: true total 167.6-167.7M; the distribution is an assumption)")
+
+
+@dataclass(frozen=True)
+class Territory:
+    """Bring a 1939 (pre-September-1939 borders) population to post-1946 borders via ADH's ratio."""
+
+    annexed_scale: float = 1.0
+    RANGE = (0.95, 1.05)
+
+    def __post_init__(self) -> None:
+        _check_range("Territory.annexed_scale", self.annexed_scale, 0.0, 2.0)
+
+    def describe(self) -> str:
+        return ("territory: 1939 brought to post-1946 borders (the 1959 census territory) by ADH 1993's 1939 "
+                f"populations in both borders; annexed part x {self.annexed_scale:g} (range 0.95-1.05: assumption)")
+
+
+@dataclass(frozen=True)
+class CensusCorrections:
+    """The corrections in force; ``None`` switches one off (and outputs say so)."""
+
+    army_1937: ArmyOmission1937 | None = ArmyOmission1937()
+    padding_1939: Padding1939 | None = Padding1939()
+    territory: Territory | None = Territory()
+
+
+#: Every correction at its default.
+DEFAULT_CORRECTIONS = CensusCorrections()

@@ -1,0 +1,57 @@
+"""``purgetoll demog``: the stable machine-readable commands of issue 3."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from purgetoll.cli import app
+from purgetoll.demography import population, project
+
+runner = CliRunner()
+
+
+def test_project_1959_to_1970_csv():
+    res = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1970-01-15",
+                              "--life-table", "1958-1959", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout))
+    assert list(df.columns) == ["sex", "age", "count"]
+    assert len(df) == 202
+    assert df["count"].dtype == np.int64
+    # no births given: ages 0-10 are empty in 1970; the rest equals the Python projection
+    assert (df.loc[df["age"] <= 10, "count"] == 0).all()
+    date, arr, _ = population("census:1959")
+    r = project(arr, date, "1970-01-15", mortality="1958-1959").to_frame()
+    assert np.array_equal(df["count"].to_numpy(), np.rint(r["count"].to_numpy()).astype(np.int64))
+    # 1959 cohort aged 20 (born 1938) is aged 31 in 1970, fewer by the 1958-59 mortality only
+    m20 = arr[0, 20]
+    m31 = df[(df.sex == "male") & (df.age == 31)]["count"].item()
+    assert 0.97 * m20 < m31 < m20
+
+
+def test_survival_csv_and_assumptions_on_stderr():
+    res = runner.invoke(app, ["demog", "survival", "--from", "census:1939", "--to", "census:1959",
+                              "--cohorts", "1890-1926", "--draws", "50", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout))
+    assert df["sex"].tolist() == ["male", "female"]
+    assert abs(df["survival"].iloc[0] - 0.53) < 0.015 and abs(df["survival"].iloc[1] - 0.82) < 0.015
+    assert "padding" in res.stderr and "territory" in res.stderr
+
+
+def test_deficit_and_errors():
+    res = runner.invoke(app, ["demog", "deficit", "--from", "adh:1939", "--to", "census:1959",
+                              "--draws", "20", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout))
+    assert {"expected", "observed", "deficit", "deficit_lower_95", "deficit_upper_95"} <= set(df.columns)
+    bad = runner.invoke(app, ["demog", "survival", "--cohorts", "1890x", "--format", "csv"])
+    assert bad.exit_code == 1
+    assert bad.stderr.strip() == "error: cohorts: expected FIRST-LAST birth years such as 1890-1926; got '1890x'"
+    bad = runner.invoke(app, ["demog", "project", "--base", "census:1960", "--to", "1970-01-15"])
+    assert bad.exit_code == 1
+    assert "got 'census:1960'" in bad.stderr
