@@ -46,15 +46,16 @@ def _fail(exc: DataError) -> None:
 
 @app.command("list")
 def list_tables() -> None:
-    """List every bundled table: name, title, kind, unit and period."""
+    """List every bundled table: name, kind, period and title."""
     cat = catalog()
-    out = Table(title=f"{len(cat)} bundled tables (purgetoll data show NAME for one)")
+    out = Table(title=f"{len(cat)} bundled tables (`purgetoll data show NAME`: rows, unit, source, caveats)")
     out.add_column("name", no_wrap=True)  # names are typed back into `show`: never broken
-    for col in ("title", "kind", "unit", "period"):
-        out.add_column(col, overflow="fold")
+    out.add_column("kind", overflow="fold", max_width=14)
+    out.add_column("period", overflow="fold", max_width=20)
+    out.add_column("title", overflow="fold", ratio=1)
     for _, r in cat.iterrows():
-        out.add_row(r["name"], r["title"], r["kind"], r["unit"], r["period"])
-    Console(width=max(120, Console().width)).print(out)
+        out.add_row(r["name"], r["kind"], r["period"], r["title"])
+    Console(width=max(140, Console().width)).print(out)
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
