@@ -1,0 +1,60 @@
+"""The case study's claims: every quantitative claim of the seed text as a structured record,
+checked against the bundled data.
+
+Public surface::
+
+    from purgetoll.claims import load_claims, check_claims, Verdict
+
+    claims = load_claims()                 # the bundled claims.toml, validated
+    df = check_claims()                    # one row per claim: figure, verdict, data value, citation
+    df[df.verdict == Verdict.DISAGREES]    # e.g. Conquest's 7 million arrests vs 1,548,366
+
+The records live in ``claims.toml`` beside this file (schema and rules: ``_schema.py``); the
+verdict categories and the rounding rules are documented in ``_verdict.py``; the check methods
+(which table, which computation) in ``_methods.py`` and ``_checks.py``.
+"""
+
+from __future__ import annotations
+
+from purgetoll.claims._access import DataNotLoaded
+from purgetoll.claims._checks import Evidence
+from purgetoll.claims._schema import (
+    SECTIONS,
+    Claim,
+    ClaimsFileError,
+    Count,
+    FractionClaim,
+    Range,
+    Ratio,
+    Share,
+    Split,
+    default_claims_path,
+    load_claims,
+    parse_claims,
+)
+from purgetoll.claims._table import COLUMNS, ClaimResult, check_claim, check_claims
+from purgetoll.claims._verdict import CLOSE_RELATIVE, Judgement, Verdict
+
+__all__ = [
+    "CLOSE_RELATIVE",
+    "COLUMNS",
+    "SECTIONS",
+    "Claim",
+    "ClaimResult",
+    "ClaimsFileError",
+    "Count",
+    "DataNotLoaded",
+    "Evidence",
+    "FractionClaim",
+    "Judgement",
+    "Range",
+    "Ratio",
+    "Share",
+    "Split",
+    "Verdict",
+    "check_claim",
+    "check_claims",
+    "default_claims_path",
+    "load_claims",
+    "parse_claims",
+]
