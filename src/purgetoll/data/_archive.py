@@ -64,8 +64,14 @@ def _choice(where: str, arg: str, value: object, valid: Sequence[str]) -> None:
 
 
 def _keep_attrs(df: pd.DataFrame, attrs: dict) -> pd.DataFrame:
+    """Set ``attrs`` and give text columns '' instead of missing values."""
+    for col in _TEXT_COLUMNS & set(df.columns):
+        df[col] = df[col].map(lambda v: "" if pd.isna(v) else str(v))
     df.attrs = dict(attrs)
     return df
+
+
+_TEXT_COLUMNS = {"source", "note", "correction_note", "coverage_as_printed", "date_as_printed", "origin"}
 
 
 def repression(

@@ -160,6 +160,8 @@ def _convictions(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             continue
         for period, pg in g.groupby("_period", sort=False):
             vals = {c: number(v) for c, v in zip(pg["_cat"], pg["value"], strict=True)}
+            if set(vals) != set(CATEGORIES):
+                continue  # a missing category is reported above
             tot_row = pg[pg["_cat"] == "total"].iloc[0]
             total = vals["total"]
             if total is None:
