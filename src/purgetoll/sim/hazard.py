@@ -45,7 +45,7 @@ def monthly_hazard(qx: np.ndarray, where: str) -> np.ndarray:
     if np.any(closed >= 1):
         a = int(np.flatnonzero(closed >= 1)[0])
         raise DataError(where, "qx must be < 1 below the open age group 100+; got 1", f"age={a}")
-    mu = -np.log1p(-np.minimum(q, 1.0 - 1e-300)) / 12.0
+    mu = -np.log1p(-np.where(q < 1, q, 0.0)) / 12.0
     if q[-1] >= 1:
         mu[-1] = mu[-2]
     return mu
