@@ -1,0 +1,265 @@
+"""The Bayesian latent-class model (LCMCR method) against LCMCR 0.4.14 and known truths.
+
+Reference numbers: ``reference_outputs_computed.csv`` (``purgetoll.mse.datasets
+.reference_outputs()``), rows "LCMCR 0.4.14", computed with ``lcmCR(data, K = 10, a_alpha = 0.25,
+b_alpha = 0.25, seed = 12345, buffer_size = 10000, thinning = 100)``, ``lcmCR_PostSampl(sampler,
+burnin = 10000, samples = 1000, thinning = 100)`` under R 4.2.2. The issue asks for posterior
+medians within 3%; LCMCR's own median moves by about 2% across seeds (data README), so these
+tests pool several chains to keep our Monte Carlo error well inside the rest of the margin.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from purgetoll.errors import StatisticalWarning
+from purgetoll.mse import CaptureTable, LatentClass, PopulationBoundWarning, make_estimator
+from purgetoll.mse._base import InvalidParameterError
+from purgetoll.mse._gibbs_diagnostics import ess_bulk, split_rhat
+from purgetoll.mse._lcm import compress_histories
+from purgetoll.mse._table import history_matrix
+from purgetoll.mse.datasets import load_table, reference_outputs
+
+#: Test settings: 4 chains x 1,000 draws, thinned by 20 after 10,000 sweeps of burn-in (30,000
+#: sweeps a chain, a fifth of the reference run's 110,000 but four chains).
+FAST = {"n_chains": 4, "burn_in": 10000, "n_draws": 1000, "thin": 20}
+
+
+def _lcmcr_reference(name: str) -> float:
+    ref = reference_outputs()
+    row = ref[(ref["dataset"] == name) & (ref["package"] == "LCMCR 0.4.14")]
+    assert len(row) == 1, name
+    return float(row.iloc[0]["estimate"])
+
+
+def _fit(name: str, **options) -> LatentClass:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatisticalWarning)
+        return LatentClass(**{**FAST, **options}).fit(load_table(name))
+
+
+# ---------------------------------------------------------------- reference values
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "spina_bifida_madigan_york1997",
+        "rcapture_lesbian",
+        "congenital_anomaly_wittes1974",
+        "mse_Korea_comfort_women_palembang",
+        "sparsemse_Artificial_3",
+        "sparsemse_NewOrl",
+    ],
+)
+def test_posterior_median_matches_lcmcr(name):
+    """Posterior median within 3% of LCMCR 0.4.14 (seed 12345)."""
+    m = _fit(name, seed=1)
+    assert m.population_ == pytest.approx(_lcmcr_reference(name), rel=0.03)
+    assert m.interval_[0] <= m.population_ <= m.interval_[1]
+
+
+@pytest.mark.slow
+def test_posterior_median_matches_lcmcr_hiv_long():
+    """HIV (4 lists) has a few-class and a many-class mode that chains leave slowly; with the
+    reference's thinning (100) and a longer burn-in the median is within 3% of LCMCR's 10,882."""
+    m = _fit("rcapture_HIV", seed=2, burn_in=30000, n_draws=400, thin=100)
+    assert m.population_ == pytest.approx(_lcmcr_reference("rcapture_HIV"), rel=0.03)
+
+
+@pytest.mark.parametrize("sim", [1, 2, 3])
+def test_known_population_is_inside_the_interval(sim):
+    """HRDAG/StanLCMCR simulation designs, true N = 2000: the 95% interval contains it."""
+    m = _fit(f"sim_hrdag_sim{sim}_N2000", seed=3)
+    lower, upper = m.interval_
+    assert lower <= 2000 <= upper
+
+
+# ---------------------------------------------------------------- reproducibility
+
+
+def test_same_seed_same_draws_bit_for_bit_whatever_the_threads():
+    table = load_table("spina_bifida_madigan_york1997")
+    opts = {"n_chains": 2, "burn_in": 200, "n_draws": 100, "thin": 2, "warm_up": 50, "seed": 9}
+    a = LatentClass(n_jobs=1, **opts).fit(table)
+    b = LatentClass(n_jobs=2, **opts).fit(table)
+    np.testing.assert_array_equal(a.chains_, b.chains_)
+    assert a.summary().equals(b.summary())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatisticalWarning)
+        c = LatentClass(n_jobs=1, **{**opts, "seed": 10}).fit(table)
+    assert not np.array_equal(a.chains_, c.chains_)
+
+
+def test_draws_are_whole_people_at_least_the_observed():
+    table = load_table("mse_Korea_comfort_women_palembang")
+    m = LatentClass(n_chains=2, burn_in=500, n_draws=200, thin=5, seed=4).fit(table)
+    assert m.chains_.shape == (2, 200)
+    assert np.all(m.draws_ >= table.n_observed)
+    assert np.all(m.draws_ == np.round(m.draws_))
+    assert list(m.summary().columns) == [
+        "estimate", "se", "lower_95", "upper_95", "n_observed", "method", "ess", "r_hat",
+    ]  # fmt: skip
+    s = m.summary().iloc[0]
+    assert s["method"] == "lcm" and np.isfinite(s["ess"]) and np.isfinite(s["r_hat"])
+
+
+# ---------------------------------------------------------------- bound and errors
+
+
+def test_bound_on_n_warns_instead_of_capping_silently():
+    """Artificial_3 has a long right tail; a bound of 50 unobserved people is hit and said."""
+    table = load_table("sparsemse_Artificial_3")
+    with pytest.warns(
+        PopulationBoundWarning,
+        match=r"sparsemse_Artificial_3: \d+ of 2400 sweeps drew more than max_missing=50 unobserved",
+    ):
+        m = LatentClass(n_chains=2, burn_in=200, n_draws=100, thin=10, max_missing=50, seed=5).fit(
+            table
+        )
+    assert m.diagnostics_["bound_hits"] > 0
+    assert m.draws_.max() <= table.n_observed + 50
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"n_classes": 1},
+            "The 'n_classes' parameter of LatentClass must be an integer >= 2. Got 1 instead.",
+        ),
+        (
+            {"alpha_shape": 0},
+            "The 'alpha_shape' parameter of LatentClass must be a positive number. Got 0 instead.",
+        ),
+        (
+            {"alpha_rate": float("nan")},
+            "The 'alpha_rate' parameter of LatentClass must be a positive number. Got nan instead.",
+        ),
+        (
+            {"burn_in": -1},
+            "The 'burn_in' parameter of LatentClass must be an integer >= 0. Got -1 instead.",
+        ),
+        (
+            {"n_draws": 3},
+            "The 'n_draws' parameter of LatentClass must be an integer >= 4. Got 3 instead.",
+        ),
+        (
+            {"thin": 0},
+            "The 'thin' parameter of LatentClass must be an integer >= 1. Got 0 instead.",
+        ),
+        (
+            {"n_chains": 2.5},
+            "The 'n_chains' parameter of LatentClass must be an integer >= 1. Got 2.5 instead.",
+        ),
+        (
+            {"n_jobs": 0},
+            "The 'n_jobs' parameter of LatentClass must be None or an integer >= 1. Got 0 instead.",
+        ),
+        (
+            {"warm_up": True},
+            "The 'warm_up' parameter of LatentClass must be an integer >= 0. Got True instead.",
+        ),
+        (
+            {"max_missing": 0},
+            "The 'max_missing' parameter of LatentClass must be None or an integer >= 1. Got 0 instead.",
+        ),
+        (
+            {"seed": "a"},
+            "The 'seed' parameter of LatentClass must be an integer >= 0. Got 'a' instead.",
+        ),
+    ],
+)
+def test_bad_options_raise_the_exact_error(options, message):
+    with pytest.raises(InvalidParameterError) as err:
+        LatentClass(**options).fit(load_table("spina_bifida_madigan_york1997"))
+    assert str(err.value) == message
+
+
+def test_registry_builds_lcm():
+    assert isinstance(make_estimator("lcm", seed=4), LatentClass)
+    assert make_estimator("lcm", seed=4).seed == 4
+    assert make_estimator("lcm:classes=5").n_classes == 5
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"unknown option 'lcm:classes=1'; the lcm method takes 'lcm' or 'lcm:classes=<integer >= 2>'",
+    ):
+        make_estimator("lcm:classes=1")
+
+
+def test_fit_rejects_a_non_table():
+    with pytest.raises(
+        TypeError, match=r"LatentClass.fit expects a purgetoll.mse.CaptureTable; got list"
+    ):
+        LatentClass().fit([1, 2, 3])
+
+
+def test_empty_table_is_refused():
+    table = CaptureTable.from_counts([0, 0, 0], ("A", "B"), source="empty.csv")
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"LatentClass on empty.csv: the table has no observed individual",
+    ):
+        LatentClass().fit(table)
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    k=st.integers(min_value=2, max_value=6),
+    data=st.data(),
+)
+def test_compress_histories_round_trip(k, data):
+    counts = np.array(
+        data.draw(st.lists(st.integers(0, 50), min_size=2**k - 1, max_size=2**k - 1)),
+        dtype=np.int64,
+    )
+    offsets, lists, cell_counts = compress_histories(counts, k)
+    assert cell_counts.sum() == counts.sum() and np.all(cell_counts > 0)
+    rebuilt = np.zeros_like(counts)
+    weights = 1 << np.arange(k - 1, -1, -1)
+    for c in range(len(cell_counts)):
+        pattern = np.zeros(k, dtype=np.int64)
+        pattern[lists[offsets[c] : offsets[c + 1]]] = 1
+        rebuilt[pattern @ weights - 1] = cell_counts[c]
+    np.testing.assert_array_equal(rebuilt, counts)
+    assert history_matrix(k).shape == (2**k - 1, k)
+
+
+def test_ess_of_independent_and_autocorrelated_draws():
+    """iid draws: ESS near the number of draws; AR(1) with phi = 0.9: near n (1 - phi)/(1 + phi)."""
+    rng = np.random.default_rng(12)
+    iid = rng.normal(size=(4, 2000))
+    assert ess_bulk(iid) == pytest.approx(8000, rel=0.1)
+    assert split_rhat(iid) == pytest.approx(1.0, abs=0.01)
+    ar = np.zeros((4, 2000))
+    noise = rng.normal(size=(4, 2000))
+    for t in range(1, 2000):
+        ar[:, t] = 0.9 * ar[:, t - 1] + noise[:, t]
+    assert ess_bulk(ar) == pytest.approx(8000 * 0.1 / 1.9, rel=0.3)
+
+
+@settings(max_examples=20, deadline=None)
+@given(shift=st.floats(min_value=2.0, max_value=50.0))
+def test_rhat_flags_a_chain_elsewhere(shift):
+    rng = np.random.default_rng(3)
+    draws = rng.normal(size=(4, 500))
+    draws[0] += shift
+    assert split_rhat(draws) > 1.1
+
+
+def test_diagnostics_reject_bad_shapes():
+    with pytest.raises(
+        ValueError,
+        match=r"split_rhat: draws must have shape \(n_chains, n_draws\) with at least 4 draws per chain; got shape \(10,\)",
+    ):
+        split_rhat(np.ones(10))
+    with pytest.raises(ValueError, match=r"ess_bulk: draws must be finite"):
+        ess_bulk(np.array([[1.0, 2.0, np.nan, 4.0]]))
