@@ -44,6 +44,12 @@ def test_count_is_published_thousands_times_1000():
     assert got == int(row["count_thousands"].iloc[0]) * 1000 == 7_592_000
 
 
+def test_year_may_be_any_integral_number():
+    import numpy as np
+
+    assert adh(np.int64(1939), "1946")["count"].tolist() == adh(1939, "1946")["count"].tolist()
+
+
 def test_borders_that_mean_the_same_territory_give_the_same_rows():
     assert adh(1939)["count"].tolist() == adh(1939, "1938")["count"].tolist()
     assert adh(1926, "1938")["count"].tolist() == adh(1926)["count"].tolist()

@@ -107,6 +107,14 @@ def test_1939_yearbook_column_differs_from_the_census_in_its_own_borders():
     assert men_per_1000_women(_total(df, "male"), _total(df, "female")) == 919
 
 
+def test_year_may_be_any_integral_number():
+    import numpy as np
+
+    expected = census(1959, "5y")["count"].tolist()
+    assert census(np.int64(1959), "5y")["count"].tolist() == expected
+    assert census(1959.0, "5y")["count"].tolist() == expected
+
+
 def test_bundled_table_keeps_printed_totals_and_both_sexes():
     raw = load("census_1959_5y")
     total = raw[(raw["age_group"] == "total")].set_index("sex")["count"]

@@ -79,6 +79,7 @@ def adh(year: int, borders: Literal["time", "1938", "1946"] = "time") -> pd.Data
         )
     if borders not in BORDERS:
         raise DataError("adh_5y", f"borders {borders!r} is not one of {', '.join(map(repr, BORDERS))}")
+    year = int(year)  # 1939.0 or numpy.int64(1939) mean the same date as 1939
     raw = load("adh_5y")
     rows = raw[raw["date"] == f"{year}-01-01"]
     stored = _resolve_borders(year, borders, set(rows["borders"]))

@@ -86,6 +86,7 @@ def census(
         )
     if ages not in AGES:
         raise DataError("census", f"ages {ages!r} is not one of {', '.join(map(repr, AGES))}")
+    year = int(year)  # 1959.0 or numpy.int64(1959) name the same table as 1959
     raw = load(census_table_name(year, ages))
     df = raw[(raw["date"] == CENSUS_DATES[year]) & raw["sex"].isin(["male", "female"])]
     keep = df["age"].notna()
