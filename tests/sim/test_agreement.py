@@ -60,7 +60,7 @@ def test_toy_agents_match_expectation_at_every_snapshot(toy_inputs):
     settings = SimSettings(start="1926-12-17", end="1939-01-17", scale=0.01, seed=11)
     result = Sim(settings, [Territory(toy_inputs), Demography(toy_inputs)]).run()
     m = merged(result, toy_inputs, settings)
-    assert m["date"].nunique() == 16  # 1926 census, 13 January firsts, 1937 and 1939 censuses
+    assert m["date"].nunique() == 16  # 1926 census, 13 January firsts, 1937 and 1939 censuses (= end)
     for date, d in m.groupby("date"):
         if d["variance"].sum() == 0:  # the starting population itself: N x scale rounded up or down
             assert (abs(d["agents"] - d["expected"]) < 1).all()

@@ -25,8 +25,8 @@ CENSUS_DATES: tuple[str, ...] = ("1926-12-17", "1937-01-06", "1939-01-17", "1959
 
 
 def default_snapshot_dates(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
-    """Every census date and every 1 January from ``start`` to ``end`` inclusive, in order."""
-    dates = {dt.date.fromisoformat(d) for d in CENSUS_DATES}
+    """Every census date, every 1 January and the end date, from ``start`` to ``end``, in order."""
+    dates = {dt.date.fromisoformat(d) for d in CENSUS_DATES} | {end}
     dates |= {dt.date(y, 1, 1) for y in range(start.year, end.year + 1)}
     return tuple(sorted(d for d in dates if start <= d <= end))
 
