@@ -127,3 +127,30 @@ def test_every_checkable_claim_carries_a_data_citation(results):
 def test_no_claim_is_left_waiting_for_a_loader(results):
     """Every table the claims need is bundled now: nothing is 'not checkable yet'."""
     assert (results["verdict"] != Verdict.NOT_LOADED).all()
+
+
+def test_the_seed_quotes_conquest_as_published(results):
+    """The 'How many died?' figures are Conquest's as the published estimates table holds them."""
+    attributed = results.dropna(subset=["attribution"])
+    assert len(attributed) == 6
+    assert (
+        attributed["attribution"].str.startswith("as published: purge_victim_estimates row").all()
+    )
+    assert results.loc["conquest1968_arrests", "attribution"] == (
+        "as published: purge_victim_estimates row p1 (R. Conquest (The Great Terror, 1968, as "
+        "restated in 1990 'Reassessment'), arrests, 1937-1938): 7,000,000"
+    )
+
+
+def test_a_misquotation_would_be_caught():
+    import dataclasses
+
+    from purgetoll.claims import load_claims
+    from purgetoll.claims._table import check_attribution
+
+    claim = next(c for c in load_claims() if c.id == "conquest1968_executed")
+    wrong = dataclasses.replace(claim, figure=dataclasses.replace(claim.figure, value=1_500_000))
+    assert check_attribution(wrong) == (
+        "differs from purge_victim_estimates row p2 (R. Conquest (1968), executed, 1937-1938): "
+        "1,000,000"
+    )

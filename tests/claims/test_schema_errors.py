@@ -10,7 +10,8 @@ from purgetoll.claims import ClaimsFileError, load_claims
 from purgetoll.claims._methods import METHODS
 
 CLAIM_KEYS = (
-    "id, section, seed_line, quote, speaker, work, pages, figure, check, interpretation, note"
+    "id, section, seed_line, quote, speaker, work, pages, figure, check, interpretation, note, "
+    "attribution"
 )
 
 

@@ -335,6 +335,43 @@ def arrests_per_population(row: str, census_year: int) -> Evidence:
     )
 
 
+@dataclass(frozen=True)
+class PublishedEstimate:
+    """One row of the published estimates (``purgetoll.data.estimates()``)."""
+
+    row: str
+    author: str
+    label: str
+    value: float | None
+    low: float | None
+    high: float | None
+    table: str
+    citation: str
+
+
+def published_estimate(row: str) -> PublishedEstimate:
+    """The published estimate with id ``row`` (Conquest's 1968 and 1990 figures, Ellman, ...)."""
+    df = table("purge_victim_estimates", loader="estimates", subject="purge")
+    hits = df[df["id"] == row]
+    if hits.empty:
+        raise CheckParameterError(f"the published estimates have no row with id {row!r}")
+    r = hits.iloc[0]
+
+    def num(v: Any) -> float | None:
+        return None if pd.isna(v) else float(v)
+
+    return PublishedEstimate(
+        row=row,
+        author=str(r["author"]),
+        label=f"{r['author']}, {r['metric']}, {r['period']}",
+        value=num(r["value"]),
+        low=num(r["value_low"]),
+        high=num(r["value_high"]),
+        table=table_name(df, "estimates"),
+        citation=source_of(df, r),
+    )
+
+
 #: The implementation of each method of ``_methods.METHODS`` (except "none").
 CHECKS: Mapping[str, Callable[..., Evidence]] = {
     "census_split": census_split,

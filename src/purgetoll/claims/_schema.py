@@ -212,6 +212,9 @@ class Claim:
     check: CheckSpec
     interpretation: str = ""
     note: str = ""
+    #: Id of the row of the published estimates (``purgetoll.data.estimates()``) holding the
+    #: figure the claim attributes to its speaker, so the quotation itself can be checked.
+    attribution: str = ""
 
     @property
     def cited_as(self) -> str:
@@ -339,6 +342,7 @@ _CLAIM_KEYS: dict[str, tuple[Validator, bool]] = {
     "check": (lambda v: None if isinstance(v, dict) else "a table", True),
     "interpretation": (_text, False),
     "note": (_text, False),
+    "attribution": (_text, False),
 }
 
 
@@ -464,6 +468,7 @@ def _parse_one(i: int, raw: Any, problems: list[str]) -> Claim | None:
         check=check,
         interpretation=raw.get("interpretation", ""),
         note=raw.get("note", ""),
+        attribution=raw.get("attribution", ""),
     )
 
 

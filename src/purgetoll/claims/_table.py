@@ -12,7 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from purgetoll.claims._access import DataNotLoaded
-from purgetoll.claims._checks import CheckParameterError, Evidence, run_check
+from purgetoll.claims._checks import (
+    CheckParameterError,
+    Evidence,
+    published_estimate,
+    run_check,
+)
 from purgetoll.claims._schema import (
     Claim,
     ClaimsFileError,
@@ -60,16 +65,45 @@ COLUMNS = (
     "method",
     "interpretation",
     "note",
+    "attribution",
 )
 
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """A claim, the evidence the data give (``None`` when none) and the judgement."""
+    """A claim, the evidence the data give (``None`` when none) and the judgement.
+
+    ``attribution`` says whether the figure the claim attributes to its speaker is the one the
+    bundled table of published estimates holds (``None`` when the claim names no such row).
+    """
 
     claim: Claim
     evidence: Evidence | None
     judgement: Judgement
+    attribution: str | None = None
+
+
+def check_attribution(claim: Claim) -> str | None:
+    """Compare the claim's figure with the published estimate it is attributed to, if any.
+
+    Exact comparison: a quotation either reproduces the published figure or it does not.
+    """
+    if not claim.attribution:
+        return None
+    try:
+        est = published_estimate(claim.attribution)
+    except CheckParameterError as exc:
+        raise ClaimsFileError("claims.toml", [f"[claim {claim.id}] attribution: {exc}"]) from exc
+    except DataNotLoaded as exc:
+        return f"not checkable yet: {exc.reason}"
+    f = claim.figure
+    claimed = (f.low, f.high) if isinstance(f, Range) else (f.claimed_value(),) * 2
+    published = (est.low, est.high) if est.value is None else (est.value, est.value)
+    where = f"{est.table} row {est.row} ({est.label})"
+    shown = " to ".join(f"{v:,.0f}" for v in dict.fromkeys(x for x in published if x is not None))
+    if tuple(float(x) for x in claimed) == published:
+        return f"as published: {where}: {shown}"
+    return f"differs from {where}: {shown}"
 
 
 def value_unit(claim: Claim) -> str:
@@ -127,14 +161,14 @@ def _no_data(verdict: Verdict, reason: str) -> Judgement:
 
 def check_claim(claim: Claim) -> ClaimResult:
     """Check one claim. A split that does not add up is "internally inconsistent" whatever the data."""
+    attribution = check_attribution(claim)
     if claim.check.method == "none":
-        return ClaimResult(
-            claim, None, _no_data(Verdict.NO_DATA, str(claim.check.params["reason"]))
-        )
+        reason = str(claim.check.params["reason"])
+        return ClaimResult(claim, None, _no_data(Verdict.NO_DATA, reason), attribution)
     try:
         ev = run_check(claim.check.method, claim.check.params)
     except DataNotLoaded as exc:
-        return ClaimResult(claim, None, _no_data(Verdict.NOT_LOADED, exc.reason))
+        return ClaimResult(claim, None, _no_data(Verdict.NOT_LOADED, exc.reason), attribution)
     except CheckParameterError as exc:
         raise ClaimsFileError("claims.toml", [f"[claim {claim.id}] check: {exc}"]) from exc
     j = judge(claim, ev)
@@ -153,7 +187,7 @@ def check_claim(claim: Claim) -> ClaimResult:
                 + "; the claimed figure does match a different quantity: "
                 + "; ".join(matches),
             )
-    return ClaimResult(claim, ev, j)
+    return ClaimResult(claim, ev, j, attribution)
 
 
 def _row(r: ClaimResult) -> dict[str, object]:
@@ -183,6 +217,7 @@ def _row(r: ClaimResult) -> dict[str, object]:
         "method": c.check.method,
         "interpretation": c.interpretation or None,
         "note": c.note or None,
+        "attribution": r.attribution,
     }
 
 

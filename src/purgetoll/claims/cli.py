@@ -74,6 +74,7 @@ def result_record(r: ClaimResult) -> dict[str, Any]:
         "check": {"method": c.check.method, **dict(c.check.params)},
         "interpretation": c.interpretation or None,
         "note": c.note or None,
+        "attribution": r.attribution,
     }
 
 
