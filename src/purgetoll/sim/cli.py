@@ -44,7 +44,7 @@ def run_cmd(
         settings = SimSettings(start=start, end=end, scale=scale, seed=seed, write_events=events)
         sim = demography_sim(settings)
     except PurgetollError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     alive = {"n": -1}
     with Progress(
@@ -63,7 +63,8 @@ def run_cmd(
         try:
             result = sim.run(out, resume=resume, force=force, progress=progress)
         except (PurgetollError, FileExistsError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            bar.stop()
+            typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
     counts = result.event_counts
     typer.echo(f"wrote {out} ({sim.n_steps} months; scale {scale}, seed {seed}); alive at end "
