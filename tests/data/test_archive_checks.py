@@ -227,7 +227,7 @@ def test_facts_parts_and_references():
     df = load(KT).copy()
     df.loc[_loc(df, id="oso_vmn"), "part_of"] = "oso_total"
     assert _messages(KT, df) == [
-        f"{KT}, row id=oso_vmn: part_of = 'oso_total' is not an id of this table",
+        f"{KT}, row id=oso_vmn: part_of = 'oso_total' is not an id of this table (expected the id of one of its rows)",
         f"{KT}, row id=oso_convicted: value 442,531 does not equal the sum of its parts oso_liberty + oso_exile + oso_other = 432,430 (expected 432,430)",
     ]
 
@@ -290,3 +290,17 @@ def test_every_complete_total_notices_a_changed_part(name):
         bad.loc[i, "correction_note"] = "damaged in a test"
         parent = df.loc[i, "part_of"]
         assert any(m.startswith(f"{name}, row id={parent}: value ") for m in _messages(name, bad)), (name, parent)
+
+
+def test_facts_structure_problems():
+    df = load(KT).astype({"documented_difference": object})
+    df.loc[_loc(df, id="pospelov_arrested"), "documented_difference"] = 5
+    df.loc[_loc(df, id="zubkin_released"), "parts"] = "complete"
+    df.loc[_loc(df, id="convicted_1937_secondary"), "dispute"] = "convicted_1937_other"
+    assert _messages(KT, df) == [
+        f"{KT}, row id=pospelov_arrested: documented_difference is set on a row without parts = complete (expected it only on a total with complete parts)",
+        f"{KT}, row id=zubkin_released: declares parts = complete but no row is part_of it (expected parts listed with part_of = zubkin_released, or no parts)",
+        f"{KT}, row dispute=convicted_1937_other: only one row (convicted_1937_secondary) (expected two or more rows: the figures that disagree)",
+        f"{KT}, row dispute=convicted_1937_other: 0 default rows among convicted_1937_secondary (expected exactly one default figure)",
+        f"{KT}, row dispute=convicted_1937: only one row (convicted_1937_mvd1953) (expected two or more rows: the figures that disagree)",
+    ]

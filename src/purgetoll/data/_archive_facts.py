@@ -173,7 +173,7 @@ def _rows(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(info.name, key, f"parts = {parts!r} (expected complete, partial or empty)"))
         if text(row["documented_difference"]) and parts != "complete":
             problems.append(
-                Problem(info.name, key, "documented_difference is set on a row without parts = complete")
+                Problem(info.name, key, "documented_difference is set on a row without parts = complete (expected it only on a total with complete parts)")
             )
         if not text(row["correction_note"]) and text(row["qualifier"]) in ("exact", "about"):
             # a plain printed number must be the value, possibly converted from thousands or
@@ -203,10 +203,10 @@ def _parts(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         if not parent:
             continue
         if parent == i:
-            problems.append(Problem(info.name, f"id={i}", "part_of names the row itself"))
+            problems.append(Problem(info.name, f"id={i}", "part_of names the row itself (expected the id of another row)"))
             continue
         if parent not in by_id:
-            problems.append(Problem(info.name, f"id={i}", f"part_of = {parent!r} is not an id of this table"))
+            problems.append(Problem(info.name, f"id={i}", f"part_of = {parent!r} is not an id of this table (expected the id of one of its rows)"))
             continue
         children.setdefault(parent, []).append(row)
     for pid, kids in children.items():
@@ -243,7 +243,7 @@ def _parts(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             )
     for i, (_, row) in zip(ids, df.iterrows(), strict=True):
         if text(row["parts"]) in PARTS and i not in children:
-            problems.append(Problem(info.name, f"id={i}", f"declares parts = {text(row['parts'])} but no row is part_of it"))
+            problems.append(Problem(info.name, f"id={i}", f"declares parts = {text(row['parts'])} but no row is part_of it (expected parts listed with part_of = {i}, or no parts)"))
     return problems
 
 
@@ -264,7 +264,7 @@ def _disputes(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         ids = ", ".join(text(r["id"]) for r in rows)
         n_default = sum(flag(r["default"]) is True for r in rows)
         if len(rows) < 2:
-            problems.append(Problem(info.name, f"dispute={d}", f"only one row ({ids}); a dispute needs the figures that disagree"))
+            problems.append(Problem(info.name, f"dispute={d}", f"only one row ({ids}) (expected two or more rows: the figures that disagree)"))
         if n_default != 1:
             problems.append(
                 Problem(info.name, f"dispute={d}", f"{n_default} default rows among {ids} (expected exactly one default figure)")
