@@ -83,7 +83,7 @@ def test_intro_paragraphs_code_blocks_and_table_formats(tmp_path, tiny_sections)
     assert "<h2>Tiny &lt;census&gt; &amp; friends</h2>" in text
     assert "<p>First paragraph.</p>\n<p>Second one.</p>\n<pre><code>purgetoll run --name x</code></pre>" in text
     # default integer format has thousands separators; the formatted column does not
-    assert '<td>0-9</td><td class="num">10</td><td class="num">12</td><td class="num">833</td>' in text
+    assert '<td class="nw">0-9</td><td class="num">10</td><td class="num">12</td><td class="num">833</td>' in text
 
 
 _PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "p", "code", "nav",
@@ -109,3 +109,16 @@ def test_tiny_section_renders_without_a_run(tmp_path):
     page = render_html(CTX, [("tiny", section)], {"tiny_pyramid": b"\x89PNG\r\n\x1a\nfake"})
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
     assert 'id="sec-tiny"' in page and 'href="#sec-tiny"' in page
+
+
+def test_long_identifiers_may_break_after_underscores_short_labels_do_not():
+    import pandas as pd
+
+    from purgetoll.report import Source, Table
+
+    df = pd.DataFrame({"id": ["census1959_permille_60_69"], "ages": ["60-69"], "n": [1040]})
+    section = Section("S", tables=[Table("t", "T", df, sources=[Source("Book")])])
+    page = render_html(CTX, [("s", section)], {})
+    assert "<td>census1959_<wbr>permille_<wbr>60_<wbr>69</td>" in page
+    assert '<td class="nw">60-69</td><td class="num">1,040</td>' in page
+    assert "<th>id</th><th>ages</th><th>n</th>" in page

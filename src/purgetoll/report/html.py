@@ -23,7 +23,7 @@ __all__ = ["CSS", "collect_sources", "render_html"]
 
 CSS = """
 body { font-family: Georgia, 'DejaVu Serif', serif; color: #1b1b1b; background: #fff;
-       max-width: 62rem; margin: 2rem auto; padding: 0 1.2rem; line-height: 1.5; }
+       max-width: 68rem; margin: 2rem auto; padding: 0 1.2rem; line-height: 1.5; }
 h1, h2, h3 { font-family: 'DejaVu Sans', Arial, sans-serif; line-height: 1.25; }
 h1 { font-size: 1.7rem; margin-bottom: .2rem; }
 h2 { font-size: 1.3rem; border-top: 1px solid #ccc; padding-top: 1.2rem; margin-top: 2.2rem; }
@@ -41,11 +41,16 @@ figcaption, .caption { font-size: .92rem; color: #333; }
 table { border-collapse: collapse; font-size: .86rem; margin: .6rem 0 .3rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .55rem; vertical-align: top; }
 th { text-align: left; background: #f4f4f4; font-family: 'DejaVu Sans', Arial, sans-serif; }
+td { overflow-wrap: break-word; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nw { white-space: nowrap; }
 pre { background: #f6f6f6; padding: .6rem .8rem; overflow-x: auto; font-size: .85rem; }
 .sources li { font-size: .88rem; margin-bottom: .3rem; }
 code { font-size: .88rem; }
 """
+
+
+_NOWRAP_CHARS = 12
 
 
 def collect_sources(sections: Sequence[tuple[str, Section]]) -> list[Source]:
@@ -122,7 +127,12 @@ def _table_html(table: Table, numbers: Mapping[Source, int]) -> str:
         cells = []
         for col, value in zip(df.columns, record, strict=True):
             text, num = _cell(value, table.formats.get(str(col)))
-            cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
+            if num:
+                cells.append(f'<td class="num">{text}</td>')
+            elif len(text) <= _NOWRAP_CHARS:  # short labels such as "30-34" stay on one line
+                cells.append(f'<td class="nw">{text}</td>')
+            else:  # identifiers such as claim ids may break after an underscore
+                cells.append(f"<td>{text.replace('_', '_<wbr>')}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<div class="table" id="tab-{table.name}">\n'

@@ -7,4 +7,6 @@ To add a section: write ``purgetoll/report/sections/<name>.py`` with ``build(ctx
 SECTIONS: tuple[str, ...] = (
     "about",
     "pyramids",
+    "sex_ratio",
+    "claims",
 )

@@ -1,0 +1,115 @@
+"""Section 4: every quantitative claim of the case study, with its verdict against the data.
+
+Data: ``purgetoll.claims.check_claims()`` (one row per claim, in the order of the seed text). The
+CSV beside the report keeps every column of it (quote, interpretation, data citation, ...); the
+page shows the columns a reader needs to follow the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from purgetoll.claims import Verdict, check_claims
+from purgetoll.report.model import RunContext, Section, Source, Table
+
+TITLE = "The case study's claims, checked against the data"
+
+#: Columns of ``check_claims()`` shown on the page, in order.
+SHOWN = ("id", "cited_as", "as_written", "verdict", "data_value", "value_unit", "explanation")
+
+
+def _number(value: object) -> str:
+    """A data value as a reader expects it: whole numbers with separators, else up to 3 decimals."""
+    x = float(value)
+    if math.isfinite(x) and x.is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.3f}".rstrip("0").rstrip(".")
+
+
+def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """How many claims got each verdict, in the order of :class:`purgetoll.claims.Verdict`."""
+    counts = claims["verdict"].value_counts()
+    unknown = sorted(set(counts.index) - {str(v) for v in Verdict})
+    if unknown:
+        raise ValueError(f"check_claims() returned verdicts outside Verdict: {unknown}")
+    return pd.DataFrame(
+        {
+            "verdict": [str(v) for v in Verdict],
+            "claims": [int(counts.get(str(v), 0)) for v in Verdict],
+        }
+    )
+
+
+def _sources(claims: pd.DataFrame) -> list[Source]:
+    seed = Source(claims.attrs["source"])
+    used = claims.dropna(subset=["data_citation"])[["data_table", "data_citation"]]
+    data = [
+        Source(citation, table if isinstance(table, str) else None)
+        for table, citation in dict.fromkeys(used.itertuples(index=False, name=None))
+    ]
+    return [seed, *data]
+
+
+def summary_text(claims: pd.DataFrame) -> str:
+    """The section's opening paragraph, every number counted from ``claims``."""
+    n = {v: int((claims["verdict"] == str(v)).sum()) for v in Verdict}
+    checkable = len(claims) - n[Verdict.NO_DATA] - n[Verdict.NOT_LOADED]
+    inconsistent = claims[claims["verdict"] == str(Verdict.INCONSISTENT)]
+    parts = [
+        f"The case study makes {len(claims)} quantitative claims (a figure, a share, a split or "
+        "an age range), some in its own words and some quoting historians. Each is recorded with "
+        "its quote, who makes it and how the data can check it.",
+        f"{checkable} can be checked against the tables bundled with this version: "
+        f"{n[Verdict.AGREES]} agree, {n[Verdict.WITHIN_ROUNDING]} agree within rounding, "
+        f"{n[Verdict.DISAGREES]} disagree and {n[Verdict.INCONSISTENT]} "
+        f"{'is' if n[Verdict.INCONSISTENT] == 1 else 'are'} inconsistent in itself (the two "
+        "parts of a split do not add up to its base).",
+    ]
+    if len(inconsistent):
+        listed = "; ".join(f"{r.id}, '{r.as_written}'" for r in inconsistent.itertuples())
+        parts.append(f"Inconsistent: {listed}.")
+    parts.append(f"For {n[Verdict.NO_DATA]} no table in the project measures the quantity yet.")
+    if n[Verdict.NOT_LOADED]:
+        parts.append(
+            f"{n[Verdict.NOT_LOADED]} wait for a table that this installation does not have yet."
+        )
+    return " ".join(parts) + " Each row's explanation says why."
+
+
+def build(ctx: RunContext) -> Section:
+    """The verdict counts and the table of claims."""
+    claims = check_claims()
+    counts = verdict_counts(claims)
+    intro = (
+        summary_text(claims) + "\n\n"
+        "The data value is in the unit given beside it; the explanation says what was compared "
+        "and how the claim's own rounding was allowed for. The CSV file of the table keeps every "
+        "column: the full quote, the seed's line, the interpretation where the text had to be "
+        "read as a number, and the citation of the data value."
+    )
+    shown_formats = {"data_value": _number}
+    return Section(
+        title=TITLE,
+        intro=intro,
+        tables=[
+            Table(
+                name="claims_verdict_counts",
+                caption="Claims by verdict.",
+                data=counts,
+                sources=[Source(claims.attrs["source"])],
+            ),
+            Table(
+                name="claims_checked",
+                caption=(
+                    "Every quantitative claim of the case study, in the order of the text, with "
+                    "its verdict against the bundled data."
+                ),
+                data=claims,
+                sources=_sources(claims),
+                formats=shown_formats,
+                html_columns=SHOWN,
+            ),
+        ],
+    )

@@ -1,0 +1,130 @@
+"""The real `purgetoll run`, every section, from the command line into tmp_path."""
+
+from __future__ import annotations
+
+import base64
+import json
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from purgetoll.cli import app
+from purgetoll.data import sex_ratio_yearbook
+from purgetoll.report.sections import SECTIONS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two runs of the same data under different names."""
+    out = tmp_path_factory.mktemp("runs")
+    for name in ("one", "two"):
+        result = runner.invoke(app, ["run", "--name", name, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"{out / name / 'report.html'}\n"
+    return out
+
+
+def _manifest(run_dir):
+    return json.loads((run_dir / "manifest.json").read_text())
+
+
+def test_every_section_is_in_the_report(runs):
+    m = _manifest(runs / "one")
+    assert [s["module"] for s in m["sections"]] == list(SECTIONS)
+    html = (runs / "one" / "report.html").read_text()
+    for s in m["sections"]:
+        assert f'id="sec-{s["module"]}"' in html
+
+
+def test_every_figure_and_table_has_its_csv(runs):
+    m = _manifest(runs / "one")
+    items = [i for s in m["sections"] for i in (*s["figures"], *s["tables"])]
+    assert len(items) >= 5
+    written = {p.name for p in (runs / "one").iterdir()}
+    assert {i["csv"] for i in items} | {"report.html", "manifest.json"} == written
+    html = (runs / "one" / "report.html").read_text()
+    for i in items:
+        assert f'<a href="{i["csv"]}">' in html
+        assert len(pd.read_csv(runs / "one" / i["csv"])) > 0
+    n_figures = sum(len(s["figures"]) for s in m["sections"])
+    assert html.count('<img src="data:image/png;base64,') == n_figures
+
+
+def test_report_1959_ratio_equals_the_yearbook_column_exactly(runs):
+    """The report's 1959 men per 1000 women by 10-year group, as written in its CSV, equal the
+    column of Narodnoe khoziaistvo SSSR 1922-1972 bundled as ``sex_ratio_yearbook``."""
+    table = pd.read_csv(
+        runs / "one" / "sex_ratio_10y_census_vs_yearbook.csv", keep_default_na=False
+    )
+    yb = sex_ratio_yearbook()
+    printed = dict(
+        zip(
+            yb.loc[yb["date"] == "1959-01-15", "age_group"],
+            yb.loc[yb["date"] == "1959-01-15", "males_per_1000_females"],
+            strict=True,
+        )
+    )
+    assert dict(zip(table["age_group"], table["census_1959"], strict=True)) == printed
+    fig = pd.read_csv(runs / "one" / "sex_ratio_by_age_1939_1959.csv")
+    census59 = fig[(fig["series"] == "census, 10-year groups") & (fig["year"] == 1959)]
+    assert dict(zip(census59["age_group"], census59["men_per_1000_women"], strict=True)) == {
+        k: v for k, v in printed.items() if k != "total"
+    }
+
+
+def test_reruns_give_byte_identical_csvs_and_figures(runs):
+    one, two = runs / "one", runs / "two"
+    csvs = sorted(p.name for p in one.glob("*.csv"))
+    assert csvs == sorted(p.name for p in two.glob("*.csv"))
+    for name in csvs:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    m1, m2 = _manifest(one), _manifest(two)
+    sums1 = {f["path"]: f["sha256"] for f in m1["files"] if f["path"].endswith(".csv")}
+    sums2 = {f["path"]: f["sha256"] for f in m2["files"] if f["path"].endswith(".csv")}
+    assert sums1 == sums2
+
+    def images(run):
+        text = (run / "report.html").read_text()
+        return [chunk.split('"', 1)[0] for chunk in text.split('src="data:image/png;base64,')[1:]]
+
+    assert images(one) == images(two)
+
+
+class _Loads(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.loads = []
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key in {"src", "href", "srcset", "data", "poster", "action"}:
+                self.loads.append((tag, key, value))
+
+
+def test_report_needs_no_network(runs):
+    text = (runs / "one" / "report.html").read_text()
+    parser = _Loads()
+    parser.feed(text)
+    files = {p.name for p in (runs / "one").iterdir()}
+    for tag, key, value in parser.loads:
+        assert not value.startswith(("http://", "https://", "//")), (tag, key, value)
+        if tag == "img":
+            assert value.startswith("data:image/png;base64,")
+            assert base64.b64decode(value.split(",", 1)[1])[:4] == b"\x89PNG"
+        elif not value.startswith("#"):
+            assert value in files, (tag, key, value)
+    for needle in ("<script", "<link", "@import", "url(", "<iframe"):
+        assert needle not in text
+
+
+def test_manifest_lists_the_data_tables_with_citations(runs):
+    m = _manifest(runs / "one")
+    tables = {t["table"]: t["citation"] for t in m["data_tables"]}
+    assert {"census_1939_5y", "census_1959_5y", "census_10y", "sex_ratio_yearbook"} <= set(tables)
+    assert tables["sex_ratio_yearbook"] == sex_ratio_yearbook().attrs["source"]
+    assert m["command"] == f"purgetoll run --name one --out {runs}"
+    assert set(m["versions"]) >= {"python", "numpy", "pandas", "matplotlib"}
