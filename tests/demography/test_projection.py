@@ -110,3 +110,27 @@ def test_tidy_frame_and_bad_input():
     with pytest.raises(DataError) as err:
         project(df, 1959.0, 1960.0, mortality="1950-1951")
     assert str(err.value).startswith("project: mortality must be 'interpolated', one of 1926-1927, 1938-1939, 1958-1959")
+
+
+def test_compiled_paths_equal_the_life_table_route():
+    """The numba survival kernel and the fused interpolated step give the numpy life-table result."""
+    from purgetoll.demography import UnderRegistration, annual_qx
+    from purgetoll.demography.montecarlo import batch_qx_at
+    from purgetoll.demography.projection import fast_survival_ratios, survival_ratios
+
+    rng = np.random.default_rng(0)
+    q = rng.uniform(0, 0.6, (7, 2, 101))
+    q[1] = 0.0
+    for a, b in zip(survival_ratios(q), fast_survival_ratios(q), strict=True):
+        assert np.allclose(a, b, rtol=1e-13, atol=1e-15)
+    k0, k1 = np.array([1.0, 1.2, 1.3]), np.array([1.1, 1.0, 1.25])
+    fused = batch_qx_at(k0, k1)
+    pop = rng.uniform(0, 1e5, (3, 2, 101))
+    a = project_arrays(pop, 1930.0, 1950.3, fused)
+    b = project_arrays(pop, 1930.0, 1950.3, lambda t: fused(t))  # a plain callable: generic path
+    assert np.allclose(a.population, b.population, rtol=1e-12)
+    assert np.allclose(a.deaths, b.deaths, rtol=1e-12)
+    corr = UnderRegistration(float(k0[1]), float(k1[1]))
+    c = project_arrays(pop[1], 1930.0, 1950.3,
+                       lambda t: np.stack([annual_qx(t, s, correction=corr) for s in ("male", "female")]))
+    assert np.allclose(a.population[1], c.population, rtol=1e-12)

@@ -42,9 +42,9 @@ from purgetoll.demography.mortality import (
     HAZARD_MULTIPLIER_AGE1PLUS_RANGE,
     INFANT_QX_MULTIPLIER_RANGE,
     PERIODS,
+    InterpolatedQx,
     UnderRegistration,
     corrected_log_hazards,
-    interpolation_weights,
     official_log_hazards,
 )
 from purgetoll.errors import DataError
@@ -142,10 +142,7 @@ def batch_qx_at(
         for s in ("male", "female")
     ], axis=-3)  # (D, 2, 3, 101)
     if mortality == "interpolated":
-        def qx_at(year: float) -> np.ndarray:
-            w = interpolation_weights(year)
-            return -np.expm1(-np.exp(np.einsum("k,...ska->...sa", w, logh)))
-        return qx_at
+        return InterpolatedQx(logh)
     if mortality not in PERIODS:
         raise DataError("mortality", f"expected 'interpolated' or one of {', '.join(PERIODS)}; got {mortality!r}")
     fixed = -np.expm1(-np.exp(logh[..., PERIODS.index(mortality), :]))

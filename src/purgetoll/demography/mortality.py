@@ -182,6 +182,34 @@ def hazard_at(year: float, log_h: np.ndarray) -> np.ndarray:
     return np.exp(np.einsum("k,...ka->...a", w, log_h))
 
 
+class InterpolatedQx:
+    """``qx_at(year)`` for a batch of log-hazard tables, interpolated like :func:`annual_qx`.
+
+    ``log_h`` has shape (..., 3, 101) (the three official tables, corrected per draw). Calling it
+    returns annual death probabilities (..., 101) at ``year``; the projection also reads
+    :attr:`by_table` and :meth:`weights` to fuse the interpolation into its compiled step.
+    """
+
+    def __init__(self, log_h: np.ndarray) -> None:
+        self.by_table = np.ascontiguousarray(np.moveaxis(np.asarray(log_h, dtype=float), -2, 0))
+        self.by_table.setflags(write=False)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return self.by_table.shape[1:-1]
+
+    @staticmethod
+    def weights(year: float) -> np.ndarray:
+        return interpolation_weights(year)
+
+    def __call__(self, year: float) -> np.ndarray:
+        w = interpolation_weights(year)
+        acc = np.zeros(self.by_table.shape[1:])
+        for k in np.flatnonzero(w):  # at most two tables carry weight
+            acc += w[k] * self.by_table[k]
+        return -np.expm1(-np.exp(acc))
+
+
 def _rows_for(periods: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(PERIODS.index(p) for p in periods)
 

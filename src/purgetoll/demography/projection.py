@@ -25,11 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import pandas as pd
 
 from purgetoll.demography.lexis import decimal_year, iso_date
 from purgetoll.demography.lifetable import a0_from_q0, lifetable_arrays
+from purgetoll.demography.mortality import InterpolatedQx
 from purgetoll.errors import DataError
 
 SEXES: tuple[str, str] = ("male", "female")
@@ -68,6 +70,89 @@ def survival_ratios(qx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s[..., 99] = top
     s[..., 100] = top
     return s, L[..., 0]
+
+
+@numba.njit(cache=True)
+def _row_survival(q: np.ndarray, male: bool, s: np.ndarray) -> float:  # pragma: no cover (compiled)
+    """Survival ratios of one row of 101 ages into ``s``; returns L0/l0. Same arithmetic as the
+    life-table route (radix 1, Coale-Demeny a0, ax = 0.5 above, open group l100 / m)."""
+    q0 = q[0]
+    if male:
+        a0 = 0.33 if q0 >= 0.1 else 0.0425 + 2.875 * q0
+    else:
+        a0 = 0.35 if q0 >= 0.1 else 0.05 + 3.0 * q0
+    lx = 1.0
+    prev_L = 0.0
+    s_birth = 0.0
+    for x in range(100):
+        d = lx * q[x]
+        nxt = lx - d
+        L = nxt + (a0 if x == 0 else 0.5) * d
+        if x == 0:
+            s_birth = L
+        else:
+            s[x - 1] = L / prev_L if prev_L > 0 else 0.0
+        prev_L = L
+        lx = nxt
+    m = -np.log1p(-min(q[100], 1.0 - 1e-12))
+    den = m * prev_L + lx
+    top = lx / den if den > 0 else 0.0
+    s[99] = top
+    s[100] = top
+    return s_birth
+
+
+@numba.njit(cache=True)
+def _survival_rows(q: np.ndarray, s: np.ndarray, s_birth: np.ndarray) -> None:  # pragma: no cover (compiled)
+    """:func:`_row_survival` over rows; row r is male when r is even (the (..., 2, 101) layout)."""
+    for r in range(q.shape[0]):
+        s_birth[r] = _row_survival(q[r], r % 2 == 0, s[r])
+
+
+@numba.njit(cache=True)
+def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float,
+                new: np.ndarray, deaths: np.ndarray, s_birth: np.ndarray) -> None:  # pragma: no cover (compiled)
+    """One projection step for rows of 101 ages with the mortality interpolated in place.
+
+    ``tables`` (K, R, 101) log hazards, ``w`` (K,) weights at the step's mid-point; writes the aged
+    survivors into ``new`` (R, 101), deaths into ``deaths`` (R,) and ``(L0/l0) ** h`` into ``s_birth``.
+    """
+    n_tab, n_rows, n_age = tables.shape
+    q = np.empty(n_age)
+    s = np.empty(n_age)
+    for r in range(n_rows):
+        for x in range(n_age):
+            acc = 0.0
+            for k in range(n_tab):
+                if w[k] != 0.0:
+                    acc += w[k] * tables[k, r, x]
+            q[x] = -np.expm1(-np.exp(acc))
+        sb = _row_survival(q, r % 2 == 0, s)
+        s_birth[r] = sb if h == 1.0 else sb ** h
+        dead = 0.0
+        for x in range(n_age):
+            new[r, x] = 0.0
+        for x in range(n_age):
+            sx = s[x] if h == 1.0 else s[x] ** h
+            surv = pop[r, x] * sx
+            dead += pop[r, x] - surv
+            new[r, x] += (1.0 - h) * surv
+            if x < n_age - 1:
+                new[r, x + 1] += h * surv
+            else:
+                new[r, x] += h * surv
+        deaths[r] = dead
+
+
+def fast_survival_ratios(qx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`survival_ratios` compiled with numba (identical results; used by the projection)."""
+    q = np.ascontiguousarray(qx, dtype=np.float64)
+    lead = q.shape[:-1]
+    rows = q.reshape(-1, N_AGES)
+    s = np.empty_like(rows)
+    sb = np.empty(rows.shape[0])
+    _survival_rows(rows, s, sb)
+    return s.reshape(q.shape), sb.reshape(lead)
 
 
 def no_mortality(year: float) -> np.ndarray:
@@ -233,27 +318,40 @@ def project_arrays(
                 pop = np.maximum(pop, 0.0)
         return pop, adds_tot
 
+    # Interpolated official mortality with one table set per projection: the compiled fused step.
+    fused = isinstance(qx_at, InterpolatedQx) and qx_at.batch_shape == pop.shape[:-1]
+    tables = qx_at.by_table.reshape(qx_at.by_table.shape[0], -1, N_AGES) if fused else None
     times = step_times(start, end, [a.date for a in adds])
     pop, adds_tot = apply_additions(-np.inf, times[0], pop, adds_tot)
     for j, (t0, t1) in enumerate(zip(times[:-1], times[1:], strict=True)):
         h = t1 - t0
-        qx = np.asarray(qx_at(0.5 * (t0 + t1)), dtype=float)
-        s, s_birth = survival_ratios(qx)
-        sh = s ** h
-        survivors = pop * sh
-        new = (1.0 - h) * survivors
-        new[..., 1:] += h * survivors[..., :-1]
-        new[..., -1] += h * survivors[..., -1]
-        deaths = (pop - survivors).sum(-1)
+        mid = 0.5 * (t0 + t1)
+        if fused:
+            rows = np.ascontiguousarray(pop.reshape(-1, N_AGES))
+            new_rows, dead_rows, sb_rows = np.empty_like(rows), np.empty(rows.shape[0]), np.empty(rows.shape[0])
+            _fused_step(tables, qx_at.weights(mid), rows, h, new_rows, dead_rows, sb_rows)
+            new, deaths, sbh = new_rows.reshape(pop.shape), dead_rows.reshape(batch + (2,)), sb_rows.reshape(batch + (2,))
+            survivors = None
+        else:
+            s, s_birth = fast_survival_ratios(np.asarray(qx_at(mid), dtype=float))
+            sh = s if h == 1.0 else s ** h
+            sbh = s_birth if h == 1.0 else s_birth ** h
+            survivors = pop * sh
+            new = (1.0 - h) * survivors
+            new[..., 1:] += h * survivors[..., :-1]
+            new[..., -1] += h * survivors[..., -1]
+            deaths = (pop - survivors).sum(-1)
         if births_between is not None:
             b = np.broadcast_to(np.asarray(births_between(t0, t1), dtype=float), batch + (2,))
         elif asfr is not None:
+            if survivors is None:  # fused step: the women's survivors are the unshifted part
+                survivors = pop * fast_survival_ratios(np.asarray(qx_at(mid), dtype=float))[0] ** h
             women = 0.5 * (pop[..., 1, :] + survivors[..., 1, :])
             total = h * (asfr * women).sum(-1)
             b = np.stack([male_share * total, (1.0 - male_share) * total], axis=-1)
         else:
             b = np.zeros(batch + (2,))
-        born_alive = b * s_birth ** h
+        born_alive = b * sbh
         new[..., 0] += born_alive
         deaths = deaths + (b - born_alive)
         births_tot = births_tot + b
@@ -302,7 +400,13 @@ def project(
         Passed to :func:`annual_qx` for ``mortality="interpolated"`` (``"default"`` = its default).
     """
     from purgetoll.demography.births import births_function
-    from purgetoll.demography.mortality import DEFAULT_CORRECTION, PERIODS, annual_qx, table_qx
+    from purgetoll.demography.mortality import (
+        DEFAULT_CORRECTION,
+        PERIODS,
+        corrected_log_hazards,
+        official_log_hazards,
+        table_qx,
+    )
 
     t0, t1 = decimal_year(start), decimal_year(end)
     arr = population_array(base) if isinstance(base, pd.DataFrame) else np.asarray(base, dtype=float)
@@ -315,13 +419,12 @@ def project(
         notes.append("user-supplied mortality")
     elif mortality == "interpolated":
         corr = DEFAULT_CORRECTION if correction == "default" else correction
-        cache: dict[float, np.ndarray] = {}
-
-        def qx_at(year: float) -> np.ndarray:
-            if year not in cache:
-                cache[year] = np.stack([annual_qx(year, s, correction=corr) for s in SEXES])
-            return cache[year]
-
+        qx_at = InterpolatedQx(np.stack([
+            official_log_hazards(s) if corr is None else
+            corrected_log_hazards(official_log_hazards(s), corr.infant_qx_multiplier,
+                                  corr.hazard_multiplier_age1plus, tuple(PERIODS.index(p) for p in corr.periods))
+            for s in SEXES
+        ]))
         notes.append("mortality: official USSR life tables 1926-27, 1938-39, 1958-59 (Goskomstat SSSR 1989) "
                      "interpolated on log hazard between 1927.0, 1939.0, 1959.0")
         notes.append("no under-registration correction" if corr is None else corr.describe())
