@@ -108,6 +108,19 @@ def test_any_change_to_a_part_is_caught(year, category, delta):
         assert any(f"period=1921-1953, category={category}: printed total" in m for m in msgs)
 
 
+def test_corrections_agree_with_the_second_copy_of_the_certificate():
+    """Kurashvili's printing, once corrected, equals 'Stalinskaia epokha' p.128 cell for cell."""
+    df = load(CONV).copy()
+    i = _loc(df, period="1932", category="death")
+    df.loc[i, "value"] = 22_728
+    df.loc[i, "correction_note"] = "damaged in a test"
+    assert _messages(CONV, df) == [
+        f"{CONV}, row series=mvd_1953, period=1932, category=total: total 141,919 does not equal death + camps + exile + other = 161,919 (expected 161,919)",
+        f"{CONV}, row series=mvd_1953, period=1932, category=death: value 22,728 differs from the second copy of the document (repression_convicted_mvd_vs_kgb_1921_1952, series mvd_1st_special_dept): 2,728 (expected 2,728)",
+        f"{CONV}, row series=mvd_1953, period=1921-1953, category=death: printed total 799,455 does not equal the sum of the yearly rows 819,465 plus the documented difference -10 (expected 819,455)",
+    ]
+
+
 def test_second_series_totals():
     name = "repression_convicted_mvd_vs_kgb_1921_1952"
     df = load(name).copy()

@@ -6,7 +6,8 @@
   exile + other`` in every year, and each printed column total = the sum of its years, both up to
   the ``documented_difference`` the document itself shows; every year of the table's span
   present with the same categories; a value that differs from ``value_as_printed`` has a
-  ``correction_note``.
+  ``correction_note``; where the catalog names a ``second_copy`` of the same document, every
+  common cell agrees with it (after the corrections).
 - ``gulag_deaths``: deaths by year and as percent of the average population; printed total =
   sum of the years (+ documented difference); years complete; percentages plausible against the
   bundled 1 January population counts.
@@ -173,6 +174,7 @@ def _convictions(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
                 problems.append(
                     Problem(t, f"series={series}, period={period}, category=total", f"total {fmt(total)} does not equal death + camps + exile + other = {fmt(s)}{extra} (expected {fmt(s + dd)})")
                 )
+    problems += _second_copy(info, years)
     for _, row in totals.iterrows():
         series, cat = row["_series"], row["_cat"]
         g = years[(years["_series"] == series) & (years["_cat"] == cat)]
@@ -183,6 +185,32 @@ def _convictions(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             extra = f" plus the documented difference {fmt(dd)}" if dd else ""
             problems.append(
                 Problem(t, f"series={series}, period={row['_period']}, category={cat}", f"printed total {fmt(total)} does not equal the sum of the yearly rows {fmt(s)}{extra} (expected {fmt(s + dd)})")
+            )
+    return problems
+
+
+def _second_copy(info: TableInfo, years: pd.DataFrame) -> list[Problem]:
+    """The catalog's ``second_copy = "table:series"``: another printing of the same document.
+
+    The 1953 certificate is printed by Kurashvili (with typos) and by 'Stalinskaia epokha' p.128
+    (totals and death sentences only); after the corrections every common cell must agree.
+    """
+    ref = info.extra.get("second_copy")
+    if not ref:
+        return []
+    table, series = str(ref).split(":")
+    other = load(table)
+    other = other[(other["series"] == series) & other["year"].notna()]
+    want = {(int(y), text(c)): number(v) for y, c, v in zip(other["year"], other["category"], other["value"], strict=True)}
+    problems = []
+    for _, row in years.iterrows():
+        key = (int(row["year"]), row["_cat"])
+        if key not in want:
+            continue
+        v, w = number(row["value"]), want[key]
+        if v != w:
+            problems.append(
+                Problem(info.name, f"series={row['_series']}, period={row['_period']}, category={row['_cat']}", f"value {fmt(v)} differs from the second copy of the document ({table}, series {series}): {fmt(w)} (expected {fmt(w)})")
             )
     return problems
 
