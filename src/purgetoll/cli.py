@@ -35,6 +35,9 @@ def _register() -> None:
     from purgetoll.sim import cli as sim_cli
 
     app.add_typer(sim_cli.app, name="sim")
+    from purgetoll.mse import cli as mse_cli
+
+    app.add_typer(mse_cli.app, name="mse")
     from purgetoll.demography import cli as demog_cli
 
     app.add_typer(demog_cli.app, name="demog")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linprog
@@ -31,7 +32,7 @@ __all__ = ["ExistenceCheck", "check_model", "overlap_counts", "pair_design"]
 Pair = tuple[int, int]
 
 #: An LP optimum at or below this (persons) counts as zero: no strictly positive table fits.
-LP_ZERO = 1e-9
+LP_ZERO = 1e-9  # (the LP is solved on the 0/1 support table)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,34 @@ def check_model(table: CaptureTable, pairs: Iterable[Pair]) -> ExistenceCheck:
     x, keep, _, empty = pair_design(table, pairs)
     y = table.counts[keep].astype(float)
     n_obs, n_par = x.shape
+    rank = int(np.linalg.matrix_rank(x))
+    if np.all(y > 0):
+        # The observed table itself is strictly positive with these sufficient statistics,
+        # so the LP optimum is positive (at least min y); no need to solve it.
+        return ExistenceCheck(True, rank == n_par, float(y.min()), n_par - rank, empty)
+    support = tuple(bool(v) for v in (y > 0))
+    lp_value = _lp_optimum(x.tobytes(), x.shape, support)
+    return ExistenceCheck(
+        exists=lp_value > LP_ZERO,
+        identifiable=rank == n_par,
+        lp_value=lp_value,
+        rank_deficiency=n_par - rank,
+        empty_pairs=empty,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _lp_optimum(x_bytes: bytes, shape: tuple[int, int], support: tuple[bool, ...]) -> float:
+    """The LP optimum for the 0/1 table on ``support``.
+
+    Existence of the extended MLE depends only on which cells are positive (Fienberg & Rinaldo
+    2012: the sufficient statistic must lie in the relative interior of the marginal cone, a
+    property of the support), so the LP is solved for the indicator table and memoised on the
+    support; bootstrap replicates with the same zero pattern reuse it. Pure function.
+    """
+    x = np.frombuffer(x_bytes, dtype=float).reshape(shape)
+    y = np.asarray(support, dtype=float)
+    n_obs, n_par = x.shape
     t = x.T @ y
     # Variables: the cells x_1..x_m and the slack s; maximise s.
     c = np.zeros(n_obs + 1)
@@ -112,12 +141,4 @@ def check_model(table: CaptureTable, pairs: Iterable[Pair]) -> ExistenceCheck:
         bounds=[(0, None)] * (n_obs + 1),
         method="highs",
     )
-    lp_value = float(-res.fun) if res.status == 0 else 0.0
-    rank = int(np.linalg.matrix_rank(x))
-    return ExistenceCheck(
-        exists=lp_value > LP_ZERO,
-        identifiable=rank == n_par,
-        lp_value=lp_value,
-        rank_deficiency=n_par - rank,
-        empty_pairs=empty,
-    )
+    return float(-res.fun) if res.status == 0 else 0.0

@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from purgetoll.mse._base import SEED, Constraint, Estimator, Fit, is_int, is_real
 from purgetoll.mse._bootstrap import bca_quantiles, bootstrap_replicates, jackknife_acceleration
@@ -80,8 +80,12 @@ def fit_pairs(table: CaptureTable, pairs: tuple[Pair, ...]) -> PairModelFit:
     return PairModelFit(tuple(pairs), empty, glm, keep, table.n_observed)
 
 
-def _poisson_pvalue(observed: int, mean: float) -> float:
-    return float(min(stats.poisson.cdf(observed, mean), stats.poisson.sf(observed - 1, mean)))
+def _poisson_pvalues(observed: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``min(P(X <= n*), P(X >= n*))`` for X ~ Poisson(mean), elementwise."""
+    lower = special.pdtr(observed, mean)
+    # P(X >= n*) = 1 - P(X <= n* - 1); for n* = 0 it is 1.
+    upper = np.where(observed > 0, special.pdtrc(np.maximum(observed - 1, 0), mean), 1.0)
+    return np.minimum(lower, upper)
 
 
 def stepwise_select(table: CaptureTable, pthresh: float = 0.02) -> tuple[PairModelFit, list[dict]]:
@@ -90,6 +94,7 @@ def stepwise_select(table: CaptureTable, pthresh: float = 0.02) -> tuple[PairMod
     candidates = [(i, j) for i in range(k) for j in range(i + 1, k)]
     overlaps = overlap_counts(table)
     h = table.histories().astype(bool)
+    both = [h[:, i] & h[:, j] for i, j in candidates]
     chosen: list[Pair] = []
     fit = fit_pairs(table, ())
     trace: list[dict] = []
@@ -97,12 +102,11 @@ def stepwise_select(table: CaptureTable, pthresh: float = 0.02) -> tuple[PairMod
         return fit, trace
     while len(chosen) < len(candidates):
         fitted = fit.fitted_full()
-        pvals = []
-        for pos, (i, j) in enumerate(candidates):
-            if (i, j) in chosen:
-                continue
-            mean = float(np.sum(fitted[h[:, i] & h[:, j]]))
-            pvals.append((_poisson_pvalue(overlaps[(i, j)], mean), pos, (i, j)))
+        open_pos = [pos for pos, pair in enumerate(candidates) if pair not in chosen]
+        means = np.array([float(np.sum(fitted[both[pos]])) for pos in open_pos])
+        observed = np.array([overlaps[candidates[pos]] for pos in open_pos], dtype=float)
+        pv = _poisson_pvalues(observed, means)
+        pvals = [(float(p), pos, candidates[pos]) for p, pos in zip(pv, open_pos, strict=True)]
         # Checking candidates in order of p-value gives the same choice as checking them all
         # (SparseMSE sets a failing candidate's p-value to 1), with far fewer LPs.
         pvals.sort()
