@@ -142,13 +142,18 @@ def _start_end(tok: str) -> tuple[str, str] | None:
 
 
 def parse_period(p: str | None) -> tuple[str, str]:
-    """Printed period -> (date_start, date_end) ISO strings, '' where not parseable."""
+    """Printed period -> (date_start, date_end) ISO strings, '' where not parseable.
+
+    A trailing parenthesis is dropped ("1945 (autumn)" -> 1945). After ``..`` a bare two-digit
+    number is read as a month ("1938-09-15..11" -> 30 Nov 1938); the one row where it is a day
+    ("1938-02-04..12", 4-12 Feb 1938) sets its dates explicitly.
+    """
     p = re.sub(r"\s*\(.*\)\s*$", "", (p or "").strip())
     if not p:
         return "", ""
-    m = re.fullmatch(r"to (\d{4}-\d{2}-\d{2})", p)
+    m = re.fullmatch(r"to (\d{4}-\d{2}(?:-\d{2})?)", p)
     if m:
-        return "", m.group(1)
+        return "", _start_end(m.group(1))[1]  # type: ignore[index]
     m = re.fullmatch(r"(\d{4}) H([12])", p)
     if m:
         y = int(m.group(1))

@@ -130,6 +130,7 @@ def timing(ctx: Retab) -> None:
           note=f"printed 'a month or more (some group cases)'; {f.get(9, 'note')}")
     f.add(10, id="shot_1937_1938_newer")
     split(f, 11, [dict(metric="sentenced in 1938 (excl. those arrested in 1937)"), dict(metric="sentenced in 1938: of which death")],
+          date_start="1938-01-01", date_end="1938-09-24",
           ids=["ukraine_polish_sentenced_1938", "ukraine_polish_death_1938"], parent=0, parts="partial")
     labs = ["pending at NKVD USSR (00485 album)", "pending at OSO", "pending at the Military Collegium",
             "pending at special collegia and tribunals", "being completed for courts"]
@@ -364,7 +365,7 @@ def lists(ctx: Retab) -> None:
     A(11, id="buryat_vkvs_cases")
     A(12, id="nkvd_special_lists", parts="partial")
     A(12, sub=1, id="nkvd_special_lists_moscow", metric="former NKVD employees in special-order lists: Moscow city and oblast", printed="282", part_of="nkvd_special_lists", note="from the row note")
-    A(13, id="fe_nkvd_shot")
+    A(13, id="fe_nkvd_shot", date_end="1938-02-12")  # printed "1938-02-04..12": 4-12 Feb
     A(14, id="nkvd_list_134")
     A(15, id="stalingrad_list", qualifier="text")
     split(f, 16, [dict(metric="Sverdlovsk list: sentenced 31 Mar and shot 1 Apr 1937", period="1937-03-31..04-01"),
