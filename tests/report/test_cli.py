@@ -83,3 +83,22 @@ def test_help_explains_the_verb():
     assert result.exit_code == 0
     assert "--force" in result.stdout and "--name" in result.stdout and "--out" in result.stdout
     assert "self-contained" in result.stdout
+
+
+def test_out_inside_a_file_exits_1_naming_the_folder(tmp_path, tiny_report):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder")
+    out = blocker / "runs"
+    result = runner.invoke(app, ["run", "--name", "x", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot write the run under {str(out)!r}: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_out_that_is_a_file_is_refused_by_the_option(tmp_path, tiny_report):
+    blocker = tmp_path / "runs"
+    blocker.write_text("a file, not a folder")
+    result = runner.invoke(app, ["run", "--name", "x", "--out", str(blocker)])
+    assert result.exit_code == 2
+    assert "Invalid value for '--out'" in result.stderr
+    assert blocker.read_text() == "a file, not a folder"

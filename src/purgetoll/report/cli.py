@@ -44,4 +44,7 @@ def run(
     except PurgetollError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=1) from exc
+    except OSError as exc:  # an output folder that cannot be created or written
+        typer.echo(f"error: cannot write the run under {str(out)!r}: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
     typer.echo(str(path))

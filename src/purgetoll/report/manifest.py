@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import platform
-import sys
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -53,7 +52,6 @@ def build_manifest(
         "command": ctx.command,
         "versions": library_versions(),
         "platform": f"{platform.system()} {platform.machine()}",
-        "python_executable": sys.executable,
         "sections": [
             {
                 "module": name,
