@@ -158,12 +158,14 @@ def party(ctx: Retab) -> None:
               source="source", note="note")
     A = f.add
     A(1, id="peak_1933")
-    A(2, id="purge_1933_35_checked")
-    A(2, sub=1, id="purge_1933_35_expelled_pct", metric="expelled in the 1933-35 purge (share of checked)", printed="18.3", unit="percent", note="from the row note")
-    A(3, id="members_1934_frus", printed=f.rows[2]["members"], dispute="party_members_1934",
+    A(2, id="purge_1933_35_checked", date_start="1933-01-01", date_end="1935-05-31")  # "ran to May 1935"
+    A(2, sub=1, id="purge_1933_35_expelled_pct", metric="expelled in the 1933-35 purge (share of checked)", printed="18.3", unit="percent",
+      date_start="1933-01-01", date_end="1935-05-31", note="from the row note")
+    A(3, id="members_1934_frus", printed=f.rows[2]["members"], dispute="party_members_1934", date_start="1934-01-01", date_end="1934-02-28",
       note=f.get(3, "note") + "; default figure: with the 935,000 candidates it gives the 2.81 million total of 1934")
-    A(4, id="members_1934_schwarz", printed=f.rows[3]["members"], dispute="party_members_1934", default="false")
-    A(5, id="total_1934_01")
+    A(4, id="members_1934_schwarz", printed=f.rows[3]["members"], dispute="party_members_1934", default="false",
+      date_start="1934-01-01", date_end="1934-02-28")
+    A(5, id="total_1934_01", qualifier="about")  # printed "281万": rounded to ten thousand
     A(5, sub=1, id="unlabelled_1934_01", metric="unlabelled second column (appears to be candidates)", printed="935000", note="from the row note")
     A(6, id="members_1938", printed=f.rows[5]["members"])
     A(7, id="members_1939_03", printed=f.rows[6]["members"])
