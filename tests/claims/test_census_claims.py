@@ -97,6 +97,24 @@ def test_under_30_split_does_not_hold_for_ages_0_to_29_pooled(results):
 def test_section_filter():
     df = check_claims(section="The aftermath")
     assert set(df["section"]) == {"The aftermath"}
-    assert len(df) == 7
+    assert len(df) == 8
     with pytest.raises(ValueError, match="section must be one of 'Summary'.*got 'Aftermath'"):
         check_claims(section="Aftermath")
+
+
+def test_excess_of_women_reproduces_savchenko():
+    """Savchenko (Demoscope Weekly, summarised at iq.hse.ru/en/news/177669270.html): 18.43 million
+    more women than men among the cohorts born 1889-1928 in the 1959 census, 641 men per 1000
+    women; the bundled census gives 18,427,008 for ages 30-69 (data README)."""
+    from purgetoll.claims._checks import census_excess_women
+
+    ev = census_excess_women(1959, 30, 69)
+    assert ev.value == 18_427_008
+    assert ev.detail.endswith("641 men per 1000 women")
+
+
+def test_wastage_of_millions_of_males_agrees(results):
+    row = results.loc["wastage_of_millions_of_males"]
+    assert row["verdict"] == Verdict.AGREES
+    women, men = _counts(35, None)
+    assert row["data_value"] == women - men == 19_540_295

@@ -102,7 +102,7 @@ def test_all_problems_are_reported_at_once(tmp_path, claims_text):
         "'The gendercide', 'How many died?', 'Who was responsible?', 'The aftermath'; got 'Background'",
         "[claim kiev_jail_men_shot_per_night] figure.low must be <= figure.high; got 120 > 70",
         "[claim velyki_solontsi_52_men] figure.approx must be one of 'exact', 'about', 'some', "
-        "'nearly', 'just under', 'at most about'; got 'roughly'",
+        "'nearly', 'just under', 'at most about', 'at least'; got 'roughly'",
         "[claim census1959_permille_35_39] figure.per must be one of 100, 1000; got 10",
         f"[claim conquest1968_arrests] check.method must be one of {valid_methods}; got 'key_totals'",
         "[claim dead_98pct_male] missing key 'quote'",
@@ -134,7 +134,7 @@ def test_duplicate_id(tmp_path, claims_text):
         'id = "census1959_pct_30_34"', 'id = "census1959_pct_up_to_25_29"', 1
     )
     assert problems_of(write(tmp_path, text)) == [
-        "[claim census1959_pct_up_to_25_29] duplicate id (records #21 and #22)"
+        "[claim census1959_pct_up_to_25_29] duplicate id (records #27 and #28)"
     ]
 
 

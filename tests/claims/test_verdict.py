@@ -155,3 +155,21 @@ def test_fraction_rules():
     assert "(one in 103)" in j.explanation
     assert judge_fraction(1, 20, Fraction(1, 19)).verdict is Verdict.AGREES
     assert judge_fraction(4, 6, Fraction(4, 6)).verdict is Verdict.AGREES
+
+
+def test_at_least_counts():
+    # "millions" (at least 2 million) of Gulag deaths against the 1,590,378 of 1930-1953
+    j = judge_count(2_000_000, 1_000_000, "at least", 1_590_378)
+    assert j.verdict is Verdict.WITHIN_ROUNDING
+    assert judge_count(2_000_000, 1_000_000, "at least", 19_540_295).verdict is Verdict.AGREES
+    j = judge_count(2_000_000, 1_000_000, "at least", 518_792)
+    assert j.verdict is Verdict.DISAGREES
+    assert (
+        j.explanation == "data 518,792 is below 2,000,000 by 1,481,208 (3.86 times the data value)"
+    )
+
+
+@given(claim=st.integers(1, 10**8), data=st.integers(1, 10**9))
+def test_at_least_agrees_exactly_when_data_reach_the_claim(claim, data):
+    j = judge_count(claim, 1, "at least", data)
+    assert (j.verdict is Verdict.AGREES) == (data >= claim)

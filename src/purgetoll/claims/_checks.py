@@ -108,6 +108,25 @@ def census_ratio(year: int, age: int, age_end: int | None = None) -> Evidence:
     )
 
 
+def census_excess_women(year: int, age: int, age_end: int | None = None) -> Evidence:
+    """Women minus men counted by the census ``year`` at ages ``age``..``age_end`` (persons).
+
+    The usual measure of the men missing from a census (a lower bound of the deficit of men:
+    women died too, and at older ages women outnumber men in any population).
+    """
+    ev = census_split(year, age, age_end)
+    assert ev.women is not None and ev.men is not None  # set by census_split
+    label = f"{age}+" if age_end is None else f"{age}-{age_end}"
+    return Evidence(
+        table=ev.table,
+        citation=ev.citation,
+        unit="persons",
+        value=float(ev.women - ev.men),
+        detail=f"{year} census, ages {label}: women {ev.women:,} - men {ev.men:,} = "
+        f"{ev.women - ev.men:,}; {1000 * ev.men / ev.women:.0f} men per 1000 women",
+    )
+
+
 # ---------------------------------------------------------------------------------------- archive
 
 
@@ -376,6 +395,7 @@ def published_estimate(row: str) -> PublishedEstimate:
 CHECKS: Mapping[str, Callable[..., Evidence]] = {
     "census_split": census_split,
     "census_ratio": census_ratio,
+    "census_excess_women": census_excess_women,
     "key_total": key_total,
     "army_purge": army_purge,
     "fact": fact,

@@ -40,6 +40,11 @@ METHODS: dict[str, MethodSpec] = {
             "women and men of the census in the age range (5-year groups pooled), as shares",
         ),
         MethodSpec(
+            "census_excess_women",
+            (("year", _INT, True), ("age", _INT, True), ("age_end", _INT, False)),
+            "women minus men counted by the census in the age range (persons)",
+        ),
+        MethodSpec(
             "census_ratio",
             (("year", _INT, True), ("age", _INT, True), ("age_end", _INT, False)),
             "women per man of the census in the age range",

@@ -35,7 +35,7 @@ SECTIONS = (
 )
 
 #: How an approximate count is qualified in the text.
-APPROX = ("exact", "about", "some", "nearly", "just under", "at most about")
+APPROX = ("exact", "about", "some", "nearly", "just under", "at most about", "at least")
 #: A share may be stated as a value or as an upper or lower bound.
 BOUNDS = ("equal", "at most", "at least")
 #: The two ways a split is written.

@@ -13,7 +13,8 @@ Categories (:class:`Verdict`):
       "just under", "at most about"): the data value rounded half up to the claim's precision (the
       unit of its last stated digit, e.g. one million for "about 7 million") equals the claim
       *and* lies within :data:`CLOSE_RELATIVE` of it; "nearly" and "just under" also require the
-      data value not to exceed the claim;
+      data value not to exceed the claim; a count "at least" X ("millions" = at least 2 million):
+      the data value is X or more (within rounding when it only rounds up to X);
     - a range: the data value lies inside it, bounds included;
     - a fraction n in d: the data share times d rounds half up to n.
 
@@ -242,6 +243,15 @@ def judge_count(
             ratio,
             f"data {_fmt(d)}{u}; the claim differs by {_fmt(c - d)}{rel_text}",
         )
+    if approx == "at least":
+        # "millions" read as at least 2 million: any larger figure agrees.
+        if d >= c:
+            verdict, how = Verdict.AGREES, f"is at least {_fmt(c)}"
+        elif r >= c:
+            verdict, how = Verdict.WITHIN_ROUNDING, f"rounds to {_fmt(r)}, at least {_fmt(c)}"
+        else:
+            verdict, how = Verdict.DISAGREES, f"is below {_fmt(c)} by {_fmt(c - d)}{rel_text}"
+        return Judgement(verdict, float(d), diff, ratio, f"data {_fmt(d)}{u} {how}")
     above = approx in ("nearly", "just under") and d > c
     if r == c and not above:
         close = rel is not None and rel <= CLOSE_RELATIVE
