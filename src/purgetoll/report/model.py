@@ -14,6 +14,28 @@ bundled table, that table's catalog name). Left empty, they are read from the Da
 ``attrs["source"]`` / ``attrs["table"]`` (the convention of every ``purgetoll.data`` loader); a
 figure or table with no citation at all is refused. Anything that is an estimate rather than a
 published count sets ``estimate=True`` and is labelled "Estimate" in the report.
+
+A whole section module, for example ``sections/deficit.py`` (then add ``"deficit",`` to
+``sections/__init__.py``)::
+
+    from purgetoll.report import Figure, RunContext, Section, Table
+
+    def _draw(fig, data):                       # only fig and data: no pyplot
+        ax = fig.add_subplot()
+        ax.plot(data["age"], data["deficit"])
+
+    def build(ctx: RunContext) -> Section:
+        df = my_deficit_by_age()                # attrs["source"] set by the code that made it
+        return Section(
+            title="The deficit of men in 1959",
+            intro="Plain text.\\n\\nA second paragraph.",
+            figures=[Figure("deficit_1959", "Deficit by age", df, _draw, estimate=True)],
+            tables=[Table("deficit_1959_table", "Deficit by 10-year group", df, estimate=True)],
+        )
+
+Names of figures and tables are unique across the report (each writes ``<name>.csv``); the run
+refuses a duplicate, naming both sections. A section that raises stops the run and nothing is
+written.
 """
 
 from __future__ import annotations
