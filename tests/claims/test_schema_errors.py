@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from purgetoll.claims import ClaimsFileError, load_claims
 from purgetoll.claims._methods import METHODS
@@ -152,4 +154,42 @@ def test_not_toml_and_missing_file(tmp_path):
 def test_empty_file(tmp_path):
     assert problems_of(write(tmp_path, "")) == [
         "missing [[claim]] records: expected at least one [[claim]] table"
+    ]
+
+
+# Wrong values for every key of a split figure, and what the error must say about each.
+_BAD_SPLIT_VALUES = {
+    "women": (-1, "a number >= 0"),
+    "men": ("391", "a number >= 0"),
+    "per": (500, "one of 100, 1000"),
+    "year": (0, "an integer > 0"),
+    "age": (True, "an integer >= 0"),
+    "age_end": (-5, "an integer >= 0"),
+    "order": ("women/men", "one of 'women:men', 'men:women'"),
+    "as_written": ("", "a non-empty string"),
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    key=st.sampled_from(sorted(_BAD_SPLIT_VALUES)),
+    claim_id=st.sampled_from(
+        ["census1959_permille_35_39", "census1959_pct_30_34", "census1959_permille_60_69"]
+    ),
+)
+def test_any_bad_split_key_is_named(claims_text, key, claim_id):
+    import tomllib
+
+    from purgetoll.claims import parse_claims
+
+    data = tomllib.loads(claims_text)
+    raw = next(c for c in data["claim"] if c["id"] == claim_id)
+    bad, expected = _BAD_SPLIT_VALUES[key]
+    raw["figure"][key] = bad
+    with pytest.raises(ClaimsFileError) as info:
+        parse_claims(data, "claims.toml")
+    assert info.value.problems == [
+        f"[claim {claim_id}] figure.{key} must be {expected}; got {bad!r}"
     ]
