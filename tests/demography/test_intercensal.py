@@ -62,7 +62,8 @@ def test_same_seed_same_numbers():
 
 def test_deficit_1939_1959():
     d = deficit("adh:1939", "census:1959", draws=100, seed=2)
-    assert list(d.columns[:7]) == ["sex", "cohort", "cohort_first", "cohort_last", "expected", "observed", "deficit"]
+    assert list(d.columns[:8]) == ["sex", "cohort", "cohort_first", "cohort_last", "start", "expected", "observed", "deficit"]
+    assert (d["expected"] < d["start"]).all()  # no births, normal mortality: every cohort shrinks
     assert np.allclose(d["deficit"], d["expected"] - d["observed"])
     assert d["cohort"].iloc[0] == "1860-1864" and d["cohort"].iloc[15] == "1935-1938"
     tot = d.groupby("sex")["deficit"].sum()

@@ -180,8 +180,9 @@ def deficit(
 
     Returns
     -------
-    ``sex, cohort, cohort_first, cohort_last, expected, observed, deficit`` and for each of the
-    three ``*_lower_95``/``*_upper_95``, plus ``deficit_share`` (deficit / expected). Persons.
+    ``sex, cohort, cohort_first, cohort_last, start`` (counted at the start, central),
+    ``expected, observed, deficit`` and for each of the three ``*_lower_95``/``*_upper_95``, plus
+    ``deficit_share`` (deficit / expected). Persons.
     """
     s, e = resolve(start), resolve(end)
     if cohorts is None:
@@ -191,7 +192,7 @@ def deficit(
         first, last = parse_cohorts(cohorts) if isinstance(cohorts, str) else cohorts
     _check_cohorts(s, e, first, last)
     groups = _groups(first, last, width)
-    _, c_obs, c_exp, notes = _run(s, e, central_inputs(correction, corrections), corrections, groups, True, mortality)
+    c_start, c_obs, c_exp, notes = _run(s, e, central_inputs(correction, corrections), corrections, groups, True, mortality)
     _, d_obs, d_exp, _ = _run(s, e, draw_inputs(draws, seed, correction=correction, corrections=corrections),
                               corrections, groups, True, mortality)
     tag = f"{round(level * 100)}"
@@ -201,7 +202,7 @@ def deficit(
     for i, sex in enumerate(SEXES):
         for g, (lo_year, hi_year) in enumerate(groups):
             row = {"sex": sex, "cohort": _labels(groups)[g], "cohort_first": lo_year, "cohort_last": hi_year,
-                   "expected": c_exp[0, i, g], "observed": c_obs[0, i, g], "deficit": c_exp[0, i, g] - c_obs[0, i, g]}
+                   "start": c_start[0, i, g], "expected": c_exp[0, i, g], "observed": c_obs[0, i, g], "deficit": c_exp[0, i, g] - c_obs[0, i, g]}
             for name, (lo, hi) in bounds.items():
                 row[f"{name}_lower_{tag}"] = lo[i, g]
                 row[f"{name}_upper_{tag}"] = hi[i, g]

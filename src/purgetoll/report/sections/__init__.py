@@ -8,5 +8,6 @@ SECTIONS: tuple[str, ...] = (
     "about",
     "pyramids",
     "sex_ratio",
+    "demography",
     "claims",
 )
