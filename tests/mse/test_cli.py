@@ -141,3 +141,29 @@ def test_bad_csv_row(tmp_path):
     res = _run("estimate", str(path), "--method", "loglinear:Mt")
     assert res.exit_code == 1
     assert res.output == f"error: {path}, row 2: column 'C' must be 0 or 1; got 2\n"
+
+
+def test_uninformative_lists_reported_and_dropped(tmp_path):
+    path = tmp_path / "lists.csv"
+    # D records nobody; E repeats A.
+    rows = ["A,B,C,D,E,count"]
+    for a in (0, 1):
+        for b in (0, 1):
+            for c in (0, 1):
+                if a or b or c:
+                    rows.append(f"{a},{b},{c},0,{a},{3 + a + 2 * b + 4 * c}")
+    path.write_text("\n".join(rows) + "\n")
+    res = _run(
+        "estimate",
+        str(path),
+        "--method",
+        "loglinear:Mt",
+        "--format",
+        "json",
+        "--drop-uninformative",
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["uninformative_lists"] == ["D (empty)", "E (duplicate of A)"]
+    assert out["uninformative_lists_dropped"] is True
+    assert out["lists"] == ["A", "B", "C"]

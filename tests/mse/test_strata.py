@@ -7,9 +7,16 @@ import pandas as pd
 import pytest
 
 from purgetoll.errors import DataError
-from purgetoll.mse import CaptureTable, Estimator, Fit, LogLinear, Stepwise, StratifiedTable
+from purgetoll.mse import (
+    CaptureTable,
+    Estimator,
+    Fit,
+    LogLinear,
+    Stepwise,
+    Stratified,
+    StratifiedTable,
+)
 from purgetoll.mse._base import SEED
-from purgetoll.mse._strata import Stratified
 from purgetoll.mse.datasets import load_table
 
 

@@ -1,12 +1,39 @@
 """Multiple systems estimation: how many individuals no list recorded.
 
-Capture tables (:class:`CaptureTable`, :class:`StratifiedTable`, :func:`read_capture_csv`) and
-estimators that share one contract (:class:`Estimator`, see ``_base``): ``Est(**options)
-.fit(table)`` returns the estimator with ``population_``, ``interval_``, ``summary()``.
+Tables
+    :class:`CaptureTable` (one count per observable history, ``2**K - 1`` of them, first list
+    varying slowest: ``001, 010, 011, ...``), built from record-level data or aggregated
+    histories and validated with errors naming file, row and column;
+    :class:`StratifiedTable` (one table per stratum); :func:`read_capture_csv`.
+    ``uninformative_lists()`` / ``drop_uninformative()`` report and drop lists that are
+    empty, record everyone, or repeat another list.
 
-Methods are listed by :func:`methods` and built from a CLI string by :func:`make_estimator`
-(``"loglinear:Mt"``, ``"bic"``, ``"stepwise"``, ...). Bundled example tables with their
-citations: :mod:`purgetoll.mse.datasets`.
+Estimators (one contract, :class:`Estimator` in ``_base``)
+    ``Est(**options)`` stores options; ``fit(table)`` validates and returns ``self``; results
+    end in ``_``: ``population_`` (persons), ``interval_`` (95%), ``se_``, ``model_``,
+    ``diagnostics_``, ``draws_`` (bootstrap replicates / posterior draws or ``None``);
+    ``summary()`` has ``estimate, se, lower_95, upper_95, n_observed, method`` (+ ``ess,
+    r_hat`` for samplers); ``interval()``, ``print_summary()``, ``plot(ax=None)``.
+
+    * :class:`LogLinear` - the Rcapture family (M0, Mt, Mh/Mth with Chao, Poisson2, Darroch,
+      Gamma3.5) with hierarchical list interactions; Wald and multinomial profile intervals.
+    * :class:`MinBIC` - the model with the smallest BIC (or AIC); :func:`rank_models` ranks
+      every hierarchical model up to an order.
+    * :class:`Stepwise` - SparseMSE stepwise selection with the existence/identifiability LP
+      and BCa bootstrap that redoes the selection.
+    * :class:`Stratified` - per-stratum fits combined by summing draws, never medians.
+    * ``BMA`` (dga) and ``LatentClass`` (LCMCR), from their own modules.
+
+Adding a method
+    Write ``purgetoll/mse/_<name>.py`` with a subclass of :class:`Estimator` (declare
+    ``method``, ``_parameter_constraints`` and ``_fit(table) -> Fit``), call
+    :func:`register` at import, and list the class in the module's ``__all__``: the registry
+    discovers the module by file name, the CLI gains the method and ``from purgetoll.mse
+    import X`` works. Nothing outside the module needs editing.
+
+Methods by CLI name: :func:`methods`; an estimator from a CLI string such as
+``"loglinear:Mt+1:2"``, ``"bic"`` or ``"stepwise"``: :func:`make_estimator`. Bundled tables
+with their citations: :mod:`purgetoll.mse.datasets`.
 """
 
 from __future__ import annotations
@@ -21,7 +48,11 @@ from purgetoll.mse._base import (
     InvalidParameterError,
     NotFittedError,
 )
+from purgetoll.mse._loglinear import LogLinear
 from purgetoll.mse._registry import make_estimator, methods, register
+from purgetoll.mse._selection import MinBIC, rank_models
+from purgetoll.mse._stepwise import Stepwise
+from purgetoll.mse._strata import Stratified
 from purgetoll.mse._table import CaptureTable, StratifiedTable, history_matrix, read_capture_csv
 
 __all__ = [
@@ -31,11 +62,16 @@ __all__ = [
     "Estimator",
     "Fit",
     "InvalidParameterError",
+    "LogLinear",
+    "MinBIC",
     "NotFittedError",
+    "Stepwise",
+    "Stratified",
     "StratifiedTable",
     "history_matrix",
     "make_estimator",
     "methods",
+    "rank_models",
     "read_capture_csv",
     "register",
 ]

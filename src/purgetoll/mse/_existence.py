@@ -7,9 +7,11 @@ positions), the family of SparseMSE (Chan, Silverman & Vincent 2021, JASA 116:12
   minus infinity if it is in the model: the histories containing both lists are structural
   zeros, so they are removed and the parameter is dropped.
 * Existence (Fienberg & Rinaldo 2012, Ann. Statist. 40:996-1023): the extended MLE exists iff
-  some table with strictly positive cells has the same sufficient statistics ``t = A y``. This
-  is the linear programme ``max s`` subject to ``A x = t``, ``x_i >= s``, ``x, s >= 0``; the
-  estimate exists iff the optimum is positive.
+  some table with strictly positive cells has the same sufficient statistics ``t = A y``.
+  SparseMSE solves this as the linear programme ``max s`` subject to ``A x = t``,
+  ``x_i >= s``, ``x, s >= 0`` (:func:`primal_lp_optimum`); the same question is answered here
+  by its facial dual, which has one variable per parameter instead of per cell
+  (:func:`facial_lp_optimum`; the two are checked against each other in the tests).
 * Identifiability: the design restricted to the remaining histories has full column rank.
 
 The error code follows SparseMSE's ``checkident``: 0 = fine, 1 = MLE does not exist,
@@ -27,12 +29,19 @@ from scipy.optimize import linprog
 
 from purgetoll.mse._table import CaptureTable, history_matrix
 
-__all__ = ["ExistenceCheck", "check_model", "overlap_counts", "pair_design"]
+__all__ = [
+    "ExistenceCheck",
+    "check_model",
+    "facial_lp_optimum",
+    "overlap_counts",
+    "pair_design",
+    "primal_lp_optimum",
+]
 
 Pair = tuple[int, int]
 
-#: An LP optimum at or below this (persons) counts as zero: no strictly positive table fits.
-LP_ZERO = 1e-9  # (the LP is solved on the 0/1 support table)
+#: A facial-LP optimum at or below this counts as zero (the MLE exists).
+LP_ZERO = 1e-9
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ class ExistenceCheck:
 
     exists: bool
     identifiable: bool
-    lp_value: float
+    lp_value: float  # optimum of the facial LP: 0 when the MLE exists
     rank_deficiency: int
     empty_pairs: tuple[Pair, ...]
 
@@ -94,51 +103,79 @@ def pair_design(
 
 
 def check_model(table: CaptureTable, pairs: Iterable[Pair]) -> ExistenceCheck:
-    """Linear-programming existence test and rank test of main effects + ``pairs``."""
+    """Existence (linear programme) and identifiability (rank) of main effects + ``pairs``."""
     x, keep, _, empty = pair_design(table, pairs)
     y = table.counts[keep].astype(float)
-    n_obs, n_par = x.shape
+    n_par = x.shape[1]
     rank = int(np.linalg.matrix_rank(x))
     if np.all(y > 0):
-        # The observed table itself is strictly positive with these sufficient statistics,
-        # so the LP optimum is positive (at least min y); no need to solve it.
-        return ExistenceCheck(True, rank == n_par, float(y.min()), n_par - rank, empty)
-    support = tuple(bool(v) for v in (y > 0))
-    lp_value = _lp_optimum(x.tobytes(), x.shape, support)
+        # The observed table is itself strictly positive with these sufficient statistics.
+        value = 0.0
+    else:
+        support = tuple(bool(v) for v in (y > 0))
+        value = _facial_lp_memo(x.tobytes(), x.shape, support)
     return ExistenceCheck(
-        exists=lp_value > LP_ZERO,
+        exists=value <= LP_ZERO,
         identifiable=rank == n_par,
-        lp_value=lp_value,
+        lp_value=value,
         rank_deficiency=n_par - rank,
         empty_pairs=empty,
     )
 
 
-@lru_cache(maxsize=4096)
-def _lp_optimum(x_bytes: bytes, shape: tuple[int, int], support: tuple[bool, ...]) -> float:
-    """The LP optimum for the 0/1 table on ``support``.
+def primal_lp_optimum(x: np.ndarray, y: np.ndarray) -> float:
+    """SparseMSE's LP (``checkident``): ``max s`` s.t. ``X'z = X'y``, ``z_i >= s``, ``z, s >= 0``.
 
-    Existence of the extended MLE depends only on which cells are positive (Fienberg & Rinaldo
-    2012: the sufficient statistic must lie in the relative interior of the marginal cone, a
-    property of the support), so the LP is solved for the indicator table and memoised on the
-    support; bootstrap replicates with the same zero pattern reuse it. Pure function.
+    Positive iff a strictly positive table has the sufficient statistics of ``y``, i.e. iff the
+    extended MLE exists. One variable per cell: slow on many lists; kept as the reference
+    formulation that :func:`facial_lp_optimum` is tested against.
     """
-    x = np.frombuffer(x_bytes, dtype=float).reshape(shape)
-    y = np.asarray(support, dtype=float)
     n_obs, n_par = x.shape
-    t = x.T @ y
-    # Variables: the cells x_1..x_m and the slack s; maximise s.
     c = np.zeros(n_obs + 1)
     c[-1] = -1.0
     a_eq = np.hstack([x.T, np.zeros((n_par, 1))])
-    a_ub = np.hstack([-np.eye(n_obs), np.ones((n_obs, 1))])  # s - x_i <= 0
+    a_ub = np.hstack([-np.eye(n_obs), np.ones((n_obs, 1))])  # s - z_i <= 0
     res = linprog(
         c,
         A_ub=a_ub,
         b_ub=np.zeros(n_obs),
         A_eq=a_eq,
-        b_eq=t,
+        b_eq=x.T @ y,
         bounds=[(0, None)] * (n_obs + 1),
         method="highs",
     )
     return float(-res.fun) if res.status == 0 else 0.0
+
+
+def facial_lp_optimum(x: np.ndarray, support: np.ndarray) -> float:
+    """The dual test: ``max sum(X_Z b)`` s.t. ``X_S b = 0``, ``0 <= X_Z b <= 1``, ``b`` free.
+
+    ``S`` are the positive cells, ``Z`` the zero cells. The sufficient statistic lies on a
+    proper face of the marginal cone (the MLE does not exist) iff some ``b`` vanishes on the
+    support and is non-negative and not identically zero on the zero cells, i.e. iff this
+    optimum is positive. One variable per parameter instead of per cell, so it is fast for
+    eight lists and more. Depends only on the support (Fienberg & Rinaldo 2012).
+    """
+    support = np.asarray(support, dtype=bool)
+    xs, xz = x[support], x[~support]
+    if xz.shape[0] == 0:
+        return 0.0
+    n_par = x.shape[1]
+    res = linprog(
+        -xz.sum(axis=0),
+        A_ub=np.vstack([-xz, xz]),
+        b_ub=np.concatenate([np.zeros(len(xz)), np.ones(len(xz))]),
+        A_eq=xs if xs.shape[0] else None,
+        b_eq=np.zeros(xs.shape[0]) if xs.shape[0] else None,
+        bounds=[(None, None)] * n_par,
+        method="highs",
+    )
+    return float(-res.fun) if res.status == 0 else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _facial_lp_memo(x_bytes: bytes, shape: tuple[int, int], support: tuple[bool, ...]) -> float:
+    """:func:`facial_lp_optimum` memoised on (design, support); a pure function, so bootstrap
+    replicates with the same zero pattern reuse the answer."""
+    x = np.frombuffer(x_bytes, dtype=float).reshape(shape)
+    return facial_lp_optimum(x, np.asarray(support))

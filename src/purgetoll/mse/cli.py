@@ -108,12 +108,25 @@ def estimate(
     n_boot: int | None = typer.Option(
         None, "--n-boot", help="bootstrap replicates (methods that bootstrap; default 1000)"
     ),
+    drop_uninformative: bool = typer.Option(
+        False,
+        "--drop-uninformative",
+        help="drop lists that are empty, record everyone or repeat another",
+    ),
 ) -> None:
     """Estimate the population size with one method; print one JSON object (or a table)."""
     if output_format not in ("json", "table"):
         _fail(ValueError(f"--format must be json or table; got {output_format!r}"))
     try:
         table = _read(file, strata)
+        parts = [t for _, t in table] if isinstance(table, StratifiedTable) else [table]
+        useless = sorted(
+            {f"{r.list} ({r.reason})" for t in parts for r in t.uninformative_lists().itertuples()}
+        )
+        if useless and drop_uninformative and isinstance(table, StratifiedTable):
+            raise ValueError("--drop-uninformative is not available with --strata")
+        if useless and drop_uninformative:
+            table = table.drop_uninformative()
         est = _make(method, seed, n_boot)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -125,6 +138,9 @@ def estimate(
         _fail(err)
         return
     out = _result(est, table, method)
+    if useless:
+        out["uninformative_lists"] = useless
+        out["uninformative_lists_dropped"] = drop_uninformative
     if caught:
         out["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if output_format == "json":
