@@ -317,3 +317,16 @@ def test_facts_structure_problems():
         f"{KT}, row dispute=convicted_1937_other: 0 default rows among convicted_1937_secondary (expected exactly one default figure)",
         f"{KT}, row dispute=convicted_1937: only one row (convicted_1937_mvd1953) (expected two or more rows: the figures that disagree)",
     ]
+
+
+def test_key_totals_agree_with_the_certificate_rows():
+    """681,692 = 353,074 + 328,618: the headline figure is the certificate's, not retyped."""
+    df = load(KT).copy()
+    i = _loc(df, id="vmn_1937_1938")
+    df.loc[i, ["value", "value_low", "value_high", "value_as_printed"]] = 681_962
+    assert _messages(KT, df) == [
+        f"{KT}, row id=vmn_1937_1938: value 681,962 differs from death 1937 + 1938 of repression_convicted_by_year_1921_1953 = 681,692 (expected 681,692)"
+    ]
+    gone = load(KT)
+    gone = gone[gone["id"] != "convicted_1939_mvd1953"]
+    assert f"{KT}, row id=convicted_1939_mvd1953: missing (expected the figure taken from repression_convicted_by_year_1921_1953)" in _messages(KT, gone)

@@ -157,7 +157,7 @@ def _date_problems(table: str, key: str, row: pd.Series) -> list[Problem]:
 
 
 @register_check("facts")
-def _rows(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+def rows_check(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     """Per row: qualifier vs values, no negative counts, valid dates, flags, vocabularies."""
     problems: list[Problem] = []
     for _, row in df.iterrows():
@@ -192,7 +192,7 @@ def _scaled(printed: float, v: float) -> bool:
 
 
 @register_check("facts")
-def _parts(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+def parts_check(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     """Totals equal the sum of their parts (``complete``) or bound it (``partial``)."""
     problems: list[Problem] = []
     ids = [text(x) for x in df["id"]]
@@ -248,7 +248,7 @@ def _parts(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
 
 
 @register_check("facts")
-def _disputes(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+def disputes_check(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     """Sources that disagree: each dispute has two or more rows and exactly one default."""
     problems: list[Problem] = []
     disputes: dict[str, list[pd.Series]] = {}

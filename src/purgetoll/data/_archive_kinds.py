@@ -17,6 +17,9 @@
   exactly to the all-Union limits (or at most to their parent's); raised limits not below the
   initial ones.
 - ``estimates``: published estimates with author, measure, period and low/high bounds.
+- ``key_totals``: the ``facts`` checks, plus: the figures taken or computed from the 1953
+  certificate (681,692 death sentences in 1937-38, convicted 1937, 1938, 1939, the printed totals
+  4,060,306 and 799,455) equal its corrected yearly rows (:data:`KEY_LINKS`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ from datetime import date
 
 import pandas as pd
 
-from purgetoll.data._archive_facts import fmt, negative_problems, number, qualifier_problems, text
+from purgetoll.data import _archive_facts as facts
+from purgetoll.data._archive_facts import (
+    FACT_COLUMNS,
+    fmt,
+    negative_problems,
+    number,
+    qualifier_problems,
+    text,
+)
 from purgetoll.data._catalog import load
 from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
 
@@ -76,6 +87,11 @@ register_kind(
     keys=("region", "stage", "date", "category"),
     counts=("value",),
 )
+# The key certificates are a facts table whose computed and repeated figures must also agree
+# with the yearly rows of the 1953 certificate.
+register_kind("key_totals", required=FACT_COLUMNS, keys=("id",))
+for _fn in (facts.rows_check, facts.parts_check, facts.disputes_check):
+    register_check("key_totals")(_fn)
 register_kind(
     "estimates",
     required=("id", "author", "year_of_estimate", "subject", "measure", "metric", "period", "territory",
@@ -212,6 +228,46 @@ def _second_copy(info: TableInfo, years: pd.DataFrame) -> list[Problem]:
             problems.append(
                 Problem(info.name, f"series={row['_series']}, period={row['_period']}, category={row['_cat']}", f"value {fmt(v)} differs from the second copy of the document ({table}, series {series}): {fmt(w)} (expected {fmt(w)})")
             )
+    return problems
+
+
+# id in repression_key_totals -> (category, years of the certificate summed; None = printed total)
+KEY_LINKS: dict[str, tuple[str, tuple[int, ...] | None]] = {
+    "vmn_1937_1938": ("death", (1937, 1938)),
+    "convicted_1937_1938": ("total", (1937, 1938)),
+    "convicted_1937_mvd1953": ("total", (1937,)),
+    "convicted_1938_mvd1953": ("total", (1938,)),
+    "convicted_1939_mvd1953": ("total", (1939,)),
+    "cert1953_convicted": ("total", None),
+    "cert1953_vmn": ("death", None),
+}
+
+
+@register_check("key_totals")
+def _key_totals_vs_certificate(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    """Figures taken or computed from the 1953 certificate equal its (corrected) rows."""
+    table = str(info.extra.get("certificate_table", ""))
+    if not table:
+        return []
+    cert = load(table)
+    cert = cert[cert["series"] == "mvd_1953"]
+    problems = []
+    ids = df["id"].map(text)
+    for id_, (cat, years) in KEY_LINKS.items():
+        rows = df[ids == id_]
+        if rows.empty:
+            problems.append(Problem(info.name, f"id={id_}", f"missing (expected the figure taken from {table})"))
+            continue
+        c = cert[cert["category"] == cat]
+        if years is None:
+            want = float(c.loc[c["year"].isna(), "value"].sum())
+            what = f"the printed {cat} total of {table}"
+        else:
+            want = float(c.loc[c["year"].isin(years), "value"].sum())
+            what = f"{cat} {' + '.join(map(str, years))} of {table}"
+        got = number(rows["value"].iloc[0])
+        if got != want:
+            problems.append(Problem(info.name, f"id={id_}", f"value {fmt(got)} differs from {what} = {fmt(want)} (expected {fmt(want)})"))
     return problems
 
 
