@@ -173,3 +173,12 @@ def test_at_least_counts():
 def test_at_least_agrees_exactly_when_data_reach_the_claim(claim, data):
     j = judge_count(claim, 1, "at least", data)
     assert (j.verdict is Verdict.AGREES) == (data >= claim)
+
+
+def test_every_verdict_has_its_rule_stated():
+    from purgetoll.claims import VERDICT_RULES, check_claims
+
+    assert set(VERDICT_RULES) == set(Verdict)
+    rules = check_claims(section="Summary").attrs["verdict_rules"]
+    assert list(rules) == [str(v) for v in Verdict]
+    assert "rounded half up" in rules["agrees"]

@@ -33,7 +33,7 @@ from purgetoll.claims._schema import (
     parse_claims,
 )
 from purgetoll.claims._table import COLUMNS, ClaimResult, check_claim, check_claims
-from purgetoll.claims._verdict import CLOSE_RELATIVE, Judgement, Verdict
+from purgetoll.claims._verdict import CLOSE_RELATIVE, VERDICT_RULES, Judgement, Verdict
 
 __all__ = [
     "CLOSE_RELATIVE",
@@ -51,6 +51,7 @@ __all__ = [
     "Ratio",
     "Share",
     "Split",
+    "VERDICT_RULES",
     "Verdict",
     "check_claim",
     "check_claims",

@@ -30,6 +30,7 @@ from purgetoll.claims._schema import (
     load_claims,
 )
 from purgetoll.claims._verdict import (
+    VERDICT_RULES,
     Judgement,
     Verdict,
     judge_count,
@@ -239,7 +240,7 @@ def check_claims(
     ``data_value`` and ``difference`` (claim minus data) are in ``value_unit``; ``ratio`` is claim
     over data. ``data_citation`` names the source of the data value (``None`` when the claim is
     not checkable); ``cited_as`` is who makes the claim and where, as the seed gives it.
-    ``attrs['verdicts']`` documents the categories.
+    ``attrs['verdicts']`` lists the categories and ``attrs['verdict_rules']`` states each rule.
     """
     records = tuple(load_claims() if claims is None else claims)
     if section is not None:
@@ -260,4 +261,5 @@ def check_claims(
     )
     df.attrs["unit"] = "per row: value_unit"
     df.attrs["verdicts"] = [str(v) for v in Verdict]
+    df.attrs["verdict_rules"] = {str(v): rule for v, rule in VERDICT_RULES.items()}
     return df

@@ -68,6 +68,28 @@ class Verdict(StrEnum):
     NOT_LOADED = "not checkable yet: data not loaded"
 
 
+#: One sentence per verdict, for outputs that show the verdicts (the report, ``--help``).
+VERDICT_RULES: dict[Verdict, str] = {
+    Verdict.AGREES: (
+        "the data value, rounded the way the claim is stated, equals it: a split W:M per 100 or "
+        "1000 agrees when both parts equal the census shares rounded half up to whole units; an "
+        "approximate count when the data round to it at its stated precision and lie within "
+        f"{float(CLOSE_RELATIVE):.0%} of it; a range when the data lie inside it"
+    ),
+    Verdict.WITHIN_ROUNDING: (
+        "compatible only through the claim's coarseness: each part of a split or share is the "
+        "data rounded the other way (off by less than one unit), or an approximate count rounds "
+        f"to the claim but lies more than {float(CLOSE_RELATIVE):.0%} from it, or the data lie "
+        "within half a unit of a "
+        "range"
+    ),
+    Verdict.DISAGREES: "anything else; the difference (claim minus data) and the ratio say by how much",
+    Verdict.INCONSISTENT: "the claim's own parts do not add up (a split whose parts do not sum to 100 or 1000)",
+    Verdict.NO_DATA: "no bundled table measures the quantity; the explanation says what is missing",
+    Verdict.NOT_LOADED: "the table that would check the claim is not available in this installation",
+}
+
+
 @dataclass(frozen=True)
 class Judgement:
     """A verdict with the numbers behind it.
