@@ -193,3 +193,23 @@ def births(
         _fail(exc)
     notes = [df.attrs["source"], *dict.fromkeys(df["method"]), *dict.fromkeys(df["source"])]
     _emit(df[["year", "sex", "count", "borders"]], format, notes, digits=0)
+
+
+@app.command()
+def heaping(
+    year: Annotated[int, typer.Option("--census", help="Census year: 1926, 1937, 1939 or 1959.")] = 1959,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Age heaping of a census: Whipple's and Myers' indices before and after the digit correction."""
+    from purgetoll.demography.heaping import heaping_report
+    from purgetoll.demography.inputs import census_single
+
+    try:
+        pop = census_single(year)
+    except DataError as exc:
+        _fail(exc)
+    df = heaping_report({"male": pop[0], "female": pop[1]})
+    notes = [f"census {year}, single years, unknown ages spread in proportion",
+             "Whipple: ages 23-62, 100 = no preference for 0 and 5, 500 = maximal; Myers: ages 10-89, 0 = none, 90 = maximal",
+             "after = digit preference of ages 30-89 divided out at full strength (Myers' blended digit shares)"]
+    _emit(df, format, notes, digits=2)

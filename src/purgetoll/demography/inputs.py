@@ -152,3 +152,21 @@ def population(spec: str, *, unknown: Literal["distribute", "drop"] = "distribut
         return f"{year}-01-01", arr, note
     raise DataError("population", f"expected census:YEAR (YEAR in {', '.join(map(str, CENSUS_DATES))}) or "
                     f"adh:YEAR[:BORDERS] (YEAR in {', '.join(map(str, ADH_YEARS))}); got {spec!r}")
+
+
+def territory_addition(date: str | float, *, scale: float = 1.0, label: str = "1939-40 annexations"):
+    """The population of the territories in 1946 but not 1938 borders, as a projection :class:`Addition`.
+
+    Counts: ADH's 1 January 1939 population in post-1946 borders minus that in pre-September-1939
+    borders, by sex and single age (:func:`adh_single`), times ``scale``; added whole at ``date``.
+    Assumptions (say them with any result): the difference also holds territories joined in
+    1944-45 (Transcarpathia, Kaliningrad, Tuva, southern Sakhalin); the people are added as they
+    were on 1 January 1939, without their deaths or births between then and ``date``.
+    """
+    from purgetoll.demography.lexis import decimal_year
+    from purgetoll.demography.projection import Addition
+
+    if not (isinstance(scale, int | float) and 0 <= scale <= 2):
+        raise DataError("territory_addition", f"scale must be a number in [0, 2]; got {scale!r}")
+    diff = adh_single(1939, "1946") - adh_single(1939, "1938")
+    return Addition(decimal_year(date), scale * np.maximum(diff, 0.0), label)
