@@ -1,8 +1,8 @@
 """Yearly checkpoints: the whole state at a window boundary, written atomically.
 
-Layout of ``<out>/checkpoint/``: one ``<column>.npy`` per person column (used slots only) and
-``meta.json`` (the step, the next person id, the settings it was made with, snapshots so far,
-event counts, module states). The folder is built beside the old one and swapped in whole
+Layout of ``<out>/checkpoint/``: one ``<column>.npy`` per person column (used slots only),
+``__snapshots.npy`` (the snapshot counts so far) and ``meta.json`` (the step, the next person
+id, the settings it was made with, the snapshot dates, event counts, module states). The folder is built beside the old one and swapped in whole
 (``purgetoll.atomic.atomic_dir``), so a run killed while checkpointing keeps the previous
 checkpoint. Resuming checks that the settings match and names the first key that differs.
 """
@@ -28,7 +28,7 @@ def write_checkpoint(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, A
     with atomic_dir(out / CHECKPOINT_DIR, overwrite=True) as tmp:
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
-        (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True, indent=1))
+        (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True))
 
 
 def read_checkpoint(out: Path, settings: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,10 @@ from purgetoll.sim.calendar import time_point
 from purgetoll.sim.state import SEXES, Column
 
 __all__ = ["EventLog", "part_name"]
+
+# zstd level 1 (about 4 bytes an event) and dictionaries only for the two label columns: the
+# integer columns gain nothing from dictionary encoding and it doubles the write time
+_WRITE_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=["event", "sex"])
 
 
 def part_name(window: int) -> str:
@@ -93,6 +98,8 @@ class EventLog:
         self._buffer: list[dict[str, np.ndarray]] = []
         self._buffered = 0
         self._part: tuple[object, object, pq.ParquetWriter] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgetoll-events")
+        self._pending: Future | None = None
         self._window = 0
         self.counts: dict[str, int] = dict.fromkeys(self.kinds, 0)
 
@@ -158,9 +165,18 @@ class EventLog:
         if self._part is None:
             cm = atomic_file(self.directory / part_name(self._window), "wb")
             handle = cm.__enter__()
-            self._part = (cm, handle, pq.ParquetWriter(handle, self.schema, compression="zstd"))
-        self._part[2].write_table(self._table())
+            self._part = (cm, handle, pq.ParquetWriter(handle, self.schema, **_WRITE_OPTIONS))
+        table = self._table()
         self._buffer, self._buffered = [], 0
+        # compression and writing run on a second thread (pyarrow releases the GIL) while the
+        # simulation goes on; one write in flight at a time keeps the row groups in order
+        self._wait()
+        self._pending = self._pool.submit(self._part[2].write_table, table)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
 
     def close_window(self, window: int) -> None:
         """Write what is buffered and publish the part of ``window`` (an empty part if no events)."""
@@ -171,8 +187,9 @@ class EventLog:
         self._write_row_group()
         if self._part is None:
             with atomic_file(self.directory / part_name(window), "wb") as handle:
-                pq.ParquetWriter(handle, self.schema, compression="zstd").close()
+                pq.ParquetWriter(handle, self.schema, **_WRITE_OPTIONS).close()
         else:
+            self._wait()
             cm, _, writer = self._part
             writer.close()
             cm.__exit__(None, None, None)
@@ -186,6 +203,8 @@ class EventLog:
     def abort(self) -> None:
         """Drop the unfinished part (its temporary file is removed; published parts stay)."""
         self._buffer, self._buffered = [], 0
+        with contextlib.suppress(Exception):
+            self._wait()
         if self._part is not None:
             cm, _, writer = self._part
             try:

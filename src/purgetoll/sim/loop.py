@@ -253,7 +253,8 @@ class Sim:
             arrays, meta = read_checkpoint(out_path, self.settings.fingerprint())
             self.people = People.from_arrays(arrays, capacity, meta["next_id"], extra)
             k_begin = int(meta["step"])
-            records = [(d, sd, np.asarray(c, dtype=np.int64)) for d, sd, c in meta["snapshots"]]
+            counts = arrays.pop("__snapshots")
+            records = [(d, sd, counts[i]) for i, (d, sd) in enumerate(meta["snapshots"])]
             self.events.counts.update(meta["event_counts"])
             for name, state in meta["modules"].items():
                 self.module(name).load_state_dict(state)
@@ -314,11 +315,13 @@ class Sim:
                 "step": k,
                 "next_id": people.next_id,
                 "settings": s.fingerprint(),
-                "snapshots": [(d, sd, c.tolist()) for d, sd, c in records],
+                "snapshots": [(d, sd) for d, sd, _ in records],
                 "event_counts": self.events.counts,
                 "modules": {m.name: m.state_dict() for m in self.modules.values()},
             }
-            self._timed(("engine", "checkpoint"), write_checkpoint, out, people.to_arrays(), meta)
+            arrays = {name: people[name] for name in people.columns}  # views: no copy of the people
+            arrays["__snapshots"] = np.array([c for _, _, c in records], dtype=np.int64).reshape(-1, 2, 101)
+            self._timed(("engine", "checkpoint"), write_checkpoint, out, arrays, meta)
         stop = min(k + s.checkpoint_every_steps, self.n_steps)
         for m in self.modules.values():
             self._timed((m.name, "begin_window"), m.begin_window, self, k, stop)
