@@ -134,3 +134,19 @@ def test_compiled_paths_equal_the_life_table_route():
     c = project_arrays(pop[1], 1930.0, 1950.3,
                        lambda t: np.stack([annual_qx(t, s, correction=corr) for s in ("male", "female")]))
     assert np.allclose(a.population[1], c.population, rtol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(arrays(np.float64, (3, 2, 101), elements=st.floats(0, 1e6)), st.floats(1925, 1965), st.floats(0, 12),
+       st.floats(0, 1e6), st.floats(0, 1e5), st.lists(st.floats(1.0, 1.3), min_size=3, max_size=3))
+def test_people_are_conserved_on_the_compiled_path(pop, start, length, births_per_year, added, k):
+    """Balance by draw and sex with the fused interpolated mortality, births and an addition."""
+    from purgetoll.demography.montecarlo import batch_qx_at
+
+    qx_at = batch_qx_at(np.array(k), np.array(k[::-1]))
+    add = Addition(start + length / 2, np.full((2, 101), added / 202), "migrants")
+    r = project_arrays(pop, start, start + length, qx_at, additions=[add],
+                       births_between=lambda t0, t1: np.array([0.51, 0.49]) * births_per_year * (t1 - t0))
+    total = r.base.sum(-1) + r.births + r.additions - r.deaths
+    assert np.allclose(r.population.sum(-1), total, rtol=1e-9, atol=1e-6)
+    assert (r.deaths >= -1e-9).all()
