@@ -61,6 +61,7 @@ def test_age_range_cutting_a_census_group_names_the_claim():
         "[claim test_claim] check: ages 42-49 do not coincide with the 5-year groups of the 1959 "
         "census (groups found from 45 to 49)"
     ]
+    assert str(info.value).startswith("test.toml: 1 problem\n")  # the file the record came from
 
 
 def test_unknown_row_id_names_the_claim_and_table():

@@ -215,6 +215,8 @@ class Claim:
     #: Id of the row of the published estimates (``purgetoll.data.estimates()``) holding the
     #: figure the claim attributes to its speaker, so the quotation itself can be checked.
     attribution: str = ""
+    #: The claims file the record came from (named in errors found when checking it).
+    source_file: str = "claims.toml"
 
     @property
     def cited_as(self) -> str:
@@ -412,7 +414,7 @@ def _build_figure(kind: str, f: Mapping[str, Any]) -> Figure:
     return Split(**{"age_end": None, **args})
 
 
-def _parse_one(i: int, raw: Any, problems: list[str]) -> Claim | None:
+def _parse_one(i: int, raw: Any, problems: list[str], source: str) -> Claim | None:
     if not isinstance(raw, dict):
         problems.append(f"[claim #{i + 1}] must be a table; got {raw!r}")
         return None
@@ -469,6 +471,7 @@ def _parse_one(i: int, raw: Any, problems: list[str]) -> Claim | None:
         interpretation=raw.get("interpretation", ""),
         note=raw.get("note", ""),
         attribution=raw.get("attribution", ""),
+        source_file=source,
     )
 
 
@@ -515,7 +518,7 @@ def parse_claims(data: Mapping[str, Any], source: str) -> tuple[Claim, ...]:
                     f"[claim {cid}] duplicate id (records #{seen[cid] + 1} and #{i + 1})"
                 )
             seen.setdefault(cid, i)
-        claim = _parse_one(i, raw, problems)
+        claim = _parse_one(i, raw, problems, source)
         if claim is not None:
             claims.append(claim)
     if problems:

@@ -94,7 +94,9 @@ def check_attribution(claim: Claim) -> str | None:
     try:
         est = published_estimate(claim.attribution)
     except CheckParameterError as exc:
-        raise ClaimsFileError("claims.toml", [f"[claim {claim.id}] attribution: {exc}"]) from exc
+        raise ClaimsFileError(
+            claim.source_file, [f"[claim {claim.id}] attribution: {exc}"]
+        ) from exc
     except DataNotLoaded as exc:
         return f"not checkable yet: {exc.reason}"
     f = claim.figure
@@ -125,7 +127,7 @@ def judge(claim: Claim, ev: Evidence) -> Judgement:
     if isinstance(f, Split):
         if ev.women is None or ev.men is None:
             raise ClaimsFileError(
-                "claims.toml",
+                claim.source_file,
                 [
                     f"[claim {claim.id}] check.method {claim.check.method!r} gives no census counts for a split"
                 ],
@@ -134,7 +136,7 @@ def judge(claim: Claim, ev: Evidence) -> Judgement:
     if isinstance(f, FractionClaim):
         if ev.share is None:
             raise ClaimsFileError(
-                "claims.toml",
+                claim.source_file,
                 [
                     f"[claim {claim.id}] check.method {claim.check.method!r} gives no share for a fraction"
                 ],
@@ -142,7 +144,7 @@ def judge(claim: Claim, ev: Evidence) -> Judgement:
         return judge_fraction(f.numerator, f.denominator, ev.share)
     if ev.value is None:
         raise ClaimsFileError(
-            "claims.toml",
+            claim.source_file,
             [
                 f"[claim {claim.id}] check.method {claim.check.method!r} gives no value for a {f.kind}"
             ],
@@ -171,7 +173,7 @@ def check_claim(claim: Claim) -> ClaimResult:
     except DataNotLoaded as exc:
         return ClaimResult(claim, None, _no_data(Verdict.NOT_LOADED, exc.reason), attribution)
     except CheckParameterError as exc:
-        raise ClaimsFileError("claims.toml", [f"[claim {claim.id}] check: {exc}"]) from exc
+        raise ClaimsFileError(claim.source_file, [f"[claim {claim.id}] check: {exc}"]) from exc
     j = judge(claim, ev)
     if j.verdict is Verdict.DISAGREES and ev.related:
         # Say when the claimed figure matches a neighbouring quantity of the same table instead.
