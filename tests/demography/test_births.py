@@ -54,3 +54,20 @@ def test_births_input_errors():
     with pytest.raises(DataError) as err:
         implied_births(np.zeros((2, 50)), "1939-01-17")
     assert str(err.value) == "implied_births: population must have shape (2, 101); got (2, 50)"
+
+
+def test_births_series_in_one_territory():
+    """'1938' and '1946' rescale only the years counted in the other borders, by ADH's 1939 ratio
+    of children aged 0-4 (1938 / 1946 borders: men 10,752 / 11,765 thousand)."""
+    time_ = births_series().set_index(["year", "sex"])["count"]
+    b38 = births_series(territory="1938").set_index(["year", "sex"])
+    b46 = births_series(territory="1946").set_index(["year", "sex"])
+    assert b38.loc[(1935, "male"), "count"] == time_.loc[(1935, "male")]
+    assert b38.loc[(1950, "male"), "count"] == pytest.approx(time_.loc[(1950, "male")] * 10_752 / 11_765)
+    assert b46.loc[(1935, "male"), "count"] == pytest.approx(time_.loc[(1935, "male")] * 11_765 / 10_752)
+    assert b46.loc[(1950, "female"), "count"] == time_.loc[(1950, "female")]
+    assert set(b38["borders"]) == {"1938"} and set(b46["borders"]) == {"1946"}
+    assert b38.loc[(1950, "male"), "method"].endswith("(approximation)")
+    with pytest.raises(DataError) as err:
+        births_series(territory="1939")
+    assert str(err.value) == "births_series: territory must be 'time', '1938' or '1946'; got '1939'"

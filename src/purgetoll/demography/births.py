@@ -126,6 +126,7 @@ def births_series(
     last: int = 1959,
     *,
     correction: UnderRegistration | None = DEFAULT_CORRECTION,
+    territory: str = "time",
 ) -> pd.DataFrame:
     """Births by calendar year and sex, 1927-1959, by reverse survival of the young cohorts.
 
@@ -137,12 +138,22 @@ def births_series(
     ``source``; the territory jumps in 1939-40 and 1945 are real changes of the population
     counted, not of births.
 
+    ``territory`` chooses the borders: ``"time"`` (default, as above: a simulation that adds the
+    annexed populations itself should know that 1939-40 births already include the annexed
+    territories for the whole year), ``"1938"`` (every year in pre-September-1939 borders) or
+    ``"1946"`` (every year in post-war borders). The last two rescale the years counted in other
+    borders by ADH's ratio of children aged 0-4 on 1 January 1939 in the two borders, by sex (an
+    approximation: the annexed territories' births are taken in proportion to their children;
+    1939-40 rows from ADH 1941, "borders of the time", are taken as 1946 borders).
+
     Returns tidy ``year, sex, count, borders, source, method``.
     """
     from purgetoll.demography.inputs import population
 
     if not (1927 <= first <= last <= 1959):
         raise DataError("births_series", f"years must satisfy 1927 <= first <= last <= 1959; got {first}..{last}")
+    if territory not in ("time", "1938", "1946"):
+        raise DataError("births_series", f"territory must be 'time', '1938' or '1946'; got {territory!r}")
     parts = []
     for spec, y0, y1, max_age, borders in BIRTHS_PLAN:
         if y1 < first or y0 > last:
@@ -160,11 +171,38 @@ def births_series(
         tail["year"] = 1959
         tail["method"] = "carried forward from 1958 (assumption: no population after 1959 is bundled)"
         out = pd.concat([out, tail], ignore_index=True)
+    if territory != "time":
+        out = _rescale_borders(out, territory)
     out = out.sort_values(["year", "sex"], key=lambda c: c.map({"male": 0, "female": 1}) if c.name == "sex" else c)
     out = out.reset_index(drop=True)[["year", "sex", "count", "borders", "source", "method"]]
     out.attrs["table"] = "births_series"
     out.attrs["unit"] = "persons born alive per calendar year"
     out.attrs["source"] = "reverse survival of ADH 1993 reconstruction (1939, 1941, 1946) and the 1959 census"
+    return out
+
+
+def _rescale_borders(out: pd.DataFrame, territory: str) -> pd.DataFrame:
+    """Bring every row to ``territory`` borders by ADH's 1939 ratio of children 0-4 (see births_series)."""
+    from purgetoll.data import adh
+
+    kids = {b: adh(1939, borders=b) for b in ("1938", "1946")}
+    ratio = {}
+    for sex in SEXES:
+        n38 = float(kids["1938"].query("sex == @sex and age == 0")["count"].iloc[0])
+        n46 = float(kids["1946"].query("sex == @sex and age == 0")["count"].iloc[0])
+        ratio[sex] = n38 / n46  # 1938-borders births per 1946-borders birth
+    out = out.copy()
+    in_1938 = out["borders"] == "1938"
+    factor = out["sex"].map(ratio)
+    if territory == "1938":
+        out.loc[~in_1938, "count"] = out.loc[~in_1938, "count"] * factor[~in_1938]
+        changed = ~in_1938
+    else:
+        out.loc[in_1938, "count"] = out.loc[in_1938, "count"] / factor[in_1938]
+        changed = in_1938
+    note = f"; rescaled to {territory} borders by ADH 1 Jan 1939 children 0-4 in both borders (approximation)"
+    out.loc[changed, "method"] = out.loc[changed, "method"] + note
+    out["borders"] = territory
     return out
 
 
