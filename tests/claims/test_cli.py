@@ -26,6 +26,7 @@ def test_json_lists_every_claim_with_figure_verdict_and_citation():
         assert item["verdict"] in verdicts
         assert item["citation"], item["id"]
         assert item["explanation"], item["id"]
+        assert item["check"]["how"].startswith(item["check"]["method"] + "("), item["id"]
         checked = item["verdict"] not in (Verdict.NO_DATA, Verdict.NOT_LOADED)
         assert (item["data"] is not None) == checked, item["id"]
         if checked:

@@ -52,7 +52,7 @@ METHODS: dict[str, MethodSpec] = {
         MethodSpec(
             "key_total",
             (("row", _STR, True), ("also", _LIST, False)),
-            "one row (by id) of the archival key totals; ``also`` lists rows shown for comparison",
+            "one row (by id) of the archival key totals; 'also' lists rows shown for comparison",
         ),
         MethodSpec(
             "gulag_deaths",

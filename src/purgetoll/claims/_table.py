@@ -18,6 +18,7 @@ from purgetoll.claims._checks import (
     published_estimate,
     run_check,
 )
+from purgetoll.claims._methods import METHODS
 from purgetoll.claims._schema import (
     Claim,
     ClaimsFileError,
@@ -64,6 +65,7 @@ COLUMNS = (
     "data_citation",
     "data_detail",
     "method",
+    "how_checked",
     "interpretation",
     "note",
     "attribution",
@@ -107,6 +109,12 @@ def check_attribution(claim: Claim) -> str | None:
     if tuple(float(x) for x in claimed) == published:
         return f"as published: {where}: {shown}"
     return f"differs from {where}: {shown}"
+
+
+def how_checked(claim: Claim) -> str:
+    """The check in words: the method with its parameters and what it computes."""
+    params = ", ".join(f"{k}={v!r}" for k, v in claim.check.params.items() if k != "reason")
+    return f"{claim.check.method}({params}): {METHODS[claim.check.method].computes}"
 
 
 def value_unit(claim: Claim) -> str:
@@ -218,6 +226,7 @@ def _row(r: ClaimResult) -> dict[str, object]:
         "data_citation": None if ev is None else ev.citation,
         "data_detail": None if ev is None else ev.detail,
         "method": c.check.method,
+        "how_checked": how_checked(c),
         "interpretation": c.interpretation or None,
         "note": c.note or None,
         "attribution": r.attribution,

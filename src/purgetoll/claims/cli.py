@@ -19,7 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 from purgetoll.claims._schema import SECTIONS, ClaimsFileError, load_claims
-from purgetoll.claims._table import ClaimResult, check_claim, check_claims, value_unit
+from purgetoll.claims._table import (
+    ClaimResult,
+    check_claim,
+    check_claims,
+    how_checked,
+    value_unit,
+)
 from purgetoll.claims._verdict import Verdict
 from purgetoll.errors import DataError
 
@@ -71,7 +77,7 @@ def result_record(r: ClaimResult) -> dict[str, Any]:
         "data": None
         if ev is None
         else {"table": ev.table, "citation": ev.citation, "detail": ev.detail},
-        "check": {"method": c.check.method, **dict(c.check.params)},
+        "check": {"method": c.check.method, **dict(c.check.params), "how": how_checked(c)},
         "interpretation": c.interpretation or None,
         "note": c.note or None,
         "attribution": r.attribution,
