@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from purgetoll import __version__
-from purgetoll.report import Figure, ReportError, RunExistsError, Section, write_run
+from purgetoll.report import Figure, ReportError, RunExistsError, Section, Table, write_run
 from tests.report.conftest import bar_plot, failing_section, tiny_frame, tiny_section
 
 NOON = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
@@ -46,7 +46,9 @@ def test_manifest_records_versions_command_sections_and_sources(tmp_path, tiny_s
     assert [s["module"] for s in m["sections"]] == ["tiny"]
     assert m["sections"][0]["figures"][0]["csv"] == "tiny_pyramid.csv"
     assert m["sections"][0]["tables"][0]["estimate"] is True
-    assert m["data_tables"] == [{"table": "tiny_census", "citation": "A tiny census (test fixture), p. 1"}]
+    assert m["data_tables"] == [
+        {"table": "tiny_census", "citation": "A tiny census (test fixture), p. 1"}
+    ]
     assert m["other_sources"] == [{"citation": "Someone, A Book (1968), p. 2"}]
     import hashlib
 
@@ -82,9 +84,13 @@ def test_rerun_without_force_refuses_and_keeps_earlier_files(tmp_path, tiny_sect
 def test_force_replaces_the_whole_run(tmp_path, tiny_sections):
     write_run(tmp_path, "r", sections=tiny_sections, now=NOON)
     (tmp_path / "r" / "stray.txt").write_text("from an older version")
-    write_run(tmp_path, "r", force=True, sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC))
+    write_run(
+        tmp_path, "r", force=True, sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC)
+    )
     assert "stray.txt" not in {p.name for p in (tmp_path / "r").iterdir()}
-    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["created_utc"].startswith("2027")
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["created_utc"].startswith(
+        "2027"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
@@ -92,7 +98,9 @@ def test_failing_section_leaves_no_run_directory_and_no_temp_dirs(tmp_path, tiny
     sections = [*tiny_sections, ("broken", failing_section)]
     with pytest.raises(ReportError) as err:
         write_run(tmp_path, "fails", sections=sections, now=NOON)
-    assert str(err.value) == "section 'broken' failed: ZeroDivisionError: the census ran out of people"
+    assert (
+        str(err.value) == "section 'broken' failed: ZeroDivisionError: the census ran out of people"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -154,10 +162,45 @@ def test_two_sections_using_one_csv_name_is_refused(tmp_path):
     with pytest.raises(ReportError) as err:
         write_run(tmp_path, "x", sections=[("one", tiny_section), ("two", tiny_section)])
     assert str(err.value) == (
-        "section 'two': figure/table name 'tiny_pyramid' is already used by section 'one'; "
-        "each writes tiny_pyramid.csv"
+        "figure 'tiny_pyramid' of section 'two' and figure 'tiny_pyramid' of section 'one' "
+        "would both write tiny_pyramid.csv; give them different names"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_figure_and_table_of_one_name_need_the_same_data(tmp_path):
+    def section(ctx):
+        df = tiny_frame()
+        other = df.assign(male=df["male"] + 1)
+        return Section(
+            "S", figures=[Figure("same", "F", df, bar_plot)], tables=[Table("same", "T", other)]
+        )
+
+    with pytest.raises(ReportError) as err:
+        write_run(tmp_path, "x", sections=[("s", section)])
+    assert str(err.value) == (
+        "table 'same' of section 's' and figure 'same' of section 's' would both write "
+        "same.csv; give them different names (or the same data)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_table_of_a_figures_own_data_shares_its_csv(tmp_path):
+    def section(ctx):
+        df = tiny_frame()
+        return Section(
+            "S", figures=[Figure("same", "F", df, bar_plot)], tables=[Table("same", "T", df)]
+        )
+
+    path = write_run(tmp_path, "x", sections=[("s", section)])
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "manifest.json",
+        "report.html",
+        "same.csv",
+    ]
+    text = path.read_text()
+    assert 'id="fig-same"' in text and 'id="tab-same"' in text
+    assert text.count('<a href="same.csv">same.csv</a>') == 2
 
 
 def test_reserved_names_are_refused(tmp_path):

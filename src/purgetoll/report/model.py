@@ -130,8 +130,9 @@ class Figure:
     data:
         Exactly the numbers drawn (tidy, one row per plotted value); written as CSV.
     plot:
-        ``plot(fig, data)`` draws on a fresh ``matplotlib.figure.Figure`` (Agg, fixed rcParams).
-        It must use only ``fig`` and ``data``: no pyplot, no global state.
+        ``plot(fig, data)`` draws on a fresh ``matplotlib.figure.Figure`` (Agg, fixed rcParams,
+        constrained layout: do not call ``subplots_adjust`` or ``tight_layout``). It must use
+        only ``fig`` and ``data``: no pyplot, no global state.
     caption:
         Plain text under the figure: what is shown, units, caveats.
     sources:

@@ -44,7 +44,9 @@ def draw_pyramids(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
 
     ``data``: columns ``panel`` (the panel title), ``sex`` ("male"/"female"), ``age``, ``age_end``
     (``<NA>`` for an open group), ``count`` (persons). Men are drawn to the left and women to the
-    right, in millions; all panels share the x and y scales so their sizes compare directly.
+    right, in millions; all panels share the x and y scales so their sizes compare directly. The
+    women's profile is mirrored onto the men's side as an outline, so a deficit of men shows as
+    the gap between the bars and the line.
     """
     panels = list(dict.fromkeys(data["panel"]))
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
@@ -67,6 +69,19 @@ def draw_pyramids(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
                 linewidth=0.4,
                 label=label,
             )
+        # Women's bars mirrored onto the men's side as an outline: where the bars fall short of
+        # it, the census counted fewer men than women of that age.
+        women = part[part["sex"] == "female"]
+        lo, hi = group_bounds(women)
+        ax.stairs(
+            -women["count"].to_numpy() / 1e6,
+            np.append(lo, hi[-1]),
+            baseline=None,
+            orientation="horizontal",
+            color=FEMALE_COLOR,
+            linewidth=1.0,
+            label="women, mirrored",
+        )
         ax.set_xlim(-xmax, xmax)
         ax.axvline(0, color="#333333", linewidth=0.6)
         ticks = ax.get_xticks()

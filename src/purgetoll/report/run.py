@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from purgetoll import __version__
 from purgetoll.atomic import atomic_dir
 from purgetoll.errors import PurgetollError
@@ -59,7 +61,9 @@ def _command(out: Path, name: str | None, force: bool) -> str:
     return shlex.join(argv)
 
 
-def _build_all(ctx: RunContext, builders: Sequence[tuple[str, Builder]]) -> list[tuple[str, Section]]:
+def _build_all(
+    ctx: RunContext, builders: Sequence[tuple[str, Builder]]
+) -> list[tuple[str, Section]]:
     built = []
     for name, build in builders:
         try:
@@ -73,17 +77,25 @@ def _build_all(ctx: RunContext, builders: Sequence[tuple[str, Builder]]) -> list
                 f"section {name!r}: build(ctx) must return a Section; got {type(section).__name__}"
             )
         built.append((name, section))
-    owner: dict[str, str] = {}
+    # CSV name -> (kind, "figure 'x' of section 'y'", data). A table may share the name of a
+    # figure that shows exactly the same data: the one CSV then serves both.
+    owner: dict[str, tuple[str, str, pd.DataFrame]] = {}
     for name, section in built:
-        for item in (*section.figures, *section.tables):
+        items = [("figure", f) for f in section.figures] + [("table", t) for t in section.tables]
+        for kind, item in items:
             if item.name in _RESERVED:
                 raise ReportError(f"section {name!r}: the name {item.name!r} is reserved")
+            this = f"{kind} {item.name!r} of section {name!r}"
             if item.name in owner:
+                other_kind, other, other_data = owner[item.name]
+                if other_kind != kind and other_data.equals(item.data):
+                    continue
                 raise ReportError(
-                    f"section {name!r}: figure/table name {item.name!r} is already used by "
-                    f"section {owner[item.name]!r}; each writes {item.name}.csv"
+                    f"{this} and {other} would both write {item.name}.csv; "
+                    "give them different names"
+                    + ("" if other_kind == kind else " (or the same data)")
                 )
-            owner[item.name] = name
+            owner[item.name] = (kind, this, item.data)
     return built
 
 

@@ -53,7 +53,8 @@ def build(ctx: RunContext) -> Section:
     caption = (
         "Population counted by sex and 5-year age group (men to the left, women to the right), "
         "both censuses on the same scale; the last group, 100 and over, is open and drawn 10 "
-        "years wide.\n\n" + "\n\n".join(_summary(year) for year in YEARS)
+        "years wide. The outline on the men's side is the women's profile mirrored: where the "
+        "men's bars fall short of it, the census counted fewer men than women of that age.\n\n" + "\n\n".join(_summary(year) for year in YEARS)
     )
     intro = (
         "The censuses of January 1939 and January 1959 bracket the Great Purge, the Second World "
