@@ -97,38 +97,48 @@ def _sweep(
     weights,
     alloc,
     n_k,
-    s_kj,
+    s_jk,
 ):
     """One Gibbs sweep; updates lam and pi in place, returns (alpha, n0, hit)."""
     n_classes, n_lists = lam.shape
     n_cells = counts.shape[0]
     # Weights of a history in class k: pi_k prod_j (1 - lam_kj) * prod_{j on} lam/(1 - lam);
-    # products of ratios avoid an exp and a log per class per cell.
+    # products of ratios avoid an exp and a log per class per cell. ``ratio`` is stored list-major
+    # (J, K*) so the inner loops run over contiguous classes.
     for k in range(n_classes):
         b = pi[k]
         for j in range(n_lists):
             b *= 1.0 - lam[k, j]
-            ratio[k, j] = lam[k, j] / (1.0 - lam[k, j])
+            ratio[j, k] = lam[k, j] / (1.0 - lam[k, j])
         base[k] = b
     n_k[:] = 0
-    s_kj[:, :] = 0
+    s_jk[:, :] = 0
     for c in range(n_cells):
-        total = 0.0
         lo = cell_offsets[c]
         hi = cell_offsets[c + 1]
         for k in range(n_classes):
-            w = base[k]
+            weights[k] = base[k]
+        for t in range(lo, hi):
+            row = ratio[cell_lists[t]]
+            for k in range(n_classes):
+                weights[k] *= row[k]
+        total = 0.0
+        for k in range(n_classes):
+            total += weights[k]
+        if counts[c] == 1:
+            # the common case on many lists: one person, one categorical draw
+            z = _categorical(rng, weights, total)
+            n_k[z] += 1
             for t in range(lo, hi):
-                w *= ratio[k, cell_lists[t]]
-            weights[k] = w
-            total += w
+                s_jk[cell_lists[t], z] += 1
+            continue
         _allocate(rng, counts[c], weights, total, alloc)
         for k in range(n_classes):
-            a_k = alloc[k]
-            if a_k > 0:
-                n_k[k] += a_k
-                for t in range(lo, hi):
-                    s_kj[k, cell_lists[t]] += a_k
+            n_k[k] += alloc[k]
+        for t in range(lo, hi):
+            row_s = s_jk[cell_lists[t]]
+            for k in range(n_classes):
+                row_s[k] += alloc[k]
     # Data augmentation of the unobserved cell: N0 ~ NegBin(n, 1 - pi_0) as a gamma-Poisson
     # mixture, N0 | g ~ Poisson(g), g ~ Gamma(n, pi_0 / (1 - pi_0)); given N0 the unobserved
     # people fall in class k with probability proportional to base[k].
@@ -156,7 +166,7 @@ def _sweep(
     # Capture probabilities given the classes (Beta(1, 1) prior).
     for k in range(n_classes):
         for j in range(n_lists):
-            x = rng.beta(1.0 + s_kj[k, j], 1.0 + n_k[k] - s_kj[k, j])
+            x = rng.beta(1.0 + s_jk[j, k], 1.0 + n_k[k] - s_jk[j, k])
             # keep lam strictly inside (0, 1) so the ratios stay finite
             if x > 1.0 - 1e-12:
                 x = 1.0 - 1e-12
@@ -253,12 +263,12 @@ def run_chain(
     else:
         pi[:] = 1.0 / n_classes
     alpha = 0.3 / n_classes
-    ratio = np.empty((n_classes, n_lists))
+    ratio = np.empty((n_lists, n_classes))
     base = np.empty(n_classes)
     weights = np.empty(n_classes)
     alloc = np.zeros(n_classes, dtype=np.int64)
     n_k = np.zeros(n_classes, dtype=np.int64)
-    s_kj = np.zeros((n_classes, n_lists), dtype=np.int64)
+    s_jk = np.zeros((n_lists, n_classes), dtype=np.int64)
     for _ in range(warm_up):
         alpha, n0, hit = _sweep(
             rng,
@@ -278,7 +288,7 @@ def run_chain(
             weights,
             alloc,
             n_k,
-            s_kj,
+            s_jk,
         )
     order = np.argsort(-pi)
     lam = lam[order].copy()
@@ -308,7 +318,7 @@ def run_chain(
             weights,
             alloc,
             n_k,
-            s_kj,
+            s_jk,
         )
         if hit:
             hits += 1
