@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +55,19 @@ def test_saturated_two_list_model_is_not_identifiable():
     check = check_model(t, [(0, 1), (0, 2), (1, 2)])
     assert check.empty_pairs == ((0, 2), (1, 2))
     assert not check.identifiable and check.rank_deficiency == 1
+
+
+def test_check_model_by_list_name():
+    """SparseMSE checkident(Artificial_3, mX = c(1, 2)): the MLE does not exist."""
+    from purgetoll.mse import check_model as public_check
+    from purgetoll.mse.datasets import load_table
+
+    t = load_table("sparsemse_Artificial_3")
+    assert public_check(t, [("A", "B")]).code == 1
+    assert public_check(t, [("A", "C"), ("B", "C")]).code == 0
+    with pytest.raises(ValueError) as err:
+        public_check(t, [("A", "Z")])
+    assert str(err.value) == "unknown list 'Z' in ('A', 'Z'); lists are A, B, C"
+    with pytest.raises(ValueError) as err:
+        public_check(t, [("A", "A")])
+    assert str(err.value) == "interaction ('A', 'A') must name two distinct lists of A, B, C"

@@ -20,7 +20,7 @@ Estimators (one contract, :class:`Estimator` in ``_base``)
     * :class:`MinBIC` - the model with the smallest BIC (or AIC); :func:`rank_models` ranks
       every hierarchical model up to an order.
     * :class:`Stepwise` - SparseMSE stepwise selection with the existence/identifiability LP
-      and BCa bootstrap that redoes the selection.
+      (:func:`check_model`) and BCa bootstrap that redoes the selection.
     * :class:`Stratified` - per-stratum fits combined by summing draws, never medians.
     * ``BMA`` (dga) and ``LatentClass`` (LCMCR), from their own modules.
 
@@ -48,6 +48,7 @@ from purgetoll.mse._base import (
     InvalidParameterError,
     NotFittedError,
 )
+from purgetoll.mse._existence import ExistenceCheck, check_model
 from purgetoll.mse._loglinear import LogLinear
 from purgetoll.mse._registry import make_estimator, methods, register
 from purgetoll.mse._selection import MinBIC, rank_models
@@ -59,7 +60,9 @@ __all__ = [
     "SAMPLER_COLUMNS",
     "SUMMARY_COLUMNS",
     "CaptureTable",
+    "check_model",
     "Estimator",
+    "ExistenceCheck",
     "Fit",
     "InvalidParameterError",
     "LogLinear",

@@ -102,9 +102,38 @@ def pair_design(
     return x, keep, tuple(fitted), tuple(empty)
 
 
-def check_model(table: CaptureTable, pairs: Iterable[Pair]) -> ExistenceCheck:
-    """Existence (linear programme) and identifiability (rank) of main effects + ``pairs``."""
-    x, keep, _, empty = pair_design(table, pairs)
+def _positions(table: CaptureTable, pairs: Iterable[tuple]) -> list[Pair]:
+    """Pairs given by list name or 0-based position, as sorted positions."""
+    out: list[Pair] = []
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"a two-list interaction needs two lists; got {pair!r}")
+        pos = []
+        for item in pair:
+            if isinstance(item, str):
+                if item not in table.lists:
+                    raise ValueError(
+                        f"unknown list '{item}' in {pair!r}; lists are {', '.join(table.lists)}"
+                    )
+                pos.append(table.lists.index(item))
+            else:
+                pos.append(int(item))
+        i, j = sorted(pos)
+        if i == j or i < 0 or j >= table.n_lists:
+            raise ValueError(
+                f"interaction {pair!r} must name two distinct lists of {', '.join(table.lists)}"
+            )
+        out.append((i, j))
+    return out
+
+
+def check_model(table: CaptureTable, pairs: Iterable[tuple]) -> ExistenceCheck:
+    """Existence (linear programme) and identifiability (rank) of main effects + ``pairs``.
+
+    ``pairs`` are two-list interactions given by list name (``("A", "B")``) or 0-based
+    position (``(0, 1)``).
+    """
+    x, keep, _, empty = pair_design(table, _positions(table, pairs))
     y = table.counts[keep].astype(float)
     n_par = x.shape[1]
     rank = int(np.linalg.matrix_rank(x))
