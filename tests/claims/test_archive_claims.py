@@ -82,6 +82,8 @@ def test_one_in_twenty_against_arrests_over_the_1937_census(results):
     assert row["verdict"] == Verdict.DISAGREES
     assert row["data_value"] == pytest.approx(float(100 * Fraction(1_548_366, 160_121_383)))
     assert "(one in 103)" in row["explanation"]
+    # even every political conviction 1921-1938 (2,944,879) is one in 54, not one in 20
+    assert row["data_detail"].endswith("are 2,944,879, one in 54")
 
 
 def test_army_officers_claim_matches_the_dismissed_not_the_arrested(results):

@@ -344,13 +344,25 @@ def arrests_per_population(row: str, census_year: int) -> Evidence:
     )
     population = int(df["count"].sum())
     assert arrests.value is not None  # set by key_total
+    # Context for a cumulative reading of "had reached": every political conviction 1921-1938,
+    # an over-count of the persons then alive (some were convicted twice, many had died).
+    conv = table(
+        "repression_convicted_by_year_1921_1953",
+        loader="repression",
+        series="mvd_1953",
+        category="total",
+        years=(1921, 1938),
+    )
+    convicted = int(conv["value"].dropna().sum())
     return Evidence(
         table=f"{arrests.table} + {table_name(df, f'census_{census_year}_5y')}",
         citation=f"{arrests.citation}; {source_of(df)}",
         unit="share",
         share=Fraction(int(arrests.value), population),
         detail=f"{int(arrests.value):,} arrested / {population:,} counted by the {census_year} "
-        f"census (all ages, unknown included; read its caveats)",
+        f"census (all ages, unknown included; read its caveats); for a cumulative reading, all "
+        f"political convictions 1921-1938 (1953 MVD certificate) are {convicted:,}, one in "
+        f"{population / convicted:,.0f}",
     )
 
 
