@@ -55,3 +55,21 @@ def test_deficit_and_errors():
     bad = runner.invoke(app, ["demog", "project", "--base", "census:1960", "--to", "1970-01-15"])
     assert bad.exit_code == 1
     assert "got 'census:1960'" in bad.stderr
+
+
+def test_project_with_fertility(tmp_path):
+    """With --asfr, births after the base appear at age 0-; without, those ages stay empty."""
+    rates = tmp_path / "asfr.csv"
+    rates.write_text("age,births_per_woman\n" + "".join(f"{a},0.1\n" for a in range(20, 35)))
+    res = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1961-01-15",
+                              "--life-table", "1958-1959", "--asfr", str(rates), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout))
+    young = df[df["age"] <= 1].groupby("sex")["count"].sum()
+    # 1.05 boys per girl at birth, fewer surviving (1958-59 infant mortality is higher for boys)
+    assert 1.03 < young["male"] / young["female"] < 1.05
+    assert young.sum() > 1e6
+    rates.write_text("age,births_per_woman\n20,1.5\n")
+    bad = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1961-01-15", "--asfr", str(rates)])
+    assert bad.exit_code == 1
+    assert bad.stderr.strip() == f"error: {rates}, row 0: births_per_woman must be in [0, 1] per year; got 1.5"

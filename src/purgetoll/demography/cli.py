@@ -88,12 +88,34 @@ PadOpt = Annotated[float | None, typer.Option("--padding-1939", help="Persons of
 NoTerrOpt = Annotated[bool, typer.Option("--no-territory", help="Do not bring 1939 (1938 borders) to the 1946 borders of the 1959 census.")]
 
 
+def _read_asfr(path: str) -> np.ndarray:
+    """Births per woman per year by single age 0..100 from a CSV ``age, births_per_woman``."""
+    try:
+        df = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise DataError(path, f"could not read an age-specific fertility CSV (age, births_per_woman): {exc}") from None
+    for col in ("age", "births_per_woman"):
+        if col not in df.columns:
+            raise DataError(path, f"missing column {col!r}; expected age, births_per_woman")
+    out = np.zeros(101)
+    for i, row in enumerate(df.itertuples(index=False)):
+        age, rate = row.age, row.births_per_woman
+        if pd.isna(age) or int(age) != age or not 0 <= age <= 100:
+            raise DataError(path, f"age must be a whole number in 0..100; got {age!r}", row=i)
+        if pd.isna(rate) or not 0 <= float(rate) <= 1:
+            raise DataError(path, f"births_per_woman must be in [0, 1] per year; got {rate!r}", row=i)
+        out[int(age)] = float(rate)
+    return out
+
+
 @app.command()
 def project(
     base: Annotated[str, typer.Option("--base", help="census:YEAR or adh:YEAR[:BORDERS], e.g. census:1959.")],
     to: Annotated[str, typer.Option("--to", help="End date, ISO YYYY-MM-DD.")],
     life_table: Annotated[str, typer.Option("--life-table", help="An official period (1926-1927, 1938-1939, 1958-1959) held constant, or 'interpolated'.")] = "interpolated",
     births: Annotated[str | None, typer.Option("--births", help="CSV of births (columns year, sex, count), or 'implied' for the 1927-1959 reverse-survival series.")] = None,
+    asfr: Annotated[str | None, typer.Option("--asfr", help="CSV of age-specific fertility (columns age, births_per_woman: births per woman per year).")] = None,
+    sex_ratio_at_birth: Annotated[float, typer.Option("--sex-ratio-at-birth", help="Males per female born, with --asfr (default 1.05: an assumption).")] = 1.05,
     no_underregistration: NoUnderOpt = False,
     format: FormatOpt = Format.table,
 ) -> None:
@@ -113,8 +135,10 @@ def project(
                 series = pd.read_csv(births)
             except (OSError, ValueError) as exc:
                 raise DataError(births, f"could not read a births CSV (year, sex, count): {exc}") from None
+        rates = None if asfr is None else _read_asfr(asfr)
         kwargs = {} if not no_underregistration else {"correction": None}
-        r = run_projection(arr, date, decimal_year(to), mortality=life_table, births=series, **kwargs)
+        r = run_projection(arr, date, decimal_year(to), mortality=life_table, births=series, asfr=rates,
+                           sex_ratio_at_birth=sex_ratio_at_birth, **kwargs)
         df = r.to_frame()[["sex", "age", "count"]]
         df["count"] = np.rint(df["count"]).astype(np.int64)
     except DataError as exc:
