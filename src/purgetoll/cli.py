@@ -38,6 +38,9 @@ def _register() -> None:
     from purgetoll.mse import cli as mse_cli
 
     app.add_typer(mse_cli.app, name="mse")
+    from purgetoll.claims.cli import claims as claims_command
+
+    app.command("claims")(claims_command)
     from purgetoll.demography import cli as demog_cli
 
     app.add_typer(demog_cli.app, name="demog")
