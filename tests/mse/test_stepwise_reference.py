@@ -92,3 +92,16 @@ def test_bootstrap_reproducible_with_seed():
 def test_stepwise_formula_parser():
     assert _pairs_from_formula('stepwise p=0.02: "count~."') == []
     assert re.fullmatch(r"\w+:\w+", _pairs_from_formula("s: count~.+D:E")[0])
+
+
+def test_new_orleans_main_effects_bca_close_to_published():
+    """Chan, Silverman & Vincent 2021 (JASA): New Orleans, main effects only, 997 (644, 1,618).
+    SparseMSE: ``estimatepopulation(NewOrl, pthresh = 0)``. With 300 replicates each limit is
+    expected within 10% (measured here over seeds 1-3 with 1,000 replicates: lower 630-659,
+    upper 1,662-1,735)."""
+    m = Stepwise(pthresh=0, n_boot=300, seed=1).fit(load_table("sparsemse_NewOrl"))
+    assert round(m.population_) == 997
+    assert m.model_ == "main effects only"
+    lo, hi = m.interval()
+    assert abs(lo - 644) / 644 < 0.10
+    assert abs(hi - 1618) / 1618 < 0.10
