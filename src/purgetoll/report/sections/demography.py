@@ -59,7 +59,6 @@ def draw_deficit(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
     ax.set_xlabel("birth cohort")
     ax.set_ylabel("missing in 1959 (millions; estimate)")
     ax.legend(loc="upper left")
-    fig.subplots_adjust(bottom=0.22)
 
 
 def draw_terror(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
@@ -83,7 +82,6 @@ def draw_terror(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
         ax.set_xlabel("birth cohort")
     axes[0].set_ylabel("missing per 100 expected (estimate)")
     axes[0].legend(loc="upper left")
-    fig.subplots_adjust(bottom=0.18)
 
 
 def terror_data() -> pd.DataFrame:
