@@ -64,7 +64,12 @@ def collect_sources(sections: Sequence[tuple[str, Section]]) -> list[Source]:
 
 
 def _paragraphs(text: str) -> str:
-    """Plain text to HTML: blank-line paragraphs; a paragraph indented 4 spaces is a code block."""
+    """Plain text to HTML, a small fixed subset of Markdown.
+
+    Blocks are separated by a blank line. A block whose lines all start with four spaces is a code
+    block; a block that ends in lines starting with ``- `` is a bulleted list (after an optional
+    lead-in paragraph); any other block is a paragraph. Everything is escaped.
+    """
     out = []
     for block in text.strip("\n").split("\n\n"):
         if not block.strip():
@@ -73,8 +78,16 @@ def _paragraphs(text: str) -> str:
         if all(line.startswith("    ") for line in lines):
             code = "\n".join(line[4:] for line in lines)
             out.append(f"<pre><code>{html.escape(code)}</code></pre>")
-        else:
+            continue
+        first_item = next((i for i, line in enumerate(lines) if line.startswith("- ")), None)
+        items: list[str] = []
+        if first_item is not None and all(line.startswith("- ") for line in lines[first_item:]):
+            items = [line[2:].strip() for line in lines[first_item:]]
+            lines = lines[:first_item]
+        if lines:
             out.append(f"<p>{html.escape(' '.join(line.strip() for line in lines))}</p>")
+        if items:
+            out.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
     return "\n".join(out)
 
 

@@ -203,8 +203,9 @@ class Table:
 class Section:
     """One section of the report, in the order of ``purgetoll.report.sections.SECTIONS``.
 
-    ``intro`` is plain text: paragraphs separated by a blank line; a paragraph whose lines all start
-    with four spaces is shown as a code block (for commands). Figures come before tables.
+    ``intro`` (and a figure's ``caption``) is plain text: paragraphs separated by a blank line; a
+    paragraph whose lines all start with four spaces is a code block (for commands); lines starting
+    with ``- `` at the end of a paragraph are a bulleted list. Figures come before tables.
     """
 
     title: str
