@@ -96,10 +96,11 @@ def test_stepwise_formula_parser():
 
 def test_new_orleans_main_effects_bca_close_to_published():
     """Chan, Silverman & Vincent 2021 (JASA): New Orleans, main effects only, 997 (644, 1,618).
-    SparseMSE: ``estimatepopulation(NewOrl, pthresh = 0)``. With 300 replicates each limit is
-    expected within 10% (measured here over seeds 1-3 with 1,000 replicates: lower 630-659,
-    upper 1,662-1,735)."""
-    m = Stepwise(pthresh=0, n_boot=300, seed=1).fit(load_table("sparsemse_NewOrl"))
+    SparseMSE: ``estimatepopulation(NewOrl, pthresh = 0, nboot = 1000)``. Lists B and F hold
+    6 and 7 people, so the upper tail is noisy: over seeds 1-3 with 1,000 replicates the limits
+    measured here were 630-659 and 1,662-1,735 (300 replicates gave up to 1,991). Tolerance
+    10% with 1,000 replicates."""
+    m = Stepwise(pthresh=0, n_boot=1000, seed=1).fit(load_table("sparsemse_NewOrl"))
     assert round(m.population_) == 997
     assert m.model_ == "main effects only"
     lo, hi = m.interval()
