@@ -209,3 +209,19 @@ def test_reserved_names_are_refused(tmp_path):
 
     with pytest.raises(ReportError, match="^section 's': the name 'manifest' is reserved$"):
         write_run(tmp_path, "x", sections=[("s", section)])
+
+
+def test_interrupted_run_leaves_nothing_and_keeps_the_earlier_run(tmp_path, tiny_sections):
+    """Ctrl-C in the middle of a section: no half-written run, no temporary directory."""
+    write_run(tmp_path, "r", sections=tiny_sections, now=NOON)
+    before = _snapshot(tmp_path / "r")
+
+    def interrupted(ctx):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_run(tmp_path, "r", force=True, sections=[*tiny_sections, ("stop", interrupted)])
+    with pytest.raises(KeyboardInterrupt):
+        write_run(tmp_path, "new", sections=[*tiny_sections, ("stop", interrupted)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+    assert _snapshot(tmp_path / "r") == before
