@@ -53,8 +53,10 @@ def main() -> None:
     runs = []
     for _ in range(args.repeat):
         load = os.getloadavg()[0]
+        cpu = time.process_time()
         setup, proj, totals = projection_draws(args.draws)
-        runs.append({"setup_s": setup, "projection_s": proj, "total_s": setup + proj, "loadavg_1min": load})
+        cpu = time.process_time() - cpu
+        runs.append({"setup_s": setup, "projection_s": proj, "total_s": setup + proj, "cpu_s": cpu, "loadavg_1min": load})
     t = time.perf_counter()
     deficit("adh:1939", "census:1959", draws=args.draws)
     deficit_s = time.perf_counter() - t
@@ -73,9 +75,9 @@ def main() -> None:
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
-    print(f"{'run':>4} {'setup s':>9} {'project s':>10} {'total s':>9} {'load':>6}")
+    print(f"{'run':>4} {'setup s':>9} {'project s':>10} {'total s':>9} {'cpu s':>7} {'load':>6}")
     for i, r in enumerate(runs):
-        print(f"{i:>4} {r['setup_s']:>9.3f} {r['projection_s']:>10.3f} {r['total_s']:>9.3f} {r['loadavg_1min']:>6.2f}")
+        print(f"{i:>4} {r['setup_s']:>9.3f} {r['projection_s']:>10.3f} {r['total_s']:>9.3f} {r['cpu_s']:>7.3f} {r['loadavg_1min']:>6.2f}")
     print(f"best {best['total_s']:.3f} s for {args.draws} draws (target < 5 s); full deficit() {deficit_s:.2f} s")
     with atomic_file(RESULTS) as fh:
         json.dump(out, fh, indent=1)
