@@ -12,12 +12,11 @@ def build(ctx: RunContext) -> Section:
     listed = ", ".join(ctx.sections)
     intro = f"""
 This report sets the evidence of the Soviet censuses beside the claims of a case study of the
-Great Purge (1936-38). It shows the published figures themselves: the population by age and sex
-counted by the 1939 and 1959 censuses, the number of men per 1000 women by age, and each
-quantitative claim of the case study with its verdict against the bundled data. Every figure and
-table names its source; anything that is an estimate rather than a published count is marked
-"Estimate". Nothing here is modelled yet: the demographic reconstruction and the simulation of the
-terror machinery will add their own sections.
+Great Purge (1936-38): the population by age and sex counted by the 1939 and 1959 censuses, the
+number of men per 1000 women by age, and each quantitative claim of the case study with its verdict
+against the bundled data, with the further sections listed in the contents above. Every
+figure and table names its source. Published counts are shown as published; anything computed
+from them under assumptions is marked "Estimate", states its assumptions and carries an interval.
 
 It was made by purgetoll {ctx.version} on {ctx.created_utc} with:
 
