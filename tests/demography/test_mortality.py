@@ -77,3 +77,18 @@ def test_bad_input():
         UnderRegistration(periods=("1958-1959", "1939"))
     assert str(err.value) == ("UnderRegistration: period '1939' is not an official table; "
                               "expected one of 1926-1927, 1938-1939, 1958-1959")
+
+
+def test_life_table_at_a_calendar_time():
+    """At 1939.0 with the tables as printed, e0 is the printed 43.99 (men) / 49.69 (women) within
+    0.02; the correction lowers it, more with a larger multiplier; at 1959.0 it does nothing."""
+    from purgetoll.demography import life_table_at
+
+    for sex, printed in (("male", 43.99), ("female", 49.69)):
+        raw = life_expectancy(life_table_at(1939.0, sex, correction=None))
+        assert raw == pytest.approx(printed, abs=0.02)
+        mild = life_expectancy(life_table_at(1939.0, sex, correction=UnderRegistration(1.1, 1.1)))
+        strong = life_expectancy(life_table_at(1939.0, sex, correction=UnderRegistration(1.3, 1.3)))
+        assert strong < mild < raw
+    assert life_expectancy(life_table_at(1959.0, "female")) == pytest.approx(71.68, abs=0.02)
+    assert "assumption" in life_table_at(1930.0, "male").attrs["source"]

@@ -57,6 +57,7 @@ from purgetoll.demography.mortality import (
     PERIODS,
     UnderRegistration,
     annual_qx,
+    life_table_at,
     table_qx,
 )
 from purgetoll.demography.projection import Addition, ProjectionResult, project, project_arrays
@@ -94,6 +95,7 @@ __all__ = [
     "iso_date",
     "life_expectancy",
     "life_table_from_mx",
+    "life_table_at",
     "life_table_from_qx",
     "myers_index",
     "partial_life_expectancy",

@@ -259,3 +259,22 @@ def table_qx(period: str, sex: str) -> np.ndarray:
     if period not in PERIODS:
         raise DataError("life table", f"period must be one of {', '.join(PERIODS)}; got {period!r}")
     return -np.expm1(-np.exp(_official_log_hazards(sex)[PERIODS.index(period)]))
+
+
+def life_table_at(
+    year: float,
+    sex: str,
+    *,
+    correction: UnderRegistration | None = DEFAULT_CORRECTION,
+):
+    """The complete life table at calendar time ``year`` (:func:`annual_qx` made into a table).
+
+    Columns as :func:`purgetoll.demography.life_table_from_qx`; the open group's rate is the
+    interpolated ``m`` of 100+. ``attrs["source"]`` names the tables and the correction.
+    """
+    from purgetoll.demography.lifetable import life_table_from_qx
+
+    q = annual_qx(year, sex, correction=correction)
+    corr = "tables as printed" if correction is None else correction.describe()
+    source = (f"official USSR life tables (Goskomstat SSSR 1989) interpolated on log hazard to {year:g}; {corr}")
+    return life_table_from_qx(q, sex=sex, m_open=float(-np.log1p(-q[-1])), source=source)  # type: ignore[arg-type]
