@@ -167,3 +167,15 @@ def test_uninformative_lists_reported_and_dropped(tmp_path):
     assert out["uninformative_lists"] == ["D (empty)", "E (duplicate of A)"]
     assert out["uninformative_lists_dropped"] is True
     assert out["lists"] == ["A", "B", "C"]
+
+
+def test_rank_command():
+    res = _run("rank", _csv("rcapture_lesbian"), "--family", "rcapture", "--top", "3")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert "10 models ranked by BIC" in lines[0]
+    # Rcapture 1.4-4 closedp.t: the smallest BIC is Mth Darroch (6963.7)
+    assert lines[2].split()[:2] == ["Mth", "Darroch"] and "6963.7" in lines[2]
+    res = _run("rank", _csv("rcapture_lesbian"), "--max-order", "5")
+    assert res.exit_code == 1
+    assert res.output.startswith("error: max_order must be between 1 and 3")

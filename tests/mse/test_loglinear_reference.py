@@ -104,3 +104,22 @@ def test_hiv_interaction_model_from_help_page():
     assert m12.model_ == "Mt + [c1:c2]"
     assert m12.diagnostics_["df"] == mt.diagnostics_["df"] - 1
     assert m12.diagnostics_["deviance"] < mt.diagnostics_["deviance"]
+
+
+@pytest.mark.parametrize(
+    ("dataset", "model", "est", "lo", "hi"),
+    [
+        # closedpCI.t(HIV, dfreq = TRUE, mX = ~ . + c1:c2)
+        ("rcapture_HIV", "Mt+1:2", 12318, 10266, 14992),
+        # closedpCI.t(lesbian, dfreq = TRUE, mX = ~ . + c1:c2 + c1:c3 + c1:c4, h = "Darroch")
+        ("rcapture_lesbian", "Mth-Darroch+1:2+1:3+1:4", 7031, 5837, 8559),
+    ],
+)
+def test_help_page_models_profile_ci(dataset, model, est, lo, hi):
+    """The models Rcapture's help pages point to, "computed here" with Rcapture 1.4-4 under
+    R 4.2.2 (data/mse/README.md): estimate and multinomial profile 95% interval, rounded to
+    whole persons there, so the tolerance is 0.1% or 1 person."""
+    m = LogLinear(model=model).fit(load_table(dataset))
+    assert abs(m.population_ - est) <= max(1.0, RTOL * est)
+    assert abs(m.interval_[0] - lo) <= max(1.0, RTOL * lo)
+    assert abs(m.interval_[1] - hi) <= max(1.0, RTOL * hi)

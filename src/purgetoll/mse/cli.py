@@ -22,6 +22,7 @@ import typer
 
 from purgetoll.errors import PurgetollError
 from purgetoll.mse._registry import make_estimator, methods
+from purgetoll.mse._selection import rank_models
 from purgetoll.mse._strata import Stratified
 from purgetoll.mse._table import StratifiedTable, read_capture_csv
 
@@ -212,6 +213,36 @@ def compare(
             f"{r['method']:24s} {r['estimate']:10.1f} {r['lower']:10.1f} {r['upper']:10.1f} "
             f"{r['seconds']:7.2f}  {r['model']}{warn}"
         )
+
+
+@app.command()
+def rank(
+    file: Annotated[Path, typer.Argument(help="capture CSV: 0/1 list columns and a count column")],
+    family: str = typer.Option("hierarchical", "--family", help="hierarchical or rcapture"),
+    max_order: int = typer.Option(2, "--max-order", help="highest interaction order"),
+    criterion: str = typer.Option("bic", "--criterion", help="bic or aic"),
+    top: int = typer.Option(20, "--top", help="how many models to show"),
+    output_format: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Rank log-linear models by BIC or AIC (estimates of the population size, persons)."""
+    try:
+        table = read_capture_csv(file)
+        if isinstance(table, StratifiedTable):
+            raise ValueError("rank works on one table; give no --strata")
+        ranking = rank_models(table, family=family, max_order=max_order, criterion=criterion)
+    except (PurgetollError, ValueError) as err:
+        _fail(err)
+        return
+    shown = ranking.head(top)
+    if output_format == "json":
+        typer.echo(json.dumps(_jsonable(shown.to_dict("records")), indent=2))
+        return
+    typer.echo(
+        f"{table.source}: {len(ranking)} models ranked by {criterion.upper()} "
+        f"(estimate of the population size, persons; Wald s.e.)"
+    )
+    cols = ["model", "n_params", "deviance", "aic", "bic", "estimate", "se"]
+    typer.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
 
 
 @app.command("methods")
