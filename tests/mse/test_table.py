@@ -237,3 +237,26 @@ def test_reorder_is_a_permutation(counts, perm):
     assert r.list_totals()[list(t.lists)].tolist() == t.list_totals().tolist()
     assert r.reorder(["A", "B", "C", "D"]) == t
     assert np.array_equal(np.sort(r.counts), np.sort(t.counts))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.integers(0, 1), min_size=3, max_size=3).filter(any), min_size=1, max_size=60
+    )
+)
+def test_records_equal_their_aggregation(rows):
+    """One row per person and the counted histories describe the same table."""
+    records = pd.DataFrame(rows, columns=["A", "B", "C"])
+    agg = records.value_counts().rename("count").reset_index()
+    a = CaptureTable.from_records(records)
+    b = CaptureTable.from_histories(agg)
+    assert a == b
+    assert a.n_observed == len(rows)
+    assert a.list_totals().tolist() == records.sum().tolist()
+
+
+def test_unknown_dataset():
+    with pytest.raises(DataError) as err:
+        load("nope")
+    assert str(err.value).startswith("purgetoll.mse.datasets: unknown dataset 'nope'; valid: ")
