@@ -225,3 +225,26 @@ def test_interrupted_run_leaves_nothing_and_keeps_the_earlier_run(tmp_path, tiny
         write_run(tmp_path, "new", sections=[*tiny_sections, ("stop", interrupted)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
     assert _snapshot(tmp_path / "r") == before
+
+
+@pytest.mark.parametrize("kind", ["folder", "file", "bad_manifest"])
+def test_force_never_replaces_what_purgetoll_did_not_write(tmp_path, tiny_sections, kind):
+    target = tmp_path / "src"
+    if kind == "file":
+        target.write_text("precious")
+    else:
+        target.mkdir()
+        (target / "precious.py").write_text("print('keep me')")
+        if kind == "bad_manifest":
+            (target / "manifest.json").write_text('{"name": "some other tool"}')
+    with pytest.raises(RunExistsError) as err:
+        write_run(tmp_path, "src", force=True, sections=tiny_sections)
+    assert str(err.value) == (
+        f"'{target}' exists but is not a purgetoll run (no manifest.json with a "
+        "purgetoll_version); refusing to replace it, even with --force"
+    )
+    if kind == "file":
+        assert target.read_text() == "precious"
+    else:
+        assert (target / "precious.py").read_text() == "print('keep me')"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]

@@ -51,6 +51,15 @@ def default_run_name(now: datetime, out: Path) -> str:
     return name
 
 
+def _is_run(path: Path) -> bool:
+    """Whether ``path`` is a run directory written by purgetoll (its manifest says so)."""
+    try:
+        manifest = json.loads((path / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "purgetoll_version" in manifest
+
+
 def _command(out: Path, name: str | None, force: bool) -> str:
     argv = ["purgetoll", "run"]
     if name is not None:
@@ -127,7 +136,8 @@ def write_run(
     Raises
     ------
     RunExistsError
-        ``<out>/<name>`` exists and ``force`` is False (nothing is written).
+        ``<out>/<name>`` exists and ``force`` is False, or it exists and is not a purgetoll run
+        (no ``manifest.json``), which even ``force`` never replaces (nothing is written).
     ReportError
         A section failed or handed back something that cannot be shown (nothing is written).
     """
@@ -146,6 +156,12 @@ def write_run(
     if target.exists() and not force:
         raise RunExistsError(
             f"run {str(target)!r} already exists; choose another --name or pass --force to replace it"
+        )
+    if target.exists() and not _is_run(target):
+        # --force replaces a whole directory: never one that purgetoll did not write.
+        raise RunExistsError(
+            f"{str(target)!r} exists but is not a purgetoll run (no manifest.json with a "
+            "purgetoll_version); refusing to replace it, even with --force"
         )
     builders = list(sections) if sections is not None else section_builders()
     ctx = RunContext(
