@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 from purgetoll.errors import DataError
 
@@ -70,6 +69,8 @@ def sprague_matrix(n_groups: int) -> np.ndarray:
 
 def _pchip_split(totals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Single-year counts from group totals via PCHIP of the cumulative (``bounds``: n+1 edges)."""
+    from scipy.interpolate import PchipInterpolator  # scipy loads only when a fallback is needed
+
     cum = np.concatenate([[0.0], np.cumsum(totals)])
     ages = np.arange(bounds[0], bounds[-1] + 1)
     # Flat stretches (empty groups) give zero slopes, which scipy divides by harmlessly.
