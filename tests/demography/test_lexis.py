@@ -57,3 +57,18 @@ def test_exposure_sums_to_period_length(cohort, start, length):
     df = exposure(cohort, start, start + length)
     assert df["person_years"].sum() == pytest.approx(length, abs=1e-9)
     assert (df["person_years"] <= 1.0 + 1e-12).all()
+
+
+def test_lexis_bad_input():
+    with pytest.raises(DataError) as err:
+        exposure(1900, "1939-01-01", "1937-01-01")
+    assert str(err.value) == "exposure: end must not precede start; got '1939-01-01' -> '1937-01-01'"
+    with pytest.raises(DataError) as err:
+        shift_ages(55, 30, 1937.0, 1959.0)
+    assert str(err.value) == "shift_ages: age_upper must be >= age_lower; got 55..30"
+    with pytest.raises(DataError) as err:
+        cohort_of(-1, "1959-01-15")
+    assert str(err.value) == "birth_interval: age must be a whole number of years >= 0; got -1"
+    with pytest.raises(DataError) as err:
+        decimal_year(float("inf"))
+    assert str(err.value) == "date: expected a finite decimal year; got inf"
