@@ -78,3 +78,13 @@ def test_mt_recovers_known_population_with_nominal_coverage():
         ests.append(m.population_)
     assert hits / 120 >= 0.88
     assert abs(np.mean(ests) / n_true - 1) < 0.01
+
+
+def test_two_lists_mt_is_lincoln_petersen():
+    """With two lists Mt is saturated and N = n + n10 n01 / n11 (Lincoln-Petersen MLE)."""
+    t = CaptureTable.from_counts([30, 50, 20], ["A", "B"])  # histories 01, 10, 11
+    m = LogLinear("Mt", ci="wald").fit(t)
+    assert m.population_ == pytest.approx(100 + 50 * 30 / 20, rel=1e-10)
+    assert m.diagnostics_["df"] == 0
+    with pytest.raises(Exception, match="heterogeneity models need at least 3 lists"):
+        LogLinear("Mth-Chao").fit(t)
