@@ -81,3 +81,35 @@ def test_one_extra_arrest_changes_only_that_persons_history(toy_inputs, tmp_path
     late = base_snaps["date"] == "1939-01-17"
     diff = base_snaps.loc[late, "agents"].to_numpy() - snaps.loc[late, "agents"].to_numpy()
     assert diff.sum() == 1 and np.count_nonzero(diff) == 1  # exactly one person fewer
+
+
+class Execution(Module):
+    """Executes every living person of one sex and completed age in one month (test module)."""
+
+    name: ClassVar[str] = "execution"
+    event_kinds: ClassVar[tuple[str, ...]] = ("executed",)
+    event_columns: ClassVar[tuple[Column, ...]] = (Column("operation", "int16", 0, "operation code"),)
+    steps: ClassVar[tuple[str, ...]] = ("execute",)
+
+    def execute(self, sim, step):
+        """Shoot the chosen cohort."""
+        if step != AUGUST_1937:
+            return
+        people = sim.people
+        slots = np.flatnonzero(people["alive"] & (people["sex"] == 0) & (sim.ages(people["birth_month"], step) == 40))
+        sim.module("demography").kill(sim, slots, step, "executed", operation=3)
+
+
+def test_killed_people_leave_the_population_and_the_due_lists(toy_inputs, tmp_path):
+    events, snaps, _ = run(tmp_path / "c", toy_inputs, [Execution()])
+    shot = events[events["event"] == "executed"]
+    assert len(shot) > 50 and (shot["operation"] == 3).all() and (shot["age"] == 40).all()
+    assert (shot["step"] == AUGUST_1937).all()
+    later_deaths = events[(events["event"] == "death") & events["person_id"].isin(shot["person_id"])]
+    assert later_deaths.empty  # nobody dies twice
+    # on 1 Jan 1938 (time point 1937-12-17) age 40 holds only the 4 birth months of the cohort
+    # then aged 39 that had not yet turned 40 in August: about a third of a normal year of age
+    after = snaps[(snaps["date"] == "1938-01-01") & (snaps["sex"] == "male")].set_index("age")["agents"]
+    assert after[40] < 0.5 * after[39]
+    women = snaps[(snaps["date"] == "1938-01-01") & (snaps["sex"] == "female")].set_index("age")["agents"]
+    assert women[40] > 0.8 * women[39]

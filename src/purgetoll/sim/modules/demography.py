@@ -134,6 +134,23 @@ class Demography(Module):
         for k in np.unique(deaths[(deaths >= max(first, step)) & (deaths < stop)]):
             self._due.setdefault(int(k), []).append(slots[deaths == k])
 
+    def kill(self, sim: Sim, slots: np.ndarray, step: int, kind: str = "death", **event_columns: np.ndarray) -> None:
+        """Death caused by another module (an execution, a death in a camp) in month ``step``.
+
+        Marks the people dead, sets their ``death_step`` to ``step`` (so no due list ever takes
+        them again) and logs one ``kind`` event each (``kind`` must be declared by the calling
+        module; ``event_columns`` fill its declared event columns, e.g. ``operation``).
+        """
+        people = sim.people
+        slots = np.asarray(slots, dtype=np.int64)
+        mask = people["alive"][slots].copy()  # the already dead are skipped (and not logged)
+        living = slots[mask]
+        people["alive"][living] = False
+        people["death_step"][living] = step
+        sim.events.log(step, kind, people["person_id"][living], people["sex"][living],
+                       sim.ages(people["birth_month"][living], step),
+                       **{k: np.broadcast_to(np.asarray(v), slots.shape)[mask] for k, v in event_columns.items()})
+
     def _index_new(self, first_slot: int, deaths: np.ndarray) -> None:
         first, stop = self._window
         inside = np.flatnonzero((deaths >= first) & (deaths < stop))
