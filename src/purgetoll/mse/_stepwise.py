@@ -178,7 +178,9 @@ class Stepwise(Estimator):
             "converged": fit.glm.converged,
             "pthresh": self.pthresh,
         }
-        se = fit.n_observed and math.exp(fit.glm.coef[0]) * math.sqrt(fit.glm.cov[0, 0])
+        # Given the model, the s.e. of N as Rcapture computes it: sqrt(e0 + e0^2 var(b0)).
+        e0 = math.exp(fit.glm.coef[0])
+        se = math.sqrt(e0 + e0 * e0 * fit.glm.cov[0, 0])
         draws = None
         lower, upper = cond
         if self.ci == "bca":
