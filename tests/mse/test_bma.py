@@ -75,8 +75,23 @@ def test_each_graph_has_one_more_clique_than_separators():
 
 
 def test_decomposable_graphs_rejects_bad_k():
-    with pytest.raises(ValueError, match=r"number of lists must be an integer in \[2, 7\]; got 1"):
+    with pytest.raises(ValueError, match=r"number of lists must be an integer in \[2, 6\]; got 1"):
         decomposable_graphs(1)
+
+
+def test_six_lists_enumerate_18154_graphs():
+    """Labelled chordal graphs on six vertices: 18,154 (OEIS A058862)."""
+    assert len(decomposable_graphs(6)) == 18154
+
+
+def test_more_lists_than_enumerable_is_refused():
+    table = load_table("sparsemse_NewOrl")
+    with pytest.raises(InvalidParameterError) as err:
+        BMA().fit(table)
+    assert str(err.value) == (
+        "BMA on sparsemse_NewOrl: averaging over all decomposable graphs is limited to 6 lists; "
+        "the table has 8 (A, B, C, D, E, F, G, H). Merge or drop lists, or use the 'lcm' method."
+    )
 
 
 # ---------------------------------------------------------------- the mathematics
@@ -172,6 +187,21 @@ def test_list_order_does_not_change_the_posterior(counts, perm):
     a = bma_posterior(y, grid).posterior_n
     b = bma_posterior(permuted, grid).posterior_n
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_known_population_of_independent_lists_is_recovered(seed):
+    """Known truth: N = 1500 people, three independent lists capturing 30%, 40% and 50%; the
+    95% interval contains 1500 (each seed is a fixed, keyed draw)."""
+    from purgetoll.mse._rng import keyed_rng
+
+    rng = keyed_rng(seed, "test.bma.population")
+    caught = rng.random((1500, 3)) < np.array([0.3, 0.4, 0.5])
+    codes = caught.astype(np.int64) @ np.array([4, 2, 1])
+    counts = np.bincount(codes, minlength=8)[1:]
+    table = CaptureTable.from_counts(counts, ("A", "B", "C"), source=f"simulated seed {seed}")
+    m = BMA(n_draws=0).fit(table)
+    assert m.interval_[0] <= 1500 <= m.interval_[1]
 
 
 def test_uniform_prior_shifts_estimate_up():

@@ -59,9 +59,11 @@ __all__ = [
     "subset_log_terms",
 ]
 
-#: Columns of the grid processed at once: bounds memory at ~ n_graphs x 8192 x 8 bytes (54 MB for
-#: the 822 graphs on five lists) whatever the grid length.
+#: Grid columns processed at once (at most): 822 graphs on five lists x 8192 x 8 bytes is 54 MB.
 _GRID_CHUNK = 8192
+#: Cap on graph x grid entries held at once (25M doubles, 200 MB): six lists have 18,154 graphs,
+#: so their chunks are narrower.
+_MAX_ENTRIES = 25_000_000
 
 
 def history_patterns(k: int) -> np.ndarray:
@@ -193,8 +195,9 @@ def _joint_chunks(y, n_missing, delta, graphs, prior_n, log_prior_graphs):
         - float(np.sum(gammaln(y_arr + 1.0)))
         + log_prior_n(n_total, prior_n)
     )
-    for start in range(0, n_missing.shape[0], _GRID_CHUNK):
-        stop = min(start + _GRID_CHUNK, n_missing.shape[0])
+    chunk = max(64, min(_GRID_CHUNK, _MAX_ENTRIES // len(graphs)))
+    for start in range(0, n_missing.shape[0], chunk):
+        stop = min(start + chunk, n_missing.shape[0])
         terms = subset_log_terms(y_arr, n_missing[start:stop], delta)
         joint = coef @ terms
         joint += common[None, start:stop]
