@@ -70,3 +70,14 @@ def test_checkpoint_round_trip_and_damaged_checkpoint():
     arrays["sex"] = arrays["sex"].astype(np.int64)
     with pytest.raises(DataError, match="column 'sex' should be int8 of length 3; got int64 of 3"):
         People.from_arrays(arrays, 4, 3)
+
+
+def test_slots_of_follows_people_through_compaction():
+    p = People(10)
+    p.add(6)
+    p["alive"][[1, 4]] = False
+    p.compact()
+    p.add(2)
+    assert p.slots_of(np.array([0, 5, 7, 2])).tolist() == [0, 3, 5, 1]
+    with pytest.raises(KeyError, match=r"person ids not held \(dead and compacted away, or never born\): \[4, 9\]"):
+        p.slots_of(np.array([0, 4, 9]))

@@ -128,6 +128,23 @@ class People:
         self.next_id += count
         return sl
 
+    def slots_of(self, person_ids: np.ndarray) -> np.ndarray:
+        """Current slots of ``person_ids`` (int64); KeyError if one is no longer held.
+
+        Slots change when the dead are compacted (at window boundaries), so modules keep person
+        ids in their own state and look slots up here. ``person_id`` increases with the slot
+        (compaction keeps the order; newcomers are appended with fresh ids), so this is a
+        binary search.
+        """
+        ids = np.asarray(person_ids, dtype=np.uint32)
+        have = self["person_id"]
+        slots = np.searchsorted(have, ids)
+        found = (slots < self.n) & (have[np.minimum(slots, max(self.n - 1, 0))] == ids) if self.n else np.zeros(ids.shape, bool)
+        if not np.all(found):
+            missing = ids[~found][:5].tolist()
+            raise KeyError(f"person ids not held (dead and compacted away, or never born): {missing}")
+        return slots.astype(np.int64)
+
     def compact(self) -> int:
         """Drop dead slots, keeping the order of the living; returns how many slots were freed."""
         alive = self["alive"]
