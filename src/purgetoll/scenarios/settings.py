@@ -1,0 +1,296 @@
+"""One typed settings object per scenario, loaded from TOML and validated up front.
+
+The file form (``src/purgetoll/scenarios/no_terror.toml`` is a complete example)::
+
+    [scenario]
+    name = "archival"                      # required, snake_case
+    title = "The archival record"          # required
+    description = "..."                    # optional
+    start = "1937-01-06"                   # a census date: 1926-12-17 or 1937-01-06 (default 1937-01-06)
+    end = "1939-01-17"                     # ISO date after start (default 1939-01-17, the census)
+
+    [gulag]                                # a section per simulation module (its ``name``)
+    enabled = true                         # every module section has this switch
+    mortality_1938_per_1000 = { value = 90.0, source = "Gulag death series (gulag_deaths_1930_1956)" }
+
+    [targets]                              # the source's own totals, for the verdict (optional)
+    arrested_1937_1938 = { value = 1548366, source = "Pospelov certificate, 1956" }
+
+Rules (every broken one is reported, all at once, in one :class:`~purgetoll.errors.ScenarioError`
+naming the section and key):
+
+* sections are ``scenario``, ``targets`` and those of :func:`purgetoll.scenarios.registry.sections`;
+* keys are the declared parameters of that section (the message lists the valid ones);
+* every number carries its citation: ``key = { value = ..., source = "..." }`` (optional ``note``);
+  a bare number, an empty source or a missing value is rejected;
+* values must fit the declared kind and range (the message states the range and unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from purgetoll.errors import ScenarioError
+from purgetoll.scenarios.params import Param, format_number
+from purgetoll.scenarios.registry import SectionSpec, sections
+
+__all__ = ["Scenario", "Value", "START_DATES", "DEFAULT_START", "DEFAULT_END", "bundled_names", "BUNDLED_DIR"]
+
+#: Census dates a run can start from (the 1926 and 1937 censuses; see ``purgetoll.sim.start_1937``).
+START_DATES: tuple[str, ...] = ("1926-12-17", "1937-01-06")
+DEFAULT_START = "1937-01-06"
+DEFAULT_END = "1939-01-17"
+BUNDLED_DIR = Path(__file__).parent
+_META_KEYS = {"name": "required", "title": "required", "description": "optional", "start": "optional",
+              "end": "optional"}
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value set by a scenario file, with its citation (empty for switches and choices)."""
+
+    value: Any
+    source: str = ""
+    note: str = ""
+
+
+def bundled_names() -> list[str]:
+    """Names of the scenarios shipped in ``src/purgetoll/scenarios/*.toml``."""
+    return sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: metadata, values by section, and the source's own totals (targets)."""
+
+    name: str
+    title: str
+    description: str = ""
+    start: str = DEFAULT_START
+    end: str = DEFAULT_END
+    values: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
+    targets: Mapping[str, Value] = field(default_factory=dict)
+    origin: str = "<dict>"
+
+    # -- loading --------------------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Read and validate a scenario file; raises one ScenarioError listing every problem."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError(str(p), [f"cannot read the file ({exc.strerror or exc})"]) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(str(p), [f"not valid TOML: {exc}"]) from None
+        return cls.from_dict(data, origin=str(p))
+
+    @classmethod
+    def load(cls, name: str) -> Scenario:
+        """A bundled scenario by name (``archival``, ``no_terror``, ...) or a path to a ``.toml`` file."""
+        if name.endswith(".toml") or "/" in name:
+            return cls.from_toml(name)
+        path = BUNDLED_DIR / f"{name}.toml"
+        if not path.exists():
+            raise ScenarioError("scenario", [f"no bundled scenario {name!r} (bundled: {', '.join(bundled_names())}); "
+                                             "pass a path to a .toml file for your own"])
+        return cls.from_toml(path)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], origin: str = "<dict>") -> Scenario:
+        """Validate parsed TOML (a dict of sections); every problem is collected before raising."""
+        problems: list[str] = []
+        specs = sections()
+        meta = data.get("scenario")
+        if not isinstance(meta, Mapping):
+            problems.append("[scenario] section missing (needs name and title)")
+            meta = {}
+        fields = _meta(meta, problems)
+        values: dict[str, dict[str, Value]] = {}
+        targets: dict[str, Value] = {}
+        valid_sections = ["scenario", "targets", *sorted(specs)]
+        for sec, body in data.items():
+            if sec == "scenario":
+                continue
+            if not isinstance(body, Mapping):
+                problems.append(f"[{sec}] must be a section (a table of keys); got {body!r}")
+                continue
+            if sec == "targets":
+                targets = _targets(body, problems)
+            elif sec in specs:
+                values[sec] = _section(specs[sec], body, problems)
+            else:
+                problems.append(f"unknown section [{sec}] (valid: {', '.join(valid_sections)})")
+        if problems:
+            raise ScenarioError(origin, problems)
+        return cls(values=values, targets=targets, origin=origin, **fields)
+
+    # -- reading --------------------------------------------------------------------------------
+    def enabled(self, section: str) -> bool:
+        """Whether a module runs: its section is in the file (or it runs by default) and not disabled."""
+        if section not in self.values:
+            return _spec(section).runs_by_default
+        v = self.values[section].get("enabled")
+        return True if v is None else bool(v.value)
+
+    def parameters(self, section: str) -> dict[str, Any]:
+        """Every declared parameter of ``section``: the file's value or the declared default."""
+        spec = _spec(section)
+        given = self.values.get(section, {})
+        return {p.name: (given[p.name].value if p.name in given else p.default) for p in spec.params}
+
+    def citations(self) -> pd.DataFrame:
+        """One row per declared parameter: ``section, key, value, unit, set_by, source, assumption``.
+
+        ``set_by`` is ``scenario`` (value and source from the file) or ``default`` (the declared
+        default, its doc as the source); ``assumption`` is true where no source gives the number.
+        """
+        rows = []
+        for name, spec in sorted(sections().items()):
+            given = self.values.get(name, {})
+            for p in spec.params:
+                v = given.get(p.name)
+                rows.append({
+                    "section": name, "key": p.name,
+                    "value": _show(v.value if v else p.default), "unit": p.unit,
+                    "set_by": "scenario" if v else "default",
+                    "source": (v.source or v.note) if v else p.doc,
+                    "assumption": (v.source.lower().startswith("assumption")) if v else p.assumption,
+                })
+        for key, v in self.targets.items():
+            rows.append({"section": "targets", "key": key, "value": _show(v.value), "unit": "persons",
+                         "set_by": "scenario", "source": v.source, "assumption": False})
+        df = pd.DataFrame(rows, columns=["section", "key", "value", "unit", "set_by", "source", "assumption"])
+        df.attrs["scenario"] = self.name
+        return df
+
+    def module_sections(self) -> list[SectionSpec]:
+        """Enabled module sections in plan order (``plan_order``, then name)."""
+        specs = [s for s in sections().values() if s.module_class is not None and self.enabled(s.name)]
+        return sorted(specs, key=lambda s: (s.plan_order, s.name))
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-able summary for manifests: metadata, values with citations, targets."""
+        return {
+            "name": self.name, "title": self.title, "description": self.description,
+            "start": self.start, "end": self.end, "origin": self.origin,
+            "values": {s: {k: {"value": v.value, "source": v.source, "note": v.note} for k, v in sec.items()}
+                       for s, sec in self.values.items()},
+            "targets": {k: {"value": v.value, "source": v.source} for k, v in self.targets.items()},
+        }
+
+
+def _spec(section: str) -> SectionSpec:
+    specs = sections()
+    if section not in specs:
+        raise KeyError(f"no section {section!r}; sections are {sorted(specs)}")
+    return specs[section]
+
+
+def _show(v: Any) -> Any:
+    return format_number(v) if isinstance(v, int | float) else v
+
+
+def _meta(meta: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in meta:
+        if key not in _META_KEYS:
+            problems.append(f"[scenario] unknown key {key!r} (valid: {', '.join(sorted(_META_KEYS))})")
+    for key, need in _META_KEYS.items():
+        if key not in meta:
+            if need == "required":
+                problems.append(f"[scenario] {key} is required")
+            continue
+        v = meta[key]
+        if not isinstance(v, str | dt.date) or (isinstance(v, str) and not v.strip()):
+            problems.append(f"[scenario] {key} must be a non-empty string; got {v!r}")
+            continue
+        out[key] = v.isoformat() if isinstance(v, dt.date) else v
+    if "name" in out and not _NAME.match(out["name"]):
+        problems.append(f"[scenario] name must be snake_case (letters, digits, _); got {out['name']!r}")
+    start = out.get("start", DEFAULT_START)
+    if start not in START_DATES:
+        problems.append(f"[scenario] start must be a census date the engine can start from "
+                        f"({', '.join(START_DATES)}); got {start!r}")
+        out.pop("start", None)
+    end = out.get("end", DEFAULT_END)
+    try:
+        end_date = dt.date.fromisoformat(end)
+        if start in START_DATES and end_date <= dt.date.fromisoformat(start) + dt.timedelta(days=15):
+            problems.append(f"[scenario] end must be at least half a month after start {start}; got {end!r}")
+    except ValueError:
+        problems.append(f"[scenario] end must be an ISO date YYYY-MM-DD; got {end!r}")
+        out.pop("end", None)
+    return out
+
+
+def _unwrap(sec: str, key: str, raw: Any, needs_source: bool, problems: list[str]) -> Value | None:
+    """``{value, source, note}`` or a bare value; None (with a problem) when the form is wrong."""
+    if isinstance(raw, Mapping):
+        extra = set(raw) - {"value", "source", "note"}
+        if extra:
+            problems.append(f"[{sec}] {key}: unknown field(s) {', '.join(sorted(extra))} (valid: value, source, note)")
+            return None
+        if "value" not in raw:
+            problems.append(f"[{sec}] {key} has no value: write {key} = {{ value = ..., source = \"...\" }}")
+            return None
+        source, note = raw.get("source", ""), raw.get("note", "")
+        if not isinstance(source, str) or not isinstance(note, str):
+            problems.append(f"[{sec}] {key}: source and note must be strings")
+            return None
+        if needs_source and not source.strip():
+            problems.append(f"[{sec}] {key} has an empty source: every number needs its citation "
+                            "(or 'assumption: why')")
+            return None
+        return Value(raw["value"], source.strip(), note.strip())
+    if needs_source:
+        shown = _show(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else repr(raw)
+        problems.append(f"[{sec}] {key} = {shown} has no source: write {key} = {{ value = {shown}, "
+                        "source = \"...\" }")
+        return None
+    return Value(raw)
+
+
+def _section(spec: SectionSpec, body: Mapping[str, Any], problems: list[str]) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    for key, raw in body.items():
+        p: Param | None = spec.param(key)
+        if p is None:
+            problems.append(f"[{spec.name}] unknown key {key!r} (valid: {', '.join(spec.valid_keys())})")
+            continue
+        v = _unwrap(spec.name, key, raw, p.needs_source, problems)
+        if v is None:
+            continue
+        problem = p.check(v.value)
+        if problem is not None:
+            problems.append(f"[{spec.name}] {problem}")
+            continue
+        out[key] = v
+    return out
+
+
+def _targets(body: Mapping[str, Any], problems: list[str]) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    for key, raw in body.items():
+        if not _NAME.match(str(key)):
+            problems.append(f"[targets] key {key!r} must be snake_case")
+            continue
+        v = _unwrap("targets", key, raw, True, problems)
+        if v is None:
+            continue
+        if isinstance(v.value, bool) or not isinstance(v.value, int | float) or not v.value >= 0:
+            problems.append(f"[targets] {key} must be a number >= 0 (persons); got {v.value!r}")
+            continue
+        out[key] = v
+    return out

@@ -1,0 +1,317 @@
+"""Who people are: region, settlement type, social group, party, army and NKVD roles, nationality,
+household and workplace, synthesised from census and archival marginals.
+
+Every attribute is one keyed draw per person (decision ``attributes.<name>``, step 0, the
+person's id), so it depends only on the seed and the person: every scenario of a seed gives every
+person the same attributes (common random numbers), whatever the mechanisms do later.
+
+Columns (compact dtypes; 13 bytes a person, about 2.1 GB at 1:1 in 1937):
+
+=================  =======  ================================================================
+``region``         int8     index into :attr:`Attributes.regions` (republics, the RSFSR regions
+                            with 00447 limits of their own, "RSFSR (other)", "annexed 1939-40")
+``urban``          bool     lives in a town (census definition)
+``social_group``   int8     index into ``SOCIAL_GROUPS`` (kolkhoznik, worker, employee,
+                            former_kulak (special settlers and other former kulaks), clergy,
+                            former_people, other)
+``roles``          uint8    bit flags: 1 party member or candidate, 2 army command staff, 4 NKVD
+                            staff (army and NKVD are exclusive; either may be a party member)
+``nationality``    int8     index into ``NATIONALITIES``
+``household_id``   uint32   household group (0: none, e.g. born during the run)
+``workplace_id``   uint32   workplace group: kolkhoz, enterprise or office (0: none)
+=================  =======  ================================================================
+
+Households and workplaces are groups, not edge lists: each person joins one of the
+``persons / mean size`` groups of their stratum (households: region x settlement type;
+workplaces: region x social group, people aged 16-59 who are kolkhozniks, workers or employees)
+uniformly at random, so group sizes are Poisson around the mean (assumption: the age and sex
+make-up of households is not modelled). At ``scale`` < 1 a group is a group of agents.
+
+People who join during the run get attributes in the month they arrive (step ``newcomers``):
+babies draw region, settlement type, nationality and social group like everyone (their parents
+are not linked: assumption) and no household or workplace; the annexed of 1939-40 get the region
+"annexed 1939-40", nationality "others" and social group "other" (no bundled table describes them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.scenarios.params import Param
+from purgetoll.sim import rng
+from purgetoll.sim.attributes_tables import (
+    NATIONALITIES,
+    OBLASTS_00447,
+    SOCIAL_GROUPS,
+    Marginal,
+    nationality_shares,
+    region_nationality,
+    republic_shares,
+    social_group_shares,
+    special_settler_share,
+    urban_share,
+)
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.state import FEMALE, MALE, Column
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["Attributes", "PARTY", "ARMY_COMMAND", "NKVD_STAFF", "WORKING_AGES"]
+
+PARTY, ARMY_COMMAND, NKVD_STAFF = 1, 2, 4
+#: Ages at which people hold a workplace (assumption: the usual working ages of Soviet statistics).
+WORKING_AGES = (16, 59)
+#: Ages of army command staff and NKVD staff (assumption).
+SERVICE_AGES = (20, 54)
+_OBLAST_KEYS = {
+    "Leningrad oblast": ("leningrad_oblast_share_of_rsfsr", 0.059, 0.03, 0.08),
+    "Kalinin oblast": ("kalinin_oblast_share_of_rsfsr", 0.029, 0.02, 0.04),
+    "Karelian ASSR": ("karelian_assr_share_of_rsfsr", 0.0043, 0.003, 0.006),
+    "Krasnoyarsk krai": ("krasnoyarsk_krai_share_of_rsfsr", 0.018, 0.012, 0.024),
+    "Omsk oblast": ("omsk_oblast_share_of_rsfsr", 0.022, 0.015, 0.03),
+    "Orenburg oblast": ("orenburg_oblast_share_of_rsfsr", 0.015, 0.01, 0.02),
+}
+
+
+def _oblast_param(region: str) -> Param:
+    key, default, lo, hi = _OBLAST_KEYS[region]
+    return Param(key, default, "share", f"{region}'s share of the RSFSR population (assumption: approximate 1939 "
+                 f"census figure, not in a bundled table; plausible range {lo}-{hi})", low=0, high=0.2, assumption=True)
+
+
+class Attributes(Module):
+    """Synthesises the attributes the terror mechanisms need (see the module docstring)."""
+
+    name: ClassVar[str] = "attributes"
+    plan_order: ClassVar[int] = 10
+    runs_by_default: ClassVar[bool] = True
+    columns: ClassVar[tuple[Column, ...]] = (
+        Column("region", "int8", -1, "index into Attributes.regions; 19 regions fit int8"),
+        Column("urban", "bool", False, "lives in a town; one byte"),
+        Column("social_group", "int8", -1, "index into SOCIAL_GROUPS (7 groups)"),
+        Column("roles", "uint8", 0, "bit flags: 1 party, 2 army command staff, 4 NKVD staff"),
+        Column("nationality", "int8", -1, "index into NATIONALITIES (13 groups)"),
+        Column("household_id", "uint32", 0, "household group, 0 = none; ~40M households at 1:1 fit uint32"),
+        Column("workplace_id", "uint32", 0, "workplace group, 0 = none"),
+    )
+    steps: ClassVar[tuple[str, ...]] = ("newcomers",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = (
+        *(_oblast_param(r) for r in OBLASTS_00447),
+        Param("greeks_share", 0.0017, "share", "Greeks' share of the population (assumption: no bundled source; "
+              "range 0.001-0.0025)", low=0, high=0.01, assumption=True),
+        Param("clergy_share_of_rural", 0.001, "share", "clergy among rural people (assumption: no bundled source; "
+              "range 0.0003-0.003)", low=0, high=0.02, assumption=True),
+        Param("former_people_share_of_urban", 0.003, "share", "'former people' (nobility, officers, officials and "
+              "merchants of the old regime and their families) among urban people (assumption; range 0.001-0.01)",
+              low=0, high=0.05, assumption=True),
+        Param("former_kulaks_outside_settlements_share", 0.005, "share", "former kulaks living outside the "
+              "special settlements (escaped, released, returned), share of the population (assumption; range "
+              "0-0.02); the special settlers themselves come from the register (special_settlers_kulak_exile_"
+              "1930_1940)", low=0, high=0.05, assumption=True),
+        Param("party_members_and_candidates_persons", 2_000_000, "persons", "VKP(b) members and candidates at the "
+              "start (assumption: no bundled count for 1937; bounded by the 1938 members, 1,406,000, and the "
+              "January 1934 members and candidates, 2,810,000: party_membership_and_expulsions_1933_1946)",
+              low=0, high=5_000_000, assumption=True),
+        Param("party_women_share", 0.15, "share", "women among party members (assumption; range 0.10-0.20)",
+              low=0, high=1, assumption=True),
+        Param("army_command_staff_persons", 282_965, "persons", "Red Army command staff (list strength): "
+              "24,335 dismissed in 1936-37 were 8.6% of it (RGVA certificate of April 1940 in "
+              "red_army_strength_and_command_staff_1926_1941), 24,335 / 0.086", low=0, high=1_000_000),
+        Param("nkvd_staff_persons", 230_000, "persons", "NKVD staff: border and transport troops 200,000 "
+              "(April 1938, US Embassy memorandum) plus the central apparatus 30,000 (1940) "
+              "(red_army_strength_and_command_staff_1926_1941, nkvd_staff_and_capacity); the 1937 strength "
+              "is an assumption (range 150,000-300,000)", low=0, high=1_000_000, assumption=True),
+        Param("household_size_mean_persons", 4.1, "persons", "mean household size (assumption: no bundled "
+              "source; range 3.5-5.0)", low=1, high=10, assumption=True),
+        Param("workplace_size_kolkhoz_persons", 150.0, "persons", "mean working-age members of a kolkhoz "
+              "(assumption; range 80-300)", low=1, high=10_000, assumption=True),
+        Param("workplace_size_enterprise_persons", 300.0, "persons", "mean workers of an enterprise (assumption; "
+              "range 50-1000)", low=1, high=100_000, assumption=True),
+        Param("workplace_size_office_persons", 40.0, "persons", "mean employees of an office (assumption; range "
+              "10-200)", low=1, high=100_000, assumption=True),
+    )
+
+    def __init__(self, **params: Any) -> None:
+        specs = {p.name: p for p in self.parameter_specs}
+        unknown = sorted(set(params) - set(specs))
+        if unknown:
+            raise TypeError(f"Attributes: unknown parameter(s) {unknown} (valid: {', '.join(sorted(specs))})")
+        problems = [specs[k].check(v) for k, v in params.items()]
+        problems = [p for p in problems if p]
+        if problems:
+            from purgetoll.errors import ScenarioError
+
+            raise ScenarioError("[attributes]", problems)
+        self.params = {p.name: params.get(p.name, p.default) for p in self.parameter_specs}
+        self.regions: tuple[str, ...] = ()
+        self._done_id = 0
+        self._tables: dict[str, str] = {}
+
+    # -- declarations -------------------------------------------------------------------------
+    def parameters(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def describe(self) -> dict[str, Any]:
+        specs = {p.name: p for p in self.parameter_specs}
+        return {
+            "parameters": self.parameters(),
+            "tables": dict(self._tables),
+            "assumptions": {
+                **{k: f"{v} ({specs[k].doc})" for k, v in self.params.items() if specs[k].assumption},
+                "region_interpolation": "republic shares interpolated geometrically between the 1926 and 1939 censuses",
+                "urban_independent_of_region": "settlement type is drawn independently of region, age and sex",
+                "groups": "households and workplaces: uniform assignment to groups of the stratum (Poisson sizes)",
+                "service_ages": f"army command and NKVD staff are men aged {SERVICE_AGES[0]}-{SERVICE_AGES[1]}, "
+                                "in proportion to the men of each age",
+                "party_ages": "party members are aged 18 and over, in proportion to the population of each age "
+                              "and sex",
+                "newcomers": "babies draw attributes like everyone (no parents linked); the annexed of 1939-40 get "
+                             "region 'annexed 1939-40', nationality 'others', social group 'other'",
+            },
+        }
+
+    # -- the target distributions -----------------------------------------------------------
+    def marginals(self, start: str) -> dict[str, Any]:
+        """The distributions drawn from at ``start`` (the tests compare the agents with these)."""
+        p = self.params
+        rep = republic_shares(start)
+        oblasts = np.array([p[_OBLAST_KEYS[r][0]] for r in OBLASTS_00447])
+        if oblasts.sum() >= 1:
+            from purgetoll.errors import ScenarioError
+
+            raise ScenarioError("[attributes]", [f"the RSFSR regions' shares sum to {oblasts.sum():g} >= 1"])
+        rsfsr = rep.shares[0]
+        labels = (*OBLASTS_00447, "RSFSR (other)", *rep.labels[1:])
+        shares = np.concatenate([rsfsr * oblasts, [rsfsr * (1 - oblasts.sum())], rep.shares[1:]])
+        regions = Marginal(labels, shares, rep.tables)
+        nats = nationality_shares(start, p["greeks_share"])
+        joint, t_joint = region_nationality(regions, nats)
+        urban, t_urban = urban_share(start)
+        settlers, t_settlers = special_settler_share(start)
+        kulak_rural = (settlers + p["former_kulaks_outside_settlements_share"]) / (1 - urban)
+        social = {u: social_group_shares(u, clergy_share=p["clergy_share_of_rural"],
+                                         former_people_share=p["former_people_share_of_urban"],
+                                         former_kulak_share=kulak_rural) for u in (True, False)}
+        tables = {**regions.tables, **nats.tables, **t_joint, "census_national_totals": t_urban,
+                  "special_settlers_kulak_exile_1930_1940": t_settlers, **social[True].tables}
+        return {"regions": regions, "nationalities": nats, "joint": joint, "urban": urban, "social": social,
+                "tables": tables}
+
+    # -- the run ------------------------------------------------------------------------------
+    def prepare(self, sim: Sim) -> None:
+        m = self.marginals(sim.start.isoformat())
+        self._m = m
+        self.regions = (*m["regions"].labels, "annexed 1939-40")
+        self._tables = m["tables"]
+
+    def setup(self, sim: Sim) -> None:
+        people = sim.people
+        self._assign(sim, slice(0, people.n), groups=True)
+        self._done_id = people.next_id
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"done_id": self._done_id}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._done_id = int(state["done_id"])
+
+    def newcomers(self, sim: Sim, step: int) -> None:
+        """Give attributes to the people who arrived this month (babies, the annexed)."""
+        people = sim.people
+        if people.next_id == self._done_id:
+            return
+        first = int(np.searchsorted(people["person_id"], np.uint32(self._done_id)))
+        sl = slice(first, people.n)
+        self._assign(sim, sl, groups=False)
+        born = people["birth_month"][sl] >= sim.month(step)  # babies of this month, vs the annexed
+        annexed = np.flatnonzero(~born) + first
+        people["region"][annexed] = len(self.regions) - 1
+        people["nationality"][annexed] = NATIONALITIES.index("others")
+        people["social_group"][annexed] = SOCIAL_GROUPS.index("other")
+        people["roles"][annexed] = 0
+        self._done_id = people.next_id
+
+    def _u(self, sim: Sim, name: str, ids: np.ndarray) -> np.ndarray:
+        return rng.uniform(sim.settings.seed, f"attributes.{name}", 0, ids)
+
+    def _assign(self, sim: Sim, sl: slice, groups: bool) -> None:
+        people, m, p = sim.people, self._m, self.params
+        ids = people["person_id"][sl]
+        n = len(ids)
+        if n == 0:
+            return
+        n_nat = len(NATIONALITIES)
+        cell = _draw(self._u(sim, "region_nationality", ids), m["joint"].reshape(-1))
+        region = (cell // n_nat).astype(np.int8)
+        people["region"][sl] = region
+        people["nationality"][sl] = (cell % n_nat).astype(np.int8)
+        urban = self._u(sim, "urban", ids) < m["urban"]
+        people["urban"][sl] = urban
+        u = self._u(sim, "social_group", ids)
+        social = np.where(urban, _draw(u, m["social"][True].shares), _draw(u, m["social"][False].shares)).astype(np.int8)
+        people["social_group"][sl] = social
+        age = sim.ages(people["birth_month"][sl], 0 if groups else sim.n_steps)  # age only matters at setup
+        sex = people["sex"][sl]
+        roles = np.zeros(n, dtype=np.uint8)
+        if groups:
+            roles |= self._roles(sim, ids, age, sex)
+            people["household_id"][sl] = _groups(self._u(sim, "household", ids),
+                                                 region.astype(np.int64) * 2 + urban, p["household_size_mean_persons"])
+            people["workplace_id"][sl] = self._workplaces(sim, ids, age, region, social)
+        people["roles"][sl] = roles
+
+    def _roles(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
+        p, scale = self.params, sim.settings.scale
+        out = np.zeros(len(ids), dtype=np.uint8)
+        adult = age >= 18
+        prob = np.zeros(len(ids))
+        for s, share in ((MALE, 1 - p["party_women_share"]), (FEMALE, p["party_women_share"])):
+            elig = adult & (sex == s)
+            k = np.count_nonzero(elig)
+            if k:
+                prob[elig] = min(1.0, p["party_members_and_candidates_persons"] * scale * share / k)
+        out[self._u(sim, "party", ids) < prob] |= PARTY
+        service = (sex == MALE) & (age >= SERVICE_AGES[0]) & (age <= SERVICE_AGES[1])
+        k = max(np.count_nonzero(service), 1)
+        p_army = min(1.0, p["army_command_staff_persons"] * scale / k)
+        p_nkvd = min(1.0 - p_army, p["nkvd_staff_persons"] * scale / k)
+        u = self._u(sim, "service", ids)
+        out[service & (u < p_army)] |= ARMY_COMMAND
+        out[service & (u >= p_army) & (u < p_army + p_nkvd)] |= NKVD_STAFF
+        return out
+
+    def _workplaces(self, sim: Sim, ids: np.ndarray, age: np.ndarray, region: np.ndarray,
+                    social: np.ndarray) -> np.ndarray:
+        p = self.params
+        sizes = {"kolkhoznik": p["workplace_size_kolkhoz_persons"], "worker": p["workplace_size_enterprise_persons"],
+                 "employee": p["workplace_size_office_persons"]}
+        out = np.zeros(len(ids), dtype=np.uint32)
+        working = (age >= WORKING_AGES[0]) & (age <= WORKING_AGES[1])
+        u = self._u(sim, "workplace", ids)
+        offset = 0
+        for g, size in sizes.items():
+            sel = np.flatnonzero(working & (social == SOCIAL_GROUPS.index(g)))
+            ids_g = _groups(u[sel], region[sel].astype(np.int64), size, offset)
+            out[sel] = ids_g
+            offset = int(ids_g.max()) if ids_g.size else offset
+        return out
+
+
+def _draw(u: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Category index of each uniform ``u`` under ``shares`` (inverse CDF)."""
+    cum = np.cumsum(shares / shares.sum())
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(shares) - 1)
+
+
+def _groups(u: np.ndarray, stratum: np.ndarray, mean_size: float, offset: int = 0) -> np.ndarray:
+    """Group ids 1.. : each member of a stratum joins one of ``round(n / mean_size)`` groups at random."""
+    if stratum.size == 0:
+        return np.zeros(0, dtype=np.uint32)
+    counts = np.bincount(stratum)
+    n_groups = np.maximum(np.rint(counts / mean_size), 1).astype(np.int64) * (counts > 0)
+    first = np.concatenate([[0], np.cumsum(n_groups)[:-1]]) + offset + 1
+    return (first[stratum] + np.minimum((u * n_groups[stratum]).astype(np.int64),
+                                        n_groups[stratum] - 1)).astype(np.uint32)
