@@ -49,3 +49,16 @@ def test_atomic_dir_overwrite_replaces_whole(tmp_path):
     with atomic_dir(target, overwrite=True) as tmp:
         (tmp / "new.txt").write_text("y")
     assert [p.name for p in target.iterdir()] == ["new.txt"]
+
+
+def test_atomic_dir_never_replaces_a_directory_that_appears_meanwhile(tmp_path):
+    target = tmp_path / "run1"
+    with (
+        pytest.raises(FileExistsError, match="appeared while it was being written"),
+        atomic_dir(target) as tmp,
+    ):
+        (tmp / "new.html").write_text("mine")
+        target.mkdir()  # a concurrent run with the same name finished first
+        (target / "theirs.html").write_text("theirs")
+    assert [p.name for p in target.iterdir()] == ["theirs.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run1"]

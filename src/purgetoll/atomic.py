@@ -57,11 +57,19 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iter
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if target.exists():
+    if overwrite and target.exists():
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         os.replace(target, old)
         os.replace(tmp, target)
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, target)
+        return
+    # Without overwrite, the target may have appeared while we were building (a concurrent run with
+    # the same name). rename() refuses to replace a non-empty directory, so nobody's files are lost.
+    try:
+        os.rename(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise FileExistsError(
+            f"{target} appeared while it was being written; pass overwrite (--force) to replace it"
+        ) from exc
