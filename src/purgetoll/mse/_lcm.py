@@ -87,7 +87,9 @@ class LatentClass(Estimator):
     Parameters
     ----------
     n_classes:
-        Truncation K* of the stick-breaking prior (LCMCR default 10).
+        Truncation K* of the stick-breaking prior (LCMCR default 10). One class is the model of
+        independent lists with Beta(1, 1) capture probabilities and the 1/N prior, whose
+        posterior of N has a closed form (the tests check the sampler against it).
     alpha_shape, alpha_rate:
         Gamma prior (shape, rate) of the concentration (LCMCR default 0.25, 0.25).
     burn_in:
@@ -112,7 +114,7 @@ class LatentClass(Estimator):
     method: ClassVar[str] = "lcm"
     sampler: ClassVar[bool] = True
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
-        "n_classes": Constraint("an integer >= 2", lambda v: is_int(v) and v >= 2),
+        "n_classes": Constraint("an integer >= 1", _pos_int),
         "alpha_shape": Constraint("a positive number", lambda v: is_real(v) and v > 0),
         "alpha_rate": Constraint("a positive number", lambda v: is_real(v) and v > 0),
         "burn_in": Constraint("an integer >= 0", lambda v: is_int(v) and v >= 0),
@@ -245,9 +247,9 @@ def _lcm_factory(spec: str | None, seed: int) -> LatentClass:
     if spec is None:
         return LatentClass(seed=seed)
     key, _, value = spec.partition("=")
-    if key != "classes" or not value.isdigit() or int(value) < 2:
+    if key != "classes" or not value.isdigit() or int(value) < 1:
         raise InvalidParameterError(
-            f"unknown option 'lcm:{spec}'; the lcm method takes 'lcm' or 'lcm:classes=<integer >= 2>'"
+            f"unknown option 'lcm:{spec}'; the lcm method takes 'lcm' or 'lcm:classes=<integer >= 1>'"
         )
     return LatentClass(n_classes=int(value), seed=seed)
 
