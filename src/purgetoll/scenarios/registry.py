@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from purgetoll.scenarios.params import Param
 
-__all__ = ["SectionSpec", "sections", "EXTRA_SECTIONS", "ENABLED"]
+__all__ = ["SectionSpec", "sections", "sections_of", "EXTRA_SECTIONS", "ENABLED"]
 
 #: Sections that are not simulation modules: name -> module holding ``PARAMETER_SPECS``.
 EXTRA_SECTIONS: dict[str, str] = {
@@ -85,6 +85,21 @@ def sections() -> dict[str, SectionSpec]:
         specs = tuple(importlib.import_module(path).PARAMETER_SPECS)
         _check_specs(name, specs)
         found[name] = SectionSpec(name, specs, None, 0)
+    return found
+
+
+def sections_of(module_classes: list[type], extra: dict[str, tuple[Param, ...]] | None = None) -> dict[str, SectionSpec]:
+    """A section table from given module classes (and extra sections): the seam tests and tools use
+    to validate against modules that are not in ``purgetoll.sim.modules``."""
+    found: dict[str, SectionSpec] = {}
+    for obj in module_classes:
+        specs = tuple(getattr(obj, "parameter_specs", ()))
+        _check_specs(obj.name, specs)
+        found[obj.name] = SectionSpec(obj.name, specs, obj, int(getattr(obj, "plan_order", 100)),
+                                      bool(getattr(obj, "runs_by_default", False)))
+    for name, specs in (extra or {}).items():
+        _check_specs(name, tuple(specs))
+        found[name] = SectionSpec(name, tuple(specs), None, 0)
     return found
 
 

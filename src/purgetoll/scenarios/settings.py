@@ -80,11 +80,16 @@ class Scenario:
     values: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
     targets: Mapping[str, Value] = field(default_factory=dict)
     origin: str = "<dict>"
+    #: The section table validated against (None: :func:`~purgetoll.scenarios.registry.sections`).
+    specs: Mapping[str, SectionSpec] | None = field(default=None, repr=False, compare=False)
 
     # -- loading --------------------------------------------------------------------------------
     @classmethod
-    def from_toml(cls, path: str | Path) -> Scenario:
-        """Read and validate a scenario file; raises one ScenarioError listing every problem."""
+    def from_toml(cls, path: str | Path, specs: Mapping[str, SectionSpec] | None = None) -> Scenario:
+        """Read and validate a scenario file; raises one ScenarioError listing every problem.
+
+        ``specs`` replaces the declared sections (default: every module of ``purgetoll.sim.modules``).
+        """
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8")
@@ -94,7 +99,7 @@ class Scenario:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ScenarioError(str(p), [f"not valid TOML: {exc}"]) from None
-        return cls.from_dict(data, origin=str(p))
+        return cls.from_dict(data, origin=str(p), specs=specs)
 
     @classmethod
     def load(cls, name: str) -> Scenario:
@@ -108,10 +113,12 @@ class Scenario:
         return cls.from_toml(path)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], origin: str = "<dict>") -> Scenario:
+    def from_dict(cls, data: Mapping[str, Any], origin: str = "<dict>",
+                  specs: Mapping[str, SectionSpec] | None = None) -> Scenario:
         """Validate parsed TOML (a dict of sections); every problem is collected before raising."""
         problems: list[str] = []
-        specs = sections()
+        table = specs
+        specs = sections() if specs is None else specs
         meta = data.get("scenario")
         if not isinstance(meta, Mapping):
             problems.append("[scenario] section missing (needs name and title)")
@@ -134,19 +141,19 @@ class Scenario:
                 problems.append(f"unknown section [{sec}] (valid: {', '.join(valid_sections)})")
         if problems:
             raise ScenarioError(origin, problems)
-        return cls(values=values, targets=targets, origin=origin, **fields)
+        return cls(values=values, targets=targets, origin=origin, specs=table, **fields)
 
     # -- reading --------------------------------------------------------------------------------
     def enabled(self, section: str) -> bool:
         """Whether a module runs: its section is in the file (or it runs by default) and not disabled."""
         if section not in self.values:
-            return _spec(section).runs_by_default
+            return self._spec(section).runs_by_default
         v = self.values[section].get("enabled")
         return True if v is None else bool(v.value)
 
     def parameters(self, section: str) -> dict[str, Any]:
         """Every declared parameter of ``section``: the file's value or the declared default."""
-        spec = _spec(section)
+        spec = self._spec(section)
         given = self.values.get(section, {})
         return {p.name: (given[p.name].value if p.name in given else p.default) for p in spec.params}
 
@@ -157,7 +164,7 @@ class Scenario:
         default, its doc as the source); ``assumption`` is true where no source gives the number.
         """
         rows = []
-        for name, spec in sorted(sections().items()):
+        for name, spec in sorted(self._table().items()):
             given = self.values.get(name, {})
             for p in spec.params:
                 v = given.get(p.name)
@@ -177,8 +184,17 @@ class Scenario:
 
     def module_sections(self) -> list[SectionSpec]:
         """Enabled module sections in plan order (``plan_order``, then name)."""
-        specs = [s for s in sections().values() if s.module_class is not None and self.enabled(s.name)]
+        specs = [s for s in self._table().values() if s.module_class is not None and self.enabled(s.name)]
         return sorted(specs, key=lambda s: (s.plan_order, s.name))
+
+    def _table(self) -> Mapping[str, SectionSpec]:
+        return sections() if self.specs is None else self.specs
+
+    def _spec(self, section: str) -> SectionSpec:
+        table = self._table()
+        if section not in table:
+            raise KeyError(f"no section {section!r}; sections are {sorted(table)}")
+        return table[section]
 
     def describe(self) -> dict[str, Any]:
         """JSON-able summary for manifests: metadata, values with citations, targets."""
@@ -191,11 +207,6 @@ class Scenario:
         }
 
 
-def _spec(section: str) -> SectionSpec:
-    specs = sections()
-    if section not in specs:
-        raise KeyError(f"no section {section!r}; sections are {sorted(specs)}")
-    return specs[section]
 
 
 def _show(v: Any) -> Any:
