@@ -88,3 +88,18 @@ def test_two_lists_mt_is_lincoln_petersen():
     assert m.diagnostics_["df"] == 0
     with pytest.raises(Exception, match="heterogeneity models need at least 3 lists"):
         LogLinear("Mth-Chao").fit(t)
+
+
+def test_large_bias_warning_and_value():
+    """Rcapture 1.4-4 warns "the asymptotic bias is large" when |bias| > 10% of N; Mt on
+    Artificial_3 (N = 539.1) has a bias of about 74 persons."""
+    from purgetoll.errors import StatisticalWarning
+
+    with pytest.warns(
+        StatisticalWarning,
+        match=r"LogLinear\(Mt\) on sparsemse_Artificial_3: the asymptotic bias is large \(73\.8 persons",
+    ):
+        m = LogLinear("Mt", ci="wald").fit(load_table("sparsemse_Artificial_3"))
+    assert m.diagnostics_["asymptotic_bias"] == pytest.approx(73.8, abs=0.05)
+    ok = LogLinear("Mt", ci="wald").fit(load_table("rcapture_HIV"))
+    assert abs(ok.diagnostics_["asymptotic_bias"]) < 0.1 * ok.population_

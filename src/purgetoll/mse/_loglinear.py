@@ -24,7 +24,7 @@ import numpy as np
 from scipy import optimize, stats
 from scipy.special import gammaln, xlogy
 
-from purgetoll.errors import BoundaryWarning
+from purgetoll.errors import BoundaryWarning, StatisticalWarning
 from purgetoll.mse._base import Constraint, Estimator, Fit, InvalidParameterError
 from purgetoll.mse._design import (
     ModelSpec,
@@ -55,6 +55,7 @@ class LogLinearFit:
     n_observed: int
     estimate: float
     se: float
+    design: np.ndarray  # the design actually fitted (columns kept), one row per history
 
     @property
     def n_params(self) -> int:
@@ -63,6 +64,27 @@ class LogLinearFit:
     @property
     def wald(self) -> tuple[float, float]:
         return (self.estimate - Z95 * self.se, self.estimate + Z95 * self.se)
+
+    def asymptotic_bias(self) -> float:
+        """Rcapture's first-order bias of N-hat (persons); ``nan`` if a coefficient is aliased.
+
+        With ``V`` the inverse Fisher information, ``xi_i = -x_i' V x_i / 2``,
+        ``psi = -2 X' diag(mu) xi - e_1`` and bias ``= exp(b0) (-V psi)_1 / 2`` (the
+        ``closedp.fitone`` computation of Rcapture 1.4-4, from Rivest & Levesque 2001).
+        """
+        if self.glm.aliased:
+            return math.nan
+        x = self.design
+        v = self.glm.cov
+        xi = -0.5 * np.einsum("ij,jk,ik->i", x, v, x)
+        psi = -2.0 * x.T @ (self.glm.fitted * xi)
+        psi[0] -= 1.0
+        return float(0.5 * math.exp(self.glm.coef[0]) * (-(v @ psi))[0])
+
+    def large_bias(self) -> bool:
+        """Rcapture's warning "the asymptotic bias is large": |bias| > 10% of N-hat."""
+        b = self.asymptotic_bias()
+        return bool(np.isfinite(b) and abs(b) > 0.1 * self.estimate)
 
     def bic(self) -> float:
         """``-2 loglik + log(n) * rank``, n = individuals observed (Rcapture's BIC)."""
@@ -100,7 +122,9 @@ def fit_loglinear(
     e0 = math.exp(b0)
     var_b0 = fit.cov[0, 0]
     se = math.sqrt(max(e0 + e0 * e0 * var_b0, 0.0))
-    return LogLinearFit(spec, fit, tuple(cols), table.n_observed, table.n_observed + e0, se)
+    return LogLinearFit(
+        spec, fit, tuple(cols), table.n_observed, table.n_observed + e0, se, x[:, cols]
+    )
 
 
 def _profile_loglik(
@@ -208,6 +232,15 @@ class LogLinear(Estimator):
             "wald_lower": wald[0],
             "wald_upper": wald[1],
         }
+        bias = res.asymptotic_bias()
+        diagnostics["asymptotic_bias"] = bias
+        if res.large_bias():
+            warnings.warn(
+                f"LogLinear({self.model}) on {table.source}: the asymptotic bias is large "
+                f"({bias:.1f} persons, more than 10% of the estimate); Rcapture flags such fits",
+                StatisticalWarning,
+                stacklevel=3,
+            )
         dropped = [
             c for c in range(design_matrix(spec, table.n_lists).shape[1]) if c not in res.columns
         ]

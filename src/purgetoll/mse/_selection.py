@@ -2,6 +2,9 @@
 
 Two families of candidate models:
 
+The minimum-BIC estimator leaves out, by default, the models Rcapture flags with "the
+asymptotic bias is large".
+
 * ``"rcapture"``: the models Rcapture's ``closedp.t`` fits (M0, Mt, Mh and Mth with Chao,
   Poisson2, Darroch and Gamma3.5 heterogeneity; Mb and Mbh are left out: they model a
   behavioural response to capture, which has no meaning for lists);
@@ -21,7 +24,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from purgetoll.errors import BoundaryWarning
+from purgetoll.errors import BoundaryWarning, StatisticalWarning
 from purgetoll.mse._base import Constraint, Estimator, Fit, InvalidParameterError, is_int
 from purgetoll.mse._design import ModelSpec, parse_model
 from purgetoll.mse._loglinear import LogLinear, fit_loglinear
@@ -90,8 +93,9 @@ def rank_models(
     """Fit every candidate model and rank them by ``criterion`` (``"bic"`` or ``"aic"``).
 
     Columns: ``model`` (readable name), ``spec`` (CLI string), ``n_params``, ``deviance``,
-    ``df``, ``aic``, ``bic``, ``estimate`` (persons), ``se``, ``converged``. Models whose
-    estimate ran to infinity are dropped.
+    ``df``, ``aic``, ``bic``, ``estimate`` (persons), ``se``, ``converged``, ``bias``
+    (Rcapture's asymptotic bias of the estimate, persons) and ``large_bias`` (Rcapture's
+    warning: |bias| > 10% of the estimate). Models whose estimate ran to infinity are dropped.
     """
     if family == "rcapture":
         specs = rcapture_models(table.n_lists)
@@ -118,6 +122,8 @@ def rank_models(
                 "estimate": res.estimate,
                 "se": res.se,
                 "converged": res.glm.converged,
+                "bias": res.asymptotic_bias(),
+                "large_bias": res.large_bias(),
             }
         )
     df = pd.DataFrame(rows)
@@ -145,6 +151,12 @@ class MinBIC(Estimator):
     ci:
         Interval of the selected model: ``"profile"`` or ``"wald"`` (conditional on the
         selection: it ignores the uncertainty of choosing the model).
+    exclude_large_bias:
+        Leave out models that Rcapture flags "the asymptotic bias is large" (|bias| > 10% of
+        the estimate), as an analyst reading Rcapture's table does; default true. This is what
+        reproduces the reference min-BIC choices (on ``sparsemse_Artificial_3`` it excludes Mt,
+        whose BIC is lowest but whose bias is 74 on an estimate of 539). If every model is
+        flagged, all are used and a :class:`StatisticalWarning` says so.
     """
 
     method = "bic"
@@ -155,6 +167,7 @@ class MinBIC(Estimator):
         "max_order": Constraint("an integer >= 1", lambda v: is_int(v) and v >= 1),
         "criterion": Constraint("one of 'bic', 'aic'", lambda v: v in ("bic", "aic")),
         "ci": Constraint("one of 'profile', 'wald'", lambda v: v in ("profile", "wald")),
+        "exclude_large_bias": Constraint("True or False", lambda v: isinstance(v, bool)),
     }
 
     def __init__(
@@ -163,11 +176,13 @@ class MinBIC(Estimator):
         max_order: int = 2,
         criterion: str = "bic",
         ci: str = "profile",
+        exclude_large_bias: bool = True,
     ) -> None:
         self.family = family
         self.max_order = max_order
         self.criterion = criterion
         self.ci = ci
+        self.exclude_large_bias = exclude_large_bias
 
     def method_label(self) -> str:
         return "bic" if self.criterion == "bic" else "aic"
@@ -176,7 +191,18 @@ class MinBIC(Estimator):
         ranking = rank_models(
             table, family=self.family, max_order=self.max_order, criterion=self.criterion
         )
-        best = ranking.iloc[0]
+        eligible = ranking
+        if self.exclude_large_bias:
+            eligible = ranking[~ranking["large_bias"]]
+            if eligible.empty:
+                warnings.warn(
+                    f"MinBIC on {table.source}: every candidate has a large asymptotic bias; "
+                    "choosing among all of them",
+                    StatisticalWarning,
+                    stacklevel=3,
+                )
+                eligible = ranking
+        best = eligible.iloc[0]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             inner = LogLinear(model=best["spec"], ci=self.ci).fit(table)
@@ -186,10 +212,11 @@ class MinBIC(Estimator):
         self.ranking_ = ranking
         diagnostics = dict(inner.diagnostics_)
         diagnostics["candidates"] = len(ranking)
+        diagnostics["excluded_large_bias"] = int(len(ranking) - len(eligible))
         diagnostics["selected_spec"] = best["spec"]
-        if len(ranking) > 1:
+        if len(eligible) > 1:
             diagnostics["delta_" + self.criterion + "_next"] = float(
-                ranking[self.criterion].iloc[1] - best[self.criterion]
+                eligible[self.criterion].iloc[1] - best[self.criterion]
             )
         return Fit(
             estimate=inner.population_,
