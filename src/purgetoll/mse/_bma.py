@@ -156,9 +156,12 @@ class BMA(Estimator):
         diagnostics = {
             "posterior_mean": mean,
             "posterior_mode": float(values[np.argmax(probs)]),
+            # Bayes estimates under (N - a)^2 / N^2 (minimiser E[1/N] / E[1/N^2]) and under
+            # (N - a)^2 / N (minimiser 1 / E[1/N]), the losses Madigan & York discuss.
             "bayes_relative_squared_loss": float(
                 np.sum(probs / values) / np.sum(probs / values**2)
             ),
+            "bayes_squared_over_n_loss": float(1.0 / np.sum(probs / values)),
             "top_model": labels[0],
             "top_model_weight": float(post.model_weights[order[0]]),
             "top_model_mode": float(values[np.argmax(best_post)]),
