@@ -103,3 +103,16 @@ def test_large_bias_warning_and_value():
     assert m.diagnostics_["asymptotic_bias"] == pytest.approx(73.8, abs=0.05)
     ok = LogLinear("Mt", ci="wald").fit(load_table("rcapture_HIV"))
     assert abs(ok.diagnostics_["asymptotic_bias"]) < 0.1 * ok.population_
+
+
+def test_mle_existence_reported():
+    """Artificial_3 has empty cells: the Mth fits run to the boundary because their MLE does
+    not exist (facial LP), while Mt's does (it is finite, 539.1)."""
+    import warnings
+
+    t = load_table("sparsemse_Artificial_3")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert LogLinear("Mt", ci="wald").fit(t).diagnostics_["mle_exists"] is True
+        assert LogLinear("Mth-Darroch", ci="wald").fit(t).diagnostics_["mle_exists"] is False
+    assert LogLinear("Mt", ci="wald").fit(load_table("rcapture_HIV")).diagnostics_["mle_exists"]

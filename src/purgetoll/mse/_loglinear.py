@@ -33,6 +33,7 @@ from purgetoll.mse._design import (
     n_non_heterogeneity_columns,
     parse_model,
 )
+from purgetoll.mse._existence import LP_ZERO, facial_lp_optimum
 from purgetoll.mse._glm import PoissonFit, poisson_glm
 from purgetoll.mse._registry import register
 from purgetoll.mse._table import CaptureTable
@@ -231,6 +232,12 @@ class LogLinear(Estimator):
             "converged": res.glm.converged,
             "wald_lower": wald[0],
             "wald_upper": wald[1],
+            # Fienberg & Rinaldo (2012) facial test on the fitted design: with zero cells the
+            # MLE may not exist, and then some coefficient runs to infinity.
+            "mle_exists": bool(
+                np.all(table.counts > 0)
+                or facial_lp_optimum(res.design, table.counts > 0) <= LP_ZERO
+            ),
         }
         bias = res.asymptotic_bias()
         diagnostics["asymptotic_bias"] = bias
