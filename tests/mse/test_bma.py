@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from purgetoll.errors import StatisticalWarning
 from purgetoll.mse import (
     BMA,
     CaptureTable,
@@ -316,3 +317,20 @@ def test_bad_inputs_to_the_pure_functions():
         TypeError, match=r"BMA.fit expects a purgetoll.mse.CaptureTable; got ndarray"
     ):
         BMA().fit(np.ones(7))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=200), min_size=7, max_size=7).filter(
+        lambda c: sum(c) > 0
+    ),
+    delta=st.sampled_from([None, 0.5, 1.0]),
+)
+def test_estimate_is_inside_its_interval_and_above_the_observed(counts, delta):
+    table = CaptureTable.from_counts(counts, ("A", "B", "C"), source="hypothesis")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatisticalWarning)
+        m = BMA(delta=delta, n_draws=0).fit(table)
+    lower, upper = m.interval_
+    assert table.n_observed <= lower <= m.population_ <= upper
+    assert m.model_weights_["weight"].sum() == pytest.approx(1.0)
