@@ -106,3 +106,17 @@ def test_new_orleans_main_effects_bca_close_to_published():
     lo, hi = m.interval()
     assert abs(lo - 644) / 644 < 0.10
     assert abs(hi - 1618) / 1618 < 0.10
+
+
+def test_extreme_replicates_are_reported():
+    """List A holds one person: resamples that lose it have no finite main-effects MLE."""
+    from purgetoll.errors import StatisticalWarning
+    from purgetoll.mse import CaptureTable
+
+    t = CaptureTable.from_counts([20, 30, 2, 1, 0, 0, 0], ["A", "B", "C"], source="tiny")
+    with pytest.warns(
+        StatisticalWarning,
+        match=r"Stepwise on tiny: \d+ of 50 bootstrap replicates estimate more than 100 times the 53 observed",
+    ):
+        m = Stepwise(n_boot=50, seed=1).fit(t)
+    assert m.diagnostics_["extreme_replicates"] > 0

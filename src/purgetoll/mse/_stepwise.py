@@ -23,11 +23,13 @@ The estimate is ``n + exp(intercept)`` (persons). Two intervals:
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import special, stats
 
+from purgetoll.errors import StatisticalWarning
 from purgetoll.mse._base import SEED, Constraint, Estimator, Fit, is_int, is_real
 from purgetoll.mse._bootstrap import bca_quantiles, bootstrap_replicates, jackknife_acceleration
 from purgetoll.mse._existence import Pair, check_model, overlap_counts, pair_design
@@ -39,6 +41,9 @@ __all__ = ["PairModelFit", "Stepwise", "fit_pairs", "stepwise_select"]
 
 #: R's glm default (SparseMSE calls glm without a control argument).
 GLM_MAXIT = 25
+#: A bootstrap estimate above this multiple of the observed count is reported as extreme.
+#: (No published source fixes it; 100 is far beyond any list-coverage seen in MSE studies.)
+EXTREME_FACTOR = 100
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,19 @@ class Stepwise(Estimator):
                 bootstrap_se=float(np.std(draws, ddof=1)),
             )
             se = float(np.std(draws, ddof=1))
+            # A replicate in which a small list comes out empty, or two lists stop
+            # overlapping, can have no finite MLE: its estimate explodes. Say so.
+            extreme = int(np.sum(~np.isfinite(draws) | (draws > EXTREME_FACTOR * table.n_observed)))
+            diagnostics["extreme_replicates"] = extreme
+            if extreme:
+                warnings.warn(
+                    f"Stepwise on {table.source}: {extreme} of {self.n_boot} bootstrap replicates "
+                    f"estimate more than {EXTREME_FACTOR} times the {table.n_observed} observed "
+                    "(their MLE is on the boundary: a list empty or two lists disjoint in the "
+                    "resample); the upper limit is unreliable",
+                    StatisticalWarning,
+                    stacklevel=3,
+                )
         return Fit(
             estimate=fit.estimate,
             se=float(se),
