@@ -137,7 +137,11 @@ class Stratified(Estimator):
                 raise
             except Exception as err:  # name the stratum, keep the cause
                 label = ", ".join(f"{s}={v}" for s, v in zip(table.strata, key, strict=True))
-                raise type(err)(f"stratum {label}: {err}") from err
+                try:
+                    named = type(err)(f"stratum {label}: {err}")
+                except Exception:  # an exception type that takes other arguments
+                    raise err from None
+                raise named from err
         self.fits_ = fits
         self.table_ = table
         self.strata_names_ = table.strata
