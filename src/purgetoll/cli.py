@@ -44,6 +44,9 @@ def _register() -> None:
     from purgetoll.demography import cli as demog_cli
 
     app.add_typer(demog_cli.app, name="demog")
+    from purgetoll.verdict.cli import compare_cmd
+
+    app.command("compare")(compare_cmd)
     pass
 
 

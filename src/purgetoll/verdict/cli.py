@@ -1,0 +1,110 @@
+"""``purgetoll compare``: run scenarios over seeds and give the censuses' verdict on them.
+
+``purgetoll compare archival conquest_1968 conquest_1990 no_terror --scale 0.001 --seeds 3
+--format table`` runs each scenario (bundled name or path to a ``.toml``) over the seeds, fanned
+out over processes, and prints: totals per scenario (every event kind, in persons for the whole
+population whatever the scale), the verdict (1939 population and 1937-1939 survival by sex
+against the corrected census and ADH), and which scenarios the censuses cannot tell apart.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+__all__ = ["compare_cmd"]
+
+
+class Format(StrEnum):
+    csv = "csv"
+    json = "json"
+    table = "table"
+
+
+class Which(StrEnum):
+    verdict = "verdict"
+    totals = "totals"
+    census_1939 = "census_1939"
+    survival = "survival"
+    pairs = "pairs"
+
+
+def compare_cmd(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario names (bundled) or paths to .toml files.")],
+    scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; counts are always for the whole "
+                                              "population.")] = 0.001,
+    seeds: Annotated[int, typer.Option(help="Runs per scenario (seeds first-seed .. first-seed + N - 1).")] = 3,
+    first_seed: Annotated[int, typer.Option(help="First seed.")] = 1,
+    start: Annotated[str | None, typer.Option(help="Start census (1926-12-17 or 1937-01-06); default: each "
+                                                   "scenario's own.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="csv (one table, --table), json (all tables) or "
+                                                         "table (readable).")] = Format.table,
+    table: Annotated[Which, typer.Option(help="The table --format csv prints.")] = Which.verdict,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: CPUs).")] = None,
+) -> None:
+    """The censuses' verdict on published accounts of the Terror: each scenario's simulated 1939 census and
+    1937-1939 survival against the real census (padding corrected) and ADH, with Monte Carlo intervals."""
+    from purgetoll.errors import PurgetollError
+    from purgetoll.verdict.compare import TEST_STATEMENT, compare
+
+    problems = []
+    if not 0 < scale <= 1:
+        problems.append(f"--scale must be in (0, 1]; got {scale}")
+    if seeds < 1:
+        problems.append(f"--seeds must be >= 1; got {seeds}")
+    if workers is not None and workers < 1:
+        problems.append(f"--workers must be >= 1; got {workers}")
+    if problems:
+        for p in problems:
+            typer.echo(f"error: {p}", err=True)
+        raise typer.Exit(2)
+    try:
+        v = compare(list(scenarios), scale=scale, seeds=seeds, first_seed=first_seed, start=start, workers=workers)
+    except PurgetollError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if fmt is Format.csv:
+        v.tables()[table.value].to_csv(sys.stdout, index=False)
+    elif fmt is Format.json:
+        typer.echo(json.dumps(v.to_json(), indent=1, default=str))
+    else:
+        _print_tables(v)
+        typer.echo("\n" + TEST_STATEMENT)
+
+
+def _print_tables(v) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=160)
+    s = v.settings
+    console.print(f"scale {s['scale']} ({s['persons_per_agent']:,.0f} persons per agent), seeds {s['seeds']}; "
+                  "counts in persons for the whole population; intervals: mean +/- 1.96 sd over seeds")
+    t = Table(title="Totals per scenario (persons)")
+    for c in ("scenario", "measure", "persons", "95% interval"):
+        t.add_column(c)
+    for r in v.totals.itertuples():
+        t.add_row(r.scenario, r.measure, f"{r.persons:,.0f}", f"{r.lower_95:,.0f} - {r.upper_95:,.0f}")
+    console.print(t)
+    t = Table(title="Verdict: simulated 17 Jan 1939 against the census (padding removed) and ADH")
+    for c in ("scenario", "sex", "measure", "simulated (95%)", "census range", "ADH", "vs census", "vs ADH",
+              "robust"):
+        t.add_column(c)
+    for r in v.verdict.itertuples():
+        f = (lambda x: f"{x:.4f}") if r.measure.startswith("survival") else (lambda x: f"{x / 1e6:,.2f}M")
+        t.add_row(r.scenario, r.sex, r.measure, f"{f(r.simulated)} ({f(r.lower_95)} - {f(r.upper_95)})",
+                  f"{f(r.census_low)} - {f(r.census_high)}", f(r.adh), r.vs_census, r.vs_adh,
+                  "yes" if r.robust else "no: depends on the baseline")
+    console.print(t)
+    apart = v.pairs[~v.pairs["census_tells_apart"]]
+    if len(apart):
+        t = Table(title="Pairs the census cannot tell apart")
+        for c in ("sex", "measure", "scenario a", "scenario b", "why"):
+            t.add_column(c)
+        for r in apart.itertuples():
+            t.add_row(r.sex, r.measure, r.scenario_a, r.scenario_b, r.why)
+        console.print(t)

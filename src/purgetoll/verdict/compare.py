@@ -1,0 +1,272 @@
+"""The censuses' verdict: each scenario's simulated 1939 census against the real one, and which
+accounts the censuses exclude or cannot tell apart.
+
+For every scenario, over ``seeds`` runs (:mod:`purgetoll.verdict.runs`):
+
+* **totals**: every event kind of the run (``arrest``, ``execution``, ``camp_death``, ... as the
+  modules define them; ``death`` and ``birth`` from demography), in persons;
+* **census_1939**: the simulated population of 17 Jan 1939 by sex and 5-year group (0-4 .. 80-84,
+  85+) against the census as counted, the census with its padding removed (in proportion to every
+  age and sex; ``padding_1939_persons`` of the ``[verdict]`` section, range from Zhiromskaya's
+  167.6-167.7M) and ADH's 1 January 1939 in pre-September-1939 borders;
+* **survival**: 1937-1939 cohort survival by sex and 10-year group of age in 1937 (those aged
+  ``a..a+9`` on 6 Jan 1937 and ``a+2..a+11`` on 17 Jan 1939): simulated, the censuses (1937 with
+  the army added back, 1939 corrected), and ADH (1 Jan 1937 to 1 Jan 1939).
+
+Intervals: the 95% Monte Carlo interval over seeds is ``mean +/- 1.96 sd`` of the runs (the spread
+of one run, which is what one history is; with one seed it is the run itself). The census's
+interval is its correction range (the padding only).
+
+The test (stated in every output): a scenario is **excluded** by a measure when its Monte Carlo
+interval lies wholly outside the census range; two scenarios **cannot be told apart** by a measure
+when their intervals overlap, or when both meet the census range. The comparison with the
+census assumes that the model's baseline (life tables with the under-registration correction,
+the births series, the army's ages in 1937) is right: the ``no_terror`` row shows how far that
+baseline alone sits from the census, and a scenario excluded by less than that gap is excluded
+only under that assumption, as is a scenario found consistent when that gap exceeds its
+half-interval (the ``robust`` and ``depends_on`` columns say so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from purgetoll.scenarios import Scenario
+from purgetoll.verdict.runs import RunRecord, run_many
+
+__all__ = ["Verdict", "compare", "compare_records", "TEST_STATEMENT", "GROUPS_5Y", "COHORTS_10Y"]
+
+SEXES = ("male", "female")
+Z95 = 1.959963984540054
+#: 5-year groups of the comparison (ADH stops at 85+).
+GROUPS_5Y: tuple[tuple[int, int | None], ...] = tuple((a, a + 4) for a in range(0, 85, 5)) + ((85, None),)
+#: 10-year groups of age on 6 Jan 1937 for cohort survival (80+ is not followed: open group).
+COHORTS_10Y: tuple[tuple[int, int], ...] = tuple((a, a + 9) for a in range(0, 80, 10))
+TEST_STATEMENT = (
+    "A scenario is excluded by a measure when its 95% Monte Carlo interval over seeds (mean +/- 1.96 sd "
+    "of the runs) lies wholly outside the census range (the 1939 census with its padding removed, "
+    "padding 2.86-2.96M after Zhiromskaya's true total of 167.6-167.7M, spread in proportion to age and "
+    "sex: an assumption). Two scenarios cannot be told apart by a measure when their intervals overlap "
+    "or both meet the census range. Neither interval includes the uncertainty of the model's baseline "
+    "(life tables and their under-registration correction, births, the army's ages in 1937): where "
+    "the no_terror baseline alone misses the census by more than a scenario's margin, that scenario's "
+    "verdict depends on the baseline (robust = false); a consistent verdict is robust only when that gap is within "
+    "the scenario's half-interval."
+)
+
+
+@dataclass
+class Verdict:
+    """The comparison's tables (tidy DataFrames) and the settings that produced them."""
+
+    totals: pd.DataFrame
+    census_1939: pd.DataFrame
+    survival: pd.DataFrame
+    verdict: pd.DataFrame
+    pairs: pd.DataFrame
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"verdict": self.verdict, "totals": self.totals, "census_1939": self.census_1939,
+                "survival": self.survival, "pairs": self.pairs}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"settings": self.settings, "test": TEST_STATEMENT,
+                **{k: v.astype(object).where(v.notna(), None).to_dict(orient="records")
+                   for k, v in self.tables().items()}}
+
+
+def compare(names: list[str], *, scale: float = 0.001, seeds: int = 3, first_seed: int = 1,
+            start: str | None = None, workers: int | None = None) -> Verdict:
+    """Run every scenario (bundled name or path) over ``seeds`` seeds and build the verdict."""
+    scenarios = [Scenario.load(n) for n in names]
+    records = run_many(scenarios, list(range(first_seed, first_seed + seeds)), scale, start, workers)
+    return compare_records(scenarios, records)
+
+
+# -- references ---------------------------------------------------------------------------------
+def _references(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Census and ADH arrays (2, 101) and the padding range, for the scenario's settings."""
+    from purgetoll.demography import adh_single, census_single
+    from purgetoll.sim.start_1937 import initial_1937
+
+    v = scenario.parameters("verdict")
+    c39 = census_single(1939)
+    total = c39.sum()
+    factor = {k: (total - v[f"padding_1939{suffix}_persons"]) / total
+              for k, suffix in (("mid", ""), ("low", "_high"), ("high", "_low"))}  # more padding: fewer people
+    return {
+        "census_1939": c39,
+        "census_1939_mid": c39 * factor["mid"], "census_1939_low": c39 * factor["low"],
+        "census_1939_high": c39 * factor["high"],
+        "census_1937": initial_1937(**scenario.parameters("population")),
+        "adh_1939": adh_single(1939, "1938"), "adh_1937": adh_single(1937),
+    }
+
+
+def _group(arr: np.ndarray, lo: int, hi: int | None) -> np.ndarray:
+    return arr[..., lo:(hi + 1 if hi is not None else None)].sum(-1)
+
+
+def _interval(x: np.ndarray) -> tuple[float, float, float]:
+    m = float(np.mean(x))
+    sd = float(np.std(x, ddof=1)) if len(x) > 1 else 0.0
+    return m, m - Z95 * sd, m + Z95 * sd
+
+
+def _label(lo: int, hi: int | None) -> str:
+    return f"{lo}+" if hi is None else f"{lo}-{hi}"
+
+
+# -- the tables ---------------------------------------------------------------------------------
+def compare_records(scenarios: list[Scenario], records: list[RunRecord]) -> Verdict:
+    """Build the verdict from finished runs (one or more seeds per scenario)."""
+    by_name = {s.name: [r for r in records if r.scenario == s.name] for s in scenarios}
+    missing = [n for n, rs in by_name.items() if not rs]
+    if missing:
+        raise ValueError(f"no runs for scenario(s) {missing}")
+    refs = {s.name: _references(s) for s in scenarios}
+    totals = _totals(by_name)
+    census = _census_table(by_name, refs)
+    survival = _survival_table(by_name, refs)
+    verdict = _verdict_table(by_name, refs)
+    pairs = _pairs(verdict)
+    first = records[0]
+    settings = {"scenarios": list(by_name), "scale": first.scale, "seeds": sorted({r.seed for r in records}),
+                "start": first.start, "persons_per_agent": 1 / first.scale,
+                "counts": "persons (agents / scale): the whole population whatever the scale",
+                "interval": "mean +/- 1.96 sd over seeds", "test": TEST_STATEMENT,
+                "scenario_sources": {s.name: s.describe() for s in scenarios}}
+    return Verdict(totals, census, survival, verdict, pairs, settings)
+
+
+def _totals(by_name: dict[str, list[RunRecord]]) -> pd.DataFrame:
+    rows = []
+    for name, recs in by_name.items():
+        kinds = sorted({k for r in recs for k in r.totals})
+        for kind in kinds:
+            m, lo, hi = _interval(np.array([r.totals.get(kind, 0.0) for r in recs]))
+            rows.append({"scenario": name, "measure": kind, "persons": m, "lower_95": lo, "upper_95": hi,
+                         "n_seeds": len(recs)})
+        for s, sex in enumerate(SEXES):
+            for when, attr in (("1937-01-06", "population_1937"), ("1939-01-17", "population_1939")):
+                m, lo, hi = _interval(np.array([getattr(r, attr)[s].sum() for r in recs]))
+                rows.append({"scenario": name, "measure": f"population_{when}_{sex}", "persons": m,
+                             "lower_95": lo, "upper_95": hi, "n_seeds": len(recs)})
+    return pd.DataFrame(rows, columns=["scenario", "measure", "persons", "lower_95", "upper_95", "n_seeds"])
+
+
+def _census_table(by_name, refs) -> pd.DataFrame:
+    rows = []
+    for name, recs in by_name.items():
+        ref = refs[name]
+        sims = np.stack([r.population_1939 for r in recs])
+        for s, sex in enumerate(SEXES):
+            for lo, hi in GROUPS_5Y:
+                m, l95, u95 = _interval(_group(sims[:, s], lo, hi))
+                rows.append({
+                    "scenario": name, "sex": sex, "age_group": _label(lo, hi), "age": lo, "simulated": m,
+                    "lower_95": l95, "upper_95": u95, "census_counted": _group(ref["census_1939"][s], lo, hi),
+                    "census_corrected": _group(ref["census_1939_mid"][s], lo, hi),
+                    "census_corrected_low": _group(ref["census_1939_low"][s], lo, hi),
+                    "census_corrected_high": _group(ref["census_1939_high"][s], lo, hi),
+                    "adh_1939": _group(ref["adh_1939"][s], lo, hi),
+                })
+    df = pd.DataFrame(rows)
+    df["simulated_minus_census"] = df["simulated"] - df["census_corrected"]
+    df.attrs["unit"] = "persons"
+    return df
+
+
+def _survival(p37: np.ndarray, p39: np.ndarray, lo: int, hi: int | None) -> np.ndarray:
+    """Survivors aged lo+2..hi+2 on 17 Jan 1939 per person aged lo..hi on 6 Jan 1937 (hi None: open)."""
+    return _group(p39, lo + 2, None if hi is None else hi + 2) / _group(p37, lo, hi)
+
+
+def _survival_table(by_name, refs) -> pd.DataFrame:
+    rows = []
+    for name, recs in by_name.items():
+        ref = refs[name]
+        for s, sex in enumerate(SEXES):
+            for lo, hi in ((0, None), *COHORTS_10Y):
+                sims = np.array([_survival(r.population_1937[s], r.population_1939[s], lo, hi) for r in recs])
+                m, l95, u95 = _interval(sims)
+                c = {k: float(_survival(ref["census_1937"][s], ref[f"census_1939_{k}"][s], lo, hi))
+                     for k in ("mid", "low", "high")}
+                rows.append({
+                    "scenario": name, "sex": sex, "age_1937": "all" if hi is None else _label(lo, hi),
+                    "simulated": m, "lower_95": l95, "upper_95": u95, "census": c["mid"], "census_low": c["low"],
+                    "census_high": c["high"], "adh": float(_survival(ref["adh_1937"][s], ref["adh_1939"][s], lo, hi)),
+                })
+    return pd.DataFrame(rows)
+
+
+def _status(lo: float, hi: float, c_lo: float, c_hi: float) -> str:
+    if lo > c_hi:
+        return "excluded: too many"
+    if hi < c_lo:
+        return "excluded: too few"
+    return "consistent"
+
+
+def _verdict_table(by_name, refs) -> pd.DataFrame:
+    rows = []
+    for name, recs in by_name.items():
+        ref = refs[name]
+        for s, sex in enumerate(SEXES):
+            p39 = np.array([r.population_1939[s].sum() for r in recs])
+            surv = np.array([_survival(r.population_1937[s], r.population_1939[s], 0, None) for r in recs])
+            measures = {
+                "population_1939": (p39, ref["census_1939_low"][s].sum(), ref["census_1939_high"][s].sum(),
+                                    ref["adh_1939"][s].sum()),
+                "survival_1937_1939": (surv, *sorted((
+                    float(_survival(ref["census_1937"][s], ref["census_1939_low"][s], 0, None)),
+                    float(_survival(ref["census_1937"][s], ref["census_1939_high"][s], 0, None)))),
+                    float(_survival(ref["adh_1937"][s], ref["adh_1939"][s], 0, None))),
+            }
+            for measure, (x, c_lo, c_hi, adh) in measures.items():
+                m, lo, hi = _interval(x)
+                rows.append({"scenario": name, "sex": sex, "measure": measure, "simulated": m, "lower_95": lo,
+                             "upper_95": hi, "census_low": c_lo, "census_high": c_hi, "adh": adh,
+                             "vs_census": _status(lo, hi, c_lo, c_hi), "vs_adh": _status(lo, hi, adh, adh),
+                             "n_seeds": len(recs)})
+    df = pd.DataFrame(rows)
+    df["robust"] = True
+    df["depends_on"] = "census padding correction (range shown)"
+    base = df[df["scenario"] == "no_terror"].set_index(["sex", "measure"])
+    for i, row in df.iterrows():
+        key = (row["sex"], row["measure"])
+        if key not in base.index:
+            df.loc[i, "depends_on"] = "census padding; the model's baseline (no no_terror run to gauge it)"
+            continue
+        b = base.loc[key]
+        gap = abs(b["simulated"] - (b["census_low"] + b["census_high"]) / 2)
+        margin = max(row["lower_95"] - row["census_high"], row["census_low"] - row["upper_95"], 0.0)
+        if row["vs_census"].startswith("excluded") and margin <= gap:
+            df.loc[i, "robust"] = False
+            df.loc[i, "depends_on"] = ("the model's baseline: no_terror alone misses the census by "
+                                       f"{gap:,.4g}, more than this scenario's margin {margin:,.4g}")
+        elif row["vs_census"] == "consistent" and gap > (row["upper_95"] - row["lower_95"]) / 2:
+            df.loc[i, "robust"] = False
+            df.loc[i, "depends_on"] = ("the model's baseline: no_terror alone misses the census by "
+                                       f"{gap:,.4g}, more than this scenario's half-interval")
+    return df
+
+
+def _pairs(verdict: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (sex, measure), part in verdict.groupby(["sex", "measure"], sort=False):
+        recs = part.to_dict(orient="records")
+        for i, a in enumerate(recs):
+            for b in recs[i + 1:]:
+                overlap = a["lower_95"] <= b["upper_95"] and b["lower_95"] <= a["upper_95"]
+                both = a["vs_census"] == "consistent" and b["vs_census"] == "consistent"
+                rows.append({"sex": sex, "measure": measure, "scenario_a": a["scenario"], "scenario_b": b["scenario"],
+                             "census_tells_apart": not (overlap or both),
+                             "why": "intervals overlap" if overlap else ("both consistent with the census" if both
+                                                                         else "one excluded, intervals apart")})
+    return pd.DataFrame(rows, columns=["sex", "measure", "scenario_a", "scenario_b", "census_tells_apart", "why"])

@@ -1,0 +1,125 @@
+"""The verdict: totals in persons, the simulated 1939 census against the corrected census and ADH,
+cohort survival, the exclusion test, and common random numbers between scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from purgetoll.demography import adh_single, census_single
+from purgetoll.sim.start_1937 import initial_1937
+from purgetoll.verdict.compare import compare_records
+from purgetoll.verdict.runs import RunRecord, run_many, run_one
+from tests.verdict.toy import no_terror, toy_scenario
+
+SCALE = 0.001
+
+
+@pytest.fixture(scope="module")
+def verdict():
+    scenarios = [no_terror(), toy_scenario(3_000_000)]
+    records = run_many(scenarios, [1, 2], SCALE, workers=1)
+    return scenarios, records, compare_records(scenarios, records)
+
+
+def test_totals_are_persons_for_the_whole_population(verdict):
+    _, records, v = verdict
+    t = v.totals.set_index(["scenario", "measure"])
+    killed = t.loc[("toy_purge", "purge_death")]
+    # a Bernoulli draw per man: sd about sqrt(3000) agents = 55,000 persons per run
+    assert killed["persons"] == pytest.approx(3_000_000, abs=4 * np.sqrt(3_000_000 * SCALE) / SCALE)
+    assert killed["n_seeds"] == 2
+    assert t.loc[("no_terror", "population_1937-01-06_male"), "persons"] == pytest.approx(
+        initial_1937()[0].sum(), rel=0.002)
+    r = [x for x in records if x.scenario == "toy_purge"]
+    assert killed["persons"] == pytest.approx(np.mean([x.totals["purge_death"] for x in r]))
+
+
+def test_common_random_numbers_women_identical_men_fewer(verdict):
+    _, records, _ = verdict
+    by = {(r.scenario, r.seed): r for r in records}
+    for seed in (1, 2):
+        a, b = by[("no_terror", seed)], by[("toy_purge", seed)]
+        assert np.array_equal(a.population_1937, b.population_1937)
+        assert np.array_equal(a.population_1939[1], b.population_1939[1])  # the toy kills men only
+        missing = a.population_1939[0].sum() - b.population_1939[0].sum()
+        # the killed minus those of them who would have died anyway before 1939 (a few percent)
+        assert 0.9 * b.totals["purge_death"] < missing <= b.totals["purge_death"]
+
+
+def test_census_references_are_the_corrected_census_and_adh(verdict):
+    _, _, v = verdict
+    c = v.census_1939[v.census_1939["scenario"] == "no_terror"]
+    assert c["census_counted"].sum() == pytest.approx(170_557_093, abs=1)
+    assert c["census_corrected"].sum() == pytest.approx(167_650_000, abs=1)  # Zhiromskaya's 167.6-167.7M
+    assert c["census_corrected_low"].sum() == pytest.approx(167_600_000, abs=1)
+    assert c["census_corrected_high"].sum() == pytest.approx(167_700_000, abs=1)
+    assert c["adh_1939"].sum() == pytest.approx(adh_single(1939, "1938").sum(), abs=1)
+    assert list(c["age_group"].iloc[:3]) == ["0-4", "5-9", "10-14"] and c["age_group"].iloc[17] == "85+"
+    m2024 = c[(c["sex"] == "male") & (c["age_group"] == "20-24")]
+    assert float(m2024["census_counted"].iloc[0]) == pytest.approx(census_single(1939)[0, 20:25].sum())
+
+
+def test_survival_references(verdict):
+    _, _, v = verdict
+    s = v.survival[(v.survival["scenario"] == "no_terror") & (v.survival["sex"] == "male")].set_index("age_1937")
+    c37, c39 = initial_1937(), census_single(1939) * 167_650_000 / 170_557_093
+    assert s.loc["20-29", "census"] == pytest.approx(c39[0, 22:32].sum() / c37[0, 20:30].sum())
+    assert s.loc["20-29", "census_low"] < s.loc["20-29", "census"] < s.loc["20-29", "census_high"]
+    a37, a39 = adh_single(1937), adh_single(1939, "1938")
+    assert s.loc["all", "adh"] == pytest.approx(a39[0, 2:].sum() / a37[0].sum())  # 2+ in 1939 per all in 1937
+    assert 0.9 < s.loc["all", "simulated"] < 1.0
+
+
+def test_verdict_separates_a_large_purge_and_names_the_test(verdict):
+    _, _, v = verdict
+    row = v.verdict.set_index(["scenario", "sex", "measure"])
+    toy, base = row.loc[("toy_purge", "male", "population_1939")], row.loc[("no_terror", "male", "population_1939")]
+    assert toy["simulated"] < base["simulated"] - 2_500_000
+    assert toy["vs_census"] == "excluded: too few"
+    assert base["vs_census"] == "excluded: too many"  # the baseline misses the male census: stated, not hidden
+    assert not base["robust"] and base["depends_on"].startswith("the model's baseline")
+    pairs = v.pairs.set_index(["sex", "measure"])
+    assert bool(pairs.loc[("male", "population_1939"), "census_tells_apart"]) is True
+    women = pairs.loc[("female", "population_1939")]
+    assert bool(women["census_tells_apart"]) is False and women["why"] == "intervals overlap"
+    assert "excluded by a measure when its 95% Monte Carlo interval" in v.settings["test"]
+
+
+def _record(name: str, men: float, women: float) -> RunRecord:
+    c37 = initial_1937()
+    pop39 = census_single(1939) * 167_650_000 / 170_557_093
+    pop39 = pop39 * np.array([[men], [women]]) / pop39.sum(1, keepdims=True)
+    return RunRecord(name, 1, 1.0, "1937-01-06", {"death": 0.0}, c37, pop39, 0.0)
+
+
+def test_exclusion_rule_on_constructed_runs():
+    """Runs equal to the corrected census are consistent; 1M more men is excluded; robust follows the baseline."""
+    scen = [no_terror(), toy_scenario(name="toy_purge")]
+    men, women = 80_302_425.0, 87_347_575.0  # corrected census, padding spread in proportion
+    recs = [_record("no_terror", men + 200_000, women), _record("toy_purge", men + 1_000_000, women)]
+    v = compare_records(scen, recs).verdict.set_index(["scenario", "sex", "measure"])
+    assert v.loc[("no_terror", "female", "population_1939"), "vs_census"] == "consistent"
+    big = v.loc[("toy_purge", "male", "population_1939")]
+    assert big["vs_census"] == "excluded: too many" and bool(big["robust"]) is True  # margin 1M > baseline gap
+    small = v.loc[("no_terror", "male", "population_1939")]
+    assert small["vs_census"] == "excluded: too many" and bool(small["robust"]) is False
+    with pytest.raises(ValueError, match=r"no runs for scenario\(s\) \['toy_purge'\]"):
+        compare_records(scen, recs[:1])
+
+
+def test_same_seed_same_numbers_bit_for_bit():
+    a = run_one(toy_scenario(1_000_000), 9, 0.0005)
+    b = run_one(toy_scenario(1_000_000), 9, 0.0005)
+    assert a.totals == b.totals
+    assert np.array_equal(a.population_1939, b.population_1939)
+    c = run_one(toy_scenario(1_000_000), 10, 0.0005)
+    assert not np.array_equal(a.population_1939, c.population_1939)
+
+
+def test_json_holds_every_table(verdict):
+    _, _, v = verdict
+    j = v.to_json()
+    assert set(j) == {"settings", "test", "verdict", "totals", "census_1939", "survival", "pairs"}
+    assert pd.DataFrame(j["verdict"]).shape == v.verdict.shape
