@@ -1,0 +1,312 @@
+"""The denunciation snowball: the interrogated name their contacts; the named fill the NKVD's lists.
+
+Each month, everyone newly arrested (by any operation) is interrogated and names a number of
+contacts (Poisson with mean ``names_per_interrogation``): each named person is drawn from the
+household (``household_share``), the workplace (``workplace_share``) or the party cell (party
+members of the same workplace, the rest), uniformly within that group. The named join the lists
+(``t_listed``). Arrests "from the lists" follow, each month up to the interrogators' capacity
+(``arrests_capacity_by_month_persons``) and within the prisons' room (``prison_capacity_persons``
+minus those held): once the lists are longer than the capacity, arrests equal the capacity and the
+lists go on growing; ``female_share`` of those arrested are women (the saturation of 1938: Conquest, seed "The aftermath": "half the urban
+population were down on the NKVD lists"). A capacity not used for want of names carries over.
+
+**Cost.** Only the month's newly arrested are visited, and their contacts are found through
+group indexes (household, workplace, party cell by workplace) built once a window by a counting
+sort: a month's work grows with its arrests, never with the population (see
+``bench/bench_purge.py``).
+
+Default capacity: the arrests of 1937 and 1938 that no operation or elite purge accounts for: in
+1937, 936,750 arrested (``key_totals`` ``arrested_1937``) minus the other modules' 1937 defaults;
+in 1938, Pospelov's 1,548,366 for 1937-38 (``pospelov_arrested``) minus 936,750 minus the other
+modules' 1938 defaults; each year spread evenly over its months (January-October in 1938, before
+the halt), an assumption. Lists at the start: ``initial_listed_persons`` adults drawn uniformly
+(assumption: the lists existed before 1937, no bundled source counts them).
+
+Random decisions: ``terror.denounce.count``, ``terror.denounce.which.<j>``, ``terror.denounce.pick.<j>``
+(step, person id of the interrogated), ``terror.arrest.denunciation`` (step, person id),
+``terror.listed.initial`` (0, person id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numba as nb
+import numpy as np
+
+from purgetoll.scenarios.params import Param
+from purgetoll.sim import rng
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import (
+    ATTR,
+    FREE,
+    RELEASED,
+    TERROR_PLAN_ORDER,
+    carry_round,
+    column,
+    role,
+    slots_of,
+    step_of_label,
+)
+from purgetoll.sim.modules.terror_draw import draw, weighted_pick
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["Denunciation", "MAX_NAMES", "ARCHIVAL_CAPACITY"]
+
+MAX_NAMES = 16  # names per interrogation are capped (the Poisson tail beyond is cut)
+
+#: Default interrogator capacity (persons a month): the residual arrests (derivation above).
+ARCHIVAL_CAPACITY: dict[str, float] = {
+    **{f"1937-{m:02d}": 177723.2 / 12 for m in range(1, 13)},
+    **{f"1938-{m:02d}": 142628.8 / 10 for m in range(1, 11)},
+}
+
+
+class Denunciation(Module):
+    """Names from the interrogated onto the lists; arrests from the lists within capacity."""
+
+    name: ClassVar[str] = "denunciation"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["denunciation"]
+    runs_by_default: ClassVar[bool] = False
+    steps: ClassVar[tuple[str, ...]] = ("arrest_and_interrogate",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = (
+        Param("arrests_capacity_by_month_persons", ARCHIVAL_CAPACITY, "persons",
+              "interrogators' capacity for arrests from the lists, by month: 1937 177,723 and 1938 142,629, "
+              "the residual arrests (arrested_1937 936,750 and pospelov_arrested 1,548,366 minus the other "
+              "modules' defaults), spread evenly (Jan-Oct in 1938; assumption)", kind="series", low=0, high=1e8),
+        Param("names_per_interrogation", 3.0, "persons", "mean contacts named by each person interrogated "
+              "(assumption: no bundled source; range 0-10)", low=0, high=10, assumption=True),
+        Param("household_share", 0.3, "share", "share of names from the household (assumption, range 0-1)",
+              low=0, high=1, assumption=True),
+        Param("workplace_share", 0.5, "share", "share of names from the workplace (assumption, range 0-1; the "
+              "rest from the party cell)", low=0, high=1, assumption=True),
+        Param("prison_capacity_persons", 2_000_000, "persons", "most people held under investigation at once "
+              "(assumption, range 1e5-1e7; NKVD prisons held 435,000 at the end of 1940, "
+              "nkvd_staff_and_capacity prisons_end_1940, when they were not overloaded)", low=1e5, high=1e7,
+              assumption=True),
+        Param("initial_listed_persons", 500_000, "persons", "people on the lists at the start (assumption, "
+              "range 0-1e7)", low=0, high=1e7, assumption=True),
+        Param("female_share", 0.05, "share", "women among those arrested from the lists: 5% of purge victims "
+              "(Ilic, victim_composition_regional_samples women_share_ilic); the lists name women as often as "
+              "their contacts are women, the arrests took men", low=0, high=1),
+    )
+
+    def __init__(self, arrests_capacity_by_month_persons: dict[str, float] | None = None,
+                 names_per_interrogation: float = 3.0, household_share: float = 0.3, workplace_share: float = 0.5,
+                 prison_capacity_persons: float = 2_000_000, initial_listed_persons: float = 500_000,
+                 female_share: float = 0.05) -> None:
+        self.capacity_series = dict(arrests_capacity_by_month_persons or ARCHIVAL_CAPACITY)
+        self.names_per_interrogation = float(names_per_interrogation)
+        self.household_share = float(household_share)
+        self.workplace_share = float(min(workplace_share, 1 - household_share))
+        self.prison_capacity_persons = float(prison_capacity_persons)
+        self.initial_listed_persons = float(initial_listed_persons)
+        self.female_share = float(female_share)
+        self.list_ids = np.empty(0, dtype=np.uint32)
+        self.done = 0  # agents arrested from the lists so far
+        self.named_total = 0
+        self.interrogated_total = 0
+        self.monthly: list[dict[str, int]] = []
+        self._index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def parameters(self) -> dict[str, Any]:
+        return {"arrests_capacity_by_month_persons": self.capacity_series,
+                "names_per_interrogation": self.names_per_interrogation, "household_share": self.household_share,
+                "workplace_share": self.workplace_share, "prison_capacity_persons": self.prison_capacity_persons,
+                "initial_listed_persons": self.initial_listed_persons, "female_share": self.female_share}
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(),
+                "tables": {"repression_key_totals": "arrested_1937, pospelov_arrested (the residual capacity)"},
+                "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption},
+                "lists": self.monthly}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"list_ids": self.list_ids.tolist(), "done": self.done, "named_total": self.named_total,
+                "interrogated_total": self.interrogated_total, "monthly": self.monthly}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.list_ids = np.asarray(state["list_ids"], dtype=np.uint32)
+        self.done, self.named_total = int(state["done"]), int(state["named_total"])
+        self.interrogated_total, self.monthly = int(state["interrogated_total"]), list(state["monthly"])
+
+    def prepare(self, sim: Sim) -> None:
+        persons = np.zeros(sim.n_steps)
+        for label, v in self.capacity_series.items():
+            label = str(label)
+            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
+            for lab in months:
+                k = step_of_label(sim, lab)
+                if 0 <= k < sim.n_steps:
+                    persons[k] += float(v) / len(months)
+        self._cum_target = np.cumsum(carry_round(np.cumsum(persons) * sim.settings.scale))
+
+    def setup(self, sim: Sim) -> None:
+        """The lists at the start: adults (18-70) drawn uniformly."""
+        n = int(round(self.initial_listed_persons * sim.settings.scale))
+        if n <= 0:
+            return
+        p = sim.people
+        ages = sim.ages(p["birth_month"], 0)
+        adults = np.flatnonzero(p["alive"] & (ages >= 18) & (ages <= 70))
+        u = rng.uniform(sim.settings.seed, "terror.listed.initial", 0, p["person_id"][adults])
+        chosen = adults[weighted_pick(u, np.ones(adults.size), n)]
+        p["t_listed"][chosen] = True
+        self.list_ids = p["person_id"][chosen].copy()
+
+    def begin_window(self, sim: Sim, first: int, stop: int) -> None:
+        """Group indexes (household, workplace, party cell) for the window: one counting sort each."""
+        p = sim.people
+        hh = column(sim, ATTR["household"], self.name)
+        wp = column(sim, ATTR["workplace"], self.name)
+        party = role(sim, "party", self.name)
+        alive = p["alive"]
+        self._index = {"household": _csr(hh, alive), "workplace": _csr(wp, alive),
+                       "party": _csr(wp, alive & party)}
+        # the list holds ids; keep those still alive so it stays as long as the living named
+        if self.list_ids.size:
+            pid = p["person_id"]
+            s = np.minimum(np.searchsorted(pid, self.list_ids), max(len(pid) - 1, 0))
+            self.list_ids = self.list_ids[(pid[s] == self.list_ids) & alive[s]]
+
+    def arrest_and_interrogate(self, sim: Sim, step: int) -> None:
+        """Arrest from the lists within capacity, then interrogate every newly arrested of the month."""
+        terror = sim.module("terror")
+        p = sim.people
+        want = int(self._cum_target[step]) - self.done
+        held = int(terror.queue_ids.size)
+        room = int(self.prison_capacity_persons * sim.settings.scale) - held
+        want = max(0, min(want, room))
+        arrested = 0
+        if want > 0 and self.list_ids.size:
+            slots = slots_of_alive(sim, self.list_ids)
+            st = p["t_status"][slots]
+            ok = p["alive"][slots] & ((st == FREE) | (st == RELEASED))
+            cand = slots[ok]
+            chosen = draw(sim, cand, np.ones(cand.size), want, self.female_share, "terror.arrest.denunciation", step)
+            arrested = int(terror.arrest(sim, chosen, step, "denunciation").size)
+            self.done += arrested
+        # interrogation of the month's newly arrested (all operations, these included)
+        ids = terror.newly_arrested()
+        named = self._name(sim, ids, step)
+        self.interrogated_total += int(ids.size)
+        if named.size:
+            st = p["t_status"][named]
+            named = np.unique(named[p["alive"][named] & ~p["t_listed"][named] & (st == FREE)])
+            p["t_listed"][named] = True
+            self.list_ids = np.concatenate([self.list_ids, p["person_id"][named]])
+            self.named_total += int(named.size)
+        self.monthly.append({"step": step, "interrogated": int(ids.size), "newly_listed": int(named.size),
+                             "list_length": int(self.list_ids.size), "arrested_from_lists": arrested,
+                             "capacity_wanted": int(self._cum_target[step]) - (self.done - arrested)})
+
+    def _name(self, sim: Sim, ids: np.ndarray, step: int) -> np.ndarray:
+        if ids.size == 0 or self.names_per_interrogation <= 0:
+            return np.empty(0, dtype=np.int64)
+        p = sim.people
+        slots = slots_of(sim, ids)
+        seed = sim.settings.seed
+        n_names = _poisson(rng.uniform(seed, "terror.denounce.count", step, ids), self.names_per_interrogation)
+        u_which = np.stack([rng.uniform(seed, f"terror.denounce.which.{j}", step, ids) for j in range(int(n_names.max()))]) \
+            if n_names.max() > 0 else np.empty((0, ids.size))
+        u_pick = np.stack([rng.uniform(seed, f"terror.denounce.pick.{j}", step, ids) for j in range(int(n_names.max()))]) \
+            if n_names.max() > 0 else np.empty((0, ids.size))
+        hh_off, hh_order = self._index["household"]
+        wp_off, wp_order = self._index["workplace"]
+        pc_off, pc_order = self._index["party"]
+        return _name_kernel(slots, n_names, u_which, u_pick, self.household_share, self.workplace_share,
+                            p[ATTR["household"]], p[ATTR["workplace"]], hh_off, hh_order, wp_off, wp_order,
+                            pc_off, pc_order)
+
+
+def slots_of_alive(sim: Sim, ids: np.ndarray) -> np.ndarray:
+    """Slots of ids that are still in the arrays (compaction may have dropped dead ones)."""
+    pid = sim.people["person_id"]
+    s = np.searchsorted(pid, ids)
+    s = np.minimum(s, max(len(pid) - 1, 0))
+    found = pid[s] == ids
+    if not found.all():
+        s = s[found]
+    return s.astype(np.int64)
+
+
+def _poisson(u: np.ndarray, mean: float) -> np.ndarray:
+    """Poisson counts by inverting the CDF at keyed uniforms (capped at MAX_NAMES)."""
+    k = np.zeros(u.shape[0], dtype=np.int64)
+    pmf = np.exp(-mean)
+    cdf = pmf
+    for j in range(1, MAX_NAMES + 1):
+        k += u > cdf
+        pmf *= mean / j
+        cdf += pmf
+    return k
+
+
+def _csr(group: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Members of each group id (0 means none): offsets and slots (counting sort)."""
+    g = np.asarray(group)
+    valid = mask & (g > 0)  # id 0: no household / workplace (attributes module)
+    n_groups = int(g[valid].max()) + 1 if valid.any() else 0
+    return _counting_sort(g.astype(np.int64), valid, n_groups)
+
+
+@nb.njit(cache=True)
+def _counting_sort(g, valid, n_groups):
+    off = np.zeros(n_groups + 1, dtype=np.int64)
+    for i in range(g.shape[0]):
+        if valid[i]:
+            off[g[i] + 1] += 1
+    for j in range(n_groups):
+        off[j + 1] += off[j]
+    fill = off[:n_groups].copy()
+    order = np.empty(off[n_groups], dtype=np.int32)
+    for i in range(g.shape[0]):
+        if valid[i]:
+            order[fill[g[i]]] = i
+            fill[g[i]] += 1
+    return off, order
+
+
+@nb.njit(cache=True)
+def _pick(off, order, gid, u, self_slot):
+    """A member of group ``gid`` other than ``self_slot``, uniformly (-1 if there is none).
+
+    Draw one of the first n-1 positions; if that is oneself, take the last member instead: every
+    other member then has probability 1/(n-1).
+    """
+    if gid < 0 or gid + 1 >= off.shape[0]:
+        return -1
+    a, b = off[gid], off[gid + 1]
+    n = b - a
+    if n <= 1:
+        return -1
+    c = order[a + int(u * (n - 1))]
+    if c == self_slot:
+        c = order[b - 1]
+    return c
+
+
+@nb.njit(cache=True)
+def _name_kernel(slots, n_names, u_which, u_pick, hh_share, wp_share, hh, wp,
+                 hh_off, hh_order, wp_off, wp_order, pc_off, pc_order):
+    total = 0
+    for i in range(slots.shape[0]):
+        total += n_names[i]
+    out = np.empty(total, dtype=np.int64)
+    m = 0
+    for i in range(slots.shape[0]):
+        s = slots[i]
+        for j in range(n_names[i]):
+            w = u_which[j, i]
+            if w < hh_share:
+                c = _pick(hh_off, hh_order, hh[s], u_pick[j, i], s)
+            elif w < hh_share + wp_share:
+                c = _pick(wp_off, wp_order, wp[s], u_pick[j, i], s)
+            else:
+                c = _pick(pc_off, pc_order, wp[s], u_pick[j, i], s)
+            if c >= 0:
+                out[m] = c
+                m += 1
+    return out[:m]

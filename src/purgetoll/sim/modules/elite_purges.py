@@ -1,0 +1,135 @@
+"""Elite purges: the party, the army's command staff, the NKVD itself, managers and engineers.
+
+Each purge arrests its number a month from its pool (attributes of part A):
+
+* **army** (``army_command``): command staff arrested 2,328 in 1937 and 4,952 in 1938 (Cherushev,
+  ``army_purge()`` rows ``cherushev_arrested_1937`` / ``_1938``), spread evenly over each year;
+* **nkvd** (``nkvd_staff``): 2,273 state-security employees arrested 1 Oct 1936-15 Aug 1938
+  (``nkvd_staff_and_capacity`` row ``gb_staff_arrested``), spread evenly over Jan 1937-Aug 1938
+  (assumption: the three months of 1936 are counted in the run, an overcount of at most 13%);
+* **party** (``party_member``): no bundled table counts the party members arrested; the number is
+  the assumption ``party_arrests_by_month_persons`` (default 100,000 over Jan 1937-Oct 1938, range
+  20,000-300,000: the fall in full members from 1,874,488 in 1934 to 1,406,000 in 1938,
+  ``party_membership_and_expulsions_1933_1946``, bounds expulsions and arrests together);
+* **managers** (employees in towns): the assumption ``managers_arrests_by_month_persons`` (default
+  50,000 over Jan 1937-Oct 1938, range 10,000-200,000).
+
+Ages 20-70, weight 1 at 30-55 and ``outside_peak_age_weight`` elsewhere; women ``female_share``
+(assumption) except in the army and the NKVD (no women). These arrests go to the Military
+Collegium (see ``sentencing``).
+
+Random decisions: ``terror.arrest.<purge>`` (step, person id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.scenarios.params import Param
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, role
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["ElitePurges"]
+
+_PURGES = ("army", "nkvd", "party", "managers")
+
+
+def _specs() -> tuple[Param, ...]:
+    return (
+        Param("army_arrests_by_month_persons", {"1937": 2328, "1938": 4952}, "persons",
+              "command staff arrested by year (Cherushev, army_purge() cherushev_arrested_1937/1938)",
+              kind="series", low=0, high=1e6),
+        Param("nkvd_arrests_by_month_persons", spread(2273, "1937-01", "1938-08"), "persons",
+              "state-security employees arrested 1 Oct 1936-15 Aug 1938: 2,273 (nkvd_staff_and_capacity "
+              "gb_staff_arrested), spread evenly over Jan 1937-Aug 1938 (the months are an assumption)",
+              kind="series", low=0, high=1e6),
+        Param("party_arrests_by_month_persons", spread(100000, "1937-01", "1938-10"), "persons",
+              "party members arrested (assumption: no bundled count; range 20,000-300,000 in all)",
+              kind="series", low=0, high=1e7, assumption=True),
+        Param("managers_arrests_by_month_persons", spread(50000, "1937-01", "1938-10"), "persons",
+              "managers and engineers arrested (assumption: no bundled count; range 10,000-200,000 in all)",
+              kind="series", low=0, high=1e7, assumption=True),
+        Param("female_share", 0.05, "share", "women among party members and managers arrested (assumption, "
+              "range 0-0.2; the army and NKVD purges take men only)", low=0, high=0.2, assumption=True),
+        Param("outside_peak_age_weight", 0.5, "relative weight", "weight of ages 20-29 and 56-70 against "
+              "30-55 (assumption, range 0.1-1)", low=0.1, high=1.0, assumption=True),
+    )
+
+
+class ElitePurges(Module):
+    """Arrests in the party, the army command, the NKVD and among managers."""
+
+    name: ClassVar[str] = "elite_purges"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["elite_purges"]
+    runs_by_default: ClassVar[bool] = False
+    steps: ClassVar[tuple[str, ...]] = ("arrest",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = _specs()
+
+    def __init__(self, **values: Any) -> None:
+        known = {p.name: p for p in self.parameter_specs}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {sorted(unknown)}; valid: {sorted(known)}")
+        self.values = {name: values.get(name, p.default) for name, p in known.items()}
+        self._plan: dict[str, np.ndarray] = {}
+        self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.short: dict[str, int] = {}
+
+    def parameters(self) -> dict[str, Any]:
+        return dict(self.values)
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(),
+                "tables": {"army_purge_1935_1941": "Cherushev: command staff arrested 1937, 1938",
+                           "nkvd_staff_and_capacity": "state-security employees arrested"},
+                "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption},
+                "short_agents": dict(self.short)}
+
+    def prepare(self, sim: Sim) -> None:
+        self._plan = {g: Budget(g, self.values[f"{g}_arrests_by_month_persons"]).per_step(sim) for g in _PURGES}
+
+    def _pool_mask(self, sim: Sim, purge: str) -> np.ndarray:
+        if purge == "army":
+            return role(sim, "army_command", self.name)
+        if purge == "nkvd":
+            return role(sim, "nkvd_staff", self.name)
+        if purge == "party":
+            return role(sim, "party", self.name)
+        group = column(sim, ATTR["social_group"], self.name)
+        urban = column(sim, ATTR["urban"], self.name).astype(bool)
+        return urban & np.isin(group, codes("social_group", ["employee"], self.name))
+
+    def begin_window(self, sim: Sim, first: int, stop: int) -> None:
+        """Pools of the window, by purge."""
+        self._pools = {}
+        alive = sim.people["alive"]
+        w_age = None
+        for g in _PURGES:
+            if self._plan[g][first:stop].sum() == 0:
+                continue
+            if w_age is None:
+                w_age = age_weights(sim.ages(sim.people["birth_month"], first), 20, 70,
+                                    outside_peak=self.values["outside_peak_age_weight"])
+            pool = np.flatnonzero(alive & self._pool_mask(sim, g) & (w_age > 0))
+            self._pools[g] = (pool, w_age[pool])
+
+    def arrest(self, sim: Sim, step: int) -> None:
+        """The month's arrests of each purge."""
+        terror = sim.module("terror")
+        for g, plan in self._plan.items():
+            n = int(plan[step])
+            if n <= 0 or g not in self._pools:
+                continue
+            pool, w = self._pools[g]
+            free = terror.free_mask(sim, pool)
+            female = 0.0 if g in ("army", "nkvd") else self.values["female_share"]
+            chosen = draw(sim, pool[free], w[free], n, female, f"terror.arrest.{g}", step)
+            if len(chosen) < n:
+                self.short[g] = self.short.get(g, 0) + n - len(chosen)
+            terror.arrest(sim, chosen, step, g)

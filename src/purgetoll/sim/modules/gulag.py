@@ -1,0 +1,234 @@
+"""The Gulag: the prisoners already there, admissions, deaths by year and by time since arrival, releases.
+
+**At the start**, ``initial_prisoners_persons`` of the population are in the camps and colonies
+(default 1,196,369 on 1 Jan 1937, ``gulag("population")``), ``initial_female_share`` of them women
+(6.1% in 1937, ``gulag("sex")``), aged 18-70 with weight 1 at 30-55 and 0.5 elsewhere (assumption:
+no bundled age table of prisoners). They leave at ``initial_release_per_1000_per_year`` (assumption:
+the bundled release series starts in 1939).
+
+**Admissions** come from ``sentencing`` (:meth:`Gulag.admit`) with a term; a prisoner is released in
+the month the term ends.
+
+**Deaths.** Inside, the life table no longer applies: a prisoner's monthly hazard is ``h(month) x
+m``, where ``m`` is ``arrival_hazard_multiplier`` in the first ``arrival_months`` after admission
+and ``female_hazard_multiplier`` for women (both assumptions: the bundled tables give no death
+rates by time since arrival or by sex). The level ``h`` is calibrated each month so that the
+year's deaths reach ``deaths_by_month_persons`` (default the Gulag death series: 31,056 in 1937
+and 108,654 in 1938, ``gulag("deaths")``), spread over the year's months; with ``calibrate_deaths``
+off, ``h`` comes from ``mortality_per_1000_per_year`` (default the series' deaths per average
+population: 24.2 in 1937 and 53.5 in 1938) and the deaths follow from the number held. Released
+prisoners return to the life table. Each month the exact expected number dies (drift-free
+rounding); who dies follows the keyed draws weighted by ``m``.
+
+Random decisions: ``gulag.initial`` (0, person id), ``gulag.death`` and ``gulag.release`` (step,
+person id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.scenarios.params import Param
+from purgetoll.sim import rng
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import (
+    CAMP,
+    CATEGORIES,
+    RELEASED,
+    TERROR_PLAN_ORDER,
+    op_code,
+    step_of_label,
+)
+from purgetoll.sim.modules.terror_draw import age_weights, draw
+from purgetoll.sim.state import FEMALE, NO_DEATH
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["Gulag"]
+
+_BEFORE_START = -12  # t_camp_step of those already inside at the start: past their first months
+
+
+class Gulag(Module):
+    """Camps: the initial prisoners, admissions, deaths calibrated to the death series, releases."""
+
+    name: ClassVar[str] = "gulag"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["gulag"]
+    runs_by_default: ClassVar[bool] = False
+    steps: ClassVar[tuple[str, ...]] = ("release_and_deaths",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = (
+        Param("initial_prisoners_persons", 1196369, "persons", "prisoners in camps and colonies on 1 Jan 1937 "
+              "(gulag('population'), Zemskov)", low=0, high=2e7),
+        Param("initial_female_share", 0.061, "share", "women among the prisoners in 1937: 6.1% (gulag('sex'))",
+              low=0, high=1),
+        Param("initial_release_per_1000_per_year", 100.0, "per 1000 per year", "release rate of those inside at "
+              "the start (assumption: the bundled releases start in 1939; range 0-400)", low=0, high=1000,
+              assumption=True),
+        Param("calibrate_deaths", True, "", "fix each year's deaths at deaths_by_month_persons (else use "
+              "mortality_per_1000_per_year)", kind="bool"),
+        Param("deaths_by_month_persons", {"1937": 31056, "1938": 108654}, "persons", "deaths in the camps and "
+              "colonies by year (gulag('deaths'))", kind="series", low=0, high=1e8),
+        Param("mortality_per_1000_per_year", {"1937": 24.2, "1938": 53.5}, "per 1000 per year", "deaths per "
+              "average population (gulag('deaths') deaths_pct_of_average_population x 10)", kind="series",
+              low=0, high=1000),
+        Param("arrival_hazard_multiplier", 2.0, "x", "hazard in the first months after arrival relative to later "
+              "(assumption: range 1-5)", low=1, high=10, assumption=True),
+        Param("arrival_months", 3, "months", "how long the arrival hazard lasts (assumption: range 1-12)",
+              kind="integer", low=0, high=24, assumption=True),
+        Param("female_hazard_multiplier", 0.5, "x", "women's hazard relative to men's (assumption: range 0.2-1)",
+              low=0.05, high=1, assumption=True),
+    )
+
+    def __init__(self, initial_prisoners_persons: float = 1196369, initial_female_share: float = 0.061,
+                 initial_release_per_1000_per_year: float = 100.0, calibrate_deaths: bool = True,
+                 deaths_by_month_persons: dict[str, float] | None = None,
+                 mortality_per_1000_per_year: dict[str, float] | None = None, arrival_hazard_multiplier: float = 2.0,
+                 arrival_months: int = 3, female_hazard_multiplier: float = 0.5) -> None:
+        self.initial_prisoners_persons = float(initial_prisoners_persons)
+        self.initial_female_share = float(initial_female_share)
+        self.initial_release = float(initial_release_per_1000_per_year)
+        self.calibrate = bool(calibrate_deaths)
+        self.deaths_series = dict(deaths_by_month_persons or {"1937": 31056, "1938": 108654})
+        self.rate_series = dict(mortality_per_1000_per_year or {"1937": 24.2, "1938": 53.5})
+        self.arrival_mult = float(arrival_hazard_multiplier)
+        self.arrival_months = int(arrival_months)
+        self.female_mult = float(female_hazard_multiplier)
+        self.camp_ids = np.empty(0, dtype=np.uint32)  # everyone inside, in order of admission
+        self.deaths_by_year: dict[int, int] = {}
+        self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
+        self._carry = 0.0
+
+    def parameters(self) -> dict[str, Any]:
+        return {"initial_prisoners_persons": self.initial_prisoners_persons,
+                "initial_female_share": self.initial_female_share,
+                "initial_release_per_1000_per_year": self.initial_release, "calibrate_deaths": self.calibrate,
+                "deaths_by_month_persons": self.deaths_series, "mortality_per_1000_per_year": self.rate_series,
+                "arrival_hazard_multiplier": self.arrival_mult, "arrival_months": self.arrival_months,
+                "female_hazard_multiplier": self.female_mult}
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(),
+                "tables": {"gulag_deaths_1930_1956": "deaths by year and per average population",
+                           "gulag_population_jan1_partial": "prisoners on 1 Jan 1937",
+                           "gulag_sex_composition_partial": "women 6.1% of prisoners in 1937"},
+                "assumptions": {**{p.name: p.doc for p in self.parameter_specs if p.assumption},
+                                "initial_ages": "prisoners at the start are 18-70, weight 1 at 30-55, 0.5 elsewhere"},
+                "calibrated_level_per_1000_per_year": self.hazard_per_1000_per_year}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"camp_ids": self.camp_ids.tolist(), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
+                "carry": self._carry, "levels": self.hazard_per_1000_per_year}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.camp_ids = np.asarray(state["camp_ids"], dtype=np.uint32)
+        self.deaths_by_year = {int(k): int(v) for k, v in state["deaths_by_year"].items()}
+        self._carry = float(state["carry"])
+        self.hazard_per_1000_per_year = list(state["levels"])
+
+    def _monthly(self, sim: Sim, series: dict[str, float], spread: bool) -> np.ndarray:
+        out = np.zeros(sim.n_steps)
+        for label, v in series.items():
+            label = str(label)
+            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
+            for lab in months:
+                k = step_of_label(sim, lab)
+                if 0 <= k < sim.n_steps:
+                    out[k] += float(v) / (len(months) if spread else 1)
+        return out
+
+    def prepare(self, sim: Sim) -> None:
+        self._deaths_m = self._monthly(sim, self.deaths_series, True) * sim.settings.scale
+        self._rate_m = self._monthly(sim, self.rate_series, False)
+        self._year = np.array([sim.date(k).year for k in range(sim.n_steps)])
+
+    def setup(self, sim: Sim) -> None:
+        """Put the prisoners of 1 Jan 1937 in the camps."""
+        n = int(round(self.initial_prisoners_persons * sim.settings.scale))
+        if n <= 0:
+            return
+        p = sim.people
+        w = age_weights(sim.ages(p["birth_month"], 0), 18, 70)
+        pool = np.flatnonzero(p["alive"] & (w > 0))
+        chosen = draw(sim, pool, w[pool], n, self.initial_female_share, "gulag.initial", 0)
+        p["t_status"][chosen] = CAMP
+        p["t_camp_step"][chosen] = _BEFORE_START
+        p["t_operation"][chosen] = op_code("prior")
+        p["death_step"][chosen] = NO_DEATH
+        self.camp_ids = p["person_id"][chosen].copy()
+        terror = sim.module("terror")
+        sim.events.log(0, "in_camp_at_start", self.camp_ids, p["sex"][chosen], sim.ages(p["birth_month"][chosen], 0),
+                       operation=p["t_operation"][chosen], category=np.full(n, CATEGORIES.index("camp"), np.int8),
+                       region=terror.region_of(sim, chosen))
+
+    def admit(self, sim: Sim, slots: np.ndarray, step: int, term_months: np.ndarray) -> None:
+        """Admit sentenced prisoners in ``step`` with terms of ``term_months``."""
+        p = sim.people
+        slots = slots[p["alive"][slots]]
+        if slots.size == 0:
+            return
+        p["t_status"][slots] = CAMP
+        p["t_camp_step"][slots] = step
+        end = np.minimum(step + np.asarray(term_months)[: slots.size], 32000)
+        p["t_term_end"][slots] = end.astype(np.int16)
+        p["death_step"][slots] = NO_DEATH  # camp mortality is this module's, not the life table's
+        self.camp_ids = np.concatenate([self.camp_ids, p["person_id"][slots]])
+        sim.events.log(step, "camp_admission", p["person_id"][slots], p["sex"][slots],
+                       sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
+                       category=np.full(slots.size, CATEGORIES.index("camp"), np.int8),
+                       region=sim.module("terror").region_of(sim, slots))
+
+    def release_and_deaths(self, sim: Sim, step: int) -> None:
+        """Releases at term end (and of those inside at the start), then the month's deaths."""
+        p = sim.people
+        if self.camp_ids.size == 0:
+            return
+        pid = p["person_id"]
+        s = np.minimum(np.searchsorted(pid, self.camp_ids), max(len(pid) - 1, 0))
+        inside = (pid[s] == self.camp_ids) & p["alive"][s] & (p["t_status"][s] == CAMP)
+        self.camp_ids, s = self.camp_ids[inside], s[inside]
+        ids = self.camp_ids
+        # releases
+        initial = p["t_camp_step"][s] == _BEFORE_START
+        u_rel = rng.uniform(sim.settings.seed, "gulag.release", step, ids)
+        p_rel = 1 - np.exp(-self.initial_release / 1000 / 12)
+        out = (initial & (u_rel < p_rel)) | (~initial & (p["t_term_end"][s] == step))
+        if out.any():
+            r = s[out]
+            p["t_status"][r] = RELEASED
+            sim.events.log(step, "release", pid[r], p["sex"][r], sim.ages(p["birth_month"][r], step),
+                           operation=p["t_operation"][r], region=sim.module("terror").region_of(sim, r))
+            sim.module("demography").redraw_deaths(sim, r, step + 1, 1.0)
+            self.camp_ids, s = ids[~out], s[~out]
+            ids = self.camp_ids
+        # deaths
+        m = np.where(step - p["t_camp_step"][s].astype(np.int64) < self.arrival_months, self.arrival_mult, 1.0)
+        m = m * np.where(p["sex"][s] == FEMALE, self.female_mult, 1.0)
+        year = int(self._year[step])
+        if self.calibrate:
+            in_year = self._year == year
+            left_target = self._deaths_m[in_year].sum() - self.deaths_by_year.get(year, 0)
+            months_left = int(np.count_nonzero(in_year & (np.arange(sim.n_steps) >= step)))
+            expected = max(left_target, 0.0) / max(months_left, 1)
+            h = expected / m.sum() if m.sum() > 0 else 0.0
+        else:
+            h = -np.log1p(-min(self._rate_m[step], 999.0) / 1000) / 12
+        prob = -np.expm1(-h * m)
+        self.hazard_per_1000_per_year.append(float(1000 * (1 - np.exp(-12 * h))))
+        expected = float(prob.sum()) + self._carry
+        n = min(int(np.floor(expected + 1e-9)), s.size)
+        self._carry = expected - n
+        if n <= 0:
+            return
+        u = rng.uniform(sim.settings.seed, "gulag.death", step, ids)
+        order = np.argsort(u / np.maximum(prob, 1e-300), kind="stable")[:n]
+        dead = np.sort(s[order])
+        p["alive"][dead] = False
+        sim.events.log(step, "camp_death", pid[dead], p["sex"][dead], sim.ages(p["birth_month"][dead], step),
+                       operation=p["t_operation"][dead], region=sim.module("terror").region_of(sim, dead))
+        self.deaths_by_year[year] = self.deaths_by_year.get(year, 0) + n
+        keep = np.ones(ids.size, bool)
+        keep[order] = False
+        self.camp_ids = ids[keep]

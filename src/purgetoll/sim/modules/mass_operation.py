@@ -1,0 +1,185 @@
+"""Order 00447 (the "kulak operation"): arrests by month, region and category of the order.
+
+**How many a month.** ``arrests_by_month_persons`` (default: the archival record). Arrests by
+1 Sep 1937: 146,225 (``operations("results")`` row ``o447_arrested_1sep``); all arrests under the
+order: 702,656 (Zubkin's certificate, ``key_totals`` row ``zubkin_arrested_00447``); the months
+after August follow the rhythm of the one region with a monthly series in the bundle, Prikamye
+(``victim_composition_regional_samples`` rows ``prikamye_1937-09`` .. ``prikamye_1938_other_months``,
+the last spread over May-Oct 1938): that one region's rhythm standing for the USSR's is an
+assumption, and so the limits are "raised month by month" as the arrests go on. No arrests from
+the halt (``terror.operations_halt_yyyymm``).
+
+**Where.** Each republic's share of the initial limits of 30 Jul 1937 (categories 1 + 2,
+``operations("limits")``, Werth): a person's weight is the region's share of the limits divided
+by the region's share of the pool, so arrests by region follow the limits. The RSFSR oblasts with
+limits of their own share the RSFSR's weight (the bundled regional limits are partial); the 10,000
+category-1 limit of the NKVD camps is not drawn (prisoners already in camps are not re-arrested).
+
+**Whom.** The groups the order named, in the proportions of the arrests by 15 Aug 1937
+(``o447_arrested_15aug_1..3``): former kulaks 46,487, criminals 23,838, other counter-
+revolutionaries 17,592 (shares of the 87,917 classified). Former kulaks come from the social group
+``former_kulak``; other counter-revolutionaries from clergy and "former people" (then from anyone
+if those run out); criminals (no attribute marks them) from workers, kolkhozniks and others, an
+assumption. Ages 16-80 with weight 1 at 30-55 (Conquest) and ``outside_peak_age_weight`` elsewhere;
+women ``female_share`` (Ilic: women 5% of purge victims, ``women_share_ilic``).
+
+Random decisions: ``terror.arrest.order_00447.<group>`` (step, person id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.errors import DataError
+from purgetoll.scenarios.params import Param
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, republic_of
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["MassOperation", "ARCHIVAL_00447_BY_MONTH"]
+
+#: Default monthly arrests under Order 00447 (persons; derivation in the module docstring).
+ARCHIVAL_00447_BY_MONTH: dict[str, float] = {
+    "1937-08": 146225, "1937-09": 65485, "1937-10": 185791, "1937-11": 35101, "1937-12": 127856,
+    "1938-01": 80676, "1938-02": 48217, "1938-03": 10757, "1938-04": 1510, "1938-05": 173, "1938-06": 173,
+    "1938-07": 173, "1938-08": 173, "1938-09": 173, "1938-10": 173,
+}
+_GROUPS = {
+    "former_kulaks": ("former_kulak",),
+    "other_counterrevolutionaries": ("clergy", "former_people"),
+    "criminals": ("worker", "kolkhoznik", "other"),
+}
+
+
+class MassOperation(Module):
+    """Order 00447 arrests by month, region (limits) and the order's groups."""
+
+    name: ClassVar[str] = "mass_operation"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["mass_operation"]
+    runs_by_default: ClassVar[bool] = False
+    steps: ClassVar[tuple[str, ...]] = ("arrest",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = (
+        Param("arrests_by_month_persons", ARCHIVAL_00447_BY_MONTH, "persons",
+              "arrests under Order 00447 by month (YYYY-MM) or year; default: 146,225 by 1 Sep 1937 "
+              "(o447_arrested_1sep), 702,656 in all (Zubkin, zubkin_arrested_00447), later months in the "
+              "Prikamye rhythm (victim_composition_regional_samples)", kind="series", low=0, high=5e7),
+        Param("share_former_kulaks", 46487 / 87917, "share",
+              "share of arrests drawn from former kulaks: 46,487 of 87,917 classified arrests by 15 Aug 1937 "
+              "(operations('results') o447_arrested_15aug_1)", low=0, high=1),
+        Param("share_criminals", 23838 / 87917, "share",
+              "share drawn as 'criminals' (o447_arrested_15aug_2: 23,838 of 87,917)", low=0, high=1),
+        Param("female_share", 0.05, "share",
+              "women among those arrested: 5% of purge victims (Ilic, women_share_ilic in "
+              "victim_composition_regional_samples)", low=0, high=0.5),
+        Param("outside_peak_age_weight", 0.5, "relative weight",
+              "weight of ages 16-29 and 56-80 against 30-55 (assumption: the bundle has no age distribution "
+              "of those arrested; range 0.1-1)", low=0.1, high=1.0, assumption=True),
+    )
+
+    def __init__(self, arrests_by_month_persons: dict[str, float] | None = None,
+                 share_former_kulaks: float = 46487 / 87917, share_criminals: float = 23838 / 87917,
+                 female_share: float = 0.05, outside_peak_age_weight: float = 0.5) -> None:
+        self.arrests_by_month_persons = dict(arrests_by_month_persons or ARCHIVAL_00447_BY_MONTH)
+        if share_former_kulaks + share_criminals > 1:
+            raise DataError("mass_operation", "share_former_kulaks + share_criminals must be <= 1; got "
+                            f"{share_former_kulaks + share_criminals:.3f}")
+        self.shares = {"former_kulaks": share_former_kulaks, "criminals": share_criminals,
+                       "other_counterrevolutionaries": 1 - share_former_kulaks - share_criminals}
+        self.female_share = female_share
+        self.outside_peak_age_weight = outside_peak_age_weight
+        self._plan: dict[str, np.ndarray] = {}
+        self._pools: dict[str, np.ndarray] = {}
+        self._weights: dict[str, np.ndarray] = {}
+
+    def parameters(self) -> dict[str, Any]:
+        return {"arrests_by_month_persons": self.arrests_by_month_persons, **{f"share_{k}": v for k, v in
+                self.shares.items()}, "female_share": self.female_share,
+                "outside_peak_age_weight": self.outside_peak_age_weight}
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(),
+                "tables": {"order_00447_limits_1937": "initial limits by republic (Werth, via operations('limits'))",
+                           "mass_and_national_operations_1937_1938": "arrests by 15 Aug / 1 Sep 1937",
+                           "repression_key_totals": "Zubkin: 702,656 arrested under Order 00447",
+                           "victim_composition_regional_samples": "Prikamye monthly arrests; women 5% (Ilic)"},
+                "assumptions": {
+                    "monthly_rhythm": "after August 1937 the USSR follows the monthly rhythm of Prikamye",
+                    "criminals_pool": "'criminals' are drawn from workers, kolkhozniks and others",
+                    "oblast_limits": "RSFSR oblasts share the RSFSR's weight per head",
+                    "outside_peak_age_weight": self.parameter_specs[-1].doc,
+                }}
+
+    def prepare(self, sim: Sim) -> None:
+        terror = sim.module("terror")
+        halt = terror.halted_step(sim)
+        self._plan = {g: Budget(f"00447.{g}", {k: v * s for k, v in self.arrests_by_month_persons.items()})
+                      .per_step(sim, halt) for g, s in self.shares.items()}
+        self._region_limit = _limit_shares()
+
+    def begin_window(self, sim: Sim, first: int, stop: int) -> None:
+        """Pools of the window (slots change at compaction): the order's groups, ages 16-80."""
+        if not any(self._plan[g][first:stop].sum() for g in self._plan):
+            self._pools = {g: np.empty(0, np.int64) for g in self._plan}
+            return
+        group = column(sim, ATTR["social_group"], self.name)
+        region = column(sim, ATTR["region"], self.name)
+        ages = sim.ages(sim.people["birth_month"], first)
+        alive = sim.people["alive"]
+        base_w = age_weights(ages, 16, 80, outside_peak=self.outside_peak_age_weight)
+        for g, names in _GROUPS.items():
+            pool = np.flatnonzero(alive & np.isin(group, codes("social_group", names, self.name)) & (base_w > 0))
+            self._pools[g] = pool
+            self._weights[g] = base_w[pool] * _region_factor(sim, region[pool], self._region_limit)
+
+    def arrest(self, sim: Sim, step: int) -> None:
+        """Arrest the month's number from each of the order's groups."""
+        terror = sim.module("terror")
+        for g, plan in self._plan.items():
+            n = int(plan[step])
+            if n <= 0:
+                continue
+            pool, w = self._pools[g], self._weights[g]
+            free = terror.free_mask(sim, pool)
+            chosen = draw(sim, pool[free], w[free], n, self.female_share, f"terror.arrest.order_00447.{g}", step)
+            if len(chosen) < n and g == "other_counterrevolutionaries":
+                # clergy and former people exhausted: the rest from anyone the order could reach
+                extra_pool = self._pools["criminals"]
+                ok = terror.free_mask(sim, extra_pool)
+                ok[np.isin(extra_pool, chosen)] = False
+                more = draw(sim, extra_pool[ok], self._weights["criminals"][ok], n - len(chosen), self.female_share,
+                            "terror.arrest.order_00447.other_fill", step)
+                chosen = np.concatenate([chosen, more])
+            terror.arrest(sim, chosen, step, "order_00447")
+
+
+def _limit_shares() -> dict[str, float]:
+    """Republic -> share of the initial 00447 limits (categories 1 + 2), from Werth's table."""
+    from purgetoll.data import operations
+
+    df = operations("limits")
+    df = df[(df["stage"] == "initial") & df["category"].astype(str).isin(["1", "2"]) & (df["region_type"] == "republic")]
+    by = df.groupby("region")["value"].sum(min_count=1).dropna()
+    total = float(by.sum())
+    if by.empty or total <= 0:
+        raise DataError("order_00447_limits_1937", "no republic limits found (expected rows of region_type 'republic')")
+    return {str(r): float(v) / total for r, v in by.items()}
+
+
+def _region_factor(sim: Sim, region: np.ndarray, limit_share: dict[str, float]) -> np.ndarray:
+    """Per-person factor making expected arrests by republic proportional to the limits.
+
+    RSFSR oblasts share the RSFSR's limit per head of pool; a region without a limit (the annexed
+    territories) gets none.
+    """
+    rep, rep_labels = republic_of(sim, region)
+    counts = np.bincount(rep, minlength=len(rep_labels)).astype(float)
+    factor = np.zeros(len(rep_labels))
+    for c, name in enumerate(rep_labels):
+        if counts[c] > 0 and name in limit_share:
+            factor[c] = limit_share[name] / counts[c]
+    return factor[rep] * max(len(rep), 1)

@@ -1,0 +1,195 @@
+"""The national operations of 1937-38: Polish, German, Harbin, Latvian, Greek, Finnish and the others.
+
+Each operation arrests its number (persons, default: the archival totals) from its nationalities,
+spread over its months, overwhelmingly men (``female_share``). Totals (``operations("results")``
+and ``national_operations_supplement``): Polish 143,810 arrested (``polish_arrested``); German
+55,005 convicted (``german_convicted``); Harbin 46,317 convicted (``harbin_convicted``); Latvian
+22,360 convicted (``latvian_convicted``); Greek 15,000 arrested (``greek_arrested``); Finnish
+10,678, Krieger's arrests of Finns Oct 1936-Jul 1938 (``arrests_by_nationality_1936_1938``);
+the other operations the rest of Zubkin's 365,805 arrested under the national orders
+(``zubkin_arrested_national_ops``): 72,635. Where a source gives convictions but not arrests,
+convictions stand for arrests (an undercount of a few percent: releases were rare).
+
+Whom: Polish: Poles; German: Germans; Latvian: Latvians; Greek: Greeks; Finnish: Finns;
+Harbin: 40% Koreans (``altai_harbin_chinese_koreans``: Chinese and Koreans 40% of those sentenced
+in Altai; Chinese are not a separate nationality here) and 60% Russians (the returned railway
+workers of the Chinese Eastern Railway), an assumption; others: Estonians and Iranians, then
+anyone of the 'others' nationality. Ages 17-70 (the round-ups' "all males from 17 to 70") with
+weight 1 at 30-55 and ``outside_peak_age_weight`` elsewhere. When a nationality runs out, the
+remainder is not arrested (and ``describe()`` says how many were short).
+
+The months of each operation (``months_*``) are assumptions: arrests spread evenly from the month
+of its order to October 1938 (the halt of 17 Nov 1938 stops everything after), the Greek
+operation from December 1937 to March 1938 (``greek_arrested``: "arrests mainly to early Mar 1938").
+
+**The "all males from 17 to 70" round-ups** (``males_17_70_roundup``, off by default): in month
+``roundup_yyyymm`` a share ``roundup_share_of_males`` of the free men aged 17-70 of the targeted
+nationalities is arrested at once (operation ``males_17_70``), on top of the totals above. No
+bundled source counts them: both numbers are assumptions, and the episode is a switch.
+
+Random decisions: ``terror.arrest.<operation>`` and ``terror.arrest.males_17_70`` (step, person id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.scenarios.params import Param
+from purgetoll.sim import rng
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, yyyymm_step
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread
+from purgetoll.sim.state import MALE
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["NationalOperations", "NATIONAL_TOTALS", "TARGETS"]
+
+#: Default totals (persons) and their table rows (see the module docstring).
+NATIONAL_TOTALS: dict[str, tuple[float, str]] = {
+    "polish": (143810, "polish_arrested (operations('results'))"),
+    "german": (55005, "german_convicted (operations('results'))"),
+    "harbin": (46317, "harbin_convicted (operations('results'))"),
+    "latvian": (22360, "latvian_convicted (operations('results'))"),
+    "greek": (15000, "greek_arrested (national_operations_supplement)"),
+    "finnish": (10678, "finns arrested Oct 1936-Jul 1938 (arrests_by_nationality_1936_1938, Krieger)"),
+    "other_national": (72635, "zubkin_arrested_national_ops 365,805 minus the six operations above"),
+}
+_MONTHS = {"polish": ("1937-08", "1938-10"), "german": ("1937-08", "1938-10"), "harbin": ("1937-09", "1938-10"),
+           "latvian": ("1937-12", "1938-10"), "greek": ("1937-12", "1938-03"), "finnish": ("1937-08", "1938-10"),
+           "other_national": ("1937-08", "1938-10")}
+#: Nationalities drawn by each operation (weight), then a fallback pool when they run out.
+TARGETS: dict[str, dict[str, float]] = {
+    "polish": {"Poles": 1.0}, "german": {"Germans": 1.0}, "latvian": {"Latvians": 1.0},
+    "greek": {"Greeks": 1.0}, "finnish": {"Finns": 1.0},
+    "harbin": {"Koreans": 0.4, "Russians": 0.6},
+    "other_national": {"Estonians": 1.0, "Iranians": 1.0},
+}
+_FALLBACK = {"other_national": ("others",)}
+_ROUNDUP_NATIONALITIES = ("Poles", "Germans", "Latvians", "Greeks", "Finns", "Estonians", "Iranians")
+
+
+def _defaults() -> dict[str, dict[str, float]]:
+    return {op: spread(total, *_MONTHS[op]) for op, (total, _) in NATIONAL_TOTALS.items()}
+
+
+def _specs() -> tuple[Param, ...]:
+    out = []
+    for op, (total, row) in NATIONAL_TOTALS.items():
+        first, last = _MONTHS[op]
+        out.append(Param(f"{op}_arrests_by_month_persons", _defaults()[op], "persons",
+                         f"arrests of the {op} operation by month; default {total:,.0f} ({row}) spread evenly over "
+                         f"{first}..{last} (the months are an assumption)", kind="series", low=0, high=1e7))
+    out += [
+        Param("female_share", 0.05, "share", "women among those arrested in the national operations "
+              "('overwhelmingly men'; assumption: 5%, the share of women among all purge victims (Ilic), "
+              "range 0-0.2)", low=0, high=0.2, assumption=True),
+        Param("outside_peak_age_weight", 0.5, "relative weight", "weight of ages 17-29 and 56-70 against 30-55 "
+              "(assumption, range 0.1-1)", low=0.1, high=1.0, assumption=True),
+        Param("males_17_70_roundup", False, "", "switch: the 'all males from 17 to 70' round-ups as an episode",
+              kind="bool"),
+        Param("roundup_share_of_males", 0.25, "share", "share of the free men aged 17-70 of the targeted "
+              "nationalities taken in the round-up (assumption: no bundled count; range 0-1)", low=0, high=1,
+              assumption=True),
+        Param("roundup_yyyymm", 193802, "YYYYMM", "month of the round-up (assumption)", kind="integer",
+              low=193701, high=193812, assumption=True),
+    ]
+    return tuple(out)
+
+
+class NationalOperations(Module):
+    """Arrests by nationality for each national operation; the 17-70 round-ups as a switch."""
+
+    name: ClassVar[str] = "national_operations"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["national_operations"]
+    runs_by_default: ClassVar[bool] = False
+    steps: ClassVar[tuple[str, ...]] = ("arrest",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = _specs()
+
+    def __init__(self, **values: Any) -> None:
+        known = {p.name: p for p in self.parameter_specs}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {sorted(unknown)}; valid: {sorted(known)}")
+        self.values = {name: values.get(name, p.default) for name, p in known.items()}
+        self._plan: dict[str, np.ndarray] = {}
+        self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.short: dict[str, int] = {}
+
+    def parameters(self) -> dict[str, Any]:
+        return dict(self.values)
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(),
+                "tables": {"mass_and_national_operations_1937_1938": "totals by operation",
+                           "national_operations_supplement": "Greek operation",
+                           "arrests_by_nationality_1936_1938": "Finns (Krieger)",
+                           "repression_key_totals": "Zubkin: 365,805 arrested under the national orders"},
+                "assumptions": {**{p.name: p.doc for p in self.parameter_specs if p.assumption},
+                                "months": "each operation's arrests are spread evenly over its months",
+                                "harbin_pool": "Harbin: 40% Koreans, 60% Russians"},
+                "short_agents": dict(self.short)}
+
+    def prepare(self, sim: Sim) -> None:
+        halt = sim.module("terror").halted_step(sim)
+        self._plan = {op: Budget(op, self.values[f"{op}_arrests_by_month_persons"]).per_step(sim, halt)
+                      for op in NATIONAL_TOTALS}
+
+    def begin_window(self, sim: Sim, first: int, stop: int) -> None:
+        """Pools of the window: each operation's nationalities aged 17-70 (weights by age and group)."""
+        active = [op for op in self._plan if self._plan[op][first:stop].sum() > 0]
+        roundup = self.values["males_17_70_roundup"] and first <= yyyymm_step(sim, self.values["roundup_yyyymm"]) < stop
+        self._pools = {}
+        if not active and not roundup:
+            return
+        nat = column(sim, ATTR["nationality"], self.name)
+        alive = sim.people["alive"]
+        w_age = age_weights(sim.ages(sim.people["birth_month"], first), 17, 70,
+                            outside_peak=self.values["outside_peak_age_weight"])
+        for op in active:
+            targets = TARGETS[op]
+            code = codes("nationality", list(targets), self.name)
+            pool = np.flatnonzero(alive & np.isin(nat, code) & (w_age > 0))
+            rel = np.zeros(int(nat.max()) + 1 if nat.size else 1)
+            for c, (_label, share) in zip(code, targets.items(), strict=True):
+                size = np.count_nonzero(nat[pool] == c)
+                rel[c] = share / size if size else 0.0  # each nationality's share of the arrests
+            self._pools[op] = (pool, w_age[pool] * rel[nat[pool]])
+            if op in _FALLBACK:
+                fb = np.flatnonzero(alive & np.isin(nat, codes("nationality", _FALLBACK[op], self.name)) & (w_age > 0))
+                self._pools[op + ".fallback"] = (fb, w_age[fb])
+
+    def arrest(self, sim: Sim, step: int) -> None:
+        """The month's arrests of each operation, then the round-up if it falls in this month."""
+        terror = sim.module("terror")
+        for op, plan in self._plan.items():
+            n = int(plan[step])
+            if n <= 0 or op not in self._pools:
+                continue
+            pool, w = self._pools[op]
+            free = terror.free_mask(sim, pool)
+            chosen = draw(sim, pool[free], w[free], n, self.values["female_share"], f"terror.arrest.{op}", step)
+            if len(chosen) < n and op + ".fallback" in self._pools:
+                fb, fw = self._pools[op + ".fallback"]
+                ok = terror.free_mask(sim, fb)
+                chosen = np.concatenate([chosen, draw(sim, fb[ok], fw[ok], n - len(chosen), self.values["female_share"],
+                                                      f"terror.arrest.{op}.fallback", step)])
+            if len(chosen) < n:
+                self.short[op] = self.short.get(op, 0) + n - len(chosen)
+            terror.arrest(sim, chosen, step, op)
+        if self.values["males_17_70_roundup"] and step == yyyymm_step(sim, self.values["roundup_yyyymm"]):
+            self._roundup(sim, step)
+
+    def _roundup(self, sim: Sim, step: int) -> None:
+        p = sim.people
+        nat = column(sim, ATTR["nationality"], self.name)
+        ages = sim.ages(p["birth_month"], step)
+        men = np.flatnonzero(p["alive"] & (p["sex"] == MALE) & (ages >= 17) & (ages <= 70)
+                             & np.isin(nat, codes("nationality", _ROUNDUP_NATIONALITIES, self.name)))
+        terror = sim.module("terror")
+        men = men[terror.free_mask(sim, men)]
+        u = rng.uniform(sim.settings.seed, "terror.arrest.males_17_70", step, p["person_id"][men])
+        terror.arrest(sim, men[u < self.values["roundup_share_of_males"]], step, "males_17_70")

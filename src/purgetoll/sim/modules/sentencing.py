@@ -1,0 +1,317 @@
+"""Sentencing: troikas, the dvoika, the Military Collegium; shooting at a date; camp terms.
+
+**How many a month.** Convictions by year (``convictions_by_month_persons``, default the 1953 MVD
+certificate: 790,665 in 1937 and 554,258 in 1938, ``repression()`` series ``mvd_1953``), spread
+evenly over the months; a month's convictions are taken first come, first served from those held
+at least ``months_to_trial`` (about 1 month from arrest to sentence: ``operation_timing_and_
+throughput`` row ``perm_arrest_to_sentence``). When the queue is short, the unused capacity
+carries over; what is left held at the end is the "in prison" population.
+
+**Which body.** Order 00447 arrests go to the troikas, the national operations to the dvoika (the
+"album" procedure), the army and NKVD purges to the Military Collegium, order 00486 to the
+Special Board (OSO); party members, managers and the denounced go to the troikas while they sit
+(August 1937 to the halt) and to the courts otherwise. After the halt (decree of 17 Nov 1938)
+troikas and dvoikas sentence no more: their cases go to the courts.
+
+**Which category.** Shooting with probability ``shooting_share_<group>`` (relative severities from
+the sources: Order 00447 387,000 shot of 767,000 sentenced, Werth, rows ``o447_shot_werth`` /
+``o447_sentenced_werth``; national operations 247,157 of 347,000, ``national_ops_shot`` /
+``national_ops_sentenced_ablazhei``; Military Collegium 30,514 of 36,157, ``vkvs_shot`` /
+``vkvs_convicted``; the others an assumption), scaled each month by one factor so the year's death
+sentences reach ``death_sentences_by_month_persons`` (default 353,074 in 1937 and 328,618 in
+1938, the certificate; their sum is 681,692) when ``calibrate_death_sentences`` is on: the sources'
+severities order the operations, the certificate fixes the level. Then other sentences (exile and
+the like) with ``other_sentence_share`` ((8,280 + 20,131) / 1,344,923, the certificate's "exile"
+and "other" of 1937-38), and the rest to camps with a term drawn from Zubkin's distribution
+(``key_totals``: up to 3 years 29,917, up to 5 65,676, up to 10 530,305, 15-25 6,612; taken as 3,
+5, 10 and 20 years).
+
+Those sentenced to shooting are shot ``months_to_shooting`` later (0: within the month; Butovo shot
+hundreds on the day, Novosibirsk a month or more after the troika: ``operation_timing_and_
+throughput``).
+
+Random decisions: ``terror.sentence.shoot``, ``terror.sentence.other``, ``terror.sentence.term``
+(step, person id).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.scenarios.params import Param
+from purgetoll.sim import rng
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import (
+    BODIES,
+    CATEGORIES,
+    EXECUTED,
+    HELD,
+    OPERATIONS,
+    OTHER_SENTENCE,
+    TERROR_PLAN_ORDER,
+    carry_round,
+    step_of_label,
+    yyyymm_step,
+)
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["Sentencing", "GROUP_OF", "TERM_YEARS", "TERM_WEIGHTS"]
+
+#: Severity group of each operation (the ``shooting_share_<group>`` parameter it uses).
+GROUP_OF: dict[str, str] = {
+    "prior": "other", "order_00447": "order_00447", "polish": "national", "german": "national",
+    "harbin": "national", "latvian": "national", "greek": "national", "finnish": "national",
+    "other_national": "national", "males_17_70": "national", "party": "other", "army": "military_collegium",
+    "nkvd": "military_collegium", "managers": "other", "denunciation": "other", "order_00486": "families",
+    "none": "other",
+}
+#: Camp terms (years) and Zubkin's counts behind their weights (key_totals zubkin_upto3y ... _15_25y).
+TERM_YEARS = np.array([3, 5, 10, 20])
+TERM_WEIGHTS = np.array([29917, 65676, 530305, 6612], dtype=float)
+_TROIKA_START = 193708  # troikas of Order 00447 sat from August 1937 (the order of 30 Jul 1937)
+
+
+class Sentencing(Module):
+    """Convictions within capacity; body and category by operation; executions and camp terms."""
+
+    name: ClassVar[str] = "sentencing"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["sentencing"]
+    runs_by_default: ClassVar[bool] = False
+    steps: ClassVar[tuple[str, ...]] = ("sentence",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = (
+        Param("convictions_by_month_persons", {"1937": 790665, "1938": 554258}, "persons",
+              "convictions by year or month (1953 MVD certificate, repression() mvd_1953 'total')",
+              kind="series", low=0, high=1e8),
+        Param("months_to_trial", 1, "months", "months from arrest before a sentence (Perm: about 1 month, "
+              "operation_timing_and_throughput perm_arrest_to_sentence)", kind="integer", low=0, high=12),
+        Param("months_to_shooting", 0, "months", "months from a death sentence to the shooting (assumption: "
+              "Butovo shot on the day, Novosibirsk a month or more later; range 0-3)", kind="integer", low=0,
+              high=3, assumption=True),
+        Param("shooting_share_order_00447", 387000 / 767000, "share", "Order 00447: 387,000 shot of 767,000 "
+              "sentenced (Werth; o447_shot_werth, o447_sentenced_werth)", low=0, high=1),
+        Param("shooting_share_national", 247157 / 347000, "share", "national operations: 247,157 shot "
+              "(national_ops_shot) of about 347,000 sentenced (national_ops_sentenced_ablazhei)", low=0, high=1),
+        Param("shooting_share_military_collegium", 30514 / 36157, "share", "Military Collegium: 30,514 sentenced "
+              "to shooting of 36,157 convicted (vkvs_shot, vkvs_convicted)", low=0, high=1),
+        Param("shooting_share_other", 0.1, "share", "party members, managers, the denounced (assumption: "
+              "range 0-0.5)", low=0, high=1, assumption=True),
+        Param("shooting_share_families", 0.0, "share", "wives under Order 00486 (the order sent them to camps)",
+              low=0, high=1),
+        Param("calibrate_death_sentences", True, "", "scale the shares each month so the year's death sentences "
+              "reach death_sentences_by_month_persons", kind="bool"),
+        Param("death_sentences_by_month_persons", {"1937": 353074, "1938": 328618}, "persons",
+              "death sentences by year (1953 MVD certificate, repression() mvd_1953 'death'; 681,692 in all)",
+              kind="series", low=0, high=1e8),
+        Param("other_sentence_share", (8280 + 20131) / 1344923, "share", "exile and other sentences: 1937-38 "
+              "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1),
+    )
+
+    def __init__(self, convictions_by_month_persons: dict[str, float] | None = None, months_to_trial: int = 1,
+                 months_to_shooting: int = 0, shooting_share_order_00447: float = 387000 / 767000,
+                 shooting_share_national: float = 247157 / 347000,
+                 shooting_share_military_collegium: float = 30514 / 36157, shooting_share_other: float = 0.1,
+                 shooting_share_families: float = 0.0, calibrate_death_sentences: bool = True,
+                 death_sentences_by_month_persons: dict[str, float] | None = None,
+                 other_sentence_share: float = (8280 + 20131) / 1344923) -> None:
+        self.convictions = dict(convictions_by_month_persons or {"1937": 790665, "1938": 554258})
+        self.months_to_trial = int(months_to_trial)
+        self.months_to_shooting = int(months_to_shooting)
+        self.shares = {"order_00447": shooting_share_order_00447, "national": shooting_share_national,
+                       "military_collegium": shooting_share_military_collegium, "other": shooting_share_other,
+                       "families": shooting_share_families}
+        self.calibrate = bool(calibrate_death_sentences)
+        self.death_targets = dict(death_sentences_by_month_persons or {"1937": 353074, "1938": 328618})
+        self.other_sentence_share = float(other_sentence_share)
+        self.done = 0
+        self.shot_by_year: dict[int, int] = {}
+        self._carry: dict[str, float] = {}
+        self._pending: dict[int, list[int]] = {}  # step -> person ids to shoot then
+        self.last_sentenced = np.empty(0, dtype=np.int64)  # slots sentenced this month (family_repression)
+
+    def parameters(self) -> dict[str, Any]:
+        return {"convictions_by_month_persons": self.convictions, "months_to_trial": self.months_to_trial,
+                "months_to_shooting": self.months_to_shooting,
+                **{f"shooting_share_{k}": v for k, v in self.shares.items()},
+                "calibrate_death_sentences": self.calibrate, "death_sentences_by_month_persons": self.death_targets,
+                "other_sentence_share": self.other_sentence_share}
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(),
+                "tables": {"repression_convicted_by_year_1921_1953": "1953 MVD certificate: convictions, deaths",
+                           "mass_and_national_operations_1937_1938": "shot and sentenced by operation",
+                           "repression_key_totals": "Military Collegium; Zubkin's terms"},
+                "assumptions": {**{p.name: p.doc for p in self.parameter_specs if p.assumption},
+                                "calibration": "the year's death sentences fix the level of the shares "
+                                "(calibrate_death_sentences); the sources fix their ratios",
+                                "terms": "Zubkin's term classes taken as 3, 5, 10 and 20 years"}}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"done": self.done, "shot_by_year": {str(k): v for k, v in self.shot_by_year.items()},
+                "carry": self._carry, "pending": {str(k): v for k, v in self._pending.items()}}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.done = int(state["done"])
+        self.shot_by_year = {int(k): int(v) for k, v in state["shot_by_year"].items()}
+        self._carry = dict(state["carry"])
+        self._pending = {int(k): list(v) for k, v in state["pending"].items()}
+
+    def _monthly(self, sim: Sim, series: dict[str, float]) -> np.ndarray:
+        persons = np.zeros(sim.n_steps)
+        for label, v in series.items():
+            label = str(label)
+            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
+            for lab in months:
+                k = step_of_label(sim, lab)
+                if 0 <= k < sim.n_steps:
+                    persons[k] += float(v) / len(months)
+        return persons * sim.settings.scale
+
+    def prepare(self, sim: Sim) -> None:
+        self._cum_conv = np.cumsum(carry_round(np.cumsum(self._monthly(sim, self.convictions))))
+        self._deaths_m = self._monthly(sim, self.death_targets)
+        self._conv_m = self._monthly(sim, self.convictions)
+        self._year = np.array([sim.date(k).year for k in range(sim.n_steps)])
+
+    def _body(self, sim: Sim, op: np.ndarray, step: int) -> np.ndarray:
+        terror = sim.module("terror")
+        sitting = yyyymm_step(sim, _TROIKA_START) <= step and not terror.halted(sim, step)
+        names = [OPERATIONS[c] for c in range(len(OPERATIONS))]
+        table = np.zeros(len(OPERATIONS), dtype=np.int8)
+        for c, name in enumerate(names):
+            g = GROUP_OF[name]
+            if g == "military_collegium":
+                b = "military_collegium"
+            elif g == "families":
+                b = "oso"
+            elif g == "national":
+                b = "dvoika" if sitting else "court"
+            elif name == "prior":
+                b = "none"
+            else:
+                b = "troika" if sitting else "court"
+            table[c] = BODIES.index(b)
+        return table[op]
+
+    def sentence(self, sim: Sim, step: int) -> None:
+        """Shoot those due, drop the dead from the queue, then the month's convictions."""
+        terror, p = sim.module("terror"), sim.people
+        self.last_sentenced = np.empty(0, dtype=np.int64)
+        self._shoot_due(sim, step)
+        ids, steps = terror.queue_ids, terror.queue_steps
+        if ids.size == 0:
+            return
+        pid = p["person_id"]
+        s = np.minimum(np.searchsorted(pid, ids), max(len(pid) - 1, 0))
+        present = pid[s] == ids
+        alive = present & p["alive"][s]
+        died = present & ~p["alive"][s] & (p["t_status"][s] == HELD)
+        if died.any():
+            d = s[died]
+            sim.events.log(step, "death_in_custody", pid[d], p["sex"][d], sim.ages(p["birth_month"][d], step),
+                           operation=p["t_operation"][d], region=terror.region_of(sim, d))
+        ids, steps, s = ids[alive], steps[alive], s[alive]
+        want = int(self._cum_conv[step]) - self.done
+        ready = np.flatnonzero(steps <= step - self.months_to_trial)
+        take = ready[:max(want, 0)]  # first come, first served (the queue is in arrest order)
+        keep = np.ones(ids.size, bool)
+        keep[take] = False
+        terror.queue_ids, terror.queue_steps = ids[keep], steps[keep]
+        if take.size:
+            self.last_sentenced = s[take]
+            self._convict(sim, s[take], step)
+            self.done += int(take.size)
+
+    def _shooting_prob(self, sim: Sim, op: np.ndarray, step: int) -> np.ndarray:
+        base = np.array([self.shares[GROUP_OF[name]] for name in OPERATIONS])
+        prob = base[op]
+        if not self.calibrate or prob.sum() == 0:
+            return prob
+        year = self._year[step]
+        in_year = self._year == year
+        target = self._deaths_m[in_year].sum()
+        left = max(target - self.shot_by_year.get(year, 0), 0.0)
+        conv_left = max(self._conv_m[in_year & (np.arange(sim.n_steps) >= step)].sum(), float(op.size))
+        want = left * op.size / conv_left
+        factor = want / prob.sum()
+        return np.minimum(prob * factor, 1.0)
+
+    def _convict(self, sim: Sim, slots: np.ndarray, step: int) -> None:
+        p, seed = sim.people, sim.settings.seed
+        terror, gulag = sim.module("terror"), sim.modules.get("gulag")
+        ids = p["person_id"][slots]
+        op = p["t_operation"][slots].astype(np.int64)
+        body = self._body(sim, op, step)
+        prob = self._shooting_prob(sim, op, step)
+        shoot = _exact_share(rng.uniform(seed, "terror.sentence.shoot", step, ids), prob, op, self._carry, "shoot")
+        u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
+        other = ~shoot & (u_other < self.other_sentence_share)
+        camp = ~shoot & ~other
+        category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
+                                                                          CATEGORIES.index("camp"))).astype(np.int8)
+        region = terror.region_of(sim, slots)
+        sim.events.log(step, "sentence", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
+                       operation=op.astype(np.int8), body=body, category=category, region=region)
+        year = self._year[step]
+        self.shot_by_year[year] = self.shot_by_year.get(year, 0) + int(shoot.sum())
+        p["t_status"][slots[other]] = OTHER_SENTENCE
+        if self.months_to_shooting == 0:
+            self._execute(sim, slots[shoot], step)
+        else:
+            due = step + self.months_to_shooting
+            self._pending.setdefault(due, []).extend(int(x) for x in ids[shoot])
+        c = slots[camp]
+        if c.size:
+            w = TERM_WEIGHTS / TERM_WEIGHTS.sum()
+            u = rng.uniform(seed, "terror.sentence.term", step, p["person_id"][c])
+            years = TERM_YEARS[np.minimum(np.searchsorted(np.cumsum(w), u, side="right"), len(w) - 1)]
+            if gulag is None:
+                from purgetoll.errors import DataError
+
+                raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
+            gulag.admit(sim, c, step, years * 12)
+
+    def _execute(self, sim: Sim, slots: np.ndarray, step: int) -> None:
+        if slots.size == 0:
+            return
+        p = sim.people
+        terror = sim.module("terror")
+        slots = slots[p["alive"][slots]]
+        p["alive"][slots] = False
+        p["t_status"][slots] = EXECUTED
+        sim.events.log(step, "execution", p["person_id"][slots], p["sex"][slots],
+                       sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
+                       category=np.full(slots.size, CATEGORIES.index("shooting"), np.int8),
+                       region=terror.region_of(sim, slots))
+
+    def _shoot_due(self, sim: Sim, step: int) -> None:
+        ids = self._pending.pop(step, [])
+        if ids:
+            pid = sim.people["person_id"]
+            arr = np.asarray(ids, dtype=np.uint32)
+            s = np.minimum(np.searchsorted(pid, arr), max(len(pid) - 1, 0))
+            self._execute(sim, s[pid[s] == arr], step)
+
+
+def _exact_share(u: np.ndarray, prob: np.ndarray, group: np.ndarray, carry: dict[str, float], tag: str) -> np.ndarray:
+    """Select, within each group, the expected number (sum of ``prob``, drift-free) with the lowest draws.
+
+    Exact counts instead of independent Bernoulli draws keep the totals of a scenario within one
+    agent of their expectation; which persons are chosen still follows their keyed draws.
+    """
+    out = np.zeros(u.size, bool)
+    for g in np.unique(group):
+        idx = np.flatnonzero(group == g)
+        key = f"{tag}.{int(g)}"
+        expected = float(prob[idx].sum()) + carry.get(key, 0.0)
+        n = int(np.floor(expected + 1e-9))
+        n = min(n, idx.size)
+        carry[key] = expected - n
+        if n:
+            # lowest u / prob: people with a higher probability come first
+            order = np.argsort(u[idx] / np.maximum(prob[idx], 1e-300), kind="stable")[:n]
+            out[idx[order]] = True
+    return out

@@ -1,0 +1,305 @@
+"""The Terror's common ground: who is free, held, in a camp or shot; arrests; the waiting queue.
+
+Every terror module (``mass_operation``, ``national_operations``, ``elite_purges``,
+``denunciation``, ``family_repression``, ``sentencing``, ``gulag``) works through this module,
+named ``terror``:
+
+* **Columns** (10 bytes a person): ``t_status`` (free, held under investigation, in a camp, shot,
+  released, other sentence), ``t_arrest_step``, ``t_operation`` (the operation of the arrest),
+  ``t_term_end`` (step a camp term ends), ``t_camp_step`` (step of camp admission), ``t_listed``
+  (named under interrogation, so on the NKVD's lists).
+* **Events** (with the event columns ``operation``, ``body``, ``category``, ``region``):
+  ``arrest``, ``sentence``, ``execution``, ``camp_admission``, ``in_camp_at_start``,
+  ``camp_death``, ``release``, ``death_in_custody``, ``child_removed``.
+* **Arrest** (:meth:`Terror.arrest`): marks the person held, logs the event with the person's
+  region, adds them to the queue waiting for a sentence and to the month's newly arrested (who are
+  interrogated by the ``denunciation`` module); optionally raises their death hazard in prison.
+* **The halt**: the decree of 17 Nov 1938 ended the mass and national operations and abolished the
+  troikas; arrests of the operations stop from ``operations_halt_yyyymm`` (see :meth:`halted`).
+
+Codes of the event columns are the positions in :data:`OPERATIONS`, :data:`BODIES`,
+:data:`CATEGORIES`; regions are the attributes module's region codes.
+
+Attributes (region, social group, nationality, household, workplace, ...) are the per-person
+columns of the ``attributes`` module (issue 6 part A); :func:`column` names the module to enable
+when one is missing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from purgetoll.errors import DataError
+from purgetoll.scenarios.params import Param
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.state import Column
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
+           "RELEASED", "OTHER_SENTENCE", "NONE_STEP", "op_code", "column", "slots_of", "step_of_label",
+           "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "role", "labels", "codes", "republic_of"]
+
+#: Operation codes (event column ``operation``, person column ``t_operation``).
+OPERATIONS: tuple[str, ...] = (
+    "none", "prior", "order_00447", "polish", "german", "harbin", "latvian", "greek", "finnish",
+    "other_national", "males_17_70", "party", "army", "nkvd", "managers", "denunciation", "order_00486",
+)
+#: Sentencing bodies (event column ``body``).
+BODIES: tuple[str, ...] = ("none", "troika", "dvoika", "military_collegium", "oso", "court")
+#: Sentence categories (event column ``category``): 1 shooting, 2 camp, other sentences (exile etc.).
+CATEGORIES: tuple[str, ...] = ("none", "shooting", "camp", "other")
+#: Person status codes (column ``t_status``).
+STATUS: tuple[str, ...] = ("free", "held", "camp", "executed", "released", "other_sentence")
+FREE, HELD, CAMP, EXECUTED, RELEASED, OTHER_SENTENCE = range(6)
+NONE_STEP = -1  # t_arrest_step / t_camp_step / t_term_end when not applicable
+
+#: plan_order of the terror modules: after demography and attributes, in the order arrests,
+#: interrogation, sentencing, families, camps.
+TERROR_PLAN_ORDER = {"terror": 200, "elite_purges": 210, "mass_operation": 220, "national_operations": 230,
+                     "denunciation": 250, "sentencing": 260, "family_repression": 270, "gulag": 280}
+
+
+#: Per-person columns of the attributes module (issue 6 part A, ``sim/modules/attributes.py``) that
+#: the terror modules read. Codes: ``region`` indexes ``Attributes.regions`` (the module instance),
+#: ``social_group`` and ``nationality`` the tuples of ``sim/attributes_tables.py``; ``roles`` holds
+#: bit flags (:data:`ROLE_BITS`); household and workplace id 0 means none.
+ATTR: dict[str, str] = {
+    "region": "region", "urban": "urban", "social_group": "social_group", "roles": "roles",
+    "nationality": "nationality", "household": "household_id", "workplace": "workplace_id",
+}
+#: Bits of the ``roles`` column (``attributes.PARTY``, ``ARMY_COMMAND``, ``NKVD_STAFF``).
+ROLE_BITS: dict[str, int] = {"party": 1, "army_command": 2, "nkvd_staff": 4}
+
+
+def role(sim: Sim, name: str, who: str) -> np.ndarray:
+    """Boolean mask of a role (``party``, ``army_command``, ``nkvd_staff``) over the people."""
+    return (column(sim, ATTR["roles"], who) & ROLE_BITS[name]) != 0
+
+
+def labels(kind: str, sim: Sim | None = None) -> tuple[str, ...]:
+    """Labels of the attribute codes: ``region`` (needs ``sim``), ``nationality`` or ``social_group``."""
+    from purgetoll.sim import attributes_tables as t
+
+    if kind == "region":
+        if sim is None:
+            raise ValueError("region labels come from the attributes module of a run: pass sim")
+        regions = tuple(getattr(sim.module("attributes"), "regions", ()))
+        if not regions:
+            raise DataError("terror", "the attributes module has no region labels (prepare it first)")
+        return regions
+    if kind == "nationality":
+        return tuple(t.NATIONALITIES)
+    if kind == "social_group":
+        return tuple(t.SOCIAL_GROUPS)
+    raise KeyError(f"no labels for {kind!r}; kinds are region, nationality, social_group")
+
+
+def republic_of(sim: Sim, region: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Republic index of region codes and the republic labels: RSFSR oblasts and 'RSFSR (other)' map to
+    'RSFSR'; any region that is not a republic (e.g. 'annexed 1939-40') keeps its own label."""
+    regions = labels("region", sim)
+    from purgetoll.sim import attributes_tables as t
+
+    rep_labels = tuple(dict.fromkeys("RSFSR" if (r in t.OBLASTS_00447 or r.startswith("RSFSR")) else r
+                                     for r in regions))
+    lookup = np.array([rep_labels.index("RSFSR" if (r in t.OBLASTS_00447 or r.startswith("RSFSR")) else r)
+                       for r in regions], dtype=np.int64)
+    r = np.asarray(region).astype(np.int64)
+    return lookup[np.clip(r, 0, len(lookup) - 1)], rep_labels
+
+
+def codes(kind: str, names: list[str] | tuple[str, ...], who: str, sim: Sim | None = None) -> np.ndarray:
+    """Codes of attribute labels; a DataError naming the unknown label and the valid ones."""
+    lab = labels(kind, sim)
+    out = []
+    for n in names:
+        if n not in lab:
+            raise DataError(who, f"unknown {kind} {n!r}; expected one of {list(lab)}")
+        out.append(lab.index(n))
+    return np.asarray(out, dtype=np.int64)
+
+
+def op_code(name: str) -> int:
+    """Code of an operation name (KeyError listing the operations if unknown)."""
+    try:
+        return OPERATIONS.index(name)
+    except ValueError:
+        raise KeyError(f"unknown operation {name!r}; operations are {list(OPERATIONS)}") from None
+
+
+def column(sim: Sim, name: str, who: str) -> np.ndarray:
+    """Per-person column ``name`` (from the attributes module); a clear error when it is missing."""
+    if name not in sim.people.columns:
+        raise DataError(who, f"needs the per-person column {name!r} of the 'attributes' module; enable "
+                        f"[attributes] in the scenario (columns present: {sorted(sim.people.columns)})")
+    return sim.people[name]
+
+
+def slots_of(sim: Sim, ids: np.ndarray) -> np.ndarray:
+    """Current slots of person ids (ids are increasing in slot order; compaction keeps the order)."""
+    pid = sim.people["person_id"]
+    s = np.searchsorted(pid, np.asarray(ids, dtype=np.uint32))
+    s = np.minimum(s, max(len(pid) - 1, 0))
+    if len(ids) and not np.array_equal(pid[s], np.asarray(ids, dtype=np.uint32)):
+        raise DataError("terror", "a queued person id is no longer in the population (compacted while queued)")
+    return s.astype(np.int64)
+
+
+def step_of_label(sim: Sim, label: str) -> int:
+    """Step of a month label ``YYYY-MM`` (the step starting in that month; may be outside the run)."""
+    y, m = int(label[:4]), int(label[5:7])
+    return (y - 1900) * 12 + m - 1 - sim.start_month
+
+
+def yyyymm_step(sim: Sim, yyyymm: int) -> int:
+    """Step of an integer month ``YYYYMM``."""
+    return (yyyymm // 100 - 1900) * 12 + yyyymm % 100 - 1 - sim.start_month
+
+
+def carry_round(cumulative: np.ndarray) -> np.ndarray:
+    """Whole counts per step whose running sum is ``floor`` of the cumulative target (no drift).
+
+    Deterministic, so a scenario's totals are exact to one agent and common random numbers hold.
+    """
+    c = np.floor(np.asarray(cumulative, dtype=np.float64) + 1e-9)
+    return np.diff(np.concatenate([[0.0], c])).astype(np.int64)
+
+
+def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Indices of ``n`` items drawn without replacement with probability ~ ``weights``.
+
+    Efraimidis-Spirakis keys ``-log(u) / w``: the ``n`` smallest win. ``u`` are keyed uniforms, one
+    per item, so a pick depends only on the items' own draws (common random numbers).
+    """
+    n = int(min(n, np.count_nonzero(weights > 0)))
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    with np.errstate(divide="ignore"):
+        key = np.where(weights > 0, -np.log(u) / np.where(weights > 0, weights, 1.0), np.inf)
+    idx = np.argpartition(key, n - 1)[:n] if n < len(key) else np.arange(len(key))
+    return np.sort(idx).astype(np.int64)
+
+
+class Terror(Module):
+    """Status columns, the arrest routine, the queue awaiting sentence, and the halt of Nov 1938."""
+
+    name: ClassVar[str] = "terror"
+    plan_order: ClassVar[int] = TERROR_PLAN_ORDER["terror"]
+    runs_by_default: ClassVar[bool] = False
+    columns: ClassVar[tuple[Column, ...]] = (
+        Column("t_status", "int8", FREE, "terror status: 0 free, 1 held, 2 camp, 3 executed, 4 released, "
+               "5 other sentence (codes in terror.STATUS)"),
+        Column("t_arrest_step", "int16", NONE_STEP, "step of the (last) arrest, -1 never; int16 like death_step"),
+        Column("t_operation", "int8", 0, "operation of the arrest (terror.OPERATIONS; 17 codes fit int8)"),
+        Column("t_term_end", "int16", NONE_STEP, "step the camp term ends, -1 none"),
+        Column("t_camp_step", "int16", NONE_STEP, "step of camp admission, -1 none (earlier than 0 for "
+               "those already in the camps at the start)"),
+        Column("t_listed", "bool", False, "named by someone under interrogation (on the NKVD's lists)"),
+    )
+    event_kinds: ClassVar[tuple[str, ...]] = (
+        "arrest", "sentence", "execution", "camp_admission", "in_camp_at_start", "camp_death", "release",
+        "death_in_custody", "child_removed",
+    )
+    event_columns: ClassVar[tuple[Column, ...]] = (
+        Column("operation", "int8", 0, "terror.OPERATIONS code"),
+        Column("body", "int8", 0, "terror.BODIES code"),
+        Column("category", "int8", 0, "terror.CATEGORIES code"),
+        Column("region", "int16", -1, "region code of the attributes module (-1 unknown)"),
+    )
+    steps: ClassVar[tuple[str, ...]] = ("new_month",)
+    parameter_specs: ClassVar[tuple[Param, ...]] = (
+        Param("operations_halt_yyyymm", 193811, "YYYYMM",
+              "month from which the mass and national operations make no more arrests and the troikas "
+              "and dvoikas no longer sentence: the decree of the SNK and CC of 17 Nov 1938 ('On arrests, "
+              "procuratorial supervision and the conduct of investigations')", kind="integer",
+              low=193701, high=194012),
+        Param("prison_hazard_multiplier", 1.0, "x life table",
+              "death hazard of a person held under investigation relative to the life table "
+              "(assumption: no bundled source gives prison mortality in 1937-38; range 1-10)",
+              low=1.0, high=10.0, assumption=True),
+    )
+
+    def __init__(self, operations_halt_yyyymm: int = 193811, prison_hazard_multiplier: float = 1.0) -> None:
+        self.operations_halt_yyyymm = int(operations_halt_yyyymm)
+        self.prison_hazard_multiplier = float(prison_hazard_multiplier)
+        # the queue awaiting sentence: person ids in arrest order (FIFO) with their arrest step
+        self.queue_ids = np.empty(0, dtype=np.uint32)
+        self.queue_steps = np.empty(0, dtype=np.int16)
+        self.new_ids: list[np.ndarray] = []  # arrested this month (interrogated by denunciation)
+        self.arrests_by_op = np.zeros(len(OPERATIONS), dtype=np.int64)
+
+    def parameters(self) -> dict[str, Any]:
+        return {"operations_halt_yyyymm": self.operations_halt_yyyymm,
+                "prison_hazard_multiplier": self.prison_hazard_multiplier}
+
+    def describe(self) -> dict[str, Any]:
+        return {"parameters": self.parameters(), "tables": {},
+                "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption}}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"queue_ids": self.queue_ids.tolist(), "queue_steps": self.queue_steps.tolist(),
+                "arrests_by_op": self.arrests_by_op.tolist()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.queue_ids = np.asarray(state["queue_ids"], dtype=np.uint32)
+        self.queue_steps = np.asarray(state["queue_steps"], dtype=np.int16)
+        self.arrests_by_op = np.asarray(state["arrests_by_op"], dtype=np.int64)
+
+    # -- helpers for the other terror modules ----------------------------------------------------
+    def halted_step(self, sim: Sim) -> int:
+        """Step of the halt (may be beyond the run)."""
+        return yyyymm_step(sim, self.operations_halt_yyyymm)
+
+    def halted(self, sim: Sim, step: int) -> bool:
+        """True from the month of the halt on (no more operation arrests, no troikas)."""
+        return step >= self.halted_step(sim)
+
+    def region_of(self, sim: Sim, slots: np.ndarray) -> np.ndarray:
+        """Region codes of ``slots`` (-1 when the attributes module gives no region)."""
+        if ATTR["region"] in sim.people.columns:
+            return sim.people[ATTR["region"]][slots].astype(np.int16)
+        return np.full(len(slots), -1, dtype=np.int16)
+
+    def free_mask(self, sim: Sim, slots: np.ndarray) -> np.ndarray:
+        """Which of ``slots`` are alive and free to be arrested (never arrested, or released)."""
+        p = sim.people
+        st = p["t_status"][slots]
+        return p["alive"][slots] & ((st == FREE) | (st == RELEASED))
+
+    def arrest(self, sim: Sim, slots: np.ndarray, step: int, operation: str) -> np.ndarray:
+        """Arrest the living free people among ``slots`` in ``step`` under ``operation``.
+
+        Returns the slots actually arrested (others are skipped: dead, already held or sentenced).
+        """
+        slots = np.unique(np.asarray(slots, dtype=np.int64))
+        slots = slots[self.free_mask(sim, slots)]
+        if slots.size == 0:
+            return slots
+        p = sim.people
+        code = op_code(operation)
+        p["t_status"][slots] = HELD
+        p["t_arrest_step"][slots] = step
+        p["t_operation"][slots] = code
+        ids = p["person_id"][slots]
+        sim.events.log(step, "arrest", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
+                       operation=np.full(slots.size, code, np.int8), region=self.region_of(sim, slots))
+        self.queue_ids = np.concatenate([self.queue_ids, ids])
+        self.queue_steps = np.concatenate([self.queue_steps, np.full(slots.size, step, np.int16)])
+        self.new_ids.append(ids)
+        self.arrests_by_op[code] += slots.size
+        if self.prison_hazard_multiplier != 1.0:
+            sim.module("demography").redraw_deaths(sim, slots, step + 1, self.prison_hazard_multiplier)
+        return slots
+
+    def newly_arrested(self) -> np.ndarray:
+        """Ids arrested so far this month (all operations)."""
+        return np.concatenate(self.new_ids) if self.new_ids else np.empty(0, dtype=np.uint32)
+
+    # -- monthly step ----------------------------------------------------------------------------
+    def new_month(self, sim: Sim, step: int) -> None:
+        """Open the month: forget last month's newly arrested."""
+        self.new_ids = []

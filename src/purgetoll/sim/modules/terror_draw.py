@@ -1,0 +1,102 @@
+"""Arrests by budget: how many a month (a schedule), and who (a weighted, keyed draw from a pool).
+
+Used by the modules whose sources give counts (``mass_operation``, ``national_operations``,
+``elite_purges``). A :class:`Budget` turns a series ``{"1937-08": persons, ...}`` (or a total spread
+evenly over months ``first..last``) into whole agents per step: persons x scale, rounded so the
+running sum never drifts (:func:`~purgetoll.sim.modules.terror.carry_round`). :func:`draw` picks that
+many from a pool with weights, men and women separately so that a source's share of women holds,
+using the keyed uniforms of the decision (``terror.arrest.<operation>``) at the step: the same
+person gets the same draw in every scenario (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from purgetoll.errors import DataError
+from purgetoll.sim import rng
+from purgetoll.sim.modules.terror import carry_round, step_of_label, weighted_pick
+from purgetoll.sim.state import FEMALE, MALE
+
+if TYPE_CHECKING:
+    from purgetoll.sim.loop import Sim
+
+__all__ = ["Budget", "draw", "age_weights", "spread"]
+
+
+def spread(total: float, first: str, last: str) -> dict[str, float]:
+    """A total spread evenly over the months ``first..last`` (labels ``YYYY-MM``)."""
+    y0, m0, y1, m1 = int(first[:4]), int(first[5:7]), int(last[:4]), int(last[5:7])
+    months = [(y, m) for y in range(y0, y1 + 1) for m in range(1, 13) if (y0, m0) <= (y, m) <= (y1, m1)]
+    if not months:
+        raise DataError("spread", f"empty month range {first}..{last}")
+    return {f"{y:04d}-{m:02d}": total / len(months) for y, m in months}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Persons per month (``series``: label ``YYYY-MM`` or ``YYYY`` -> persons) for one decision."""
+
+    name: str
+    series: dict[str, float]
+
+    def per_step(self, sim: Sim, halt_step: int | None = None) -> np.ndarray:
+        """Agents to arrest in each step (whole numbers; persons x scale, drift-free rounding).
+
+        A year label spreads its value evenly over the months of that year. Months outside the run
+        are dropped; months from ``halt_step`` on are zero (the halt of November 1938).
+        """
+        persons = np.zeros(sim.n_steps)
+        for label, value in self.series.items():
+            label = str(label)
+            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
+            for lab in months:
+                k = step_of_label(sim, lab)
+                if 0 <= k < sim.n_steps:
+                    persons[k] += float(value) / len(months)
+        if halt_step is not None and halt_step < sim.n_steps:
+            persons[max(halt_step, 0):] = 0.0
+        return carry_round(np.cumsum(persons) * sim.settings.scale)
+
+
+def age_weights(ages: np.ndarray, low: int, high: int, peak_low: int = 30, peak_high: int = 55,
+                outside_peak: float = 0.5) -> np.ndarray:
+    """Relative weight by age: 0 outside ``[low, high]``, 1 in ``[peak_low, peak_high]``, else ``outside_peak``.
+
+    The peak is Conquest's "between thirty and fifty-five" (seed, "How many died?" context); the
+    weight outside it is a named assumption of each module.
+    """
+    a = np.asarray(ages, dtype=np.int64)
+    w = np.where((a >= peak_low) & (a <= peak_high), 1.0, outside_peak)
+    return np.where((a >= low) & (a <= high), w, 0.0)
+
+
+def draw(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, female_share: float,
+         decision: str, step: int) -> np.ndarray:
+    """Slots of ``n`` people from ``pool`` (slots), ``round(n * female_share)`` of them women.
+
+    ``weights`` are per pool member (0 excludes). If one sex runs short, the other makes up the
+    number. Draws are keyed by (seed, ``decision``, step, person id).
+    """
+    if n <= 0 or pool.size == 0:
+        return np.empty(0, dtype=np.int64)
+    p = sim.people
+    u = rng.uniform(sim.settings.seed, decision, step, p["person_id"][pool])
+    sex = p["sex"][pool]
+    n_f = int(round(n * female_share))
+    picked = []
+    for s, want in ((FEMALE, n_f), (MALE, n - n_f)):
+        idx = np.flatnonzero(sex == s)
+        chosen = idx[weighted_pick(u[idx], weights[idx], want)]
+        picked.append(chosen)
+    got = sum(len(c) for c in picked)
+    if got < n:  # one sex ran short: fill from the rest of the pool
+        rest = np.ones(pool.size, bool)
+        for c in picked:
+            rest[c] = False
+        idx = np.flatnonzero(rest)
+        picked.append(idx[weighted_pick(u[idx], weights[idx], n - got)])
+    return pool[np.sort(np.concatenate(picked))]
