@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from purgetoll.errors import DataError
 from purgetoll.sim import Demography, Interrupted, Sim, SimSettings, Territory
@@ -135,3 +138,21 @@ def test_events_balance_the_population(reference):
     assert not ev[ev["event"] == "death"]["person_id"].duplicated().any()  # nobody dies twice
     assert set(ev.columns) == {"step", "date", "person_id", "event", "sex", "age"}
     assert np.all(np.diff(ev["step"].to_numpy()) >= 0)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**40), months=st.integers(2, 48))
+def test_population_change_is_births_plus_arrivals_minus_deaths_by_sex(toy_inputs, seed, months):
+    """Conservation by sex for any seed and length (crossing the 1929 annexation or not)."""
+    end = (pd.Timestamp("1926-12-17") + pd.DateOffset(months=months)).date().isoformat()
+    with tempfile.TemporaryDirectory() as tmp:
+        sim = Sim(SimSettings(start="1926-12-17", end=end, scale=0.0005, seed=seed,
+                              snapshot_dates=("1926-12-17", end)), [Territory(toy_inputs), Demography(toy_inputs)])
+        result = sim.run(Path(tmp) / "run")
+        ev = pd.read_parquet(Path(tmp) / "run" / "events")
+    snaps = result.snapshots.groupby(["date", "sex"])["agents"].sum()
+    n = ev.assign(event=ev["event"].astype(str), sex=ev["sex"].astype(str)).groupby(["event", "sex"]).size()
+    for sex in ("male", "female"):
+        change = snaps[(end, sex)] - snaps[("1926-12-17", sex)]
+        assert change == n.get(("birth", sex), 0) + n.get(("annexed", sex), 0) - n.get(("death", sex), 0)
+    assert snaps[(end, "male")] + snaps[(end, "female")] == result.people_alive

@@ -232,6 +232,8 @@ class Sim:
         ``stop_at`` (tests use it to kill a run part way).
         """
         out_path = Path(out) if out is not None else None
+        if resume and out_path is None:
+            raise DataError("Sim.run", "resume needs the folder of the interrupted run (out)")
         s = self.settings
         self._seconds = {}
         every = s.checkpoint_every_steps
