@@ -10,4 +10,5 @@ SECTIONS: tuple[str, ...] = (
     "sex_ratio",
     "demography",
     "claims",
+    "verdict",
 )
