@@ -191,3 +191,22 @@ def test_describe_lists_every_assumption_and_bad_parameters_are_named():
                                    "household_size_mean_persons must be in [1, 10] persons; got 0"]
     with pytest.raises(TypeError, match=r"Attributes: unknown parameter\(s\) \['greek_share'\]"):
         Attributes(greek_share=0.1)
+
+
+def test_fast_draws_equal_the_reference_inverse_cdf():
+    """``categorical`` inverts the same keyed uniforms as ``searchsorted`` would; ``groups`` stays in its stratum."""
+    from purgetoll.sim import rng
+    from purgetoll.sim.attributes_draw import categorical, groups
+
+    ids = np.arange(0, 200_000, 3, dtype=np.uint32)
+    shares = np.array([[0.5, 0.2, 0.3], [0.01, 0.01, 0.98]])
+    stratum = (ids % 2).astype(np.int64)
+    got = categorical(4, "t.cat", ids, shares, stratum)
+    u = rng.uniform(4, "t.cat", 0, ids)
+    cum = np.cumsum(shares, axis=1)
+    ref = np.array([np.searchsorted(cum[s], x, side="right") for s, x in zip(stratum, u, strict=True)])
+    assert np.array_equal(got, np.minimum(ref, 2))
+    g = groups(4, "t.grp", ids, stratum, 10.0, offset=100)
+    assert g.min() == 101
+    assert not set(g[stratum == 0]) & set(g[stratum == 1])
+    assert len(np.unique(g)) == pytest.approx(len(ids) / 10, rel=0.01)

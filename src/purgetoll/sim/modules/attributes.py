@@ -41,6 +41,7 @@ import numpy as np
 
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
+from purgetoll.sim.attributes_draw import categorical, groups
 from purgetoll.sim.attributes_tables import (
     NATIONALITIES,
     OBLASTS_00447,
@@ -209,7 +210,7 @@ class Attributes(Module):
 
     def setup(self, sim: Sim) -> None:
         people = sim.people
-        self._assign(sim, slice(0, people.n), groups=True)
+        self._assign(sim, slice(0, people.n), initial=True)
         self._done_id = people.next_id
 
     def state_dict(self) -> dict[str, Any]:
@@ -225,7 +226,7 @@ class Attributes(Module):
             return
         first = int(np.searchsorted(people["person_id"], np.uint32(self._done_id)))
         sl = slice(first, people.n)
-        self._assign(sim, sl, groups=False)
+        self._assign(sim, sl, initial=False)
         born = people["birth_month"][sl] >= sim.month(step)  # babies of this month, vs the annexed
         annexed = np.flatnonzero(~born) + first
         people["region"][annexed] = len(self.regions) - 1
@@ -237,29 +238,30 @@ class Attributes(Module):
     def _u(self, sim: Sim, name: str, ids: np.ndarray) -> np.ndarray:
         return rng.uniform(sim.settings.seed, f"attributes.{name}", 0, ids)
 
-    def _assign(self, sim: Sim, sl: slice, groups: bool) -> None:
+    def _assign(self, sim: Sim, sl: slice, initial: bool) -> None:
         people, m, p = sim.people, self._m, self.params
         ids = people["person_id"][sl]
         n = len(ids)
         if n == 0:
             return
         n_nat = len(NATIONALITIES)
-        cell = _draw(self._u(sim, "region_nationality", ids), m["joint"].reshape(-1))
+        seed = sim.settings.seed
+        cell = categorical(seed, "attributes.region_nationality", ids, m["joint"].reshape(-1))
         region = (cell // n_nat).astype(np.int8)
         people["region"][sl] = region
         people["nationality"][sl] = (cell % n_nat).astype(np.int8)
         urban = self._u(sim, "urban", ids) < m["urban"]
         people["urban"][sl] = urban
-        u = self._u(sim, "social_group", ids)
-        social = np.where(urban, _draw(u, m["social"][True].shares), _draw(u, m["social"][False].shares)).astype(np.int8)
+        table = np.stack([m["social"][False].shares, m["social"][True].shares])  # row 0 rural, row 1 urban
+        social = categorical(seed, "attributes.social_group", ids, table, urban.astype(np.int64)).astype(np.int8)
         people["social_group"][sl] = social
-        age = sim.ages(people["birth_month"][sl], 0 if groups else sim.n_steps)  # age only matters at setup
+        age = sim.ages(people["birth_month"][sl], 0)  # ages matter only at setup (roles, workplaces)
         sex = people["sex"][sl]
         roles = np.zeros(n, dtype=np.uint8)
-        if groups:
+        if initial:
             roles |= self._roles(sim, ids, age, sex)
-            people["household_id"][sl] = _groups(self._u(sim, "household", ids),
-                                                 region.astype(np.int64) * 2 + urban, p["household_size_mean_persons"])
+            people["household_id"][sl] = groups(sim.settings.seed, "attributes.household", ids,
+                                                region.astype(np.int64) * 2 + urban, p["household_size_mean_persons"])
             people["workplace_id"][sl] = self._workplaces(sim, ids, age, region, social)
         people["roles"][sl] = roles
 
@@ -290,28 +292,10 @@ class Attributes(Module):
                  "employee": p["workplace_size_office_persons"]}
         out = np.zeros(len(ids), dtype=np.uint32)
         working = (age >= WORKING_AGES[0]) & (age <= WORKING_AGES[1])
-        u = self._u(sim, "workplace", ids)
         offset = 0
         for g, size in sizes.items():
             sel = np.flatnonzero(working & (social == SOCIAL_GROUPS.index(g)))
-            ids_g = _groups(u[sel], region[sel].astype(np.int64), size, offset)
+            ids_g = groups(sim.settings.seed, "attributes.workplace", ids[sel], region[sel], size, offset)
             out[sel] = ids_g
             offset = int(ids_g.max()) if ids_g.size else offset
         return out
-
-
-def _draw(u: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Category index of each uniform ``u`` under ``shares`` (inverse CDF)."""
-    cum = np.cumsum(shares / shares.sum())
-    return np.minimum(np.searchsorted(cum, u, side="right"), len(shares) - 1)
-
-
-def _groups(u: np.ndarray, stratum: np.ndarray, mean_size: float, offset: int = 0) -> np.ndarray:
-    """Group ids 1.. : each member of a stratum joins one of ``round(n / mean_size)`` groups at random."""
-    if stratum.size == 0:
-        return np.zeros(0, dtype=np.uint32)
-    counts = np.bincount(stratum)
-    n_groups = np.maximum(np.rint(counts / mean_size), 1).astype(np.int64) * (counts > 0)
-    first = np.concatenate([[0], np.cumsum(n_groups)[:-1]]) + offset + 1
-    return (first[stratum] + np.minimum((u * n_groups[stratum]).astype(np.int64),
-                                        n_groups[stratum] - 1)).astype(np.uint32)
