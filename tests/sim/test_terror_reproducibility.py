@@ -68,3 +68,20 @@ def test_a_scenario_differing_from_august_1937_leaves_the_past_identical(base_in
     from purgetoll.sim.modules.terror import op_code
 
     assert (ops_b == op_code("males_17_70")).sum() > 0
+
+
+def test_an_interrupted_run_resumes_to_the_same_bytes(base_inputs, tmp_path):
+    """Module state (queue, lists, camps, pending shootings, carries) survives the yearly checkpoint."""
+    from purgetoll.sim import Interrupted
+
+    scenario = Scenario.load("archival")
+    whole, snaps = _run(scenario, 4, base_inputs, tmp_path / "whole")
+    sim = build_sim(scenario, scale=SCALE, seed=4, base=base_inputs)
+    with pytest.raises(Interrupted):
+        sim.run(tmp_path / "cut", stop_at=15)
+    build_sim(scenario, scale=SCALE, seed=4, base=base_inputs).run(tmp_path / "cut", resume=True)
+    ev = pd.read_parquet(tmp_path / "cut" / "events")
+    ev["event"] = ev["event"].astype(str)
+    ev["sex"] = ev["sex"].astype(str)
+    pd.testing.assert_frame_equal(whole, ev.reset_index(drop=True))
+    pd.testing.assert_frame_equal(snaps, pd.read_parquet(tmp_path / "cut" / "snapshots.parquet"))

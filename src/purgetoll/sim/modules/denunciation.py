@@ -44,9 +44,11 @@ from purgetoll.sim.modules.terror import (
     TERROR_PLAN_ORDER,
     carry_round,
     column,
+    pack,
     role,
     slots_of,
     step_of_label,
+    unpack,
 )
 from purgetoll.sim.modules.terror_draw import draw, weighted_pick
 
@@ -124,11 +126,11 @@ class Denunciation(Module):
                 "lists": self.monthly}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"list_ids": self.list_ids.tolist(), "done": self.done, "named_total": self.named_total,
+        return {"list_ids": pack(self.list_ids), "done": self.done, "named_total": self.named_total,
                 "interrogated_total": self.interrogated_total, "monthly": self.monthly}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.list_ids = np.asarray(state["list_ids"], dtype=np.uint32)
+        self.list_ids = unpack(state["list_ids"])
         self.done, self.named_total = int(state["done"]), int(state["named_total"])
         self.interrogated_total, self.monthly = int(state["interrogated_total"]), list(state["monthly"])
 
@@ -188,8 +190,8 @@ class Denunciation(Module):
             chosen = draw(sim, cand, np.ones(cand.size), want, self.female_share, "terror.arrest.denunciation", step)
             arrested = int(terror.arrest(sim, chosen, step, "denunciation").size)
             self.done += arrested
-        # interrogation of the month's newly arrested (all operations, these included)
-        ids = terror.newly_arrested()
+        # interrogation of the newly arrested (all operations, these included; wives of last month)
+        ids = terror.take_newly_arrested()
         named = self._name(sim, ids, step)
         self.interrogated_total += int(ids.size)
         if named.size:

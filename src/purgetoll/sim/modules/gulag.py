@@ -39,7 +39,9 @@ from purgetoll.sim.modules.terror import (
     RELEASED,
     TERROR_PLAN_ORDER,
     op_code,
+    pack,
     step_of_label,
+    unpack,
 )
 from purgetoll.sim.modules.terror_draw import age_weights, draw
 from purgetoll.sim.state import FEMALE, NO_DEATH
@@ -119,11 +121,11 @@ class Gulag(Module):
                 "calibrated_level_per_1000_per_year": self.hazard_per_1000_per_year}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"camp_ids": self.camp_ids.tolist(), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
+        return {"camp_ids": pack(self.camp_ids), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
                 "carry": self._carry, "levels": self.hazard_per_1000_per_year}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.camp_ids = np.asarray(state["camp_ids"], dtype=np.uint32)
+        self.camp_ids = unpack(state["camp_ids"])
         self.deaths_by_year = {int(k): int(v) for k, v in state["deaths_by_year"].items()}
         self._carry = float(state["carry"])
         self.hazard_per_1000_per_year = list(state["levels"])

@@ -27,6 +27,7 @@ when one is missing.
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
            "RELEASED", "OTHER_SENTENCE", "NONE_STEP", "op_code", "column", "slots_of", "step_of_label",
-           "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "role", "labels", "codes", "republic_of"]
+           "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "role", "labels", "codes", "republic_of"]
 
 #: Operation codes (event column ``operation``, person column ``t_operation``).
 OPERATIONS: tuple[str, ...] = (
@@ -123,6 +124,19 @@ def codes(kind: str, names: list[str] | tuple[str, ...], who: str, sim: Sim | No
     return np.asarray(out, dtype=np.int64)
 
 
+def pack(arr: np.ndarray) -> str:
+    """A numeric array as a JSON-able string (base64 of its bytes): module state for checkpoints,
+    where a list of millions of ids would cost seconds of JSON."""
+    a = np.ascontiguousarray(arr)
+    return f"{a.dtype.str}:" + base64.b64encode(a.tobytes()).decode("ascii")
+
+
+def unpack(text: str) -> np.ndarray:
+    """Inverse of :func:`pack`."""
+    dtype, _, data = text.partition(":")
+    return np.frombuffer(base64.b64decode(data), dtype=np.dtype(dtype)).copy()
+
+
 def op_code(name: str) -> int:
     """Code of an operation name (KeyError listing the operations if unknown)."""
     try:
@@ -178,7 +192,7 @@ def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     n = int(min(n, np.count_nonzero(weights > 0)))
     if n <= 0:
         return np.empty(0, dtype=np.int64)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         key = np.where(weights > 0, -np.log(u) / np.where(weights > 0, weights, 1.0), np.inf)
     idx = np.argpartition(key, n - 1)[:n] if n < len(key) else np.arange(len(key))
     return np.sort(idx).astype(np.int64)
@@ -241,13 +255,15 @@ class Terror(Module):
                 "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption}}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"queue_ids": self.queue_ids.tolist(), "queue_steps": self.queue_steps.tolist(),
-                "arrests_by_op": self.arrests_by_op.tolist()}
+        new = np.concatenate(self.new_ids) if self.new_ids else np.empty(0, np.uint32)
+        return {"queue_ids": pack(self.queue_ids), "queue_steps": pack(self.queue_steps),
+                "arrests_by_op": self.arrests_by_op.tolist(), "new_ids": pack(new)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.queue_ids = np.asarray(state["queue_ids"], dtype=np.uint32)
-        self.queue_steps = np.asarray(state["queue_steps"], dtype=np.int16)
+        self.queue_ids = unpack(state["queue_ids"])
+        self.queue_steps = unpack(state["queue_steps"])
         self.arrests_by_op = np.asarray(state["arrests_by_op"], dtype=np.int64)
+        self.new_ids = [unpack(state["new_ids"])]
 
     # -- helpers for the other terror modules ----------------------------------------------------
     def halted_step(self, sim: Sim) -> int:
@@ -295,11 +311,15 @@ class Terror(Module):
             sim.module("demography").redraw_deaths(sim, slots, step + 1, self.prison_hazard_multiplier)
         return slots
 
-    def newly_arrested(self) -> np.ndarray:
-        """Ids arrested so far this month (all operations)."""
-        return np.concatenate(self.new_ids) if self.new_ids else np.empty(0, dtype=np.uint32)
+    def take_newly_arrested(self) -> np.ndarray:
+        """Ids arrested since the last call (all operations), and forget them: each arrest is
+        interrogated once, in its month or (if arrested after the interrogations) the next."""
+        out = np.concatenate(self.new_ids) if self.new_ids else np.empty(0, dtype=np.uint32)
+        self.new_ids = []
+        return out
 
     # -- monthly step ----------------------------------------------------------------------------
     def new_month(self, sim: Sim, step: int) -> None:
-        """Open the month: forget last month's newly arrested."""
-        self.new_ids = []
+        """Open the month; without a denunciation module nobody reads the newly arrested: forget them."""
+        if "denunciation" not in sim.modules:
+            self.new_ids = []

@@ -1,0 +1,122 @@
+"""The Gulag module: the death level by year, higher after arrival, lower for women; releases at term end.
+
+Runs on the synthetic population of ``conftest.py`` (no attributes needed): a test module admits
+groups of free adults with chosen terms, and the Gulag module does the rest.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from purgetoll.errors import ScenarioError
+from purgetoll.scenarios import Scenario
+from purgetoll.sim import Demography, Module, Sim, SimSettings, Territory
+from purgetoll.sim.modules.gulag import Gulag
+from purgetoll.sim.modules.terror import CAMP, RELEASED, Terror
+from purgetoll.sim.state import NO_DEATH
+
+SCALE = 0.002
+
+
+class Admit(Module):
+    """Admits ``n`` free men aged 20-60 (every 10th) at ``step`` with a term of ``term_months``."""
+
+    name: ClassVar[str] = "admit"
+    steps: ClassVar[tuple[str, ...]] = ("admit",)
+
+    def __init__(self, plan: list[tuple[int, int, int]]) -> None:
+        self.plan = plan
+        self.groups: dict[int, np.ndarray] = {}
+
+    def admit(self, sim, step):
+        """Admit the planned groups of this step."""
+        p = sim.people
+        for k, n, term in self.plan:
+            if k != step:
+                continue
+            ages = sim.ages(p["birth_month"], step)
+            free = np.flatnonzero(p["alive"] & (p["t_status"] == 0) & (p["sex"] == 0) & (ages >= 20) & (ages <= 60))
+            chosen = free[::10][:n]
+            p["t_status"][chosen] = 1
+            sim.module("gulag").admit(sim, chosen, step, np.full(chosen.size, term))
+            self.groups[k] = p["person_id"][chosen].copy()
+
+
+def run(toy_inputs, tmp_path, gulag: Gulag, plan):
+    settings = SimSettings(start="1937-01-06", end="1939-01-17", scale=SCALE, seed=3)
+    admit = Admit(plan)
+    sim = Sim(settings, [Territory(toy_inputs), Demography(toy_inputs), Terror(), admit, gulag])
+    sim.run(tmp_path)
+    ev = pd.read_parquet(tmp_path / "events")
+    ev["event"] = ev["event"].astype(str)
+    ev["sex"] = ev["sex"].astype(str)
+    return sim, admit, ev
+
+
+def test_calibrated_deaths_match_each_year_and_prisoners_leave_the_life_table(toy_inputs, tmp_path):
+    """Deaths by year equal the series (31,056 and 108,654, gulag('deaths')) to within one agent."""
+    sim, admit, ev = run(toy_inputs, tmp_path, Gulag(initial_prisoners_persons=1_000_000), [(2, 3000, 120)])
+    deaths = ev[ev["event"] == "camp_death"]
+    by_year = deaths.groupby(pd.to_datetime(deaths["date"]).dt.year).size()
+    assert abs(by_year[1937] - 31056 * SCALE) <= 1
+    assert abs(by_year[1938] - 108654 * SCALE) <= 1
+    # nobody inside dies of the life table: the demography module logs no death of a prisoner
+    inside = set(ev.loc[ev["event"].isin(["in_camp_at_start", "camp_admission"]), "person_id"])
+    released = set(ev.loc[ev["event"] == "release", "person_id"])
+    life_table_deaths = set(ev.loc[ev["event"] == "death", "person_id"])
+    assert not (inside - released) & life_table_deaths
+    p = sim.people
+    still = (p["t_status"] == CAMP) & p["alive"]
+    assert still.sum() > 0 and np.all(p["death_step"][still] == NO_DEATH)
+
+
+def test_deaths_are_higher_after_arrival_and_lower_for_women(toy_inputs, tmp_path):
+    """With a fixed rate (uncalibrated), the month's death probability is rate x multipliers."""
+    gulag = Gulag(initial_prisoners_persons=5_000_000, initial_female_share=0.3, initial_release_per_1000_per_year=0,
+                  calibrate_deaths=False, mortality_per_1000_per_year={"1937": 300, "1938": 300},
+                  arrival_hazard_multiplier=3.0, arrival_months=3, female_hazard_multiplier=0.5)
+    sim, admit, ev = run(toy_inputs, tmp_path, gulag, [(1, 8000, 240)])
+    deaths = ev[ev["event"] == "camp_death"]
+    h = -np.log1p(-0.3) / 12
+    new = set(admit.groups[1].tolist())
+    start = ev[ev["event"] == "in_camp_at_start"]
+    men_start = set(start.loc[start["sex"] == "male", "person_id"])
+    women_start = set(start.loc[start["sex"] == "female", "person_id"])
+    d1 = deaths[deaths["step"] == 1]
+    # month 1: the new arrivals (x3) and the men inside since before 1937 (x1), among the same month's alive
+    new_rate = d1["person_id"].isin(new).sum() / len(new)
+    men_rate = d1["person_id"].isin(men_start).sum() / len(men_start)
+    women_rate = d1["person_id"].isin(women_start).sum() / len(women_start)
+    assert new_rate == pytest.approx(1 - np.exp(-3 * h), rel=0.25)
+    assert men_rate == pytest.approx(1 - np.exp(-h), rel=0.1)
+    assert women_rate == pytest.approx(1 - np.exp(-0.5 * h), rel=0.15)
+    assert new_rate > 2 * men_rate > 3 * women_rate
+
+
+def test_release_at_term_end_returns_to_the_life_table(toy_inputs, tmp_path):
+    sim, admit, ev = run(toy_inputs, tmp_path, Gulag(initial_prisoners_persons=0), [(2, 2000, 2)])
+    group = set(admit.groups[2].tolist())
+    rel = ev[(ev["event"] == "release") & ev["person_id"].isin(group)]
+    died = ev[(ev["event"] == "camp_death") & ev["person_id"].isin(group)]
+    assert set(rel["step"]) == {4}  # admitted at step 2 with a 2-month term
+    assert len(rel) + len(died[died["step"] < 4]) == len(group)
+    p = sim.people
+    slots = np.searchsorted(p["person_id"], np.array(sorted(set(rel["person_id"])), dtype=np.uint32))
+    ok = p["person_id"][slots] == np.array(sorted(set(rel["person_id"])), dtype=np.uint32)
+    assert np.all(p["t_status"][slots[ok]] == RELEASED)
+
+
+def test_gulag_parameters_are_validated_by_name_and_range():
+    with pytest.raises(ScenarioError) as err:
+        Scenario.from_dict({"scenario": {"name": "bad", "title": "bad"},
+                            "gulag": {"initial_female_share": {"value": 1.5, "source": "x"},
+                                      "arrival_months": {"value": 30, "source": "x"},
+                                      "mortality_rate": 3}})
+    problems = err.value.problems
+    assert "[gulag] initial_female_share must be in [0, 1] share; got 1.5" in problems
+    assert "[gulag] arrival_months must be in [0, 24] months; got 30" in problems
+    assert any(p.startswith("[gulag] unknown key 'mortality_rate' (valid: ") for p in problems)
