@@ -85,3 +85,25 @@ def test_calendar_of_the_full_run():
         calendar.parse_date("1926-13-01", "start")
     with pytest.raises(DataError, match="end date 1926-12-20 must be at least half a month after start date"):
         calendar.n_steps(start, dt.date(1926, 12, 20))
+
+
+def test_infant_hazards_keep_q0_and_reproduce_a0():
+    from purgetoll.sim.hazard import infant_hazards
+
+    q0 = np.array([0.20, 0.12, 0.04])
+    a0 = np.array([0.33, 0.35, 0.157])  # Coale-Demeny values for these q0 (male, female, male)
+    pieces = infant_hazards(q0, a0)
+    assert pieces.shape == (3, 13)
+    np.testing.assert_allclose(pieces.sum(-1), -np.log1p(-q0), rtol=1e-12)
+    # mean age at death implied by the 13 pieces (deaths at each piece's midpoint)
+    edges = np.array([0.0, *np.arange(0.5, 12.0, 1.0), 12.0]) / 12
+    surv = np.exp(-np.concatenate([np.zeros((3, 1)), np.cumsum(pieces, -1)], -1))
+    deaths = surv[:, :-1] - surv[:, 1:]
+    implied = (deaths * (edges[:-1] + edges[1:]) / 2).sum(-1) / deaths.sum(-1)
+    np.testing.assert_allclose(implied, a0, atol=0.02)  # coarse pieces against a fine-grid fit
+    rate = pieces[:, 1:12]  # the whole-month pieces: hazard falls through the year
+    assert np.all(np.diff(rate, axis=-1) < 0)
+    flat = infant_hazards(q0, None)
+    np.testing.assert_allclose(flat[:, 1:12], np.repeat((-np.log1p(-q0) / 12)[:, None], 11, axis=1))
+    with pytest.raises(DataError, match=r"a0 must be in \(0, 0.5\) years; got 0.6..0.6"):
+        infant_hazards(np.array([0.2]), np.array([0.6]))

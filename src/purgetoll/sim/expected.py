@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from purgetoll.sim.hazard import N_AGES, monthly_hazard
+from purgetoll.sim.hazard import N_AGES, infant_hazards, monthly_hazard
 from purgetoll.sim.inputs import DemographyInputs, population_matrix
 from purgetoll.sim.loop import Sim, SimSettings
 from purgetoll.sim.modules.demography import Demography
@@ -87,13 +87,17 @@ def expected_population(inputs: DemographyInputs, settings: SimSettings) -> pd.D
         year = sim.decimal_year(k + 0.5)
         ages_months = m0 + k - (first + np.arange(n_coh))
         born = ages_months >= 0
-        newborn = ages_months == -1
         age = np.minimum(np.maximum(ages_months, 0) // 12, N_AGES - 1)
         for s, label in enumerate(SEXES):
-            mu = monthly_hazard(inputs.qx(year, label), f"qx(year={year:.3f}, sex={label})")
-            birthday = born & (ages_months % 12 == 11) & (age < N_AGES - 1)
-            plain = born & ~birthday
+            q = inputs.qx(year, label)
+            mu = monthly_hazard(q, f"qx(year={year:.3f}, sex={label})")
+            a0 = None if inputs.infant_a0 is None else np.asarray(inputs.infant_a0(np.array([q[0]]), label))
+            infant = infant_hazards(np.array([q[0]]), a0)[0]  # 13 pieces of the first year
+            birthday = born & (ages_months % 12 == 11) & (age < N_AGES - 1) & (age > 0)
+            plain = born & ~birthday & (age > 0)
             surv[s, plain] *= np.exp(-mu[age[plain]])
             surv[s, birthday] *= np.exp(-0.5 * (mu[age[birthday]] + mu[age[birthday] + 1]))
-            surv[s, newborn] *= np.exp(-0.5 * mu[0])
+            for piece, months in enumerate(range(-1, 12)):  # first year: birth half-month, 0..11
+                extra = 0.5 * mu[1] if months == 11 else 0.0
+                surv[s, ages_months == months] *= np.exp(-(infant[piece] + extra))
     return pd.concat(rows, ignore_index=True)

@@ -14,7 +14,9 @@ month above whole months; see ``sim.calendar``), with
 ``qx`` the annual probability of death at the calendar time of the middle of the step. The open
 age group (100+) uses its own ``qx`` when below 1 (``purgetoll.demography.annual_qx`` gives
 ``1 - exp(-l100/T100)``); a raw table's ``qx = 1`` there means "all die eventually", not "all die
-within the year", so it is replaced by the hazard of age 99.
+within the year", so it is replaced by the hazard of age 99. In the first year of life the
+hazard falls with age (:func:`infant_hazards`) so that infants who die live on average the life
+table's ``a0`` years, when one is given.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ import numpy as np
 from purgetoll.errors import DataError
 from purgetoll.sim.state import NO_DEATH
 
-__all__ = ["HazardTable", "build_hazard", "draw_death_steps", "monthly_hazard", "N_AGES"]
+__all__ = ["HazardTable", "build_hazard", "draw_death_steps", "infant_hazards", "monthly_hazard", "N_AGES",
+           "INFANT_EDGES_MONTHS"]
 
 N_AGES = 101  # single years 0..99 and the open group 100+
 
@@ -49,6 +52,52 @@ def monthly_hazard(qx: np.ndarray, where: str) -> np.ndarray:
     if q[-1] >= 1:
         mu[-1] = mu[-2]
     return mu
+
+
+#: Boundaries (months of exact age) of the 13 pieces of the first year of life as the steps see
+#: them: the half birth month, the steps at whole ages 0..10 months (exact ages m + 0.5 to m + 1.5)
+#: and the first half of the step of the first birthday.
+INFANT_EDGES_MONTHS = np.array([0.0, *np.arange(0.5, 12.0, 1.0), 12.0])
+
+
+def infant_hazards(q0: np.ndarray, a0: np.ndarray | None) -> np.ndarray:
+    """Hazard (not rate) of each of the 13 pieces of the first year, shape ``q0.shape + (13,)``.
+
+    The first year's total hazard ``-ln(1 - q0)`` is spread over exact age ``x`` (years) with
+    density proportional to ``exp(-lam x)``, ``lam`` chosen so that infants who die live on average
+    ``a0`` years (the life table's separation factor, e.g. Coale-Demeny). ``a0=None``: constant
+    hazard through the year. Pure function of its inputs.
+    """
+    q0 = np.asarray(q0, dtype=np.float64)
+    total = -np.log1p(-q0)
+    edges = INFANT_EDGES_MONTHS / 12.0
+    if a0 is None:
+        return total[..., None] * np.diff(edges)
+    target = np.broadcast_to(np.asarray(a0, dtype=np.float64), q0.shape)
+    if np.any((target <= 0) | (target >= 0.5)):
+        raise DataError("infant_hazards", f"a0 must be in (0, 0.5) years; got {float(target.min())!r}..{float(target.max())!r}")
+    x = (np.arange(960) + 0.5) / 960  # midpoints of a fine grid over the first year
+
+    def share(lam: np.ndarray, upto: np.ndarray) -> np.ndarray:  # W(upto): share of the hazard before age upto
+        lam = lam[..., None]
+        return -np.expm1(-lam * upto) / -np.expm1(-lam)
+
+    def mean_age_at_death(lam: np.ndarray) -> np.ndarray:
+        lam_ = lam[..., None]
+        dens = lam_ * np.exp(-lam_ * x) / -np.expm1(-lam_)
+        surv = np.exp(-total[..., None] * share(lam, x))
+        deaths = total[..., None] * dens * surv / 960
+        return (deaths * x).sum(-1) / deaths.sum(-1)
+
+    lo = np.full(q0.shape, 1e-6)
+    hi = np.full(q0.shape, 500.0)
+    for _ in range(60):  # bisection on log(lam): a0 falls as lam rises
+        mid = np.sqrt(lo * hi)
+        too_late = mean_age_at_death(mid) > target
+        lo = np.where(too_late, mid, lo)
+        hi = np.where(too_late, hi, mid)
+    lam = np.sqrt(lo * hi)
+    return total[..., None] * np.diff(share(lam, edges), axis=-1)
 
 
 @dataclass(frozen=True)
@@ -77,13 +126,17 @@ class HazardTable:
         return c
 
 
-def build_hazard(mu_by_step: np.ndarray, start_month: int, first_birth_month: int) -> HazardTable:
+def build_hazard(mu_by_step: np.ndarray, start_month: int, first_birth_month: int,
+                 infant: np.ndarray | None = None) -> HazardTable:
     """Tabulate cumulative hazards.
 
     Parameters
     ----------
     mu_by_step:
         Monthly hazard, shape (n_steps, 2, 101): step, sex, completed age.
+    infant:
+        Hazards of the 13 pieces of the first year (:func:`infant_hazards`), shape
+        (n_steps, 2, 13); default: constant through the year (``mu_by_step[..., 0]`` per month).
     start_month:
         Month index (months since 1900-01) of time point 0.
     first_birth_month:
@@ -92,13 +145,15 @@ def build_hazard(mu_by_step: np.ndarray, start_month: int, first_birth_month: in
     mu = np.ascontiguousarray(mu_by_step, dtype=np.float64)
     n_steps = mu.shape[0]
     n_cohorts = start_month + n_steps - first_birth_month + 1  # the last step's babies: birth month of time point n_steps
+    if infant is None:
+        infant = mu[:, :, :1] * 12 * np.diff(INFANT_EDGES_MONTHS / 12.0)
     cum = np.zeros((2, n_cohorts, n_steps + 1), dtype=np.float64)
-    _fill_cum(mu, start_month, first_birth_month, cum)
+    _fill_cum(mu, np.ascontiguousarray(infant, dtype=np.float64), start_month, first_birth_month, cum)
     return HazardTable(start_month, first_birth_month, cum)
 
 
 @nb.njit(cache=True)
-def _fill_cum(mu, start_month, first_birth_month, cum):
+def _fill_cum(mu, infant, start_month, first_birth_month, cum):
     n_steps = mu.shape[0]
     top = mu.shape[2] - 1
     for s in range(2):
@@ -109,7 +164,11 @@ def _fill_cum(mu, start_month, first_birth_month, cum):
                 age_months = start_month + k - b
                 if age_months == -1:
                     # born during step k (birth month index = time point k + 1): half a month exposed
-                    acc += 0.5 * mu[k, s, 0]
+                    acc += infant[k, s, 0]
+                elif 0 <= age_months <= 10:
+                    acc += infant[k, s, age_months + 1]
+                elif age_months == 11:
+                    acc += infant[k, s, 12] + 0.5 * mu[k, s, 1]
                 elif age_months >= 0:
                     age = age_months // 12
                     if age >= top:

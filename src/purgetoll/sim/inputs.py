@@ -67,6 +67,10 @@ class DemographyInputs:
         calendar interval ``[t0, t1)`` in decimal years, the contract of
         ``purgetoll.demography.project`` (a sex ratio at birth, if any, is applied by whoever
         builds the series and stated in its assumptions).
+    infant_a0:
+        Optional ``infant_a0(q0, sex) -> a0``: average years lived in the first year by infants who
+        die (e.g. ``purgetoll.demography.lifetable.a0_from_q0``, Coale-Demeny), so that the hazard
+        falls through the first year as in the life table; ``None``: constant through the year.
     annexations:
         Optional tidy table ``date, label, sex, age, count``: people added to the population at a
         date (the 1939-40 annexations), ages as completed years at that date.
@@ -79,6 +83,7 @@ class DemographyInputs:
     initial: pd.DataFrame
     qx: Callable[[float, str], np.ndarray]
     births_between: Callable[[float, float], np.ndarray]
+    infant_a0: Callable[[np.ndarray, str], np.ndarray] | None = None
     annexations: pd.DataFrame | None = None
     tables: dict[str, str] = field(default_factory=dict)
     assumptions: dict[str, str] = field(default_factory=dict)

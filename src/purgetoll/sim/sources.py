@@ -6,6 +6,8 @@
 * Mortality: ``purgetoll.demography.annual_qx`` with its default under-registration correction,
   the same schedule as the demography engine's projection.
 * Births: the demography engine's births series (``purgetoll.demography.births``).
+* Infant deaths within the first year: spread so that infants who die live on average the
+  Coale-Demeny ``a0`` (``purgetoll.demography.lifetable.a0_from_q0``), as in the projection.
 * Annexations of 1939-40: the age and sex structure is the difference between the
   Andreev-Darsky-Kharkova population of 1 January 1939 in post-1946 and in pre-September-1939
   borders (``purgetoll.data.adh``), 5-year groups split into single years with
@@ -77,6 +79,7 @@ def annexations_from_adh(share_1939: float = ANNEXATION_SHARE_1939) -> tuple[pd.
 def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> DemographyInputs:
     """Inputs of the demography-only run from the bundled data and the demography engine."""
     from purgetoll.demography import annual_qx
+    from purgetoll.demography.lifetable import a0_from_q0
 
     try:
         from purgetoll.demography.births import births_function, births_series
@@ -94,6 +97,7 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
         initial=initial,
         qx=lambda year, sex: annual_qx(year, sex),
         births_between=births,
+        infant_a0=a0_from_q0,
         annexations=annexed,
         tables={
             "census_1926_single": census_source,

@@ -28,7 +28,13 @@ import numpy as np
 
 from purgetoll.errors import DataError
 from purgetoll.sim import rng
-from purgetoll.sim.hazard import HazardTable, build_hazard, draw_death_steps, monthly_hazard
+from purgetoll.sim.hazard import (
+    HazardTable,
+    build_hazard,
+    draw_death_steps,
+    infant_hazards,
+    monthly_hazard,
+)
 from purgetoll.sim.inputs import DemographyInputs, population_matrix
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.state import SEXES
@@ -38,6 +44,25 @@ if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
 __all__ = ["Demography"]
+
+
+def mortality_by_step(inputs: DemographyInputs, sim: Sim) -> tuple[np.ndarray, np.ndarray | None]:
+    """Monthly hazards (n_steps, 2, 101) at each step's middle, and the first-year pieces
+    (n_steps, 2, 13) when ``inputs.infant_a0`` is given (else None)."""
+    mu = np.empty((sim.n_steps, 2, 101))
+    q0 = np.empty((sim.n_steps, 2))
+    for k in range(sim.n_steps):
+        year = sim.decimal_year(k + 0.5)
+        for s, label in enumerate(SEXES):
+            q = inputs.qx(year, label)
+            mu[k, s] = monthly_hazard(q, f"qx(year={year:.3f}, sex={label})")
+            q0[k, s] = q[0]
+    if inputs.infant_a0 is None:
+        return mu, None
+    infant = np.empty((sim.n_steps, 2, 13))
+    for s, label in enumerate(SEXES):
+        infant[:, s] = infant_hazards(q0[:, s], np.asarray(inputs.infant_a0(q0[:, s], label), dtype=np.float64))
+    return mu, infant
 
 
 class Demography(Module):
@@ -63,9 +88,10 @@ class Demography(Module):
                 "birth_month_within_year_of_age": "people of a completed age are spread uniformly over "
                 "the 12 birth months of that year (the census gives nothing finer)",
                 "birth_timing": "babies are born in the middle of their month (half a month of exposure)",
-                "infant_mortality_within_year": "the death hazard is constant within each month and each "
-                "year of age, also in the first year of life (life tables concentrate infant deaths in "
-                "the first weeks; this puts about 3% more infants alive at age 0 than a table's L0)",
+                "infant_mortality_within_year": (
+                    "the first year's hazard falls with age so that infants who die live on average the "
+                    "life table's a0 (inputs.infant_a0)" if self.inputs.infant_a0 is not None else
+                    "the death hazard is constant through the first year of life (no infant_a0 given)"),
                 **self.inputs.assumptions,
             },
         }
@@ -89,16 +115,12 @@ class Demography(Module):
         return int(initial + births + 2 * sim.n_steps + 2 * 202)  # + one rounding per step and per cell
 
     def prepare(self, sim: Sim) -> None:
-        mu = np.empty((sim.n_steps, 2, 101))
-        for k in range(sim.n_steps):
-            year = sim.decimal_year(k + 0.5)
-            for s, label in enumerate(SEXES):
-                mu[k, s] = monthly_hazard(self.inputs.qx(year, label), f"qx(year={year:.3f}, sex={label})")
+        mu, infant = mortality_by_step(self.inputs, sim)
         self.mu_by_step = mu
         self._births = self.births_expected(sim)
         # the oldest possible birth month: open group 100+ at the start, born up to 11 months before 100
         first = sim.start_month - 12 * 101
-        self.hazard = build_hazard(mu, sim.start_month, first)
+        self.hazard = build_hazard(mu, sim.start_month, first, infant)
 
     def setup(self, sim: Sim) -> None:
         counts = population_matrix(self.inputs.initial, "DemographyInputs.initial")
