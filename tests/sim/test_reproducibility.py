@@ -156,3 +156,22 @@ def test_population_change_is_births_plus_arrivals_minus_deaths_by_sex(toy_input
         change = snaps[(end, sex)] - snaps[("1926-12-17", sex)]
         assert change == n.get(("birth", sex), 0) + n.get(("annexed", sex), 0) - n.get(("death", sex), 0)
     assert snaps[(end, "male")] + snaps[(end, "female")] == result.people_alive
+
+
+def test_committed_baseline_is_reproduced_exactly(reference):
+    """A small fixed-seed run against the numbers committed in baseline_toy_seed5.json.
+
+    The same on every machine (integer hashing, no platform randomness). If a deliberate change of
+    the model alters it, regenerate the file and say why in the commit.
+    """
+    import hashlib
+    import json
+
+    out, _ = reference
+    base = json.loads((Path(__file__).parent / "baseline_toy_seed5.json").read_text())
+    snaps = pd.read_parquet(out / "snapshots.parquet")
+    got = {f"{d}|{x}": int(v) for (d, x), v in snaps.groupby(["date", "sex"])["agents"].sum().items()}
+    assert got == base["agents_by_date_and_sex"]
+    assert hashlib.sha256(snaps["agents"].to_numpy(np.int64).tobytes()).hexdigest() == base["snapshot_agents_sha256"]
+    counts = pd.read_parquet(out / "events")["event"].astype(str).value_counts().to_dict()
+    assert counts == {k: v for k, v in base["event_counts"].items() if v}
