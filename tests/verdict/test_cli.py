@@ -29,7 +29,7 @@ def test_csv_verdict_and_totals(tmp_path):
     assert (a == b).all()
     res = runner.invoke(app, ["compare", "no_terror", *TINY, "--format", "csv", "--table", "totals"])
     t = pd.read_csv(io.StringIO(res.stdout)).set_index("measure")
-    assert 160e6 < t.loc["population_1937-01-06_male", "persons"] + t.loc["population_1937-01-06_female", "persons"] < 164e6
+    assert 160e6 < t.loc["population_1937_01_06_male", "value"] + t.loc["population_1937_01_06_female", "value"] < 164e6
 
 
 def test_json_and_table(tmp_path):

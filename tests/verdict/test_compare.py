@@ -26,14 +26,15 @@ def verdict():
 def test_totals_are_persons_for_the_whole_population(verdict):
     _, records, v = verdict
     t = v.totals.set_index(["scenario", "measure"])
-    killed = t.loc[("toy_purge", "purge_death")]
+    killed = t.loc[("toy_purge", "events_purge_death")]
     # a Bernoulli draw per man: sd about sqrt(3000) agents = 55,000 persons per run
-    assert killed["persons"] == pytest.approx(3_000_000, abs=4 * np.sqrt(3_000_000 * SCALE) / SCALE)
-    assert killed["n_seeds"] == 2
-    assert t.loc[("no_terror", "population_1937-01-06_male"), "persons"] == pytest.approx(
+    assert killed["value"] == pytest.approx(3_000_000, abs=4 * np.sqrt(3_000_000 * SCALE) / SCALE)
+    assert killed["n_seeds"] == 2 and killed["unit"] == "persons"
+    assert t.loc[("no_terror", "population_1937_01_06_male"), "value"] == pytest.approx(
         initial_1937()[0].sum(), rel=0.002)
     r = [x for x in records if x.scenario == "toy_purge"]
-    assert killed["persons"] == pytest.approx(np.mean([x.totals["purge_death"] for x in r]))
+    assert killed["value"] == pytest.approx(np.mean([x.totals["purge_death"] for x in r]))
+    assert ("no_terror", "events_purge_death") not in t.index  # a scenario without the module has no such events
 
 
 def test_common_random_numbers_women_identical_men_fewer(verdict):
@@ -121,5 +122,5 @@ def test_same_seed_same_numbers_bit_for_bit():
 def test_json_holds_every_table(verdict):
     _, _, v = verdict
     j = v.to_json()
-    assert set(j) == {"settings", "test", "verdict", "totals", "census_1939", "survival", "pairs"}
+    assert set(j) == {"settings", "test", "verdict", "totals", "targets", "census_1939", "survival", "pairs"}
     assert pd.DataFrame(j["verdict"]).shape == v.verdict.shape

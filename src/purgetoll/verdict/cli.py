@@ -28,6 +28,7 @@ class Format(StrEnum):
 class Which(StrEnum):
     verdict = "verdict"
     totals = "totals"
+    targets = "targets"
     census_1939 = "census_1939"
     survival = "survival"
     pairs = "pairs"
@@ -84,12 +85,24 @@ def _print_tables(v) -> None:
     s = v.settings
     console.print(f"scale {s['scale']} ({s['persons_per_agent']:,.0f} persons per agent), seeds {s['seeds']}; "
                   "counts in persons for the whole population; intervals: mean +/- 1.96 sd over seeds")
-    t = Table(title="Totals per scenario (persons)")
-    for c in ("scenario", "measure", "persons", "95% interval"):
+    t = Table(title="Totals per scenario (persons for the whole population; shares as fractions)")
+    for c in ("scenario", "measure", "value", "95% interval"):
         t.add_column(c)
     for r in v.totals.itertuples():
-        t.add_row(r.scenario, r.measure, f"{r.persons:,.0f}", f"{r.lower_95:,.0f} - {r.upper_95:,.0f}")
+        if r.measure.startswith("events_") and r.measure not in ("events_death", "events_birth"):
+            continue  # the headline figures say the same, by year
+        f = (lambda x: f"{x:.3f}") if r.unit == "share" else (lambda x: f"{x:,.0f}")
+        t.add_row(r.scenario, r.measure, f(r.value), f"{f(r.lower_95)} - {f(r.upper_95)}")
     console.print(t)
+    if len(v.targets):
+        t = Table(title="Each scenario against its own sources (\\[targets] of its file)")
+        for c in ("scenario", "target", "published", "simulated (95%)", "ratio", "source"):
+            t.add_column(c)
+        for r in v.targets.itertuples():
+            t.add_row(r.scenario, r.target, f"{r.published:,.0f}",
+                      f"{r.simulated:,.0f} ({r.lower_95:,.0f} - {r.upper_95:,.0f})" if r.measure else "not simulated",
+                      f"{r.simulated_over_published:.3f}" if r.measure else "", r.source[:60])
+        console.print(t)
     t = Table(title="Verdict: simulated 17 Jan 1939 against the census (padding removed) and ADH")
     for c in ("scenario", "sex", "measure", "simulated (95%)", "census range", "ADH", "vs census", "vs ADH",
               "robust"):

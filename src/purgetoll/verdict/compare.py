@@ -3,8 +3,12 @@ accounts the censuses exclude or cannot tell apart.
 
 For every scenario, over ``seeds`` runs (:mod:`purgetoll.verdict.runs`):
 
-* **totals**: every event kind of the run (``arrest``, ``execution``, ``camp_death``, ... as the
-  modules define them; ``death`` and ``birth`` from demography), in persons;
+* **totals**: the headline figures of a terror run (:func:`purgetoll.sim.summaries.totals`:
+  arrests, convictions and death sentences by year, executions, camp deaths by year, camp and
+  prison populations at the end, women among prisoners, the male share of the dead; 0 persons for
+  a scenario without terror modules), every event kind (``events_<kind>``) and the populations,
+  in persons for the whole population;
+* **targets**: each scenario file's own published figures (``[targets]``) beside the runs;
 * **census_1939**: the simulated population of 17 Jan 1939 by sex and 5-year group (0-4 .. 80-84,
   85+) against the census as counted, the census with its padding removed (in proportion to every
   age and sex; ``padding_1939_persons`` of the ``[verdict]`` section, range from Zhiromskaya's
@@ -38,7 +42,7 @@ import pandas as pd
 from purgetoll.scenarios import Scenario
 from purgetoll.verdict.runs import RunRecord, run_many
 
-__all__ = ["Verdict", "compare", "compare_records", "TEST_STATEMENT", "GROUPS_5Y", "COHORTS_10Y"]
+__all__ = ["Verdict", "compare", "compare_records", "target_measure", "TEST_STATEMENT", "GROUPS_5Y", "COHORTS_10Y"]
 
 SEXES = ("male", "female")
 Z95 = 1.959963984540054
@@ -68,11 +72,12 @@ class Verdict:
     survival: pd.DataFrame
     verdict: pd.DataFrame
     pairs: pd.DataFrame
+    targets: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"verdict": self.verdict, "totals": self.totals, "census_1939": self.census_1939,
-                "survival": self.survival, "pairs": self.pairs}
+        return {"verdict": self.verdict, "totals": self.totals, "targets": self.targets,
+                "census_1939": self.census_1939, "survival": self.survival, "pairs": self.pairs}
 
     def to_json(self) -> dict[str, Any]:
         return {"settings": self.settings, "test": TEST_STATEMENT,
@@ -131,6 +136,7 @@ def compare_records(scenarios: list[Scenario], records: list[RunRecord]) -> Verd
         raise ValueError(f"no runs for scenario(s) {missing}")
     refs = {s.name: _references(s) for s in scenarios}
     totals = _totals(by_name)
+    targets = _targets(scenarios, totals)
     census = _census_table(by_name, refs)
     survival = _survival_table(by_name, refs)
     verdict = _verdict_table(by_name, refs)
@@ -141,23 +147,59 @@ def compare_records(scenarios: list[Scenario], records: list[RunRecord]) -> Verd
                 "counts": "persons (agents / scale): the whole population whatever the scale",
                 "interval": "mean +/- 1.96 sd over seeds", "test": TEST_STATEMENT,
                 "scenario_sources": {s.name: s.describe() for s in scenarios}}
-    return Verdict(totals, census, survival, verdict, pairs, settings)
+    return Verdict(totals, census, survival, verdict, pairs, targets, settings)
+
+
+#: Headline figures that are shares, not persons (``purgetoll.sim.summaries.totals``).
+SHARE_MEASURES = ("women_share_camp_end", "male_share_of_dead")
+#: How a scenario file's ``[targets]`` keys name the headline figures (other keys are used as they are).
+_TARGET_RENAMES = (("arrested_", "arrests_"), ("convicted_", "convictions_"), ("gulag_deaths_", "camp_deaths_"),
+                   ("executed_", "executions_"), ("population_late_1938", "population_end"))
+
+
+def target_measure(key: str) -> str:
+    """The headline measure a ``[targets]`` key is compared with (``arrested_1937`` -> ``arrests_1937``)."""
+    for old, new in _TARGET_RENAMES:
+        key = key.replace(old, new)
+    return key
 
 
 def _totals(by_name: dict[str, list[RunRecord]]) -> pd.DataFrame:
+    """Headline figures (terror runs; 0 persons for a run without terror modules), event counts, populations."""
+    headline_keys = sorted({k for recs in by_name.values() for r in recs for k in r.headline})
     rows = []
     for name, recs in by_name.items():
-        kinds = sorted({k for r in recs for k in r.totals})
-        for kind in kinds:
-            m, lo, hi = _interval(np.array([r.totals.get(kind, 0.0) for r in recs]))
-            rows.append({"scenario": name, "measure": kind, "persons": m, "lower_95": lo, "upper_95": hi,
-                         "n_seeds": len(recs)})
+        def add(measure: str, values: list[float], unit: str, name: str = name, n: int = len(recs)) -> None:
+            m, lo, hi = _interval(np.array(values, dtype=float))
+            rows.append({"scenario": name, "measure": measure, "value": m, "lower_95": lo, "upper_95": hi,
+                         "unit": unit, "n_seeds": n})
+
+        for key in headline_keys:
+            share = key in SHARE_MEASURES
+            add(key, [r.headline.get(key, np.nan if share else 0.0) for r in recs], "share" if share else "persons")
+        for kind in sorted({k for r in recs for k in r.totals}):
+            add(f"events_{kind}", [r.totals.get(kind, 0.0) for r in recs], "persons")
         for s, sex in enumerate(SEXES):
-            for when, attr in (("1937-01-06", "population_1937"), ("1939-01-17", "population_1939")):
-                m, lo, hi = _interval(np.array([getattr(r, attr)[s].sum() for r in recs]))
-                rows.append({"scenario": name, "measure": f"population_{when}_{sex}", "persons": m,
-                             "lower_95": lo, "upper_95": hi, "n_seeds": len(recs)})
-    return pd.DataFrame(rows, columns=["scenario", "measure", "persons", "lower_95", "upper_95", "n_seeds"])
+            for when, attr in (("1937_01_06", "population_1937"), ("1939_01_17", "population_1939")):
+                add(f"population_{when}_{sex}", [getattr(r, attr)[s].sum() for r in recs], "persons")
+    return pd.DataFrame(rows, columns=["scenario", "measure", "value", "lower_95", "upper_95", "unit", "n_seeds"])
+
+
+def _targets(scenarios: list[Scenario], totals: pd.DataFrame) -> pd.DataFrame:
+    """Each scenario's own published figures (``[targets]``) beside what the runs gave."""
+    rows = []
+    t = totals.set_index(["scenario", "measure"])
+    for s in scenarios:
+        for key, v in s.targets.items():
+            measure = target_measure(key)
+            hit = (s.name, measure) in t.index
+            sim = t.loc[(s.name, measure)] if hit else None
+            rows.append({"scenario": s.name, "target": key, "published": float(v.value), "source": v.source,
+                         "measure": measure if hit else "", "simulated": sim["value"] if hit else np.nan,
+                         "lower_95": sim["lower_95"] if hit else np.nan, "upper_95": sim["upper_95"] if hit else np.nan,
+                         "simulated_over_published": sim["value"] / float(v.value) if hit and v.value else np.nan})
+    return pd.DataFrame(rows, columns=["scenario", "target", "published", "source", "measure", "simulated",
+                                       "lower_95", "upper_95", "simulated_over_published"])
 
 
 def _census_table(by_name, refs) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """Run scenarios over seeds, fanned out over processes, and keep what the verdict needs.
 
-One run = one (scenario, seed): the scenario from its start census to 17 Jan 1939 at ``scale``,
-in memory (no files). Kept: the event totals and the population by sex and single age on 6 Jan
+One run = one (scenario, seed): the scenario from its start census to 17 Jan 1939 at ``scale``
+(a run with terror modules writes its event log to a temporary folder, read back by
+:func:`purgetoll.sim.summaries.totals` for the headline figures by year, then removed; others
+run in memory). Kept: the event counts, the headline figures and the population by sex and single age on 6 Jan
 1937 and 17 Jan 1939, all **in persons** (agents / scale), so the figures are for the whole
 population whatever the scale. Runs are independent, so they go to a process pool; each worker
 builds the bundled demography inputs once.
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +40,7 @@ class RunRecord:
     population_1937: np.ndarray  # (2, 101) persons by sex and age on 6 Jan 1937
     population_1939: np.ndarray  # (2, 101) persons on 17 Jan 1939
     seconds: float
+    headline: dict[str, float] = field(default_factory=dict)  # purgetoll.sim.summaries.totals (terror runs)
 
 
 @lru_cache(maxsize=1)
@@ -58,17 +62,27 @@ def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = Non
         scenario = dataclasses.replace(scenario, start=start)
     if scenario.end < CENSUS_1939:
         scenario = dataclasses.replace(scenario, end=CENSUS_1939)
-    sim = build_sim(scenario, scale=scale, seed=seed, base=_base_inputs(), write_events=False,
+    kinds = {k for spec in scenario.module_sections() for k in spec.module_class.event_kinds}
+    terror = "arrest" in kinds  # a terror run: its event log gives the headline figures (sim.summaries)
+    sim = build_sim(scenario, scale=scale, seed=seed, base=_base_inputs(), write_events=terror,
                     snapshot_dates=(CENSUS_1937, CENSUS_1939))
-    result = sim.run()
+    headline: dict[str, float] = {}
+    if terror:
+        from purgetoll.sim.summaries import read_events, totals
+
+        with tempfile.TemporaryDirectory(prefix="purgetoll-compare-") as tmp:
+            result = sim.run(tmp)
+            headline = totals(read_events(tmp), scale)
+    else:
+        result = sim.run()
     snaps = result.snapshots
     pops = {}
     for date in (CENSUS_1937, CENSUS_1939):
         part = snaps[snaps["date"] == date]
         pops[date] = np.stack([part.loc[part["sex"] == s, "count"].to_numpy(float) for s in ("male", "female")])
-    totals = {kind: n / scale for kind, n in result.event_counts.items()}
-    return RunRecord(scenario.name, seed, scale, scenario.start, totals, pops[CENSUS_1937], pops[CENSUS_1939],
-                     time.perf_counter() - t0)
+    counts = {kind: n / scale for kind, n in result.event_counts.items()}
+    return RunRecord(scenario.name, seed, scale, scenario.start, counts, pops[CENSUS_1937], pops[CENSUS_1939],
+                     time.perf_counter() - t0, headline)
 
 
 def _job(args: tuple[Scenario, int, float, str | None]) -> RunRecord:

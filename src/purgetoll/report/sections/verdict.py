@@ -5,7 +5,8 @@ Runs every bundled account among ``archival``, ``conquest_1968``, ``conquest_199
 scale and a few fixed seeds (so the report is reproducible to the byte and ``purgetoll run`` stays
 short), then shows: the simulated 17 Jan 1939 population by sex and 5-year group against the
 census (padding removed) and ADH, the verdict by sex and measure with its test, the pairs the
-census cannot tell apart, and each scenario's totals in persons. For intervals from more seeds or
+census cannot tell apart, each account against its own published figures, and each scenario's
+totals in persons. For intervals from more seeds or
 a larger scale, ``purgetoll compare ... --scale 0.01 --seeds 10``.
 """
 
@@ -36,6 +37,10 @@ CENSUS_SOURCES = (
 )
 SIM_SOURCE = Source("purgetoll agent simulation: each scenario file's cited figures run through the same "
                     "mechanism (purgetoll compare), Monte Carlo over seeds")
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3f}"
 
 
 def accounts() -> list[str]:
@@ -117,8 +122,13 @@ def build(ctx: RunContext) -> Section:
                            "census_low": "{:,.4g}", "census_high": "{:,.4g}", "adh": "{:,.4g}"}),
             Table("verdict_pairs", "Which accounts the census can and cannot tell apart", v.pairs, estimate=True,
                   sources=(SIM_SOURCE, *CENSUS_SOURCES)),
-            Table("verdict_totals", "Totals per scenario, persons (whole population)", v.totals, estimate=True,
-                  sources=(SIM_SOURCE,), formats={"persons": fmt_big, "lower_95": fmt_big, "upper_95": fmt_big}),
+            Table("verdict_targets", "Each account against its own published figures (the [targets] of its "
+                  "file): published and simulated, persons", v.targets, estimate=True, sources=(SIM_SOURCE,),
+                  formats={"published": fmt_big, "simulated": fmt_big, "lower_95": fmt_big, "upper_95": fmt_big,
+                           "simulated_over_published": "{:.3f}"}),
+            Table("verdict_totals", "Totals per scenario: persons for the whole population (shares as fractions)",
+                  v.totals, estimate=True, sources=(SIM_SOURCE,),
+                  formats={c: _number for c in ("value", "lower_95", "upper_95")}),
             Table("verdict_survival", "Cohort survival 1937-1939 by sex and age in 1937: simulated, census, ADH",
                   v.survival, estimate=True, sources=(SIM_SOURCE, *CENSUS_SOURCES),
                   formats={c: "{:.4f}" for c in ("simulated", "lower_95", "upper_95", "census", "census_low",
