@@ -44,15 +44,17 @@ def _kernel(stream, ids, stratum, cum, lut, out):
 
 
 def categorical(seed: int, name: str, ids: np.ndarray, shares: np.ndarray,
-                stratum: np.ndarray | None = None) -> np.ndarray:
+                stratum: np.ndarray | None = None, dtype: str = "int64") -> np.ndarray:
     """Category of each person: decision ``name`` (step 0), distribution ``shares[stratum]``.
 
-    ``shares`` is (k,) or (n_strata, k); ``stratum`` (one int per person) picks the row.
+    ``shares`` is (k,) or (n_strata, k); ``stratum`` (one small int per person) picks the row;
+    ``dtype`` of the result (``int8`` keeps 162M categories in 162 MB). A Bernoulli draw of
+    probability ``p`` is ``shares = [1 - p, p]``.
     """
     cum, lut = _tables(shares)
     ids = np.ascontiguousarray(ids, dtype=np.uint32)
-    st = np.zeros(len(ids), dtype=np.int64) if stratum is None else np.ascontiguousarray(stratum, dtype=np.int64)
-    out = np.empty(len(ids), dtype=np.int64)
+    st = np.zeros(len(ids), dtype=np.int8) if stratum is None else np.ascontiguousarray(stratum)
+    out = np.empty(len(ids), dtype=dtype)
     _kernel(rng.stream_of(seed, name), ids, st, cum, lut, out)
     return out
 

@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from purgetoll.scenarios.params import Param
-from purgetoll.sim import rng
 from purgetoll.sim.attributes_draw import categorical, groups
 from purgetoll.sim.attributes_tables import (
     NATIONALITIES,
@@ -235,9 +234,6 @@ class Attributes(Module):
         people["roles"][annexed] = 0
         self._done_id = people.next_id
 
-    def _u(self, sim: Sim, name: str, ids: np.ndarray) -> np.ndarray:
-        return rng.uniform(sim.settings.seed, f"attributes.{name}", 0, ids)
-
     def _assign(self, sim: Sim, sl: slice, initial: bool) -> None:
         people, m, p = sim.people, self._m, self.params
         ids = people["person_id"][sl]
@@ -246,14 +242,17 @@ class Attributes(Module):
             return
         n_nat = len(NATIONALITIES)
         seed = sim.settings.seed
-        cell = categorical(seed, "attributes.region_nationality", ids, m["joint"].reshape(-1))
+        # every draw writes a small integer per person: no float arrays of 162M uniforms at 1:1
+        cell = categorical(seed, "attributes.region_nationality", ids, m["joint"].reshape(-1), dtype="int16")
         region = (cell // n_nat).astype(np.int8)
         people["region"][sl] = region
         people["nationality"][sl] = (cell % n_nat).astype(np.int8)
-        urban = self._u(sim, "urban", ids) < m["urban"]
+        del cell
+        urban = categorical(seed, "attributes.urban", ids, np.array([1 - m["urban"], m["urban"]]), dtype="int8")
         people["urban"][sl] = urban
         table = np.stack([m["social"][False].shares, m["social"][True].shares])  # row 0 rural, row 1 urban
-        social = categorical(seed, "attributes.social_group", ids, table, urban.astype(np.int64)).astype(np.int8)
+        social = categorical(seed, "attributes.social_group", ids, table, urban, dtype="int8")
+        urban = urban.astype(bool)
         people["social_group"][sl] = social
         age = sim.ages(people["birth_month"][sl], 0)  # ages matter only at setup (roles, workplaces)
         sex = people["sex"][sl]
@@ -266,23 +265,25 @@ class Attributes(Module):
         people["roles"][sl] = roles
 
     def _roles(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
-        p, scale = self.params, sim.settings.scale
-        out = np.zeros(len(ids), dtype=np.uint8)
+        p, scale, seed = self.params, sim.settings.scale, sim.settings.seed
         adult = age >= 18
-        prob = np.zeros(len(ids))
+        # party: stratum 0 under 18, 1 men 18+, 2 women 18+; probability = members x share / eligible agents
+        stratum = (adult * (1 + (sex == FEMALE))).astype(np.int8)
+        rows = [[1.0, 0.0]]
         for s, share in ((MALE, 1 - p["party_women_share"]), (FEMALE, p["party_women_share"])):
-            elig = adult & (sex == s)
-            k = np.count_nonzero(elig)
-            if k:
-                prob[elig] = min(1.0, p["party_members_and_candidates_persons"] * scale * share / k)
-        out[self._u(sim, "party", ids) < prob] |= PARTY
-        service = (sex == MALE) & (age >= SERVICE_AGES[0]) & (age <= SERVICE_AGES[1])
-        k = max(np.count_nonzero(service), 1)
+            k = np.count_nonzero(stratum == 1 + (s == FEMALE))
+            q = min(1.0, p["party_members_and_candidates_persons"] * scale * share / k) if k else 0.0
+            rows.append([1 - q, q])
+        out = (categorical(seed, "attributes.party", ids, np.array(rows), stratum, dtype="uint8") * PARTY).astype(np.uint8)
+        # army command staff or NKVD staff (exclusive): men of service ages
+        service = ((sex == MALE) & (age >= SERVICE_AGES[0]) & (age <= SERVICE_AGES[1])).astype(np.int8)
+        k = max(int(np.count_nonzero(service)), 1)
         p_army = min(1.0, p["army_command_staff_persons"] * scale / k)
         p_nkvd = min(1.0 - p_army, p["nkvd_staff_persons"] * scale / k)
-        u = self._u(sim, "service", ids)
-        out[service & (u < p_army)] |= ARMY_COMMAND
-        out[service & (u >= p_army) & (u < p_army + p_nkvd)] |= NKVD_STAFF
+        role = categorical(seed, "attributes.service", ids, np.array([[1.0, 0.0, 0.0], [1 - p_army - p_nkvd, p_army,
+                                                                                       p_nkvd]]), service, dtype="uint8")
+        out[role == 1] |= ARMY_COMMAND
+        out[role == 2] |= NKVD_STAFF
         return out
 
     def _workplaces(self, sim: Sim, ids: np.ndarray, age: np.ndarray, region: np.ndarray,
