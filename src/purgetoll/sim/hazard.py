@@ -76,7 +76,7 @@ def infant_hazards(q0: np.ndarray, a0: np.ndarray | None) -> np.ndarray:
     target = np.broadcast_to(np.asarray(a0, dtype=np.float64), q0.shape)
     if np.any((target <= 0) | (target >= 0.5)):
         raise DataError("infant_hazards", f"a0 must be in (0, 0.5) years; got {float(target.min())!r}..{float(target.max())!r}")
-    x = (np.arange(960) + 0.5) / 960  # midpoints of a fine grid over the first year
+    x = (np.arange(240) + 0.5) / 240  # midpoints of a grid over the first year (1.5 days)
 
     def share(lam: np.ndarray, upto: np.ndarray) -> np.ndarray:  # W(upto): share of the hazard before age upto
         lam = lam[..., None]
@@ -86,12 +86,12 @@ def infant_hazards(q0: np.ndarray, a0: np.ndarray | None) -> np.ndarray:
         lam_ = lam[..., None]
         dens = lam_ * np.exp(-lam_ * x) / -np.expm1(-lam_)
         surv = np.exp(-total[..., None] * share(lam, x))
-        deaths = total[..., None] * dens * surv / 960
+        deaths = total[..., None] * dens * surv / 240
         return (deaths * x).sum(-1) / deaths.sum(-1)
 
     lo = np.full(q0.shape, 1e-6)
     hi = np.full(q0.shape, 500.0)
-    for _ in range(60):  # bisection on log(lam): a0 falls as lam rises
+    for _ in range(40):  # bisection on log(lam): a0 falls as lam rises; 40 halvings of log(5e8)
         mid = np.sqrt(lo * hi)
         too_late = mean_age_at_death(mid) > target
         lo = np.where(too_late, mid, lo)
