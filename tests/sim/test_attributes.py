@@ -210,3 +210,22 @@ def test_fast_draws_equal_the_reference_inverse_cdf():
     assert g.min() == 101
     assert not set(g[stratum == 0]) & set(g[stratum == 1])
     assert len(np.unique(g)) == pytest.approx(len(ids) / 10, rel=0.01)
+
+
+def test_attributes_identical_between_no_terror_and_archival(inputs_1937, tmp_path):
+    """The real mechanisms never touch the attributes: the archival run's people have no_terror's attributes."""
+    runs = {}
+    for name in ("no_terror", "archival"):
+        sim = build_sim(Scenario.load(name), scale=0.0005, seed=3, base=inputs_1937, write_events=False)
+        result = sim.run(tmp_path / name)
+        p = sim.people
+        runs[name] = {c: p[c].copy() for c in (*COLUMNS, "person_id")}
+        manifest = result.manifest
+        assert manifest["scenario_file"]["name"] == name
+        keys = {(r["section"], r["key"]) for r in manifest["scenario_citations"]}
+        assert ("population", "army_men_persons") in keys and ("attributes", "greeks_share") in keys
+    a, b = runs["no_terror"], runs["archival"]
+    common, ia, ib = np.intersect1d(a["person_id"], b["person_id"], return_indices=True)
+    assert len(common) > 0.95 * len(a["person_id"])
+    for col in COLUMNS:
+        assert np.array_equal(a[col][ia], b[col][ib]), col

@@ -11,7 +11,23 @@ from purgetoll.scenarios.settings import Scenario
 from purgetoll.sim.inputs import DemographyInputs
 from purgetoll.sim.loop import Sim, SimSettings
 
-__all__ = ["build_sim", "scenario_inputs"]
+__all__ = ["build_sim", "scenario_inputs", "ScenarioSim"]
+
+
+class ScenarioSim(Sim):
+    """A :class:`~purgetoll.sim.Sim` whose manifest also carries the scenario file: every value set, its
+    citation, the file's own published figures (``[targets]``), and the declared parameters left at
+    their defaults with their sources or assumptions."""
+
+    def __init__(self, settings: SimSettings, modules: list, scenario: Scenario) -> None:
+        super().__init__(settings, modules)
+        self.scenario = scenario
+
+    def manifest(self) -> dict:
+        out = super().manifest()
+        out["scenario_file"] = self.scenario.describe()
+        out["scenario_citations"] = self.scenario.citations().to_dict(orient="records")
+        return out
 
 
 def scenario_inputs(scenario: Scenario, base: DemographyInputs | None = None) -> DemographyInputs:
@@ -22,7 +38,7 @@ def scenario_inputs(scenario: Scenario, base: DemographyInputs | None = None) ->
 
 
 def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyInputs | None = None,
-              write_events: bool = True, snapshot_dates: tuple[str, ...] | None = None) -> Sim:
+              write_events: bool = True, snapshot_dates: tuple[str, ...] | None = None) -> ScenarioSim:
     """A :class:`~purgetoll.sim.Sim` running ``scenario`` from its start to its end date.
 
     ``base`` (mortality, births, annexations) defaults to the bundled data; pass it to reuse one
@@ -36,4 +52,4 @@ def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyIn
     modules = [Territory(inputs), Demography(inputs)]
     for spec in scenario.module_sections():
         modules.append(spec.module_class(**scenario.parameters(spec.name)))
-    return Sim(settings, modules)
+    return ScenarioSim(settings, modules, scenario)
