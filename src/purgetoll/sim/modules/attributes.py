@@ -260,7 +260,7 @@ class Attributes(Module):
         if initial:
             roles |= self._roles(sim, ids, age, sex)
             people["household_id"][sl] = groups(sim.settings.seed, "attributes.household", ids,
-                                                region.astype(np.int64) * 2 + urban, p["household_size_mean_persons"])
+                                                region.astype(np.int16) * 2 + urban, p["household_size_mean_persons"])
             people["workplace_id"][sl] = self._workplaces(sim, ids, age, region, social)
         people["roles"][sl] = roles
 
