@@ -1,11 +1,11 @@
 """The Bayesian latent-class model (LCMCR method) against LCMCR 0.4.14 and known truths.
 
 Reference numbers: ``reference_outputs_computed.csv`` (``purgetoll.mse.datasets
-.reference_outputs()``), rows "LCMCR 0.4.14", computed with ``lcmCR(data, K = 10, a_alpha = 0.25,
-b_alpha = 0.25, seed = 12345, buffer_size = 10000, thinning = 100)``, ``lcmCR_PostSampl(sampler,
-burnin = 10000, samples = 1000, thinning = 100)`` under R 4.2.2. The issue asks for posterior
-medians within 3%; LCMCR's own median moves by about 2% across seeds (data README), so these
-tests pool several chains to keep our Monte Carlo error well inside the rest of the margin.
+.reference_outputs()``), rows "LCMCR 0.4.14" (R 4.2.2), run with the settings of its model column:
+K = 10 classes, a = b = 0.25, burn-in 10,000, 1,000 draws thinned by 100, seed 12345, one chain.
+The issue asks for posterior medians within 3%; LCMCR's own median moves by about 2% across seeds
+(data README), so these tests pool several chains to keep our Monte Carlo error well inside the
+rest of the margin.
 """
 
 from __future__ import annotations
