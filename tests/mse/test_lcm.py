@@ -143,6 +143,9 @@ def test_draws_are_whole_people_at_least_the_observed():
     table = load_table("mse_Korea_comfort_women_palembang")
     m = LatentClass(n_chains=2, burn_in=500, n_draws=200, thin=5, seed=4).fit(table)
     assert m.chains_.shape == (2, 200)
+    assert list(m.trace_.columns) == ["chain", "draw", "N", "alpha", "occupied_classes"]
+    assert len(m.trace_) == 400 and np.array_equal(m.trace_["N"].to_numpy(), m.draws_)
+    assert m.trace_["occupied_classes"].between(1, 10).all() and (m.trace_["alpha"] > 0).all()
     assert np.all(m.draws_ >= table.n_observed)
     assert np.all(m.draws_ == np.round(m.draws_))
     assert list(m.summary().columns) == [

@@ -9,6 +9,7 @@ its own keyed random stream, and returns ``self`` with
 * ``population_``: the posterior median of N; ``interval_``: its 2.5% and 97.5% quantiles;
   ``se_``: the posterior standard deviation (persons);
 * ``draws_``: the pooled draws of N; ``chains_``: the draws by chain, shape (chains, draws);
+  ``trace_``: one row per kept draw (chain, draw, N, alpha, occupied_classes) for trace plots;
 * ``r_hat_`` (rank-normalised split R-hat) and ``ess_`` (bulk effective sample size) of N.
 
 Defaults are those of LCMCR 0.4.14 and of the reference run in ``reference_outputs_computed.csv``:
@@ -27,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 
 from purgetoll.errors import StatisticalWarning
 from purgetoll.mse._base import (
@@ -226,6 +228,16 @@ class LatentClass(Estimator):
             "n_classes": int(self.n_classes),
         }
         self.chains_ = chains
+        n_chains, n_draws = chains.shape
+        self.trace_ = pd.DataFrame(
+            {
+                "chain": np.repeat(np.arange(n_chains), n_draws),
+                "draw": np.tile(np.arange(n_draws), n_chains),
+                "N": chains.ravel().astype(np.int64),
+                "alpha": alphas.ravel(),
+                "occupied_classes": occupied.ravel(),
+            }
+        )
         return Fit(
             estimate=float(median),
             se=float(pooled.std(ddof=1)),
