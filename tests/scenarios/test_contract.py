@@ -8,9 +8,12 @@ module or parameter is covered here without editing this file.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from purgetoll.errors import ScenarioError
 from purgetoll.scenarios import Param, Scenario, sections
+from purgetoll.scenarios.params import format_number
 
 ALL = [(s.name, p) for s in sections().values() for p in s.params]
 
@@ -47,3 +50,18 @@ def test_param_declarations_are_checked():
         Param("Bad", 1, "", "doc")
     with pytest.raises(ValueError, match="parameter 'c': a choice needs choices"):
         Param("c", "a", "", "doc", kind="choice")
+
+
+@given(lo=st.integers(-1000, 1000), width=st.integers(0, 1000), x=st.floats(-5000, 5000, allow_nan=False))
+def test_range_check_agrees_with_the_bounds(lo, width, x):
+    p = Param("x_persons", lo, "persons", "doc", low=lo, high=lo + width)
+    problem = p.check(x)
+    if lo <= x <= lo + width:
+        assert problem is None
+    else:
+        assert problem == f"x_persons must be in [{lo}, {lo + width}] persons; got {format_number(x)}"
+
+
+def test_number_formatting():
+    assert [format_number(v) for v in (1200, 1200.0, 0.25, 1e-6, 2.5e20, True)] == [
+        "1200", "1200", "0.25", "1e-06", "2.5e+20", "true"]
