@@ -37,6 +37,7 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import (
     ATTR,
     FREE,
@@ -50,7 +51,7 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import draw, weighted_pick
+from purgetoll.sim.modules.terror_draw import draw, thinned_pool, weighted_pick
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -151,8 +152,7 @@ class Denunciation(Module):
         if n <= 0:
             return
         p = sim.people
-        ages = sim.ages(p["birth_month"], 0)
-        adults = np.flatnonzero(p["alive"] & (ages >= 18) & (ages <= 70))
+        adults = thinned_pool(sim, p["alive"] & age_between(sim, 0, 18, 70), n, "terror.listed.pool", margin=2.0)
         u = rng.uniform(sim.settings.seed, "terror.listed.initial", 0, p["person_id"][adults])
         chosen = adults[weighted_pick(u, np.ones(adults.size), n)]
         p["t_listed"][chosen] = True
@@ -250,8 +250,8 @@ def _csr(group: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Members of each group id (0 means none): offsets and slots (counting sort)."""
     g = np.asarray(group)
     valid = mask & (g > 0)  # id 0: no household / workplace (attributes module)
-    n_groups = int(g[valid].max()) + 1 if valid.any() else 0
-    return _counting_sort(g.astype(np.int64), valid, n_groups)
+    n_groups = int(g.max()) + 1 if g.size else 0
+    return _counting_sort(g, valid, n_groups)
 
 
 @nb.njit(cache=True)

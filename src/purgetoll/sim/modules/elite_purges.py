@@ -29,8 +29,9 @@ import numpy as np
 
 from purgetoll.scenarios.params import Param
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, role
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pool
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -106,18 +107,20 @@ class ElitePurges(Module):
         return urban & np.isin(group, codes("social_group", ["employee"], self.name))
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
-        """Pools of the window, by purge."""
+        """Pools of the window, by purge (thinned to 20 times the window's need)."""
         self._pools = {}
-        alive = sim.people["alive"]
-        w_age = None
+        p = sim.people
+        eligible = None
         for g in _PURGES:
-            if self._plan[g][first:stop].sum() == 0:
+            need = float(self._plan[g][first:stop].sum())
+            if need == 0:
                 continue
-            if w_age is None:
-                w_age = age_weights(sim.ages(sim.people["birth_month"], first), 20, 70,
-                                    outside_peak=self.values["outside_peak_age_weight"])
-            pool = np.flatnonzero(alive & self._pool_mask(sim, g) & (w_age > 0))
-            self._pools[g] = (pool, w_age[pool])
+            if eligible is None:
+                eligible = p["alive"] & age_between(sim, first, 20, 70)
+            pool = thinned_pool(sim, eligible & self._pool_mask(sim, g), need, f"terror.pool.{g}")
+            w = age_weights(sim.ages(p["birth_month"][pool], first), 20, 70,
+                            outside_peak=self.values["outside_peak_age_weight"])
+            self._pools[g] = (pool, w)
 
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each purge."""

@@ -72,10 +72,15 @@ class FamilyRepression(Module):
                 "agents": {"wives": self.wives, "children": self.children}}
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
-        """Household index of the window (counting sort, as in ``denunciation``)."""
+        """Household index of the window: the denunciation module's when it runs (built just before,
+        plan order), else a counting sort of our own."""
         from purgetoll.sim.modules.denunciation import _csr
 
-        self._index = _csr(column(sim, ATTR["household"], self.name), sim.people["alive"])
+        den = sim.modules.get("denunciation")
+        if den is not None and "household" in getattr(den, "_index", {}):
+            self._index = den._index["household"]
+        else:
+            self._index = _csr(column(sim, ATTR["household"], self.name), sim.people["alive"])
 
     def families(self, sim: Sim, step: int) -> None:
         """Wives of the men sentenced this month under the 'traitor' operations; their children."""

@@ -33,6 +33,7 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import (
     CAMP,
     CATEGORIES,
@@ -43,7 +44,7 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import age_weights, draw
+from purgetoll.sim.modules.terror_draw import age_weights, draw, thinned_pool
 from purgetoll.sim.state import FEMALE, NO_DEATH
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Gulag"]
 
-_BEFORE_START = -12  # t_camp_step of those already inside at the start: past their first months
+_BEFORE_START = -12  # admission step of those already inside at the start: past their first months
+_NO_END = 32000  # term end of those inside at the start (they leave at the release rate instead)
 
 
 class Gulag(Module):
@@ -98,7 +100,10 @@ class Gulag(Module):
         self.arrival_mult = float(arrival_hazard_multiplier)
         self.arrival_months = int(arrival_months)
         self.female_mult = float(female_hazard_multiplier)
-        self.camp_ids = np.empty(0, dtype=np.uint32)  # everyone inside, in order of admission
+        # everyone inside, in order of admission, with their admission step and term end (steps)
+        self.camp_ids = np.empty(0, dtype=np.uint32)
+        self.camp_step = np.empty(0, dtype=np.int16)
+        self.term_end = np.empty(0, dtype=np.int16)
         self.deaths_by_year: dict[int, int] = {}
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
@@ -121,11 +126,12 @@ class Gulag(Module):
                 "calibrated_level_per_1000_per_year": self.hazard_per_1000_per_year}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"camp_ids": pack(self.camp_ids), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
+        return {"camp_ids": pack(self.camp_ids), "camp_step": pack(self.camp_step), "term_end": pack(self.term_end), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
                 "carry": self._carry, "levels": self.hazard_per_1000_per_year}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.camp_ids = unpack(state["camp_ids"])
+        self.camp_step, self.term_end = unpack(state["camp_step"]), unpack(state["term_end"])
         self.deaths_by_year = {int(k): int(v) for k, v in state["deaths_by_year"].items()}
         self._carry = float(state["carry"])
         self.hazard_per_1000_per_year = list(state["levels"])
@@ -152,14 +158,15 @@ class Gulag(Module):
         if n <= 0:
             return
         p = sim.people
-        w = age_weights(sim.ages(p["birth_month"], 0), 18, 70)
-        pool = np.flatnonzero(p["alive"] & (w > 0))
-        chosen = draw(sim, pool, w[pool], n, self.initial_female_share, "gulag.initial", 0)
+        pool = thinned_pool(sim, p["alive"] & age_between(sim, 0, 18, 70), n, "gulag.initial.pool")
+        w = age_weights(sim.ages(p["birth_month"][pool], 0), 18, 70)
+        chosen = draw(sim, pool, w, n, self.initial_female_share, "gulag.initial", 0)
         p["t_status"][chosen] = CAMP
-        p["t_camp_step"][chosen] = _BEFORE_START
         p["t_operation"][chosen] = op_code("prior")
         p["death_step"][chosen] = NO_DEATH
         self.camp_ids = p["person_id"][chosen].copy()
+        self.camp_step = np.full(n, _BEFORE_START, dtype=np.int16)
+        self.term_end = np.full(n, _NO_END, dtype=np.int16)
         terror = sim.module("terror")
         sim.events.log(0, "in_camp_at_start", self.camp_ids, p["sex"][chosen], sim.ages(p["birth_month"][chosen], 0),
                        operation=p["t_operation"][chosen], category=np.full(n, CATEGORIES.index("camp"), np.int8),
@@ -172,11 +179,11 @@ class Gulag(Module):
         if slots.size == 0:
             return
         p["t_status"][slots] = CAMP
-        p["t_camp_step"][slots] = step
-        end = np.minimum(step + np.asarray(term_months)[: slots.size], 32000)
-        p["t_term_end"][slots] = end.astype(np.int16)
+        end = np.minimum(step + np.asarray(term_months)[: slots.size], _NO_END - 1)
         p["death_step"][slots] = NO_DEATH  # camp mortality is this module's, not the life table's
         self.camp_ids = np.concatenate([self.camp_ids, p["person_id"][slots]])
+        self.camp_step = np.concatenate([self.camp_step, np.full(slots.size, step, dtype=np.int16)])
+        self.term_end = np.concatenate([self.term_end, end.astype(np.int16)])
         sim.events.log(step, "camp_admission", p["person_id"][slots], p["sex"][slots],
                        sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
                        category=np.full(slots.size, CATEGORIES.index("camp"), np.int8),
@@ -190,23 +197,25 @@ class Gulag(Module):
         pid = p["person_id"]
         s = np.minimum(np.searchsorted(pid, self.camp_ids), max(len(pid) - 1, 0))
         inside = (pid[s] == self.camp_ids) & p["alive"][s] & (p["t_status"][s] == CAMP)
-        self.camp_ids, s = self.camp_ids[inside], s[inside]
+        self._keep(inside)
+        s = s[inside]
         ids = self.camp_ids
         # releases
-        initial = p["t_camp_step"][s] == _BEFORE_START
+        initial = self.camp_step == _BEFORE_START
         u_rel = rng.uniform(sim.settings.seed, "gulag.release", step, ids)
         p_rel = 1 - np.exp(-self.initial_release / 1000 / 12)
-        out = (initial & (u_rel < p_rel)) | (~initial & (p["t_term_end"][s] == step))
+        out = (initial & (u_rel < p_rel)) | (~initial & (self.term_end == step))
         if out.any():
             r = s[out]
             p["t_status"][r] = RELEASED
             sim.events.log(step, "release", pid[r], p["sex"][r], sim.ages(p["birth_month"][r], step),
                            operation=p["t_operation"][r], region=sim.module("terror").region_of(sim, r))
             sim.module("demography").redraw_deaths(sim, r, step + 1, 1.0)
-            self.camp_ids, s = ids[~out], s[~out]
+            self._keep(~out)
+            s = s[~out]
             ids = self.camp_ids
         # deaths
-        m = np.where(step - p["t_camp_step"][s].astype(np.int64) < self.arrival_months, self.arrival_mult, 1.0)
+        m = np.where(step - self.camp_step.astype(np.int64) < self.arrival_months, self.arrival_mult, 1.0)
         m = m * np.where(p["sex"][s] == FEMALE, self.female_mult, 1.0)
         year = int(self._year[step])
         if self.calibrate:
@@ -233,4 +242,7 @@ class Gulag(Module):
         self.deaths_by_year[year] = self.deaths_by_year.get(year, 0) + n
         keep = np.ones(ids.size, bool)
         keep[order] = False
-        self.camp_ids = ids[keep]
+        self._keep(keep)
+
+    def _keep(self, mask: np.ndarray) -> None:
+        self.camp_ids, self.camp_step, self.term_end = self.camp_ids[mask], self.camp_step[mask], self.term_end[mask]

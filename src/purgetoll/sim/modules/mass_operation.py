@@ -36,12 +36,12 @@ from purgetoll.errors import DataError
 from purgetoll.scenarios.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, republic_of
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, thinned_pool
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["MassOperation", "ARCHIVAL_00447_BY_MONTH"]
+__all__ = ["MassOperation", "ARCHIVAL_00447_BY_MONTH", "age_between"]
 
 #: Default monthly arrests under Order 00447 (persons; derivation in the module docstring).
 ARCHIVAL_00447_BY_MONTH: dict[str, float] = {
@@ -122,19 +122,26 @@ class MassOperation(Module):
         self._region_limit = _limit_shares()
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
-        """Pools of the window (slots change at compaction): the order's groups, ages 16-80."""
-        if not any(self._plan[g][first:stop].sum() for g in self._plan):
+        """Pools of the window (slots change at compaction): the order's groups, ages 16-80.
+
+        Large groups are thinned to 20 times the window's need (``terror_draw.thinned_pool``).
+        """
+        need = {g: float(self._plan[g][first:stop].sum()) for g in self._plan}
+        if not any(need.values()):
             self._pools = {g: np.empty(0, np.int64) for g in self._plan}
+            self._weights = {g: np.empty(0) for g in self._plan}
             return
+        p = sim.people
         group = column(sim, ATTR["social_group"], self.name)
         region = column(sim, ATTR["region"], self.name)
-        ages = sim.ages(sim.people["birth_month"], first)
-        alive = sim.people["alive"]
-        base_w = age_weights(ages, 16, 80, outside_peak=self.outside_peak_age_weight)
+        eligible = p["alive"] & age_between(sim, first, 16, 80)
         for g, names in _GROUPS.items():
-            pool = np.flatnonzero(alive & np.isin(group, codes("social_group", names, self.name)) & (base_w > 0))
+            want = need[g] + (need["other_counterrevolutionaries"] if g == "criminals" else 0.0)
+            mask = eligible & np.isin(group, codes("social_group", names, self.name))
+            pool = thinned_pool(sim, mask, want, f"terror.pool.order_00447.{g}")
+            w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.outside_peak_age_weight)
             self._pools[g] = pool
-            self._weights[g] = base_w[pool] * _region_factor(sim, region[pool], self._region_limit)
+            self._weights[g] = w * _region_factor(sim, region[pool], self._region_limit)
 
     def arrest(self, sim: Sim, step: int) -> None:
         """Arrest the month's number from each of the order's groups."""
@@ -155,6 +162,14 @@ class MassOperation(Module):
                             "terror.arrest.order_00447.other_fill", step)
                 chosen = np.concatenate([chosen, more])
             terror.arrest(sim, chosen, step, "order_00447")
+
+
+def age_between(sim: Sim, step: int, low: int, high: int) -> np.ndarray:
+    """Mask of people aged ``low``..``high`` (completed years) at time point ``step``, from birth months
+    (no population-sized age array)."""
+    m = sim.month(step)
+    bm = sim.people["birth_month"]
+    return (bm <= m - 12 * low) & (bm > m - 12 * (high + 1))
 
 
 def _limit_shares() -> dict[str, float]:

@@ -39,8 +39,9 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, yyyymm_step
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pool
 from purgetoll.sim.state import MALE
 
 if TYPE_CHECKING:
@@ -139,28 +140,35 @@ class NationalOperations(Module):
                       for op in NATIONAL_TOTALS}
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
-        """Pools of the window: each operation's nationalities aged 17-70 (weights by age and group)."""
+        """Pools of the window: each operation's nationalities aged 17-70, each nationality thinned to
+        20 times its share of the window's need (``terror_draw.thinned_pool``)."""
         active = [op for op in self._plan if self._plan[op][first:stop].sum() > 0]
-        roundup = self.values["males_17_70_roundup"] and first <= yyyymm_step(sim, self.values["roundup_yyyymm"]) < stop
         self._pools = {}
-        if not active and not roundup:
+        if not active:
             return
+        p = sim.people
         nat = column(sim, ATTR["nationality"], self.name)
-        alive = sim.people["alive"]
-        w_age = age_weights(sim.ages(sim.people["birth_month"], first), 17, 70,
-                            outside_peak=self.values["outside_peak_age_weight"])
+        eligible = p["alive"] & age_between(sim, first, 17, 70)
         for op in active:
-            targets = TARGETS[op]
-            code = codes("nationality", list(targets), self.name)
-            pool = np.flatnonzero(alive & np.isin(nat, code) & (w_age > 0))
-            rel = np.zeros(int(nat.max()) + 1 if nat.size else 1)
-            for c, (_label, share) in zip(code, targets.items(), strict=True):
-                size = np.count_nonzero(nat[pool] == c)
-                rel[c] = share / size if size else 0.0  # each nationality's share of the arrests
-            self._pools[op] = (pool, w_age[pool] * rel[nat[pool]])
+            need = float(self._plan[op][first:stop].sum())
+            parts, weights = [], []
+            for label, share in TARGETS[op].items():
+                code = codes("nationality", [label], self.name)[0]
+                pool = thinned_pool(sim, eligible & (nat == code), share * need, f"terror.pool.{op}.{label}")
+                if pool.size == 0:
+                    continue
+                w = age_weights(sim.ages(p["birth_month"][pool], first), 17, 70,
+                                outside_peak=self.values["outside_peak_age_weight"])
+                parts.append(pool)
+                weights.append(w * share / pool.size)  # each nationality's share of the arrests
+            pool = np.concatenate(parts) if parts else np.empty(0, np.int64)
+            order = np.argsort(pool, kind="stable")
+            self._pools[op] = (pool[order], np.concatenate(weights)[order] if weights else np.empty(0))
             if op in _FALLBACK:
-                fb = np.flatnonzero(alive & np.isin(nat, codes("nationality", _FALLBACK[op], self.name)) & (w_age > 0))
-                self._pools[op + ".fallback"] = (fb, w_age[fb])
+                fb_mask = eligible & np.isin(nat, codes("nationality", _FALLBACK[op], self.name))
+                fb = thinned_pool(sim, fb_mask, need, f"terror.pool.{op}.fallback")
+                self._pools[op + ".fallback"] = (fb, age_weights(sim.ages(p["birth_month"][fb], first), 17, 70,
+                                                                 outside_peak=self.values["outside_peak_age_weight"]))
 
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each operation, then the round-up if it falls in this month."""

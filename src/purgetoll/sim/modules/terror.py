@@ -4,10 +4,10 @@ Every terror module (``mass_operation``, ``national_operations``, ``elite_purges
 ``denunciation``, ``family_repression``, ``sentencing``, ``gulag``) works through this module,
 named ``terror``:
 
-* **Columns** (10 bytes a person): ``t_status`` (free, held under investigation, in a camp, shot,
-  released, other sentence), ``t_arrest_step``, ``t_operation`` (the operation of the arrest),
-  ``t_term_end`` (step a camp term ends), ``t_camp_step`` (step of camp admission), ``t_listed``
-  (named under interrogation, so on the NKVD's lists).
+* **Columns** (3 bytes a person): ``t_status`` (free, held under investigation, in a camp, shot,
+  released, other sentence), ``t_operation`` (the operation of the arrest), ``t_listed`` (named
+  under interrogation, so on the NKVD's lists). What only concerns the few (the arrest step, camp
+  admission and term end) lives with the queue and the camps, not in every person's row.
 * **Events** (with the event columns ``operation``, ``body``, ``category``, ``region``):
   ``arrest``, ``sentence``, ``execution``, ``camp_admission``, ``in_camp_at_start``,
   ``camp_death``, ``release``, ``death_in_custody``, ``child_removed``.
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
 __all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
-           "RELEASED", "OTHER_SENTENCE", "NONE_STEP", "op_code", "column", "slots_of", "step_of_label",
+           "RELEASED", "OTHER_SENTENCE", "op_code", "column", "slots_of", "step_of_label",
            "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "role", "labels", "codes", "republic_of"]
 
 #: Operation codes (event column ``operation``, person column ``t_operation``).
@@ -56,7 +56,6 @@ CATEGORIES: tuple[str, ...] = ("none", "shooting", "camp", "other")
 #: Person status codes (column ``t_status``).
 STATUS: tuple[str, ...] = ("free", "held", "camp", "executed", "released", "other_sentence")
 FREE, HELD, CAMP, EXECUTED, RELEASED, OTHER_SENTENCE = range(6)
-NONE_STEP = -1  # t_arrest_step / t_camp_step / t_term_end when not applicable
 
 #: plan_order of the terror modules: after demography and attributes, in the order arrests,
 #: interrogation, sentencing, families, camps.
@@ -207,11 +206,7 @@ class Terror(Module):
     columns: ClassVar[tuple[Column, ...]] = (
         Column("t_status", "int8", FREE, "terror status: 0 free, 1 held, 2 camp, 3 executed, 4 released, "
                "5 other sentence (codes in terror.STATUS)"),
-        Column("t_arrest_step", "int16", NONE_STEP, "step of the (last) arrest, -1 never; int16 like death_step"),
         Column("t_operation", "int8", 0, "operation of the arrest (terror.OPERATIONS; 17 codes fit int8)"),
-        Column("t_term_end", "int16", NONE_STEP, "step the camp term ends, -1 none"),
-        Column("t_camp_step", "int16", NONE_STEP, "step of camp admission, -1 none (earlier than 0 for "
-               "those already in the camps at the start)"),
         Column("t_listed", "bool", False, "named by someone under interrogation (on the NKVD's lists)"),
     )
     event_kinds: ClassVar[tuple[str, ...]] = (
@@ -298,7 +293,6 @@ class Terror(Module):
         p = sim.people
         code = op_code(operation)
         p["t_status"][slots] = HELD
-        p["t_arrest_step"][slots] = step
         p["t_operation"][slots] = code
         ids = p["person_id"][slots]
         sim.events.log(step, "arrest", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),

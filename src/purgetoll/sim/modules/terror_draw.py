@@ -24,7 +24,7 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "age_weights", "spread"]
+__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool"]
 
 
 def spread(total: float, first: str, last: str) -> dict[str, float]:
@@ -100,3 +100,28 @@ def draw(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, female_share: 
         idx = np.flatnonzero(rest)
         picked.append(idx[weighted_pick(u[idx], weights[idx], n - got)])
     return pool[np.sort(np.concatenate(picked))]
+
+
+def thinned_pool(sim: Sim, mask: np.ndarray, need: float, decision: str, margin: float = 20.0,
+                 chunk: int = 1 << 24) -> np.ndarray:
+    """Slots where ``mask`` holds, thinned to about ``margin x need`` by a keyed draw per person.
+
+    At 1:1 a pool such as "workers and kolkhozniks aged 16-80" holds about 100 million people, of
+    whom a window's draw needs a few tens of thousands: drawing weighted keys for all of them every
+    month costs seconds and gigabytes. Keeping each person with probability ``margin x need /
+    pool size`` (keyed by person, decision ``decision`` at step 0, so every window and every scenario
+    keeps the same people: common random numbers) and drawing from those is the same weighted draw
+    as long as the pool is not depleted (``margin`` 20: a draw takes at most 5% of the thinned pool).
+    Works in chunks so no temporary is the population's size.
+    """
+    size = int(np.count_nonzero(mask))
+    fraction = margin * need / size if size else 1.0
+    if fraction >= 1.0:
+        return np.flatnonzero(mask)
+    pid = sim.people["person_id"]
+    parts = []
+    for a in range(0, mask.size, chunk):
+        idx = np.flatnonzero(mask[a:a + chunk]) + a
+        u = rng.uniform(sim.settings.seed, decision, 0, pid[idx])
+        parts.append(idx[u < fraction])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
