@@ -82,9 +82,14 @@ def test_verdict_separates_a_large_purge_and_names_the_test(verdict):
     assert base["vs_census"] == "excluded: too many"  # the baseline misses the male census: stated, not hidden
     assert not base["robust"] and base["depends_on"].startswith("the model's baseline")
     pairs = v.pairs.set_index(["sex", "measure"])
-    assert bool(pairs.loc[("male", "population_1939"), "census_tells_apart"]) is True
-    women = pairs.loc[("female", "population_1939")]
-    assert bool(women["census_tells_apart"]) is False and women["why"] == "intervals overlap"
+    men = pairs.loc[("male", "population_1939")]
+    assert bool(men["census_tells_apart"]) is True and men["why"] == "excluded on opposite sides of the census"
+    assert bool(men["robust"]) is False  # the baseline's own gap to the census decides it
+    women = pairs.loc[("female", "population_1939")]  # the toy kills men only: the same women
+    w = row.loc[("no_terror", "female", "population_1939"), "vs_census"]
+    assert w == row.loc[("toy_purge", "female", "population_1939"), "vs_census"]
+    assert bool(women["census_tells_apart"]) is False
+    assert women["why"] in ("both consistent with the census", f"both {w}: the census rejects both without telling them apart")
     assert "excluded by a measure when its 95% Monte Carlo interval" in v.settings["test"]
 
 

@@ -115,7 +115,7 @@ def _print_tables(v) -> None:
     console.print(t)
     apart = v.pairs[~v.pairs["census_tells_apart"]]
     if len(apart):
-        t = Table(title="Pairs the census cannot tell apart")
+        t = Table(title="Pairs the census cannot tell apart (its verdicts on them are the same)")
         for c in ("sex", "measure", "scenario a", "scenario b", "why"):
             t.add_column(c)
         for r in apart.itertuples():

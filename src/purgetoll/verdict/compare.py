@@ -22,8 +22,9 @@ of one run, which is what one history is; with one seed it is the run itself). T
 interval is its correction range (the padding only).
 
 The test (stated in every output): a scenario is **excluded** by a measure when its Monte Carlo
-interval lies wholly outside the census range; two scenarios **cannot be told apart** by a measure
-when their intervals overlap, or when both meet the census range. The comparison with the
+interval lies wholly outside the census range; the census **tells two scenarios apart** when its
+verdicts on them differ (one consistent, one excluded; or excluded on opposite sides) and **cannot
+tell them apart** when both are consistent or both are excluded on the same side. The comparison with the
 census assumes that the model's baseline (life tables with the under-registration correction,
 the births series, the army's ages in 1937) is right: the ``no_terror`` row shows how far that
 baseline alone sits from the census, and a scenario excluded by less than that gap is excluded
@@ -54,8 +55,9 @@ TEST_STATEMENT = (
     "A scenario is excluded by a measure when its 95% Monte Carlo interval over seeds (mean +/- 1.96 sd "
     "of the runs) lies wholly outside the census range (the 1939 census with its padding removed, "
     "padding 2.86-2.96M after Zhiromskaya's true total of 167.6-167.7M, spread in proportion to age and "
-    "sex: an assumption). Two scenarios cannot be told apart by a measure when their intervals overlap "
-    "or both meet the census range. Neither interval includes the uncertainty of the model's baseline "
+    "sex: an assumption). The census tells two scenarios apart by a measure when its verdicts on them "
+    "differ (one consistent and one excluded, or excluded on opposite sides); it cannot when both are "
+    "consistent, or both excluded on the same side. Neither interval includes the uncertainty of the model's baseline "
     "(life tables and their under-registration correction, births, the army's ages in 1937): where "
     "the no_terror baseline alone misses the census by more than a scenario's margin, that scenario's "
     "verdict depends on the baseline (robust = false); a consistent verdict is robust only when that gap is within "
@@ -299,16 +301,27 @@ def _verdict_table(by_name, refs) -> pd.DataFrame:
     return df
 
 
+def _pair(a: dict, b: dict) -> tuple[bool, str]:
+    va, vb = a["vs_census"], b["vs_census"]
+    if va == vb == "consistent":
+        return False, "both consistent with the census"
+    if va == vb:
+        return False, f"both {va}: the census rejects both without telling them apart"
+    if "consistent" in (va, vb):
+        return True, "one consistent with the census, the other excluded"
+    return True, "excluded on opposite sides of the census"
+
+
 def _pairs(verdict: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of scenarios by sex and measure: does the census tell them apart (different verdicts)?"""
     rows = []
     for (sex, measure), part in verdict.groupby(["sex", "measure"], sort=False):
         recs = part.to_dict(orient="records")
         for i, a in enumerate(recs):
             for b in recs[i + 1:]:
-                overlap = a["lower_95"] <= b["upper_95"] and b["lower_95"] <= a["upper_95"]
-                both = a["vs_census"] == "consistent" and b["vs_census"] == "consistent"
+                apart, why = _pair(a, b)
                 rows.append({"sex": sex, "measure": measure, "scenario_a": a["scenario"], "scenario_b": b["scenario"],
-                             "census_tells_apart": not (overlap or both),
-                             "why": "intervals overlap" if overlap else ("both consistent with the census" if both
-                                                                         else "one excluded, intervals apart")})
-    return pd.DataFrame(rows, columns=["sex", "measure", "scenario_a", "scenario_b", "census_tells_apart", "why"])
+                             "census_tells_apart": apart, "why": why,
+                             "robust": bool(a["robust"] and b["robust"])})
+    return pd.DataFrame(rows, columns=["sex", "measure", "scenario_a", "scenario_b", "census_tells_apart", "why",
+                                       "robust"])
