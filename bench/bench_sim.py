@@ -93,6 +93,8 @@ def main() -> None:
     # keep earlier runs of scales not rerun now (the 1:1 run is expensive and run rarely)
     kept = [r for r in old.get("runs", []) if r["scale"] not in {x["scale"] for x in runs}]
     report["runs"] = sorted(kept + runs, key=lambda r: r["scale"])
+    if "experiments" in old:  # notes of earlier trials (kept by hand, see the report)
+        report["experiments"] = old["experiments"]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n")
     print(f"wrote {out}")

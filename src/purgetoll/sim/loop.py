@@ -17,14 +17,12 @@ Around the months:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import resource
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,8 +171,6 @@ class Sim:
                 self.snapshot_at.setdefault(k, []).append(d)
         self._steps = [(m, name, getattr(m, name)) for m in modules for name in m.steps]
         self._seconds: dict[tuple[str, str], float] = {}
-        self._checkpoint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgetoll-checkpoint")
-        self._checkpoint_pending: Future | None = None
         self.people: People | None = None
         self.events: EventLog | None = None
 
@@ -294,20 +290,10 @@ class Sim:
                              psutil.Process().memory_info().rss)
             self._timed(("engine", "snapshots"), self._snapshot, self.n_steps, records)
             self._timed(("engine", "events"), self.events.close_window, (self.n_steps - 1) // every)
-            self._timed(("engine", "checkpoint"), self._wait_checkpoint)
         except BaseException:
             self.events.abort()
-            # a checkpoint being written is finished (it is whole and consistent with the published
-            # event parts); a process killed outright leaves the previous one instead
-            with contextlib.suppress(Exception):
-                self._wait_checkpoint()
             raise
         return self._finish(out_path, records)
-
-    def _wait_checkpoint(self) -> None:
-        if self._checkpoint_pending is not None:
-            pending, self._checkpoint_pending = self._checkpoint_pending, None
-            pending.result()
 
     def _check_out(self, out: Path, resume: bool, force: bool) -> None:
         if resume:
@@ -335,23 +321,12 @@ class Sim:
                 "event_counts": self.events.counts,
                 "modules": {m.name: m.state_dict() for m in self.modules.values()},
             }
-            self._timed(("engine", "checkpoint"), self._checkpoint, out, meta, records)
+            arrays = {name: people[name] for name in people.columns}  # views: no copy of the people
+            arrays["__snapshots"] = np.array([c for _, _, c in records], dtype=np.int64).reshape(-1, 2, 101)
+            self._timed(("engine", "checkpoint"), write_checkpoint, out, arrays, meta)
         stop = min(k + s.checkpoint_every_steps, self.n_steps)
         for m in self.modules.values():
             self._timed((m.name, "begin_window"), m.begin_window, self, k, stop)
-
-    def _checkpoint(self, out: Path, meta: dict[str, Any], records: list) -> None:
-        """Copy the state and write it on a second thread while the months go on.
-
-        Writing about 2 GB at 1:1 is bound by the disk; the copy takes a fraction of that. One
-        checkpoint in flight at a time, so they are published in order.
-        """
-        self._wait_checkpoint()
-        meta = json.loads(json.dumps(meta, sort_keys=True))  # frozen now: counts and module states move on
-        people = self.people
-        arrays = {name: people[name].copy() for name in people.columns}
-        arrays["__snapshots"] = np.array([c for _, _, c in records], dtype=np.int64).reshape(-1, 2, 101)
-        self._checkpoint_pending = self._checkpoint_pool.submit(write_checkpoint, out, arrays, meta)
 
     def _snapshot(self, k: int, records: list) -> None:
         dates = self.snapshot_at.get(k)
