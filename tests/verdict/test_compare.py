@@ -9,7 +9,7 @@ import pytest
 
 from purgetoll.demography import adh_single, census_single
 from purgetoll.sim.start_1937 import initial_1937
-from purgetoll.verdict.compare import compare_records
+from purgetoll.verdict.compare import baseline_factors, compare_records
 from purgetoll.verdict.runs import RunRecord, run_many, run_one
 from tests.verdict.toy import no_terror, toy_scenario
 
@@ -80,7 +80,8 @@ def test_verdict_separates_a_large_purge_and_names_the_test(verdict):
     assert toy["simulated"] < base["simulated"] - 2_500_000
     assert toy["vs_census"] == "excluded: too few"
     assert base["vs_census"] == "excluded: too many"  # the baseline misses the male census: stated, not hidden
-    assert not base["robust"] and base["depends_on"].startswith("the model's baseline")
+    assert not base["robust"] and base["depends_on"].startswith("the baseline mortality")
+    assert base["vs_census_any_baseline"] == "consistent"  # within the under-registration range
     pairs = v.pairs.set_index(["sex", "measure"])
     men = pairs.loc[("male", "population_1939")]
     assert bool(men["census_tells_apart"]) is True and men["why"] == "excluded on opposite sides of the census"
@@ -111,6 +112,12 @@ def test_exclusion_rule_on_constructed_runs():
     assert big["vs_census"] == "excluded: too many" and bool(big["robust"]) is True  # margin 1M > baseline gap
     small = v.loc[("no_terror", "male", "population_1939")]
     assert small["vs_census"] == "excluded: too many" and bool(small["robust"]) is False
+    # the baseline band: no_terror's deaths among those alive in 1937, x (1.3 / 1.146 - 1) and (1 - 1 / 1.146)
+    assert baseline_factors() == pytest.approx((1 / 1.146, 1.3 / 1.146))
+    c37, c39 = recs[0].population_1937[0], recs[0].population_1939[0]
+    deaths = c37.sum() - c39[2:].sum()
+    assert big["baseline_lower"] == pytest.approx(big["lower_95"] - deaths * (1.3 / 1.146 - 1))
+    assert big["baseline_upper"] == pytest.approx(big["upper_95"] + deaths * (1 - 1 / 1.146))
     with pytest.raises(ValueError, match=r"no runs for scenario\(s\) \['toy_purge'\]"):
         compare_records(scen, recs[:1])
 
