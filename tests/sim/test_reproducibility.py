@@ -121,6 +121,8 @@ def test_resume_refuses_other_settings_and_guards_finished_runs(reference, toy_i
         make_sim(toy_inputs).run(out)
     with pytest.raises(FileExistsError, match="already holds a finished run; pass force"):
         make_sim(toy_inputs).run(reference[0])
+    with pytest.raises(DataError, match=r"run: the run is already finished \(manifest.json is there\); nothing to resume"):
+        make_sim(toy_inputs).run(reference[0], resume=True)
     with pytest.raises(DataError, match="no checkpoint to resume from"):
         make_sim(toy_inputs).run(tmp_path / "empty", resume=True)
 

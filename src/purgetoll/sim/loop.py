@@ -297,6 +297,8 @@ class Sim:
 
     def _check_out(self, out: Path, resume: bool, force: bool) -> None:
         if resume:
+            if (out / "manifest.json").exists() and not (out / CHECKPOINT_DIR).exists():
+                raise DataError(str(out), "the run is already finished (manifest.json is there); nothing to resume")
             return
         if (out / "manifest.json").exists() and not force:
             raise FileExistsError(f"{out} already holds a finished run; pass force (--force) to replace it")
