@@ -92,6 +92,49 @@ def close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+def iso_date(s: str) -> date | None:
+    """``s`` as a date when written ``YYYY-MM-DD`` and on the calendar; None otherwise."""
+    if not _ISO.match(s):
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def choice_problems(
+    table: str, key: str, column: str, value: str, allowed: tuple[str, ...]
+) -> list[Problem]:
+    """``value`` of ``column`` outside its vocabulary (an empty string allowed but not listed)."""
+    if value in allowed:
+        return []
+    shown = ", ".join(a for a in allowed if a)
+    return [Problem(table, key, f"{column} {value!r} is not one of {shown}")]
+
+
+def sum_problems(
+    table: str,
+    key: str,
+    total: tuple[str, float | None],
+    parts: tuple[str, float],
+    documented_difference: float | None = None,
+) -> list[Problem]:
+    """A total against the sum of its parts plus the difference the source itself prints.
+
+    ``total`` and ``parts`` are (label, value) pairs that phrase the message, e.g.
+    ``("printed total", 4060306.0)`` and ``("the sum of the yearly rows ", 4060300.0)``; a
+    missing total is not compared.
+    """
+    (total_label, value), (parts_label, s) = total, parts
+    dd = documented_difference or 0.0
+    if value is None or close(value, s + dd):
+        return []
+    extra = f" plus the documented difference {fmt(dd)}" if dd else ""
+    return [
+        Problem(table, key, f"{total_label} {fmt(value)} does not equal {parts_label}{fmt(s)}{extra} (expected {fmt(s + dd)})")
+    ]
+
+
 def qualifier_problems(table: str, key: str, row: pd.Series) -> list[Problem]:
     """Is ``value``/``value_low``/``value_high`` consistent with the row's ``qualifier``?"""
     q = text(row["qualifier"])
@@ -100,7 +143,7 @@ def qualifier_problems(table: str, key: str, row: pd.Series) -> list[Problem]:
         if text(row[col]) and number(row[col]) is None:
             return [Problem(table, key, f"{col} = {text(row[col])!r} is not a number")]
     if q not in QUALIFIERS:
-        return [Problem(table, key, f"qualifier {q!r} is not one of {', '.join(QUALIFIERS)}")]
+        return choice_problems(table, key, "qualifier", q, QUALIFIERS)
     got = f"value={fmt(v)}, value_low={fmt(lo)}, value_high={fmt(hi)}"
     expected: str | None = None
     if q in ("exact", "about"):
@@ -143,12 +186,11 @@ def _date_problems(table: str, key: str, row: pd.Series) -> list[Problem]:
         s = text(row[col])
         if not s:
             continue
-        try:
-            if not _ISO.match(s):
-                raise ValueError
-            parsed[col] = date.fromisoformat(s)
-        except ValueError:
+        d = iso_date(s)
+        if d is None:
             out.append(Problem(table, key, f"{col} = {s!r} is not an ISO date YYYY-MM-DD"))
+        else:
+            parsed[col] = d
     if len(parsed) == 2 and parsed["date_start"] > parsed["date_end"]:
         out.append(
             Problem(table, key, f"date_start {parsed['date_start']} is after date_end {parsed['date_end']}")
@@ -231,12 +273,10 @@ def parts_check(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         s = sum(number(k["value"]) or 0.0 for k in kids)
         names = " + ".join(text(k["id"]) for k in kids)
         if kind == "complete":
-            dd = number(parent["documented_difference"]) or 0.0
-            if not close(total, s + dd):
-                extra = f" plus the documented difference {fmt(dd)}" if dd else ""
-                problems.append(
-                    Problem(info.name, key, f"value {fmt(total)} does not equal the sum of its parts {names} = {fmt(s)}{extra} (expected {fmt(s + dd)})")
-                )
+            problems += sum_problems(
+                info.name, key, ("value", total), (f"the sum of its parts {names} = ", s),
+                number(parent["documented_difference"]),
+            )
         elif s > total and not close(s, total):
             problems.append(
                 Problem(info.name, key, f"parts {names} sum to {fmt(s)}, more than the total {fmt(total)} (expected at most {fmt(total)})")

@@ -25,17 +25,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pandas as pd
 
 from purgetoll.data import _archive_facts as facts
 from purgetoll.data._archive_facts import (
     FACT_COLUMNS,
+    choice_problems,
     fmt,
+    iso_date,
     negative_problems,
     number,
     qualifier_problems,
+    sum_problems,
     text,
 )
 from purgetoll.data._catalog import load
@@ -112,6 +114,8 @@ ESTIMATE_SUBJECTS = ("purge", "famine")
 # the next year: the two can differ in coverage (camps only vs camps and colonies) and the
 # population grows or shrinks within a year, but not by more than a factor of two.
 PLAUSIBLE_RATIO = (0.5, 2.0)
+#: How a printed column total's message names the sum it is checked against.
+YEARLY_SUM = "the sum of the yearly rows "
 
 
 def _span(info: TableInfo) -> tuple[int, int] | None:
@@ -150,10 +154,8 @@ def _convictions(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     d = df.assign(_cat=df["category"].map(text), _series=df["series"].map(text), _period=df["period"].map(text))
     for _, row in d.iterrows():
         key = f"series={row['_series']}, period={row['_period']}, category={row['_cat']}"
-        if row["_cat"] not in CATEGORIES:
-            problems.append(Problem(t, key, f"category {row['_cat']!r} is not one of {', '.join(CATEGORIES)}"))
-        if row["_series"] not in SERIES:
-            problems.append(Problem(t, key, f"series {row['_series']!r} is not one of {', '.join(SERIES)}"))
+        problems += choice_problems(t, key, "category", row["_cat"], CATEGORIES)
+        problems += choice_problems(t, key, "series", row["_series"], SERIES)
         v, p = number(row["value"]), number(row["value_as_printed"])
         if not text(row["correction_note"]) and ((v is None) != (p is None) or (v is not None and v != p)):
             problems.append(
@@ -180,28 +182,19 @@ def _convictions(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             if set(vals) != set(CATEGORIES):
                 continue  # a missing category is reported above
             tot_row = pg[pg["_cat"] == "total"].iloc[0]
-            total = vals["total"]
-            if total is None:
-                continue
-            s = sum(vals[c] or 0.0 for c in PARTS)
-            dd = number(tot_row["documented_difference"]) or 0.0
-            if total != s + dd:
-                extra = f" plus the documented difference {fmt(dd)}" if dd else ""
-                problems.append(
-                    Problem(t, f"series={series}, period={period}, category=total", f"total {fmt(total)} does not equal death + camps + exile + other = {fmt(s)}{extra} (expected {fmt(s + dd)})")
-                )
+            problems += sum_problems(
+                t, f"series={series}, period={period}, category=total", ("total", vals["total"]),
+                ("death + camps + exile + other = ", sum(vals[c] or 0.0 for c in PARTS)),
+                number(tot_row["documented_difference"]),
+            )
     problems += _second_copy(info, years)
     for _, row in totals.iterrows():
         series, cat = row["_series"], row["_cat"]
         g = years[(years["_series"] == series) & (years["_cat"] == cat)]
-        s = sum(number(v) or 0.0 for v in g["value"])
-        total = number(row["value"])
-        dd = number(row["documented_difference"]) or 0.0
-        if total is not None and total != s + dd:
-            extra = f" plus the documented difference {fmt(dd)}" if dd else ""
-            problems.append(
-                Problem(t, f"series={series}, period={row['_period']}, category={cat}", f"printed total {fmt(total)} does not equal the sum of the yearly rows {fmt(s)}{extra} (expected {fmt(s + dd)})")
-            )
+        problems += sum_problems(
+            t, f"series={series}, period={row['_period']}, category={cat}", ("printed total", number(row["value"])),
+            (YEARLY_SUM, sum(number(v) or 0.0 for v in g["value"])), number(row["documented_difference"]),
+        )
     return problems
 
 
@@ -286,13 +279,10 @@ def _gulag_deaths(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(t, f"period={text(row['period'])}", f"deaths_pct_of_average_population = {fmt(pct)} (expected a percentage in (0, 100])"))
     s = float(sum(number(v) or 0 for v in years["deaths"]))
     for _, row in df[df["year"].isna()].iterrows():
-        total = number(row["deaths"])
-        dd = number(row["documented_difference"]) or 0.0
-        if total is not None and total != s + dd:
-            extra = f" plus the documented difference {fmt(dd)}" if dd else ""
-            problems.append(
-                Problem(t, f"period={text(row['period'])}", f"printed total {fmt(total)} does not equal the sum of the yearly rows {fmt(s)}{extra} (expected {fmt(s + dd)})")
-            )
+        problems += sum_problems(
+            t, f"period={text(row['period'])}", ("printed total", number(row["deaths"])), (YEARLY_SUM, s),
+            number(row["documented_difference"]),
+        )
     if problems:
         return problems
     return problems + _deaths_vs_population(info, years)
@@ -325,14 +315,11 @@ def _deaths_vs_population(info: TableInfo, years: pd.DataFrame) -> list[Problem]
     return problems
 
 
-def _iso(s: str) -> bool:
-    if not re.match(r"^\d{4}-\d{2}-\d{2}$", s):
-        return False
-    try:
-        date.fromisoformat(s)
-    except ValueError:
-        return False
-    return True
+def _date_problems(table: str, key: str, d: str) -> list[Problem]:
+    """The row's ``date`` must be an ISO date."""
+    if iso_date(d) is None:
+        return [Problem(table, key, f"date {d!r} is not an ISO date YYYY-MM-DD")]
+    return []
 
 
 @register_check("gulag_population")
@@ -340,10 +327,8 @@ def _gulag_population(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     problems = []
     for _, row in df.iterrows():
         key = f"date={text(row['date'])}, coverage={text(row['coverage'])}"
-        if not _iso(text(row["date"])):
-            problems.append(Problem(info.name, key, f"date {text(row['date'])!r} is not an ISO date YYYY-MM-DD"))
-        if text(row["coverage"]) not in COVERAGES:
-            problems.append(Problem(info.name, key, f"coverage {text(row['coverage'])!r} is not one of {', '.join(COVERAGES)}"))
+        problems += _date_problems(info.name, key, text(row["date"]))
+        problems += choice_problems(info.name, key, "coverage", text(row["coverage"]), COVERAGES)
         if text(row["qualifier"]) not in ("exact", "about"):
             problems.append(Problem(info.name, key, f"qualifier {text(row['qualifier'])!r} (expected exact or about)"))
         n = number(row["prisoners"])
@@ -357,13 +342,11 @@ def _gulag_sex(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     problems = []
     for _, row in df.iterrows():
         key = f"date={text(row['date'])}, coverage={text(row['coverage'])}, sex={text(row['sex'])}"
-        if text(row["sex"]) not in SEXES:
-            problems.append(Problem(info.name, key, f"sex {text(row['sex'])!r} is not one of {', '.join(SEXES)}"))
+        problems += choice_problems(info.name, key, "sex", text(row["sex"]), SEXES)
         pct = number(row["pct"])
         if pct is not None and not 0 <= pct <= 100:
             problems.append(Problem(info.name, key, f"pct = {fmt(pct)} (expected a percentage in [0, 100])"))
-        if not _iso(text(row["date"])):
-            problems.append(Problem(info.name, key, f"date {text(row['date'])!r} is not an ISO date YYYY-MM-DD"))
+        problems += _date_problems(info.name, key, text(row["date"]))
     if problems:
         return problems
     for (d, cov), g in df.groupby([df["date"].map(text), df["coverage"].map(text)], sort=False):
@@ -390,7 +373,7 @@ def _prisons(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     for _, row in df.iterrows():
         d = text(row["date"])
         key = f"date={d}"
-        if not _iso(d) or d[5:] not in ("01-01", "04-01", "07-01", "10-01"):
+        if iso_date(d) is None or d[5:] not in ("01-01", "04-01", "07-01", "10-01"):
             problems.append(Problem(info.name, key, f"date {d!r} is not the first day of a quarter (expected YYYY-01-01, -04-01, -07-01 or -10-01)"))
             continue
         dates.append(d)
@@ -418,12 +401,10 @@ def _quota_limits(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
                   _region=df["region"].map(text), _parent=df["parent_region"].map(text), _date=df["date"].map(text))
     for _, row in d.iterrows():
         key = f"region={row['_region']}, stage={row['_stage']}, category={row['_cat']}"
-        if row["_stage"] not in STAGES:
-            problems.append(Problem(t, key, f"stage {row['_stage']!r} is not one of {', '.join(STAGES)}"))
-        if row["_cat"] not in QUOTA_CATEGORIES:
-            problems.append(Problem(t, key, f"category {row['_cat']!r} is not one of {', '.join(QUOTA_CATEGORIES)}"))
-        if row["_date"] and not _iso(row["_date"]):
-            problems.append(Problem(t, key, f"date {row['_date']!r} is not an ISO date YYYY-MM-DD"))
+        problems += choice_problems(t, key, "stage", row["_stage"], STAGES)
+        problems += choice_problems(t, key, "category", row["_cat"], QUOTA_CATEGORIES)
+        if row["_date"]:
+            problems += _date_problems(t, key, row["_date"])
     if problems:
         return problems
     init = d[d["_stage"] == "initial"]
@@ -469,10 +450,8 @@ def _estimates(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         key = f"id={text(row['id'])}"
         problems += qualifier_problems(info.name, key, row)
         problems += negative_problems(info.name, key, row)
-        if text(row["subject"]) not in ESTIMATE_SUBJECTS:
-            problems.append(Problem(info.name, key, f"subject {text(row['subject'])!r} is not one of {', '.join(ESTIMATE_SUBJECTS)}"))
-        if text(row["measure"]) not in MEASURES:
-            problems.append(Problem(info.name, key, f"measure {text(row['measure'])!r} is not one of {', '.join(m for m in MEASURES if m)}"))
+        problems += choice_problems(info.name, key, "subject", text(row["subject"]), ESTIMATE_SUBJECTS)
+        problems += choice_problems(info.name, key, "measure", text(row["measure"]), MEASURES)
         if not text(row["author"]):
             problems.append(Problem(info.name, key, "author is empty (expected who made the estimate)"))
     return problems
