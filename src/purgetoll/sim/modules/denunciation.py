@@ -46,6 +46,7 @@ from purgetoll.sim.modules.terror import (
     carry_round,
     column,
     pack,
+    refresh_slots,
     role,
     slots_of,
     step_of_label,
@@ -108,6 +109,8 @@ class Denunciation(Module):
         self.initial_listed_persons = float(initial_listed_persons)
         self.female_share = float(female_share)
         self.list_ids = np.empty(0, dtype=np.uint32)
+        self.list_slots = np.empty(0, dtype=np.int64)  # valid within the window (refresh_slots)
+        self._index_key: tuple[int, int] | None = None
         self.done = 0  # agents arrested from the lists so far
         self.named_total = 0
         self.interrogated_total = 0
@@ -132,6 +135,7 @@ class Denunciation(Module):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.list_ids = unpack(state["list_ids"])
+        self._index_key = None  # slots are refreshed and indexes rebuilt at the next window
         self.done, self.named_total = int(state["done"]), int(state["named_total"])
         self.interrogated_total, self.monthly = int(state["interrogated_total"]), list(state["monthly"])
 
@@ -152,26 +156,38 @@ class Denunciation(Module):
         if n <= 0:
             return
         p = sim.people
-        adults = thinned_pool(sim, p["alive"] & age_between(sim, 0, 18, 70), n, "terror.listed.pool", margin=2.0)
+        adults = thinned_pool(sim, lambda sl: p["alive"][sl] & age_between(sim, 0, 18, 70, sl), n, "terror.listed.pool",
+                              margin=2.0)
         u = rng.uniform(sim.settings.seed, "terror.listed.initial", 0, p["person_id"][adults])
         chosen = adults[weighted_pick(u, np.ones(adults.size), n)]
         p["t_listed"][chosen] = True
         self.list_ids = p["person_id"][chosen].copy()
+        self.list_slots = chosen.astype(np.int64)
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
-        """Group indexes (household, workplace, party cell) for the window: one counting sort each."""
+        """Group indexes (household, workplace, party cell): one counting sort each, redone only when the
+        slots have moved (a compaction); the list's slots after compaction, without the dead."""
         p = sim.people
-        hh = column(sim, ATTR["household"], self.name)
-        wp = column(sim, ATTR["workplace"], self.name)
-        party = role(sim, "party", self.name)
-        alive = p["alive"]
-        self._index = {"household": _csr(hh, alive), "workplace": _csr(wp, alive),
-                       "party": _csr(wp, alive & party)}
-        # the list holds ids; keep those still alive so it stays as long as the living named
-        if self.list_ids.size:
-            pid = p["person_id"]
-            s = np.minimum(np.searchsorted(pid, self.list_ids), max(len(pid) - 1, 0))
-            self.list_ids = self.list_ids[(pid[s] == self.list_ids) & alive[s]]
+        if self._index_key is None or not self._index_still_valid(sim):
+            hh = column(sim, ATTR["household"], self.name)
+            wp = column(sim, ATTR["workplace"], self.name)
+            party = role(sim, "party", self.name)
+            # the dead stay in the index (they are skipped when named): so the index depends only on
+            # the slots, and a resumed run rebuilds exactly the index an uninterrupted one kept
+            everyone = np.ones(p.n, dtype=bool)
+            self._index = {"household": _csr(hh, everyone), "workplace": _csr(wp, everyone),
+                           "party": _csr(wp, party)}
+            self._index_key = (int(p.n), int(p["person_id"][p.n - 1]) if p.n else -1)
+        slots, found = refresh_slots(sim, self.list_ids)
+        keep = found & p["alive"][slots]
+        self.list_ids, self.list_slots = self.list_ids[keep], slots[keep]
+
+    def _index_still_valid(self, sim: Sim) -> bool:
+        """True while the slots indexed are where they were (no compaction since the index was built):
+        new people are only appended, so the last indexed slot still holds the same person."""
+        n, last_id = self._index_key
+        pid = sim.people["person_id"]
+        return n == 0 or (len(pid) >= n and int(pid[n - 1]) == last_id)
 
     def arrest_and_interrogate(self, sim: Sim, step: int) -> None:
         """Arrest from the lists within capacity, then interrogate every newly arrested of the month."""
@@ -183,7 +199,7 @@ class Denunciation(Module):
         want = max(0, min(want, room))
         arrested = 0
         if want > 0 and self.list_ids.size:
-            slots = slots_of_alive(sim, self.list_ids)
+            slots = self.list_slots
             st = p["t_status"][slots]
             ok = p["alive"][slots] & ((st == FREE) | (st == RELEASED))
             cand = slots[ok]
@@ -199,6 +215,7 @@ class Denunciation(Module):
             named = np.unique(named[p["alive"][named] & ~p["t_listed"][named] & (st == FREE)])
             p["t_listed"][named] = True
             self.list_ids = np.concatenate([self.list_ids, p["person_id"][named]])
+            self.list_slots = np.concatenate([self.list_slots, named])
             self.named_total += int(named.size)
         self.monthly.append({"step": step, "interrogated": int(ids.size), "newly_listed": int(named.size),
                              "list_length": int(self.list_ids.size), "arrested_from_lists": arrested,
@@ -221,17 +238,6 @@ class Denunciation(Module):
         return _name_kernel(slots, n_names, u_which, u_pick, self.household_share, self.workplace_share,
                             p[ATTR["household"]], p[ATTR["workplace"]], hh_off, hh_order, wp_off, wp_order,
                             pc_off, pc_order)
-
-
-def slots_of_alive(sim: Sim, ids: np.ndarray) -> np.ndarray:
-    """Slots of ids that are still in the arrays (compaction may have dropped dead ones)."""
-    pid = sim.people["person_id"]
-    s = np.searchsorted(pid, ids)
-    s = np.minimum(s, max(len(pid) - 1, 0))
-    found = pid[s] == ids
-    if not found.all():
-        s = s[found]
-    return s.astype(np.int64)
 
 
 def _poisson(u: np.ndarray, mean: float) -> np.ndarray:

@@ -30,7 +30,7 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.mass_operation import age_between
-from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, role
+from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column, in_codes
 from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pool
 
 if TYPE_CHECKING:
@@ -95,29 +95,28 @@ class ElitePurges(Module):
     def prepare(self, sim: Sim) -> None:
         self._plan = {g: Budget(g, self.values[f"{g}_arrests_by_month_persons"]).per_step(sim) for g in _PURGES}
 
-    def _pool_mask(self, sim: Sim, purge: str) -> np.ndarray:
-        if purge == "army":
-            return role(sim, "army_command", self.name)
-        if purge == "nkvd":
-            return role(sim, "nkvd_staff", self.name)
-        if purge == "party":
-            return role(sim, "party", self.name)
-        group = column(sim, ATTR["social_group"], self.name)
-        urban = column(sim, ATTR["urban"], self.name).astype(bool)
-        return urban & np.isin(group, codes("social_group", ["employee"], self.name))
+    def _pool_mask(self, sim: Sim, purge: str, sl: slice) -> np.ndarray:
+        roles = column(sim, ATTR["roles"], self.name)[sl]
+        if purge in ("army", "nkvd", "party"):
+            bit = ROLE_BITS[{"army": "army_command", "nkvd": "nkvd_staff", "party": "party"}[purge]]
+            return (roles & bit) != 0
+        group = column(sim, ATTR["social_group"], self.name)[sl]
+        urban = column(sim, ATTR["urban"], self.name)[sl].astype(bool)
+        return urban & in_codes(group, codes("social_group", ["employee"], self.name))
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Pools of the window, by purge (thinned to 20 times the window's need)."""
         self._pools = {}
         p = sim.people
-        eligible = None
         for g in _PURGES:
             need = float(self._plan[g][first:stop].sum())
             if need == 0:
                 continue
-            if eligible is None:
-                eligible = p["alive"] & age_between(sim, first, 20, 70)
-            pool = thinned_pool(sim, eligible & self._pool_mask(sim, g), need, f"terror.pool.{g}")
+
+            def mask(sl: slice, g: str = g) -> np.ndarray:
+                return p["alive"][sl] & age_between(sim, first, 20, 70, sl) & self._pool_mask(sim, g, sl)
+
+            pool = thinned_pool(sim, mask, need, f"terror.pool.{g}")
             w = age_weights(sim.ages(p["birth_month"][pool], first), 20, 70,
                             outside_peak=self.values["outside_peak_age_weight"])
             self._pools[g] = (pool, w)

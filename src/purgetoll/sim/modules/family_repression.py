@@ -80,7 +80,7 @@ class FamilyRepression(Module):
         if den is not None and "household" in getattr(den, "_index", {}):
             self._index = den._index["household"]
         else:
-            self._index = _csr(column(sim, ATTR["household"], self.name), sim.people["alive"])
+            self._index = _csr(column(sim, ATTR["household"], self.name), np.ones(sim.people.n, dtype=bool))
 
     def families(self, sim: Sim, step: int) -> None:
         """Wives of the men sentenced this month under the 'traitor' operations; their children."""
@@ -98,9 +98,9 @@ class FamilyRepression(Module):
         if men.size == 0:
             return
         hh = column(sim, ATTR["household"], self.name)
-        ages = sim.ages(p["birth_month"], step)
+        month = np.int64(sim.month(step))
         off, order = self._index
-        wives = _wives(men, hh, off, order, p["sex"], ages, p["alive"], np.int8(FEMALE))
+        wives = _wives(men, hh, off, order, p["sex"], p["birth_month"], month, p["alive"], np.int8(FEMALE))
         wives = wives[wives >= 0]
         if wives.size == 0:
             return
@@ -108,10 +108,10 @@ class FamilyRepression(Module):
         wives = wives[u < self.wife_arrest_probability]
         arrested = terror.arrest(sim, wives, step, "order_00486")
         self.wives += int(arrested.size)
-        kids = _children(arrested, hh, off, order, ages, p["alive"])
+        kids = _children(arrested, hh, off, order, p["birth_month"], month, p["alive"])
         if kids.size:
             kids = np.unique(kids)
-            ev.log(step, "child_removed", p["person_id"][kids], p["sex"][kids], ages[kids],
+            ev.log(step, "child_removed", p["person_id"][kids], p["sex"][kids], sim.ages(p["birth_month"][kids], step),
                    operation=np.full(kids.size, op_code("order_00486"), np.int8), region=terror.region_of(sim, kids))
             self.children += int(kids.size)
 
@@ -123,7 +123,7 @@ def _sentenced_this_month(sim: Sim, step: int) -> np.ndarray:
 
 
 @nb.njit(cache=True)
-def _wives(men, hh, off, order, sex, ages, alive, female):
+def _wives(men, hh, off, order, sex, birth_month, month, alive, female):
     out = np.full(men.shape[0], -1, dtype=np.int64)
     for i in range(men.shape[0]):
         g = np.int64(hh[men[i]])
@@ -132,14 +132,15 @@ def _wives(men, hh, off, order, sex, ages, alive, female):
         best, best_age = -1, -1
         for t in range(off[g], off[g + 1]):
             s = order[t]
-            if s != men[i] and alive[s] and sex[s] == female and 18 <= ages[s] <= 65 and ages[s] > best_age:
-                best, best_age = s, ages[s]
+            age = (month - np.int64(birth_month[s])) // 12
+            if s != men[i] and alive[s] and sex[s] == female and 18 <= age <= 65 and age > best_age:
+                best, best_age = s, age
         out[i] = best
     return out
 
 
 @nb.njit(cache=True)
-def _children(wives, hh, off, order, ages, alive):
+def _children(wives, hh, off, order, birth_month, month, alive):
     total = 0
     for i in range(wives.shape[0]):
         g = np.int64(hh[wives[i]])
@@ -153,7 +154,7 @@ def _children(wives, hh, off, order, ages, alive):
             continue
         for t in range(off[g], off[g + 1]):
             s = order[t]
-            if alive[s] and ages[s] < 15:
+            if alive[s] and (month - np.int64(birth_month[s])) // 12 < 15:
                 out[m] = s
                 m += 1
     return out[:m]

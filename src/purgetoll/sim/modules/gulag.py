@@ -41,6 +41,7 @@ from purgetoll.sim.modules.terror import (
     TERROR_PLAN_ORDER,
     op_code,
     pack,
+    refresh_slots,
     step_of_label,
     unpack,
 )
@@ -104,6 +105,7 @@ class Gulag(Module):
         self.camp_ids = np.empty(0, dtype=np.uint32)
         self.camp_step = np.empty(0, dtype=np.int16)
         self.term_end = np.empty(0, dtype=np.int16)
+        self.camp_slots = np.empty(0, dtype=np.int64)  # valid within the window (refresh_slots)
         self.deaths_by_year: dict[int, int] = {}
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
@@ -158,13 +160,14 @@ class Gulag(Module):
         if n <= 0:
             return
         p = sim.people
-        pool = thinned_pool(sim, p["alive"] & age_between(sim, 0, 18, 70), n, "gulag.initial.pool")
+        pool = thinned_pool(sim, lambda sl: p["alive"][sl] & age_between(sim, 0, 18, 70, sl), n, "gulag.initial.pool")
         w = age_weights(sim.ages(p["birth_month"][pool], 0), 18, 70)
         chosen = draw(sim, pool, w, n, self.initial_female_share, "gulag.initial", 0)
         p["t_status"][chosen] = CAMP
         p["t_operation"][chosen] = op_code("prior")
         p["death_step"][chosen] = NO_DEATH
         self.camp_ids = p["person_id"][chosen].copy()
+        self.camp_slots = chosen.astype(np.int64)
         self.camp_step = np.full(n, _BEFORE_START, dtype=np.int16)
         self.term_end = np.full(n, _NO_END, dtype=np.int16)
         terror = sim.module("terror")
@@ -182,6 +185,7 @@ class Gulag(Module):
         end = np.minimum(step + np.asarray(term_months)[: slots.size], _NO_END - 1)
         p["death_step"][slots] = NO_DEATH  # camp mortality is this module's, not the life table's
         self.camp_ids = np.concatenate([self.camp_ids, p["person_id"][slots]])
+        self.camp_slots = np.concatenate([self.camp_slots, slots])
         self.camp_step = np.concatenate([self.camp_step, np.full(slots.size, step, dtype=np.int16)])
         self.term_end = np.concatenate([self.term_end, end.astype(np.int16)])
         sim.events.log(step, "camp_admission", p["person_id"][slots], p["sex"][slots],
@@ -195,10 +199,9 @@ class Gulag(Module):
         if self.camp_ids.size == 0:
             return
         pid = p["person_id"]
-        s = np.minimum(np.searchsorted(pid, self.camp_ids), max(len(pid) - 1, 0))
-        inside = (pid[s] == self.camp_ids) & p["alive"][s] & (p["t_status"][s] == CAMP)
-        self._keep(inside)
-        s = s[inside]
+        s = self.camp_slots
+        self._keep(p["alive"][s] & (p["t_status"][s] == CAMP))
+        s = self.camp_slots
         ids = self.camp_ids
         # releases
         initial = self.camp_step == _BEFORE_START
@@ -212,7 +215,7 @@ class Gulag(Module):
                            operation=p["t_operation"][r], region=sim.module("terror").region_of(sim, r))
             sim.module("demography").redraw_deaths(sim, r, step + 1, 1.0)
             self._keep(~out)
-            s = s[~out]
+            s = self.camp_slots
             ids = self.camp_ids
         # deaths
         m = np.where(step - self.camp_step.astype(np.int64) < self.arrival_months, self.arrival_mult, 1.0)
@@ -246,3 +249,10 @@ class Gulag(Module):
 
     def _keep(self, mask: np.ndarray) -> None:
         self.camp_ids, self.camp_step, self.term_end = self.camp_ids[mask], self.camp_step[mask], self.term_end[mask]
+        self.camp_slots = self.camp_slots[mask]
+
+    def begin_window(self, sim: Sim, first: int, stop: int) -> None:
+        """Slots of the prisoners after compaction (those compacted away had died)."""
+        slots, found = refresh_slots(sim, self.camp_ids)
+        self.camp_slots = slots
+        self._keep(found)

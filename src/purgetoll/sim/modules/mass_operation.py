@@ -35,7 +35,14 @@ import numpy as np
 from purgetoll.errors import DataError
 from purgetoll.scenarios.params import Param
 from purgetoll.sim.modules.base import Module
-from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, republic_of
+from purgetoll.sim.modules.terror import (
+    ATTR,
+    TERROR_PLAN_ORDER,
+    codes,
+    column,
+    in_codes,
+    republic_of,
+)
 from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, thinned_pool
 
 if TYPE_CHECKING:
@@ -134,10 +141,13 @@ class MassOperation(Module):
         p = sim.people
         group = column(sim, ATTR["social_group"], self.name)
         region = column(sim, ATTR["region"], self.name)
-        eligible = p["alive"] & age_between(sim, first, 16, 80)
         for g, names in _GROUPS.items():
             want = need[g] + (need["other_counterrevolutionaries"] if g == "criminals" else 0.0)
-            mask = eligible & np.isin(group, codes("social_group", names, self.name))
+            code = codes("social_group", names, self.name)
+
+            def mask(sl: slice, code: np.ndarray = code) -> np.ndarray:
+                return p["alive"][sl] & age_between(sim, first, 16, 80, sl) & in_codes(group[sl], code)
+
             pool = thinned_pool(sim, mask, want, f"terror.pool.order_00447.{g}")
             w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.outside_peak_age_weight)
             self._pools[g] = pool
@@ -164,11 +174,11 @@ class MassOperation(Module):
             terror.arrest(sim, chosen, step, "order_00447")
 
 
-def age_between(sim: Sim, step: int, low: int, high: int) -> np.ndarray:
-    """Mask of people aged ``low``..``high`` (completed years) at time point ``step``, from birth months
-    (no population-sized age array)."""
+def age_between(sim: Sim, step: int, low: int, high: int, sl: slice = slice(None)) -> np.ndarray:
+    """Mask of the slots ``sl`` aged ``low``..``high`` (completed years) at time point ``step``, from
+    birth months (no age array)."""
     m = sim.month(step)
-    bm = sim.people["birth_month"]
+    bm = sim.people["birth_month"][sl]
     return (bm <= m - 12 * low) & (bm > m - 12 * (high + 1))
 
 

@@ -40,7 +40,14 @@ from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.mass_operation import age_between
-from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, codes, column, yyyymm_step
+from purgetoll.sim.modules.terror import (
+    ATTR,
+    TERROR_PLAN_ORDER,
+    codes,
+    column,
+    in_codes,
+    yyyymm_step,
+)
 from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pool
 from purgetoll.sim.state import MALE
 
@@ -148,13 +155,16 @@ class NationalOperations(Module):
             return
         p = sim.people
         nat = column(sim, ATTR["nationality"], self.name)
-        eligible = p["alive"] & age_between(sim, first, 17, 70)
+        def eligible(sl: slice) -> np.ndarray:
+            return p["alive"][sl] & age_between(sim, first, 17, 70, sl)
+
         for op in active:
             need = float(self._plan[op][first:stop].sum())
             parts, weights = [], []
             for label, share in TARGETS[op].items():
                 code = codes("nationality", [label], self.name)[0]
-                pool = thinned_pool(sim, eligible & (nat == code), share * need, f"terror.pool.{op}.{label}")
+                pool = thinned_pool(sim, lambda sl, code=code: eligible(sl) & (nat[sl] == code), share * need,
+                                    f"terror.pool.{op}.{label}")
                 if pool.size == 0:
                     continue
                 w = age_weights(sim.ages(p["birth_month"][pool], first), 17, 70,
@@ -165,8 +175,9 @@ class NationalOperations(Module):
             order = np.argsort(pool, kind="stable")
             self._pools[op] = (pool[order], np.concatenate(weights)[order] if weights else np.empty(0))
             if op in _FALLBACK:
-                fb_mask = eligible & np.isin(nat, codes("nationality", _FALLBACK[op], self.name))
-                fb = thinned_pool(sim, fb_mask, need, f"terror.pool.{op}.fallback")
+                fb_code = codes("nationality", _FALLBACK[op], self.name)
+                fb = thinned_pool(sim, lambda sl, c=fb_code: eligible(sl) & in_codes(nat[sl], c), need,
+                                  f"terror.pool.{op}.fallback")
                 self._pools[op + ".fallback"] = (fb, age_weights(sim.ages(p["birth_month"][fb], first), 17, 70,
                                                                  outside_peak=self.values["outside_peak_age_weight"]))
 

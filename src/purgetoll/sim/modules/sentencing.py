@@ -201,14 +201,12 @@ class Sentencing(Module):
         terror, p = sim.module("terror"), sim.people
         self.last_sentenced = np.empty(0, dtype=np.int64)
         self._shoot_due(sim, step)
-        ids, steps = terror.queue_ids, terror.queue_steps
+        ids, steps, s = terror.queue_ids, terror.queue_steps, terror.queue_slots
         if ids.size == 0:
             return
         pid = p["person_id"]
-        s = np.minimum(np.searchsorted(pid, ids), max(len(pid) - 1, 0))
-        present = pid[s] == ids
-        alive = present & p["alive"][s]
-        died = present & ~p["alive"][s] & (p["t_status"][s] == HELD)
+        alive = p["alive"][s]
+        died = ~alive & (p["t_status"][s] == HELD)
         if died.any():
             d = s[died]
             sim.events.log(step, "death_in_custody", pid[d], p["sex"][d], sim.ages(p["birth_month"][d], step),
@@ -219,7 +217,7 @@ class Sentencing(Module):
         take = ready[:max(want, 0)]  # first come, first served (the queue is in arrest order)
         keep = np.ones(ids.size, bool)
         keep[take] = False
-        terror.queue_ids, terror.queue_steps = ids[keep], steps[keep]
+        terror.queue_ids, terror.queue_steps, terror.queue_slots = ids[keep], steps[keep], s[keep]
         if take.size:
             self.last_sentenced = s[take]
             self._convict(sim, s[take], step)

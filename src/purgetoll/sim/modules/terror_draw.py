@@ -11,6 +11,7 @@ person gets the same draw in every scenario (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,9 +103,9 @@ def draw(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, female_share: 
     return pool[np.sort(np.concatenate(picked))]
 
 
-def thinned_pool(sim: Sim, mask: np.ndarray, need: float, decision: str, margin: float = 20.0,
-                 chunk: int = 1 << 24) -> np.ndarray:
-    """Slots where ``mask`` holds, thinned to about ``margin x need`` by a keyed draw per person.
+def thinned_pool(sim: Sim, mask: Callable[[slice], np.ndarray], need: float, decision: str,
+                 margin: float = 20.0, chunk: int = 1 << 23) -> np.ndarray:
+    """Slots where ``mask(slice)`` holds, thinned to about ``margin x need`` by a keyed draw per person.
 
     At 1:1 a pool such as "workers and kolkhozniks aged 16-80" holds about 100 million people, of
     whom a window's draw needs a few tens of thousands: drawing weighted keys for all of them every
@@ -112,16 +113,18 @@ def thinned_pool(sim: Sim, mask: np.ndarray, need: float, decision: str, margin:
     pool size`` (keyed by person, decision ``decision`` at step 0, so every window and every scenario
     keeps the same people: common random numbers) and drawing from those is the same weighted draw
     as long as the pool is not depleted (``margin`` 20: a draw takes at most 5% of the thinned pool).
-    Works in chunks so no temporary is the population's size.
+    ``mask`` is evaluated chunk by chunk (a function of a slice of slots), so no temporary is the
+    population's size.
     """
-    size = int(np.count_nonzero(mask))
+    n = sim.people.n
+    chunks = [slice(a, min(a + chunk, n)) for a in range(0, n, chunk)]
+    size = sum(int(np.count_nonzero(mask(sl))) for sl in chunks)  # first pass: count only
     fraction = margin * need / size if size else 1.0
-    if fraction >= 1.0:
-        return np.flatnonzero(mask)
     pid = sim.people["person_id"]
     parts = []
-    for a in range(0, mask.size, chunk):
-        idx = np.flatnonzero(mask[a:a + chunk]) + a
-        u = rng.uniform(sim.settings.seed, decision, 0, pid[idx])
-        parts.append(idx[u < fraction])
+    for sl in chunks:
+        idx = np.flatnonzero(mask(sl)) + sl.start
+        if fraction < 1.0:
+            idx = idx[rng.uniform(sim.settings.seed, decision, 0, pid[idx]) < fraction]
+        parts.append(idx)
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
