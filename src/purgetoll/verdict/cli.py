@@ -113,11 +113,10 @@ def _print_tables(v) -> None:
                   f"{f(r.census_low)} - {f(r.census_high)}", f(r.adh), r.vs_census, r.vs_adh,
                   r.vs_census_any_baseline, "yes" if r.robust else "no: depends on the baseline mortality")
     console.print(t)
-    apart = v.pairs[~v.pairs["census_tells_apart"]]
-    if len(apart):
-        t = Table(title="Pairs the census cannot tell apart (its verdicts on them are the same)")
-        for c in ("sex", "measure", "scenario a", "scenario b", "why"):
-            t.add_column(c)
-        for r in apart.itertuples():
-            t.add_row(r.sex, r.measure, r.scenario_a, r.scenario_b, r.why)
-        console.print(t)
+    t = Table(title="Which accounts the census tells apart (as simulated, and over the baseline mortality's range)")
+    for c in ("sex", "measure", "scenario a", "scenario b", "tells apart", "why", "over the baseline range"):
+        t.add_column(c)
+    for r in v.pairs.itertuples():
+        t.add_row(r.sex, r.measure, r.scenario_a, r.scenario_b, "yes" if r.census_tells_apart else "no", r.why,
+                  ("yes: " if r.census_tells_apart_any_baseline else "no: ") + r.why_any_baseline)
+    console.print(t)
