@@ -182,14 +182,21 @@ def army_purge(row: str) -> Evidence:
     return _archive_row("army_purge_1935_1941", row)
 
 
+def _every_year(
+    years: pd.Series, values: pd.Series, first_year: int, last_year: int, series: str
+) -> dict[int, int]:
+    """``{year: value}`` for every year ``first_year``..``last_year``, in order; a gap is an error."""
+    by_year = {int(y): int(v) for y, v in zip(years, values, strict=True)}
+    missing = [y for y in range(first_year, last_year + 1) if y not in by_year]
+    if missing:
+        raise CheckParameterError(f"the {series} series has no row for {missing}")
+    return {y: by_year[y] for y in range(first_year, last_year + 1)}
+
+
 def _gulag_deaths_by_year(first_year: int, last_year: int) -> tuple[dict[int, int], pd.DataFrame]:
     df = table("gulag_deaths_1930_1956", loader="gulag", what="deaths")
     years = df[df["year"].notna() & df["deaths"].notna()]
-    by_year = {int(y): int(d) for y, d in zip(years["year"], years["deaths"], strict=True)}
-    missing = [y for y in range(first_year, last_year + 1) if y not in by_year]
-    if missing:
-        raise CheckParameterError(f"the Gulag death series has no row for {missing}")
-    return {y: by_year[y] for y in range(first_year, last_year + 1)}, df
+    return _every_year(years["year"], years["deaths"], first_year, last_year, "Gulag death"), df
 
 
 def gulag_deaths(first_year: int, last_year: int) -> Evidence:
@@ -222,11 +229,7 @@ def _death_sentences_by_year(
         & df["year"].notna()
         & df["value"].notna()
     ]
-    by_year = {int(y): int(v) for y, v in zip(sel["year"], sel["value"], strict=True)}
-    missing = [y for y in range(first_year, last_year + 1) if y not in by_year]
-    if missing:
-        raise CheckParameterError(f"the death-sentence series has no row for {missing}")
-    return {y: by_year[y] for y in range(first_year, last_year + 1)}, df
+    return _every_year(sel["year"], sel["value"], first_year, last_year, "death-sentence"), df
 
 
 def archival_deaths(first_year: int, last_year: int) -> Evidence:

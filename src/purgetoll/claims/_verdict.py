@@ -206,23 +206,14 @@ def judge_value(
     c, p, d = Fraction(str(claimed)), Fraction(str(precision)), Fraction(str(data))
     diff, ratio = float(c - d), _ratio(float(c), float(d))
     u = _unit(unit)
-    if bound == "at most":
-        ok = d <= c
+    if bound in ("at most", "at least"):
+        ok = d <= c if bound == "at most" else d >= c
         return Judgement(
             Verdict.AGREES if ok else Verdict.DISAGREES,
             float(d),
             diff,
             ratio,
-            f"data {_fmt(d)}{u} {'is' if ok else 'is not'} at most {_fmt(c)}{u}",
-        )
-    if bound == "at least":
-        ok = d >= c
-        return Judgement(
-            Verdict.AGREES if ok else Verdict.DISAGREES,
-            float(d),
-            diff,
-            ratio,
-            f"data {_fmt(d)}{u} {'is' if ok else 'is not'} at least {_fmt(c)}{u}",
+            f"data {_fmt(d)}{u} {'is' if ok else 'is not'} {bound} {_fmt(c)}{u}",
         )
     r = round_half_up(d, p)
     if r == c:
