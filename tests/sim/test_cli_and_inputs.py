@@ -100,3 +100,10 @@ def test_bad_annexations_births_and_qx_are_named():
 def test_population_matrix_reads_the_census_shape():
     m = population_matrix(toy_initial(2.0), "x")
     assert m.shape == (2, 101) and m.sum() == pytest.approx(2e6)
+
+
+def test_cli_refuses_a_start_the_bundled_inputs_do_not_have(tmp_path):
+    result = CliRunner().invoke(app, ["sim", "run", "--start", "1937-01-06", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2
+    assert ("demography_sim: the bundled inputs start from the census of 1926-12-17; got start 1937-01-06: "
+            "pass inputs built for that date") in result.output

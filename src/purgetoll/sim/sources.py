@@ -32,6 +32,7 @@ from purgetoll.sim.modules import Demography, Territory
 __all__ = ["default_inputs", "demography_sim", "annexations_from_adh", "ANNEXATION_SHARE_1939",
            "ANNEXATION_SHARE_1939_RANGE", "ANNEXATION_DATES"]
 
+CENSUS_1926 = "1926-12-17"
 #: Share of the 1939-40 annexed population that joined in November 1939 (assumption, see above).
 ANNEXATION_SHARE_1939 = 0.55
 ANNEXATION_SHARE_1939_RANGE = (0.5, 0.6)
@@ -119,6 +120,13 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
 
 
 def demography_sim(settings: SimSettings, inputs: DemographyInputs | None = None) -> Sim:
-    """The demography-only simulation: territory (annexations), then demography."""
-    inputs = default_inputs() if inputs is None else inputs
+    """The demography-only simulation: territory (annexations), then demography.
+
+    Without ``inputs`` the run starts from the 1926 census, so ``settings.start`` must be its date.
+    """
+    if inputs is None:
+        if settings.start != CENSUS_1926:
+            raise DataError("demography_sim", f"the bundled inputs start from the census of {CENSUS_1926}; got start "
+                            f"{settings.start}: pass inputs built for that date")
+        inputs = default_inputs()
     return Sim(settings, [Territory(inputs), Demography(inputs)])
