@@ -15,13 +15,15 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 
 from purgetoll.errors import DataError
+
+if TYPE_CHECKING:  # numpy and pandas load with the first command, not with --help
+    import numpy as np
+    import pandas as pd
 
 app = typer.Typer(
     help=(
@@ -42,6 +44,8 @@ class Format(StrEnum):
 
 
 def _emit(df: pd.DataFrame, fmt: Format, assumptions: list[str], *, digits: int | None = None) -> None:
+    import pandas as pd
+
     out = df.copy()
     if digits is not None:
         for col in out.columns:
@@ -86,10 +90,20 @@ NoArmyOpt = Annotated[bool, typer.Option("--no-army-1937", help="Do not add the 
 NoPadOpt = Annotated[bool, typer.Option("--no-padding-1939", help="Do not remove the padding of the 1939 census.")]
 PadOpt = Annotated[float | None, typer.Option("--padding-1939", help="Persons of padding removed from the 1939 census (default 2,850,000; published 2.8-2.9M).")]
 NoTerrOpt = Annotated[bool, typer.Option("--no-territory", help="Do not bring 1939 (1938 borders) to the 1946 borders of the 1959 census.")]
+FromOpt = Annotated[str, typer.Option("--from", help="Start: census:YEAR or adh:YEAR[:BORDERS].")]
+ToOpt = Annotated[str, typer.Option("--to", help="End: census:YEAR or adh:YEAR[:BORDERS].")]
+
+
+def _interval_note(df: pd.DataFrame, draws: int, seed: int) -> list[str]:
+    """The assumptions of a Monte Carlo result and how its interval was made."""
+    return [*df.attrs["assumptions"], f"interval: {df.attrs['level']:.0%} of {draws} Monte Carlo draws, seed {seed}"]
 
 
 def _read_asfr(path: str) -> np.ndarray:
     """Births per woman per year by single age 0..100 from a CSV ``age, births_per_woman``."""
+    import numpy as np
+    import pandas as pd
+
     try:
         df = pd.read_csv(path)
     except (OSError, ValueError) as exc:
@@ -120,6 +134,9 @@ def project(
     format: FormatOpt = Format.table,
 ) -> None:
     """Project a population by single year of age and sex to a date (births only if given)."""
+    import numpy as np
+    import pandas as pd
+
     from purgetoll.demography.births import births_series
     from purgetoll.demography.inputs import population
     from purgetoll.demography.lexis import decimal_year
@@ -148,8 +165,8 @@ def project(
 
 @app.command()
 def survival(
-    from_: Annotated[str, typer.Option("--from", help="Start: census:YEAR or adh:YEAR[:BORDERS].")] = "adh:1939",
-    to: Annotated[str, typer.Option("--to", help="End: census:YEAR or adh:YEAR[:BORDERS].")] = "census:1959",
+    from_: FromOpt = "adh:1939",
+    to: ToOpt = "census:1959",
     cohorts: Annotated[str, typer.Option("--cohorts", help="Birth years FIRST-LAST.")] = "1890-1926",
     by: Annotated[str, typer.Option("--by", help="sex (one row per sex) or cohort (per single birth year).")] = "sex",
     draws: DrawsOpt = 1000,
@@ -168,14 +185,13 @@ def survival(
                              corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except DataError as exc:
         _fail(exc)
-    notes = [*df.attrs["assumptions"], f"interval: {df.attrs['level']:.0%} of {draws} Monte Carlo draws, seed {seed}"]
-    _emit(df, format, notes, digits=6)
+    _emit(df, format, _interval_note(df, draws, seed), digits=6)
 
 
 @app.command()
 def deficit(
-    from_: Annotated[str, typer.Option("--from", help="Start: census:YEAR or adh:YEAR[:BORDERS].")] = "adh:1939",
-    to: Annotated[str, typer.Option("--to", help="End: census:YEAR or adh:YEAR[:BORDERS].")] = "census:1959",
+    from_: FromOpt = "adh:1939",
+    to: ToOpt = "census:1959",
     cohorts: Annotated[str | None, typer.Option("--cohorts", help="Birth years FIRST-LAST (default: all alive at the start, under 100 at the end).")] = None,
     width: Annotated[int, typer.Option("--width", help="Years per birth-cohort group.")] = 5,
     life_table: Annotated[str, typer.Option("--life-table", help="'interpolated' or one official period held constant.")] = "interpolated",
@@ -198,8 +214,7 @@ def deficit(
                          corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except DataError as exc:
         _fail(exc)
-    notes = [*df.attrs["assumptions"], f"interval: {df.attrs['level']:.0%} of {draws} Monte Carlo draws, seed {seed}"]
-    _emit(df, format, notes, digits=0)
+    _emit(df, format, _interval_note(df, draws, seed), digits=0)
 
 
 @app.command()

@@ -49,11 +49,7 @@ def a0_from_q0(q0: np.ndarray | float, sex: str) -> np.ndarray:
     q0 = np.asarray(q0, dtype=float)
     male = np.where(q0 >= 0.1, 0.33, 0.0425 + 2.875 * q0)
     female = np.where(q0 >= 0.1, 0.35, 0.05 + 3.0 * q0)
-    if sex == "male":
-        return male
-    if sex == "female":
-        return female
-    return 0.5 * (male + female)
+    return _of_sex(male, female, sex)
 
 
 def a0_from_m0(m0: np.ndarray | float, sex: str) -> np.ndarray:
@@ -65,6 +61,11 @@ def a0_from_m0(m0: np.ndarray | float, sex: str) -> np.ndarray:
     m0 = np.asarray(m0, dtype=float)
     male = np.where(m0 >= 0.107, 0.330, 0.045 + 2.684 * m0)
     female = np.where(m0 >= 0.107, 0.350, 0.053 + 2.800 * m0)
+    return _of_sex(male, female, sex)
+
+
+def _of_sex(male: np.ndarray, female: np.ndarray, sex: str) -> np.ndarray:
+    """The male or female formula's a0, or their mean for ``"both"`` (no separate formula exists)."""
     if sex == "male":
         return male
     if sex == "female":
