@@ -114,7 +114,12 @@ def build(ctx: RunContext) -> Section:
                         _figure_data(v.census_1939), _draw, estimate=True, sources=(SIM_SOURCE, *CENSUS_SOURCES),
                         caption="Lines: each scenario's simulated population minus the 1939 census with its padding "
                                 "removed, thousands, with the 95% Monte Carlo band over seeds; dashed: ADH's "
-                                "reconstruction minus the same census.", size_inches=(11.0, 4.5))],
+                                "reconstruction minus the same census. Two artefacts are not the Terror: the "
+                                "zig-zag by age is the different digit preference (heaping) of the 1937 census the "
+                                "run starts from and of the 1939 census; the dip of men at 20-24 follows from the "
+                                "assumed ages of the army added back to the 1937 census (20-29; the census "
+                                "caveat's range), so age-group differences there depend on that assumption.",
+                        size_inches=(11.0, 4.5))],
         tables=[
             Table("verdict_by_measure", "Verdict by sex and measure: simulated (95% interval over seeds) against "
                   "the census range and ADH", verdict, estimate=True, sources=(SIM_SOURCE, *CENSUS_SOURCES),
