@@ -224,6 +224,11 @@ def test_attributes_identical_between_no_terror_and_archival(inputs_1937, tmp_pa
         assert manifest["scenario_file"]["name"] == name
         keys = {(r["section"], r["key"]) for r in manifest["scenario_citations"]}
         assert ("population", "army_men_persons") in keys and ("attributes", "greeks_share") in keys
+        att = manifest["modules"]["attributes"]
+        assert att["codes"]["region"][-1] == "annexed 1939-40" and att["codes"]["nationality"][4] == "Poles"
+        assert "census_by_republic_and_city" in manifest["data_tables"]
+        assert "arrests_by_nationality_1936_1938" in manifest["data_tables"]
+        assert "attributes.household_size_mean_persons" in manifest["assumptions"]
     a, b = runs["no_terror"], runs["archival"]
     common, ia, ib = np.intersect1d(a["person_id"], b["person_id"], return_indices=True)
     assert len(common) > 0.95 * len(a["person_id"])

@@ -158,6 +158,9 @@ class Attributes(Module):
         specs = {p.name: p for p in self.parameter_specs}
         return {
             "parameters": self.parameters(),
+            "codes": {"region": list(self.regions), "social_group": list(SOCIAL_GROUPS),
+                      "nationality": list(NATIONALITIES),
+                      "roles": {"party": PARTY, "army_command": ARMY_COMMAND, "nkvd_staff": NKVD_STAFF}},
             "tables": dict(self._tables),
             "assumptions": {
                 **{k: f"{v} ({specs[k].doc})" for k, v in self.params.items() if specs[k].assumption},
