@@ -31,7 +31,7 @@ from purgetoll.scenarios.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column, in_codes
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pool
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pools
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -108,15 +108,13 @@ class ElitePurges(Module):
         """Pools of the window, by purge (thinned to 20 times the window's need)."""
         self._pools = {}
         p = sim.people
-        for g in _PURGES:
-            need = float(self._plan[g][first:stop].sum())
-            if need == 0:
-                continue
-
-            def mask(sl: slice, g: str = g) -> np.ndarray:
-                return p["alive"][sl] & age_between(sim, first, 20, 70, sl) & self._pool_mask(sim, g, sl)
-
-            pool = thinned_pool(sim, mask, need, f"terror.pool.{g}")
+        needs = {g: float(self._plan[g][first:stop].sum()) for g in _PURGES}
+        masks = {g: (lambda sl, base, g=g: self._pool_mask(sim, g, sl)) for g in _PURGES if needs[g] > 0}
+        if not masks:
+            return
+        pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 20, 70, sl), masks, needs,
+                              "terror.pool")
+        for g, pool in pools.items():
             w = age_weights(sim.ages(p["birth_month"][pool], first), 20, 70,
                             outside_peak=self.values["outside_peak_age_weight"])
             self._pools[g] = (pool, w)

@@ -43,7 +43,7 @@ from purgetoll.sim.modules.terror import (
     in_codes,
     republic_of,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, thinned_pool
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, thinned_pools
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -141,14 +141,13 @@ class MassOperation(Module):
         p = sim.people
         group = column(sim, ATTR["social_group"], self.name)
         region = column(sim, ATTR["region"], self.name)
-        for g, names in _GROUPS.items():
-            want = need[g] + (need["other_counterrevolutionaries"] if g == "criminals" else 0.0)
-            code = codes("social_group", names, self.name)
-
-            def mask(sl: slice, code: np.ndarray = code) -> np.ndarray:
-                return p["alive"][sl] & age_between(sim, first, 16, 80, sl) & in_codes(group[sl], code)
-
-            pool = thinned_pool(sim, mask, want, f"terror.pool.order_00447.{g}")
+        wants = {g: need[g] + (need["other_counterrevolutionaries"] if g == "criminals" else 0.0) for g in _GROUPS}
+        group_codes = {g: codes("social_group", names, self.name) for g, names in _GROUPS.items()}
+        masks = {g: (lambda sl, base, code=code: in_codes(group[sl], code)) for g, code in group_codes.items()}
+        pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 16, 80, sl), masks, wants,
+                              "terror.pool.order_00447")
+        for g in _GROUPS:
+            pool = pools[g]
             w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.outside_peak_age_weight)
             self._pools[g] = pool
             self._weights[g] = w * _region_factor(sim, region[pool], self._region_limit)

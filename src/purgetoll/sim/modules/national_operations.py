@@ -48,7 +48,7 @@ from purgetoll.sim.modules.terror import (
     in_codes,
     yyyymm_step,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pool
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pools
 from purgetoll.sim.state import MALE
 
 if TYPE_CHECKING:
@@ -155,31 +155,36 @@ class NationalOperations(Module):
             return
         p = sim.people
         nat = column(sim, ATTR["nationality"], self.name)
-        def eligible(sl: slice) -> np.ndarray:
-            return p["alive"][sl] & age_between(sim, first, 17, 70, sl)
-
+        masks, wants = {}, {}
         for op in active:
             need = float(self._plan[op][first:stop].sum())
-            parts, weights = [], []
             for label, share in TARGETS[op].items():
                 code = codes("nationality", [label], self.name)[0]
-                pool = thinned_pool(sim, lambda sl, code=code: eligible(sl) & (nat[sl] == code), share * need,
-                                    f"terror.pool.{op}.{label}")
+                masks[f"{op}.{label}"] = lambda sl, base, code=code: nat[sl] == code
+                wants[f"{op}.{label}"] = share * need
+            if op in _FALLBACK:
+                fb_codes = codes("nationality", _FALLBACK[op], self.name)
+                masks[f"{op}.fallback"] = lambda sl, base, c=fb_codes: in_codes(nat[sl], c)
+                wants[f"{op}.fallback"] = need
+        pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 17, 70, sl), masks, wants,
+                              "terror.pool")
+        weight_of = self.values["outside_peak_age_weight"]
+        for op in active:
+            parts, weights = [], []
+            for label, share in TARGETS[op].items():
+                pool = pools[f"{op}.{label}"]
                 if pool.size == 0:
                     continue
-                w = age_weights(sim.ages(p["birth_month"][pool], first), 17, 70,
-                                outside_peak=self.values["outside_peak_age_weight"])
+                w = age_weights(sim.ages(p["birth_month"][pool], first), 17, 70, outside_peak=weight_of)
                 parts.append(pool)
                 weights.append(w * share / pool.size)  # each nationality's share of the arrests
             pool = np.concatenate(parts) if parts else np.empty(0, np.int64)
             order = np.argsort(pool, kind="stable")
             self._pools[op] = (pool[order], np.concatenate(weights)[order] if weights else np.empty(0))
             if op in _FALLBACK:
-                fb_code = codes("nationality", _FALLBACK[op], self.name)
-                fb = thinned_pool(sim, lambda sl, c=fb_code: eligible(sl) & in_codes(nat[sl], c), need,
-                                  f"terror.pool.{op}.fallback")
+                fb = pools[f"{op}.fallback"]
                 self._pools[op + ".fallback"] = (fb, age_weights(sim.ages(p["birth_month"][fb], first), 17, 70,
-                                                                 outside_peak=self.values["outside_peak_age_weight"]))
+                                                                 outside_peak=weight_of))
 
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each operation, then the round-up if it falls in this month."""

@@ -216,8 +216,10 @@ def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     n = int(min(n, np.count_nonzero(weights > 0)))
     if n <= 0:
         return np.empty(0, dtype=np.int64)
-    with np.errstate(divide="ignore", over="ignore"):
-        key = np.where(weights > 0, -np.log(u) / np.where(weights > 0, weights, 1.0), np.inf)
+    pos = weights > 0
+    # log of the key -log(u)/w: the same order, and no overflow for tiny weights
+    key = np.full(len(weights), np.inf)
+    key[pos] = np.log(-np.log(u[pos])) - np.log(weights[pos])
     idx = np.argpartition(key, n - 1)[:n] if n < len(key) else np.arange(len(key))
     return np.sort(idx).astype(np.int64)
 

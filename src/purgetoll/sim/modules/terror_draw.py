@@ -25,7 +25,7 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool"]
+__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool", "thinned_pools"]
 
 
 def spread(total: float, first: str, last: str) -> dict[str, float]:
@@ -128,3 +128,29 @@ def thinned_pool(sim: Sim, mask: Callable[[slice], np.ndarray], need: float, dec
             idx = idx[rng.uniform(sim.settings.seed, decision, 0, pid[idx]) < fraction]
         parts.append(idx)
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def thinned_pools(sim: Sim, base: Callable[[slice], np.ndarray],
+                  masks: dict[str, Callable[[slice, np.ndarray], np.ndarray]], needs: dict[str, float],
+                  decision: str, margin: float = 20.0, chunk: int = 1 << 23) -> dict[str, np.ndarray]:
+    """Several :func:`thinned_pool` at once: ``base(sl)`` (e.g. alive and of age) is computed once per
+    chunk and pass, and each pool ``name`` is ``base & masks[name](sl, base)``, thinned to ``margin x
+    needs[name]`` with the keyed decision ``<decision>.<name>``. Two passes over the people in all."""
+    n = sim.people.n
+    chunks = [slice(a, min(a + chunk, n)) for a in range(0, n, chunk)]
+    sizes = dict.fromkeys(masks, 0)
+    for sl in chunks:
+        b = base(sl)
+        for name, fn in masks.items():
+            sizes[name] += int(np.count_nonzero(b & fn(sl, b)))
+    fraction = {name: (margin * needs[name] / sizes[name] if sizes[name] else 1.0) for name in masks}
+    pid = sim.people["person_id"]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in masks}
+    for sl in chunks:
+        b = base(sl)
+        for name, fn in masks.items():
+            idx = np.flatnonzero(b & fn(sl, b)) + sl.start
+            if fraction[name] < 1.0:
+                idx = idx[rng.uniform(sim.settings.seed, f"{decision}.{name}", 0, pid[idx]) < fraction[name]]
+            parts[name].append(idx)
+    return {name: (np.concatenate(v) if v else np.empty(0, dtype=np.int64)) for name, v in parts.items()}
