@@ -196,6 +196,13 @@ class EventLog:
             self._part = None
         self._window = window + 1
 
+    def shutdown(self) -> None:
+        """Finish any write in flight and stop the writer thread (at the end of a run)."""
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
+
     def open_window(self, window: int) -> None:
         """Start collecting events for ``window`` (after a resume, the next window to write)."""
         self._window = window
@@ -214,3 +221,4 @@ class EventLog:
                 with contextlib.suppress(RuntimeError):
                     cm.__exit__(RuntimeError, RuntimeError("aborted"), None)
             self._part = None
+        self._pool.shutdown(wait=True)

@@ -290,6 +290,7 @@ class Sim:
                              psutil.Process().memory_info().rss)
             self._timed(("engine", "snapshots"), self._snapshot, self.n_steps, records)
             self._timed(("engine", "events"), self.events.close_window, (self.n_steps - 1) // every)
+            self.events.shutdown()
         except BaseException:
             self.events.abort()
             raise
