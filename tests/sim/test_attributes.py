@@ -80,8 +80,10 @@ def test_target_shares_come_from_their_tables(run):
 
 def test_social_groups_by_settlement_type(run):
     _, m, cols = run
+    civilian = (cols["roles"] & (ARMY_COMMAND | NKVD_STAFF)) == 0  # service staff are employees by role
+    assert np.all(cols["social_group"][~civilian] == SOCIAL_GROUPS.index("employee"))
     for urban in (True, False):
-        sel = cols["urban"] == urban
+        sel = (cols["urban"] == urban) & civilian
         within(np.bincount(cols["social_group"][sel], minlength=len(SOCIAL_GROUPS)), m["social"][urban].shares,
                int(sel.sum()))
     # special settlers on register at 31 Dec 1936 (916,787) are inside the former kulaks
@@ -102,6 +104,16 @@ def test_roles_counts_and_eligibility(run):
     assert not np.any((roles & ARMY_COMMAND) & (roles & NKVD_STAFF))
     women = np.count_nonzero((roles & PARTY) & (sex == 1)) / np.count_nonzero(roles & PARTY)
     assert women == pytest.approx(0.15, abs=0.02)
+    # within a sex, employees join 4 times and workers twice as often as kolkhozniks; class-aliens never
+    social, men = cols["social_group"], (sex == 0) & (age >= 18)
+
+    def rate(group):
+        sel = men & (social == SOCIAL_GROUPS.index(group))
+        return np.count_nonzero(roles[sel] & PARTY) / np.count_nonzero(sel)
+
+    assert rate("employee") / rate("kolkhoznik") == pytest.approx(4.0, rel=0.15)
+    assert rate("worker") / rate("kolkhoznik") == pytest.approx(2.0, rel=0.15)
+    assert rate("former_kulak") == rate("clergy") == rate("former_people") == 0
 
 
 def test_households_and_workplaces_are_groups(run):
@@ -119,8 +131,12 @@ def test_households_and_workplaces_are_groups(run):
     age = sim.ages(cols["birth_month"], 0)
     wp = cols["workplace_id"]
     groups = np.isin(cols["social_group"], [SOCIAL_GROUPS.index(g) for g in ("kolkhoznik", "worker", "employee")])
-    working = (age >= WORKING_AGES[0]) & (age <= WORKING_AGES[1]) & groups
+    service = (cols["roles"] & (ARMY_COMMAND | NKVD_STAFF)) != 0
+    working = ((age >= WORKING_AGES[0]) & (age <= WORKING_AGES[1]) & groups) | service
     assert np.all(wp[working] > 0) and np.all(wp[~working] == 0)
+    # service units hold only command staff (or only NKVD staff)
+    army = (cols["roles"] & ARMY_COMMAND) != 0
+    assert not set(wp[army]) & set(wp[~army]) and not set(wp[service & ~army]) & set(wp[~service])
     kolkhoz = working & (cols["social_group"] == SOCIAL_GROUPS.index("kolkhoznik"))
     assert np.bincount(wp[kolkhoz])[np.unique(wp[kolkhoz])].mean() == pytest.approx(150, rel=0.05)
 

@@ -15,7 +15,8 @@ Columns (compact dtypes; 13 bytes a person, about 2.1 GB at 1:1 in 1937):
                             former_kulak (special settlers and other former kulaks), clergy,
                             former_people, other)
 ``roles``          uint8    bit flags: 1 party member or candidate, 2 army command staff, 4 NKVD
-                            staff (army and NKVD are exclusive; either may be a party member)
+                            staff (army and NKVD are exclusive; either may be a party member;
+                            both are employees working in their own units)
 ``nationality``    int8     index into ``NATIONALITIES``
 ``household_id``   uint32   household group (0: none, e.g. born during the run)
 ``workplace_id``   uint32   workplace group: kolkhoz, enterprise or office (0: none)
@@ -117,6 +118,11 @@ class Attributes(Module):
               low=0, high=5_000_000, assumption=True),
         Param("party_women_share", 0.15, "share", "women among party members (assumption; range 0.10-0.20)",
               low=0, high=1, assumption=True),
+        Param("party_weight_employees", 4.0, "x kolkhozniks", "chance of party membership of an employee relative "
+              "to a kolkhoznik of the same sex (assumption; range 2-8); former kulaks, clergy and 'former people' "
+              "were barred (weight 0)", low=0, high=100, assumption=True),
+        Param("party_weight_workers", 2.0, "x kolkhozniks", "chance of party membership of a worker relative to a "
+              "kolkhoznik of the same sex (assumption; range 1-4)", low=0, high=100, assumption=True),
         Param("army_command_staff_persons", 282_965, "persons", "Red Army command staff (list strength): "
               "24,335 dismissed in 1936-37 were 8.6% of it (RGVA certificate of April 1940 in "
               "red_army_strength_and_command_staff_1926_1941), 24,335 / 0.086", low=0, high=1_000_000),
@@ -132,6 +138,8 @@ class Attributes(Module):
               "range 50-1000)", low=1, high=100_000, assumption=True),
         Param("workplace_size_office_persons", 40.0, "persons", "mean employees of an office (assumption; range "
               "10-200)", low=1, high=100_000, assumption=True),
+        Param("workplace_size_service_unit_persons", 30.0, "persons", "mean command staff of an army unit or staff "
+              "of an NKVD office in one region (assumption; range 10-100)", low=1, high=100_000, assumption=True),
     )
 
     def __init__(self, **params: Any) -> None:
@@ -169,8 +177,9 @@ class Attributes(Module):
                 "groups": "households and workplaces: uniform assignment to groups of the stratum (Poisson sizes)",
                 "service_ages": f"army command and NKVD staff are men aged {SERVICE_AGES[0]}-{SERVICE_AGES[1]}, "
                                 "in proportion to the men of each age",
-                "party_ages": "party members are aged 18 and over, in proportion to the population of each age "
-                              "and sex",
+                "party_ages": "party members are aged 18 and over; within a sex, in proportion to the weight of "
+                              "their social group (employees and workers above kolkhozniks; 'class-alien' groups 0)",
+                "service_social_group": "command staff and NKVD staff count as employees of their own units",
                 "newcomers": "babies draw attributes like everyone (no parents linked); the annexed of 1939-40 get "
                              "region 'annexed 1939-40', nationality 'others', social group 'other'",
             },
@@ -256,49 +265,77 @@ class Attributes(Module):
         table = np.stack([m["social"][False].shares, m["social"][True].shares])  # row 0 rural, row 1 urban
         social = categorical(seed, "attributes.social_group", ids, table, urban, dtype="int8")
         urban = urban.astype(bool)
-        people["social_group"][sl] = social
-        age = sim.ages(people["birth_month"][sl], 0)  # ages matter only at setup (roles, workplaces)
-        sex = people["sex"][sl]
         roles = np.zeros(n, dtype=np.uint8)
         if initial:
-            roles |= self._roles(sim, ids, age, sex)
-            people["household_id"][sl] = groups(sim.settings.seed, "attributes.household", ids,
+            age = sim.ages(people["birth_month"][sl], 0)  # ages matter only at setup (roles, workplaces)
+            sex = people["sex"][sl]
+            roles = self._service(sim, ids, age, sex)
+            # command staff and NKVD staff are employees (sluzhashchie) of their own units
+            social[roles != 0] = SOCIAL_GROUPS.index("employee")
+            roles |= self._party(sim, ids, age, sex, social)
+            people["household_id"][sl] = groups(seed, "attributes.household", ids,
                                                 region.astype(np.int16) * 2 + urban, p["household_size_mean_persons"])
-            people["workplace_id"][sl] = self._workplaces(sim, ids, age, region, social)
+            people["workplace_id"][sl] = self._workplaces(sim, ids, age, region, social, roles)
+        people["social_group"][sl] = social
         people["roles"][sl] = roles
 
-    def _roles(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
-        p, scale, seed = self.params, sim.settings.scale, sim.settings.seed
-        adult = age >= 18
-        # party: stratum 0 under 18, 1 men 18+, 2 women 18+; probability = members x share / eligible agents
-        stratum = (adult * (1 + (sex == FEMALE))).astype(np.int8)
-        rows = [[1.0, 0.0]]
-        for s, share in ((MALE, 1 - p["party_women_share"]), (FEMALE, p["party_women_share"])):
-            k = np.count_nonzero(stratum == 1 + (s == FEMALE))
-            q = min(1.0, p["party_members_and_candidates_persons"] * scale * share / k) if k else 0.0
-            rows.append([1 - q, q])
-        out = (categorical(seed, "attributes.party", ids, np.array(rows), stratum, dtype="uint8") * PARTY).astype(np.uint8)
-        # army command staff or NKVD staff (exclusive): men of service ages
+    def _service(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
+        """Army command staff or NKVD staff (exclusive): men of service ages, in proportion to their numbers."""
+        p, scale = self.params, sim.settings.scale
         service = ((sex == MALE) & (age >= SERVICE_AGES[0]) & (age <= SERVICE_AGES[1])).astype(np.int8)
         k = max(int(np.count_nonzero(service)), 1)
         p_army = min(1.0, p["army_command_staff_persons"] * scale / k)
         p_nkvd = min(1.0 - p_army, p["nkvd_staff_persons"] * scale / k)
-        role = categorical(seed, "attributes.service", ids, np.array([[1.0, 0.0, 0.0], [1 - p_army - p_nkvd, p_army,
-                                                                                       p_nkvd]]), service, dtype="uint8")
-        out[role == 1] |= ARMY_COMMAND
-        out[role == 2] |= NKVD_STAFF
-        return out
+        table = np.array([[1.0, 0.0, 0.0], [1 - p_army - p_nkvd, p_army, p_nkvd]])
+        role = categorical(sim.settings.seed, "attributes.service", ids, table, service, dtype="uint8")
+        return np.where(role == 1, ARMY_COMMAND, np.where(role == 2, NKVD_STAFF, 0)).astype(np.uint8)
+
+    def _party(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray, social: np.ndarray) -> np.ndarray:
+        """Party members and candidates: people 18+, by sex (``party_women_share``) and social group weight.
+
+        Within a sex, a person's chance is proportional to the weight of their social group
+        (:meth:`party_weights`), scaled so the expected members are ``party_members_and_candidates_persons``.
+        """
+        p, scale = self.params, sim.settings.scale
+        w = self.party_weights()
+        n_groups = len(SOCIAL_GROUPS)
+        # stratum: 0 under 18, else 1 + sex * n_groups + social group
+        stratum = np.where(age >= 18, 1 + sex.astype(np.int16) * n_groups + social, 0).astype(np.int16)
+        counts = np.bincount(stratum, minlength=1 + 2 * n_groups)
+        rows = np.zeros((1 + 2 * n_groups, 2))
+        rows[:, 0] = 1.0
+        for s, share in ((MALE, 1 - p["party_women_share"]), (FEMALE, p["party_women_share"])):
+            block = counts[1 + s * n_groups: 1 + (s + 1) * n_groups]
+            total_weight = float((block * w).sum())
+            if total_weight == 0:
+                continue
+            q = np.minimum(1.0, p["party_members_and_candidates_persons"] * scale * share * w / total_weight)
+            rows[1 + s * n_groups: 1 + (s + 1) * n_groups] = np.column_stack([1 - q, q])
+        member = categorical(sim.settings.seed, "attributes.party", ids, rows, stratum, dtype="uint8")
+        return (member * PARTY).astype(np.uint8)
+
+    def party_weights(self) -> np.ndarray:
+        """Relative chance of party membership by social group (kolkhozniks and others 1; see parameters)."""
+        w = np.ones(len(SOCIAL_GROUPS))
+        w[SOCIAL_GROUPS.index("employee")] = self.params["party_weight_employees"]
+        w[SOCIAL_GROUPS.index("worker")] = self.params["party_weight_workers"]
+        for g in ("former_kulak", "clergy", "former_people"):
+            w[SOCIAL_GROUPS.index(g)] = 0.0  # 'class-alien' groups were barred from the party
+        return w
 
     def _workplaces(self, sim: Sim, ids: np.ndarray, age: np.ndarray, region: np.ndarray,
-                    social: np.ndarray) -> np.ndarray:
+                    social: np.ndarray, roles: np.ndarray) -> np.ndarray:
         p = self.params
         sizes = {"kolkhoznik": p["workplace_size_kolkhoz_persons"], "worker": p["workplace_size_enterprise_persons"],
                  "employee": p["workplace_size_office_persons"]}
         out = np.zeros(len(ids), dtype=np.uint32)
-        working = (age >= WORKING_AGES[0]) & (age <= WORKING_AGES[1])
+        working = (age >= WORKING_AGES[0]) & (age <= WORKING_AGES[1]) & ((roles & (ARMY_COMMAND | NKVD_STAFF)) == 0)
         offset = 0
-        for g, size in sizes.items():
-            sel = np.flatnonzero(working & (social == SOCIAL_GROUPS.index(g)))
+        pools = [(working & (social == SOCIAL_GROUPS.index(g)), size) for g, size in sizes.items()]
+        # command staff and NKVD staff: their own units (army and NKVD separately), by region
+        pools += [((roles & bit) != 0, p["workplace_size_service_unit_persons"]) for bit in (ARMY_COMMAND, NKVD_STAFF)]
+        for mask, size in pools:
+            sel = np.flatnonzero(mask)
             ids_g = groups(sim.settings.seed, "attributes.workplace", ids[sel], region[sel], size, offset)
             out[sel] = ids_g
             offset = int(ids_g.max()) if ids_g.size else offset
