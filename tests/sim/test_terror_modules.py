@@ -182,3 +182,11 @@ def test_scenario_series_of_a_terror_module_are_checked():
         "[mass_operation] arrests_by_month_persons: label '1937-13' must be a year YYYY or a month YYYY-MM",
         "[sentencing] death_sentences_by_month_persons[1937] must be in [0, 100000000] persons; got -1",
     ])
+
+
+@given(st.lists(st.integers(-128, 127), max_size=50), st.lists(st.integers(-128, 127), max_size=5))
+def test_in_codes_is_isin_for_small_codes(values, wanted):
+    from purgetoll.sim.modules.terror import in_codes
+
+    v = np.array(values, dtype=np.int8)
+    assert np.array_equal(in_codes(v, np.array(wanted, dtype=np.int64)), np.isin(v, wanted))

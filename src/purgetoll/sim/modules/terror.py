@@ -182,9 +182,12 @@ def refresh_slots(sim: Sim, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def in_codes(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """``np.isin`` for small integer codes (int8 attributes): a lookup table, several times faster."""
+    values = np.asarray(values)
     lut = np.zeros(256, dtype=bool)
-    lut[(np.asarray(wanted, dtype=np.int64) + 128) % 256] = True
-    return lut[(np.asarray(values).astype(np.int16) + 128) % 256]
+    if values.dtype.itemsize == 1:  # int8/uint8: the byte itself indexes the table, no temporary
+        lut[np.asarray(wanted, dtype=np.int64) & 0xFF] = True
+        return lut[values.view(np.uint8)]
+    return np.isin(values, wanted)
 
 
 def step_of_label(sim: Sim, label: str) -> int:
