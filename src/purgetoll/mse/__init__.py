@@ -48,13 +48,20 @@ from purgetoll.mse._base import (
     InvalidParameterError,
     NotFittedError,
 )
-from purgetoll.mse._existence import ExistenceCheck, check_model
-from purgetoll.mse._loglinear import LogLinear
 from purgetoll.mse._registry import make_estimator, methods, register
-from purgetoll.mse._selection import MinBIC, rank_models
-from purgetoll.mse._stepwise import Stepwise
-from purgetoll.mse._strata import Stratified
 from purgetoll.mse._table import CaptureTable, StratifiedTable, history_matrix, read_capture_csv
+
+#: Public names of the method modules -> their module. They load on first use: the log-linear
+#: family needs scipy, which ``purgetoll --help`` and the table classes do not.
+_METHOD_EXPORTS = {
+    "ExistenceCheck": "_existence",
+    "LogLinear": "_loglinear",
+    "MinBIC": "_selection",
+    "Stepwise": "_stepwise",
+    "Stratified": "_strata",
+    "check_model": "_existence",
+    "rank_models": "_selection",
+}
 
 __all__ = [
     "SAMPLER_COLUMNS",
@@ -86,8 +93,15 @@ def __getattr__(name: str) -> Any:
 
     from purgetoll.mse._registry import discover
 
-    for mod_name in discover():
+    known = _METHOD_EXPORTS.get(name)
+    for mod_name in [known] if known else discover():
         module = importlib.import_module(f"purgetoll.mse.{mod_name}")
         if name in getattr(module, "__all__", ()):
-            return getattr(module, name)
+            value = getattr(module, name)
+            globals()[name] = value  # cache: later lookups skip __getattr__
+            return value
     raise AttributeError(f"module 'purgetoll.mse' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_METHOD_EXPORTS))

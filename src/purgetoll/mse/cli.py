@@ -17,14 +17,12 @@ import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 
 from purgetoll.errors import PurgetollError
-from purgetoll.mse._registry import make_estimator, methods
-from purgetoll.mse._selection import rank_models
-from purgetoll.mse._strata import Stratified
-from purgetoll.mse._table import StratifiedTable, read_capture_csv
+
+# The estimators (numpy, pandas, scipy) are imported inside the commands, so that
+# ``purgetoll --help`` does not pay for them.
 
 app = typer.Typer(
     name="mse",
@@ -39,6 +37,8 @@ app = typer.Typer(
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON types; non-finite numbers become null (JSON has no inf)."""
+    import numpy as np
+
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -56,11 +56,15 @@ def _jsonable(value: Any) -> Any:
 
 
 def _read(file: Path, strata: str | None):
+    from purgetoll.mse._table import read_capture_csv
+
     cols = [c.strip() for c in strata.split(",") if c.strip()] if strata else None
     return read_capture_csv(file, strata=cols)
 
 
 def _result(est, table, method: str) -> dict[str, Any]:
+    from purgetoll.mse._strata import Stratified
+
     out: dict[str, Any] = {
         "file": str(table.source),
         "method": method,
@@ -88,6 +92,8 @@ def _result(est, table, method: str) -> dict[str, Any]:
 
 
 def _make(method: str, seed: int, n_boot: int | None):
+    from purgetoll.mse._registry import make_estimator
+
     est = make_estimator(method, seed=seed)
     if n_boot is not None and "n_boot" in est.get_params():
         est.set_params(n_boot=n_boot)
@@ -116,6 +122,9 @@ def estimate(
     ),
 ) -> None:
     """Estimate the population size with one method; print one JSON object (or a table)."""
+    from purgetoll.mse._strata import Stratified
+    from purgetoll.mse._table import StratifiedTable
+
     if output_format not in ("json", "table"):
         _fail(ValueError(f"--format must be json or table; got {output_format!r}"))
     try:
@@ -165,6 +174,9 @@ def compare(
     ),
 ) -> None:
     """Run every registered method (and each log-linear variant) side by side."""
+    from purgetoll.mse._registry import methods
+    from purgetoll.mse._table import read_capture_csv
+
     try:
         table = read_capture_csv(file)
     except PurgetollError as err:
@@ -225,6 +237,9 @@ def rank(
     output_format: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Rank log-linear models by BIC or AIC (estimates of the population size, persons)."""
+    from purgetoll.mse._selection import rank_models
+    from purgetoll.mse._table import StratifiedTable, read_capture_csv
+
     try:
         table = read_capture_csv(file)
         if isinstance(table, StratifiedTable):
@@ -248,5 +263,7 @@ def rank(
 @app.command("methods")
 def list_methods() -> None:
     """List the registered methods."""
+    from purgetoll.mse._registry import methods
+
     for name, spec in methods().items():
         typer.echo(f"{name:12s} {spec.description}")
