@@ -53,3 +53,27 @@ def test_bad_input_is_named():
     res = runner.invoke(app, ["compare", "no_terror", "--start", "1938-01-01", *TINY])
     assert res.exit_code == 2
     assert "start: the engine starts at a census date (1926-12-17, 1937-01-06); got '1938-01-01'" in res.output
+
+
+def test_keys_lists_every_declared_parameter():
+    from purgetoll.scenarios import sections
+
+    res = runner.invoke(app, ["compare", "--keys", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(io.StringIO(res.stdout))
+    n = sum(len(s.params) + (s.module_class is not None) for s in sections().values())
+    assert len(df) == n
+    row = df[(df["section"] == "attributes") & (df["key"] == "greeks_share")].iloc[0]
+    assert row["unit"] == "share" and row["high"] == 0.01 and bool(row["assumption"]) is True
+    assert set(df.loc[df["key"] == "enabled", "section"]) == {s.name for s in sections().values() if s.module_class}
+    res = runner.invoke(app, ["compare", "--keys"])
+    assert res.exit_code == 0 and "bundled scenarios: " in res.stdout and "greeks_share" in res.stdout
+
+
+def test_no_scenario_is_an_error_naming_the_bundled_ones():
+    from purgetoll.scenarios import bundled_names
+
+    res = runner.invoke(app, ["compare"])
+    assert res.exit_code == 2
+    assert f"error: give at least one scenario (bundled: {', '.join(bundled_names())}; or a path to a .toml file)" \
+        in res.output

@@ -25,10 +25,14 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from purgetoll.scenarios.params import Param
 
-__all__ = ["SectionSpec", "sections", "sections_of", "EXTRA_SECTIONS", "ENABLED"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SectionSpec", "sections", "sections_of", "keys_frame", "EXTRA_SECTIONS", "ENABLED"]
 
 #: Sections that are not simulation modules: name -> module holding ``PARAMETER_SPECS``.
 EXTRA_SECTIONS: dict[str, str] = {
@@ -111,3 +115,16 @@ def _check_specs(section: str, specs: tuple[Param, ...]) -> None:
                         f"duplicates {dup}")
     if "enabled" in names:
         raise TypeError(f"section {section!r}: 'enabled' is reserved (every module section has it)")
+
+
+def keys_frame(table: dict[str, SectionSpec] | None = None) -> pd.DataFrame:
+    """Every valid scenario key: ``section, key, kind, unit, low, high, default, assumption, doc``."""
+    import pandas as pd
+
+    rows = []
+    for name, spec in sorted((table or sections()).items()):
+        for p in spec.all_params():
+            rows.append({"section": name, "key": p.name, "kind": p.kind, "unit": p.unit, "low": p.low,
+                         "high": p.high, "default": p.default if p.kind != "series" else str(p.default),
+                         "assumption": p.assumption, "doc": p.doc})
+    return pd.DataFrame(rows, columns=["section", "key", "kind", "unit", "low", "high", "default", "assumption", "doc"])

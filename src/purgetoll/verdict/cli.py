@@ -35,7 +35,8 @@ class Which(StrEnum):
 
 
 def compare_cmd(
-    scenarios: Annotated[list[str], typer.Argument(help="Scenario names (bundled) or paths to .toml files.")],
+    scenarios: Annotated[list[str] | None, typer.Argument(help="Scenario names (bundled) or paths to .toml "
+                                                               "files.")] = None,
     scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; counts are always for the whole "
                                               "population.")] = 0.001,
     seeds: Annotated[int, typer.Option(help="Runs per scenario (seeds first-seed .. first-seed + N - 1).")] = 3,
@@ -46,13 +47,23 @@ def compare_cmd(
                                                          "table (readable).")] = Format.table,
     table: Annotated[Which, typer.Option(help="The table --format csv prints.")] = Which.verdict,
     workers: Annotated[int | None, typer.Option(help="Processes (default: CPUs).")] = None,
+    keys: Annotated[bool, typer.Option("--keys", help="List every valid scenario key (section, unit, range, "
+                                                      "default, source or assumption) and the bundled scenarios, "
+                                                      "then exit.")] = False,
 ) -> None:
     """The censuses' verdict on published accounts of the Terror: each scenario's simulated 1939 census and
     1937-1939 survival against the real census (padding corrected) and ADH, with Monte Carlo intervals."""
     from purgetoll.errors import PurgetollError
     from purgetoll.verdict.compare import TEST_STATEMENT, compare
 
+    if keys:
+        _print_keys(fmt)
+        return
     problems = []
+    if not scenarios:
+        from purgetoll.scenarios import bundled_names
+
+        problems.append(f"give at least one scenario (bundled: {', '.join(bundled_names())}; or a path to a .toml file)")
     if not 0 < scale <= 1:
         problems.append(f"--scale must be in (0, 1]; got {scale}")
     if seeds < 1:
@@ -120,3 +131,39 @@ def _print_tables(v) -> None:
         t.add_row(r.sex, r.measure, r.scenario_a, r.scenario_b, "yes" if r.census_tells_apart else "no", r.why,
                   ("yes: " if r.census_tells_apart_any_baseline else "no: ") + r.why_any_baseline)
     console.print(t)
+
+
+def _print_keys(fmt: Format) -> None:
+    from purgetoll.scenarios import bundled_names
+    from purgetoll.scenarios.registry import keys_frame
+
+    df = keys_frame()
+    if fmt is Format.csv:
+        df.to_csv(sys.stdout, index=False)
+        return
+    if fmt is Format.json:
+        typer.echo(json.dumps({"bundled": bundled_names(), "keys": df.astype(object).where(df.notna(), None)
+                               .to_dict(orient="records")}, indent=1, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=160)
+    console.print(f"bundled scenarios: {', '.join(bundled_names())}")
+    console.print("a number is written key = { value = ..., source = \"...\" }; switches and choices bare")
+    t = Table(title="Valid scenario keys (section = module name)")
+    for c in ("section", "key"):
+        t.add_column(c, no_wrap=True)
+    for c in ("unit", "range", "default", "assumption", "doc"):
+        t.add_column(c, overflow="fold")
+    for r in df.itertuples():
+        rng = "" if r.kind in ("bool", "choice") else f"[{_b(r.low, '-inf')}, {_b(r.high, 'inf')}]"
+        t.add_row(r.section, r.key, r.unit, rng, str(r.default)[:24], "yes" if r.assumption else "",
+                  r.doc[:100] + ("..." if len(r.doc) > 100 else ""))
+    console.print(t)
+
+
+def _b(x, open_text: str) -> str:
+    from purgetoll.scenarios.params import format_number
+
+    return open_text if x is None or x != x else format_number(x)
