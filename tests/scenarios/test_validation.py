@@ -203,3 +203,15 @@ def test_no_terror_runs_only_the_shared_attributes():
     s = Scenario.load("no_terror")
     assert [m.name for m in s.module_sections()] == ["attributes"]
     assert s.parameters("population")["army_men_persons"] == 1_681_043
+
+
+def test_toml_dates_are_accepted_and_end_must_follow_start(tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text('[scenario]\nname = "d"\ntitle = "D"\nstart = 1926-12-17\nend = 1939-01-17\n', encoding="utf-8")
+    s = Scenario.from_toml(path, specs=SPECS)
+    assert (s.start, s.end) == ("1926-12-17", "1939-01-17")
+    path.write_text('[scenario]\nname = "d"\ntitle = "D"\nend = "1937-01-10"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_toml(path, specs=SPECS)
+    assert info.value.problems == ["[scenario] end must be at least half a month after start 1937-01-06; "
+                                   "got '1937-01-10'"]
