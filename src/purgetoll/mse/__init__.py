@@ -90,10 +90,15 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """Public classes of the method modules (their ``__all__``), imported on first use."""
     import importlib
+    import pkgutil
 
     from purgetoll.mse._registry import discover
 
     known = _METHOD_EXPORTS.get(name)
+    if known is None and any(m.name == name for m in pkgutil.iter_modules(__path__)):
+        # ``from purgetoll.mse import cli`` asks for the attribute before importing the
+        # submodule: let the import system load it, without importing every method.
+        raise AttributeError(f"module 'purgetoll.mse' has no attribute '{name}'")
     for mod_name in [known] if known else discover():
         module = importlib.import_module(f"purgetoll.mse.{mod_name}")
         if name in getattr(module, "__all__", ()):
