@@ -288,7 +288,7 @@ class Attributes(Module):
         p_nkvd = min(1.0 - p_army, p["nkvd_staff_persons"] * scale / k)
         table = np.array([[1.0, 0.0, 0.0], [1 - p_army - p_nkvd, p_army, p_nkvd]])
         role = categorical(sim.settings.seed, "attributes.service", ids, table, service, dtype="uint8")
-        return np.where(role == 1, ARMY_COMMAND, np.where(role == 2, NKVD_STAFF, 0)).astype(np.uint8)
+        return np.array([0, ARMY_COMMAND, NKVD_STAFF], dtype=np.uint8)[role]  # a look-up: no int64 temporaries
 
     def _party(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray, social: np.ndarray) -> np.ndarray:
         """Party members and candidates: people 18+, by sex (``party_women_share``) and social group weight.
