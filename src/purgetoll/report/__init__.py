@@ -6,18 +6,39 @@ Public surface (stable; other parts add sections with it):
   section module's ``build(ctx)`` returns and receives (see ``purgetoll.report.model``);
 - :func:`write_run`: build every section listed in ``purgetoll.report.sections.SECTIONS`` and write
   ``<out>/<name>/report.html``, one CSV per figure and table, and ``manifest.json``, atomically.
+
+The names load on first use (pandas comes with them), so ``purgetoll --help``, which imports
+``purgetoll.report.cli``, does not pay for them.
 """
 
-from purgetoll.report.model import Figure, ReportError, RunContext, Section, Source, Table
-from purgetoll.report.run import RunExistsError, write_run
+from __future__ import annotations
 
-__all__ = [
-    "Figure",
-    "ReportError",
-    "RunContext",
-    "RunExistsError",
-    "Section",
-    "Source",
-    "Table",
-    "write_run",
-]
+import importlib
+from typing import Any
+
+#: Public name -> the module (in this package) that defines it.
+_EXPORTS: dict[str, str] = {
+    "Figure": "model",
+    "ReportError": "model",
+    "RunContext": "model",
+    "RunExistsError": "run",
+    "Section": "model",
+    "Source": "model",
+    "Table": "model",
+    "write_run": "run",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'purgetoll.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"purgetoll.report.{module}"), name)
+    globals()[name] = value  # cache: later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
