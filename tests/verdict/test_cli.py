@@ -22,7 +22,7 @@ def test_csv_verdict_and_totals(tmp_path):
     assert res.exit_code == 0, res.output
     df = pd.read_csv(io.StringIO(res.stdout))
     assert list(df.columns[:6]) == ["scenario", "sex", "measure", "simulated", "lower_95", "upper_95"]
-    assert sorted(set(df["scenario"])) == ["mine", "no_terror"] and len(df) == 8
+    assert sorted(set(df["scenario"])) == ["mine", "no_terror"] and len(df) == 12  # 2 x 2 sexes x 3 measures
     # the attributes do not change who dies: same seeds give the same census
     a = df[df["scenario"] == "mine"]["simulated"].to_numpy()
     b = df[df["scenario"] == "no_terror"]["simulated"].to_numpy()

@@ -96,6 +96,20 @@ def test_verdict_separates_a_large_purge_and_names_the_test(verdict):
     assert "excluded by a measure when its 95% Monte Carlo interval" in v.settings["test"]
 
 
+def test_working_age_measure_sees_the_purge_where_it_struck(verdict):
+    """The toy kills men aged 20-59 in Sept 1937: nearly all the loss is in ages 20-59 on 17 Jan 1939."""
+    _, records, v = verdict
+    row = v.verdict.set_index(["scenario", "sex", "measure"])
+    base, toy = row.loc[("no_terror", "male", "population_1939_ages_20_59")], row.loc[
+        ("toy_purge", "male", "population_1939_ages_20_59")]
+    all_ages = row.loc[("no_terror", "male", "population_1939"), "simulated"] - row.loc[
+        ("toy_purge", "male", "population_1939"), "simulated"]
+    assert base["simulated"] - toy["simulated"] == pytest.approx(all_ages, rel=0.03)
+    c = census_single(1939)[0, 20:60].sum() * 167_600_000 / 170_557_093
+    assert toy["census_low"] == pytest.approx(c)
+    assert toy["vs_census"] == "excluded: too few" and toy["robust"]
+
+
 def _record(name: str, men: float, women: float) -> RunRecord:
     c37 = initial_1937()
     pop39 = census_single(1939) * 167_650_000 / 170_557_093

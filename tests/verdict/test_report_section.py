@@ -21,7 +21,7 @@ def test_section_is_listed_and_compares_the_bundled_accounts(section):
     table = {t.name: t for t in section.tables}
     v = table["verdict_by_measure"].data
     assert list(v["scenario"].drop_duplicates()) == names
-    assert set(v["measure"]) == {"population_1939", "survival_1937_1939"}
+    assert set(v["measure"]) == {"population_1939", "population_1939_ages_20_59", "survival_1937_1939"}
     assert v["vs_census"].isin(["consistent", "excluded: too many", "excluded: too few"]).all()
     assert set(table) == {"verdict_by_measure", "verdict_pairs", "verdict_targets", "verdict_totals",
                           "verdict_survival"}

@@ -51,6 +51,8 @@ SEXES = ("male", "female")
 Z95 = 1.959963984540054
 #: 5-year groups of the comparison (ADH stops at 85+).
 GROUPS_5Y: tuple[tuple[int, int | None], ...] = tuple((a, a + 4) for a in range(0, 85, 5)) + ((85, None),)
+#: Ages on 17 Jan 1939 of the verdict's working-age measure (inclusive).
+WORKING_AGE_1939 = (20, 59)
 #: 10-year groups of age on 6 Jan 1937 for cohort survival (80+ is not followed: open group).
 COHORTS_10Y: tuple[tuple[int, int], ...] = tuple((a, a + 9) for a in range(0, 80, 10))
 TEST_STATEMENT = (
@@ -295,9 +297,19 @@ def _verdict_table(by_name, refs) -> pd.DataFrame:
             surv = np.array([_survival(r.population_1937[s], r.population_1939[s], 0, None) for r in recs])
             census_surv = sorted(float(_survival(ref["census_1937"][s], ref[k][s], 0, None))
                                  for k in ("census_1939_low", "census_1939_high"))
+            # ages 20-59 in 1939 (18-57 in 1937): where the Terror's dead were; the 5-year heaping of the two
+            # censuses and the army's assumed ages in 1937 (20-29) both fall inside the band
+            lo_a, hi_a = WORKING_AGE_1939
+            p39w = np.array([_group(r.population_1939[s], lo_a, hi_a) for r in recs])
+            p37w = float(np.mean([_group(r.population_1937[s], lo_a - 2, hi_a - 2) for r in recs]))
+            dead_w = 1 - float(np.mean([_survival(r.population_1937[s], r.population_1939[s], lo_a - 2, hi_a - 2)
+                                        for r in base]))
             measures = {
                 "population_1939": (p39, ref["census_1939_low"][s].sum(), ref["census_1939_high"][s].sum(),
                                     ref["adh_1939"][s].sum(), p37 * dead_share),
+                "population_1939_ages_20_59": (p39w, _group(ref["census_1939_low"][s], lo_a, hi_a),
+                                               _group(ref["census_1939_high"][s], lo_a, hi_a),
+                                               _group(ref["adh_1939"][s], lo_a, hi_a), p37w * dead_w),
                 "survival_1937_1939": (surv, *census_surv, float(_survival(ref["adh_1937"][s], ref["adh_1939"][s],
                                                                              0, None)), dead_share),
             }
