@@ -12,12 +12,20 @@ One step of length ``h`` years (``0 < h <= 1``), with the life table of the step
 - ageing: a share ``h`` of each age moves up one year (births evenly spread within each age,
   the Lexis assumption), the open group keeps its survivors;
 - births during the step reach the end alive with probability ``(L0 / l0) ** h``;
-- additions (migration, territory) are added at their dates, which split a step.
+- additions (migration, territory) are given by completed age at their date. The population is
+  never split at an addition: the addition is brought forward on its own from its date to the
+  end of its step, ``r`` years later, with the survival ratios of that interval (``s ** r``, the
+  life table of the interval's mid-point) and its own Lexis ageing fraction (a share ``r`` of each
+  age moves up one year, births evenly spread within each age, as for the agents of
+  ``purgetoll.sim``, whose annexed people get birth months uniform within their year of age), and
+  its deaths over ``r`` are counted with the step's deaths.
 
 The projection runs in whole years from the start date and finishes with one fractional step, so
-a 1939-01-01 to 1959-01-15 projection is 20 exact cohort shifts and a 14-day step. Every step
-records deaths (by sex), births and additions so that the balance
-``end = start + births + additions - deaths`` holds to rounding (tested).
+a 1939-01-01 to 1959-01-15 projection is 20 exact cohort shifts and a 14-day step. The people
+alive at the start are thus only ever shifted by whole years at the projection's anniversaries
+(and once by the final fraction): a single-year cohort, heaped or not, stays one cohort whatever
+additions arrive in between. Every step records deaths (by sex), births and additions so that
+the balance ``end = start + births + additions - deaths`` holds to rounding (tested).
 """
 
 from __future__ import annotations
@@ -306,23 +314,36 @@ def project_arrays(
     adds_tot = np.zeros(batch + (2,))
     male_share = sex_ratio_at_birth / (1.0 + sex_ratio_at_birth)
 
-    def apply_additions(lo: float, hi: float, pop: np.ndarray, adds_tot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        for a in adds:
-            if lo < a.date <= hi:
-                pop = pop + np.asarray(a.counts, dtype=float)
-                adds_tot = adds_tot + np.asarray(a.counts, dtype=float).sum(-1)
-                if (pop < -1e-6).any():
-                    idx = np.argwhere(pop < -1e-6)[0]
-                    raise DataError("additions", f"{a.label} removes more persons than there are",
-                                    row=f"sex={SEXES[idx[-2]]}, age={idx[-1]}")
-                pop = np.maximum(pop, 0.0)
-        return pop, adds_tot
+    def bring_forward(a: Addition, hi: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Addition ``a`` carried from its date to ``hi`` (its step's end): persons by age at ``hi``,
+        its deaths by sex on the way, and its women's person-years (for births from ``asfr``)."""
+        counts = np.asarray(a.counts, dtype=float)
+        r = max(hi - a.date, 0.0)
+        if r == 0.0:
+            return counts, np.zeros(counts.shape[:-1]), np.zeros(counts.shape[:-2] + (N_AGES,))
+        s, _ = fast_survival_ratios(np.asarray(qx_at(0.5 * (a.date + hi)), dtype=float))
+        surv = counts * s ** r
+        out = (1.0 - r) * surv
+        out[..., 1:] += r * surv[..., :-1]
+        out[..., -1] += r * surv[..., -1]
+        return out, (counts - surv).sum(-1), r * counts[..., 1, :]
+
+    def add_to(pop: np.ndarray, a: Addition, when: float) -> np.ndarray:
+        """``pop`` with ``a`` just added, checked: a removal may not exceed the persons there."""
+        if (pop < -1e-6).any():
+            idx = np.argwhere(pop < -1e-6)[0]
+            raise DataError("additions", f"{a.label} removes more persons than there are",
+                            row=f"sex={SEXES[idx[-2]]}, age={idx[-1]} at {iso_date(when)}")
+        return np.maximum(pop, 0.0)
 
     # Interpolated official mortality with one table set per projection: the compiled fused step.
     fused = isinstance(qx_at, InterpolatedQx) and qx_at.batch_shape == pop.shape[:-1]
     tables = qx_at.by_table.reshape(qx_at.by_table.shape[0], -1, N_AGES) if fused else None
-    times = step_times(start, end, [a.date for a in adds])
-    pop, adds_tot = apply_additions(-np.inf, times[0], pop, adds_tot)
+    times = step_times(start, end)
+    for a in adds:
+        if a.date <= times[0]:  # added at the start: part of the base
+            pop = add_to(pop + np.asarray(a.counts, dtype=float), a, start)
+            adds_tot = adds_tot + np.asarray(a.counts, dtype=float).sum(-1)
     for j, (t0, t1) in enumerate(zip(times[:-1], times[1:], strict=True)):
         h = t1 - t0
         mid = 0.5 * (t0 + t1)
@@ -341,13 +362,24 @@ def project_arrays(
             new[..., 1:] += h * survivors[..., :-1]
             new[..., -1] += h * survivors[..., -1]
             deaths = (pop - survivors).sum(-1)
+        # additions dated in (t0, t1], the last step also those within the snapped fraction of a
+        # day before ``end``: each brought forward alone to t1, so the step's cohorts stay whole
+        added_women_years = 0.0
+        last = j == len(times) - 2
+        for a in adds:
+            if t0 < a.date <= (end if last else t1):
+                moved, dead, women_years = bring_forward(a, t1)
+                new = add_to(new + moved, a, t1)
+                deaths = deaths + dead
+                adds_tot = adds_tot + np.asarray(a.counts, dtype=float).sum(-1)
+                added_women_years = added_women_years + women_years
         if births_between is not None:
             b = np.broadcast_to(np.asarray(births_between(t0, t1), dtype=float), batch + (2,))
         elif asfr is not None:
             if survivors is None:  # fused step: the women's survivors are the unshifted part
                 survivors = pop * fast_survival_ratios(np.asarray(qx_at(mid), dtype=float))[0] ** h
-            women = 0.5 * (pop[..., 1, :] + survivors[..., 1, :])
-            total = h * (asfr * women).sum(-1)
+            women_years = h * 0.5 * (pop[..., 1, :] + survivors[..., 1, :]) + added_women_years
+            total = (asfr * women_years).sum(-1)
             b = np.stack([male_share * total, (1.0 - male_share) * total], axis=-1)
         else:
             b = np.zeros(batch + (2,))
@@ -356,8 +388,7 @@ def project_arrays(
         deaths = deaths + (b - born_alive)
         births_tot = births_tot + b
         deaths_tot = deaths_tot + deaths
-        # the last step also takes additions dated within the snapped fraction of a day before ``end``
-        pop, adds_tot = apply_additions(t0, end if j == len(times) - 2 else t1, new, adds_tot)
+        pop = new
     return ProjectionResult(start=start, end=end, population=pop, base=base_arr, births=births_tot,
                             deaths=deaths_tot, additions=adds_tot, assumptions=assumptions)
 
@@ -445,6 +476,7 @@ def project(
         notes.append(f"births from age-specific fertility; sex ratio at birth {sex_ratio_at_birth:g} (assumption)")
     else:
         notes.append("no births: only the ages reached by people alive at the base")
-    notes.append("single-year cohort-component projection; Lexis (even births within each age) for fractional steps")
+    notes.append("single-year cohort-component projection in whole-year steps from the start (exact cohort shifts); "
+                 "Lexis (even births within each age) for the final fraction and for additions brought forward from their dates")
     return project_arrays(arr, t0, t1, qx_at, births_between=births_fn, asfr=asfr, additions=additions,
                           sex_ratio_at_birth=sex_ratio_at_birth, assumptions=tuple(notes))

@@ -1,0 +1,92 @@
+"""Cohorts stay whole: additions never split the population's steps (exact whole-year shifts).
+
+The 1926 census is heaped on ages ending in 0 and 5; the agent engine keeps every single-year
+cohort whole, so the projection must too. Before the fix, each addition date split a yearly step
+and the fractional steps' Lexis rule spread every cohort over three ages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from purgetoll.demography import Addition, decimal_year, project_arrays
+from purgetoll.demography.projection import no_mortality
+
+#: the sim's two annexation waves (sim/sources.py ANNEXATION_DATES)
+NOV_1939, AUG_1940 = decimal_year("1939-11-01"), decimal_year("1940-08-01")
+
+
+def young_migrants(total: float) -> np.ndarray:
+    """``total`` persons spread evenly over ages 0-9, both sexes."""
+    c = np.zeros((2, 101))
+    c[:, :10] = total / 20
+    return c
+
+
+def spike(age: int) -> np.ndarray:
+    pop = np.zeros((2, 101))
+    pop[0, age], pop[1, age] = 1000.0, 1200.0
+    return pop
+
+
+def test_a_one_age_spike_stays_one_age_across_two_additions():
+    """No deaths: a spike at 40 in 1939 is exactly a spike at 60 in 1959 (whole-year shifts);
+    the old split steps left (1-h1)(1-h2) of it at 59, h1 h2 at 61 (about 11% each)."""
+    adds = [Addition(NOV_1939, young_migrants(5000.0), "west"), Addition(AUG_1940, young_migrants(3000.0), "baltics")]
+    r = project_arrays(spike(40), 1939.0, 1959.0, no_mortality, additions=adds)
+    # the migrants (ages 0-9 in 1939-40) are at most 30 in 1959: everything older is the spike
+    older = r.population[:, 31:]
+    expected = np.zeros_like(older)
+    expected[:, 60 - 31] = [1000.0, 1200.0]
+    assert np.array_equal(older, expected)
+    assert np.allclose(r.population[:, :31].sum(-1), [4000.0, 4000.0], rtol=1e-12)
+
+
+def test_with_mortality_the_spike_is_shifted_by_whole_years_only():
+    """With deaths: still one age, and exactly the survivors of the run without additions."""
+    q = np.minimum(0.002 * np.exp(0.06 * np.arange(101)), 0.5)
+    qx = np.stack([q * 1.1, q])
+    adds = [Addition(NOV_1939, young_migrants(5000.0), "west"), Addition(AUG_1940, young_migrants(3000.0), "baltics")]
+    with_adds = project_arrays(spike(40), 1939.0, 1959.0, lambda t: qx, additions=adds).population
+    without = project_arrays(spike(40), 1939.0, 1959.0, lambda t: qx).population
+    nonzero = np.flatnonzero(with_adds[0, 31:] > 0) + 31
+    assert nonzero.tolist() == [60]
+    assert np.array_equal(with_adds[:, 31:], without[:, 31:])
+    assert 0 < with_adds[0, 60] < 1000.0
+
+
+def test_heaped_census_profile_is_shifted_intact_to_1959():
+    """No deaths, the 1926 census (heaped: 30 is 1.7 times its neighbours among men) with both
+    annexation waves: 32 years later the projection is exactly the census shifted by 32 years plus
+    what the additions alone become (the old split steps had smoothed the heaping away)."""
+    from purgetoll.demography import census_single
+
+    base = census_single(1926)
+    start = decimal_year("1926-12-17")
+    adds = [Addition(NOV_1939, 0.1 * base, "west"), Addition(AUG_1940, 0.05 * base, "baltics")]
+    r = project_arrays(base, start, start + 32, no_mortality, additions=adds).population
+    alone = project_arrays(np.zeros((2, 101)), start, start + 32, no_mortality, additions=adds).population
+    shifted = np.zeros_like(base)
+    shifted[:, 32:100] = base[:, :68]
+    shifted[:, 100] = base[:, 68:].sum(-1)
+    assert np.allclose(r - alone, shifted, rtol=1e-12, atol=1e-6)
+    heap = shifted[0, 62] / (0.5 * (shifted[0, 61] + shifted[0, 63]))
+    assert heap > 1.6  # the census's own heaping at 30, now at 62
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (2, 101), elements=st.floats(0, 1e6)), st.floats(1925, 1960), st.floats(2, 20),
+       st.floats(0.05, 0.95), st.floats(0.05, 0.95), st.floats(0, 1e5))
+def test_young_additions_leave_older_cohorts_untouched(pop, start, length, f1, f2, added):
+    """Whatever the base and the dates, additions of children aged 0-9 change nothing at ages they
+    cannot have reached: the base's cohorts are projected exactly as without them."""
+    q = np.minimum(0.001 * np.exp(0.07 * np.arange(101)), 0.6)
+    qx = np.stack([q, 0.9 * q])
+    adds = [Addition(start + f1 * length, young_migrants(added), "a"), Addition(start + f2 * length, young_migrants(added), "b")]
+    a = project_arrays(pop, start, start + length, lambda t: qx, additions=adds).population
+    b = project_arrays(pop, start, start + length, lambda t: qx).population
+    reach = int(np.ceil(9 + length)) + 1
+    assert np.allclose(a[:, reach:], b[:, reach:], rtol=1e-12, atol=0)
