@@ -12,22 +12,18 @@ import json
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from purgetoll.claims._schema import SECTIONS, ClaimsFileError, load_claims
-from purgetoll.claims._table import (
-    ClaimResult,
-    check_claim,
-    check_claims,
-    how_checked,
-    value_unit,
-)
 from purgetoll.claims._verdict import Verdict
 from purgetoll.errors import DataError
+
+if TYPE_CHECKING:  # the checks (pandas, the data loaders) load when a command runs
+    from purgetoll.claims._table import ClaimResult
 
 
 class Format(StrEnum):
@@ -54,6 +50,8 @@ def _num(x: float | None) -> float | None:
 
 def result_record(r: ClaimResult) -> dict[str, Any]:
     """One claim's result as a JSON-ready dict (the ``--format json`` element)."""
+    from purgetoll.claims._table import how_checked, value_unit
+
     c, ev, j = r.claim, r.evidence, r.judgement
     figure = {k: v for k, v in dataclasses.asdict(c.figure).items()}
     figure["text"] = c.figure.text()
@@ -93,6 +91,8 @@ def _fmt(x: float | None, unit: str) -> str:
 
 
 def _print_table(results: list[ClaimResult]) -> None:
+    from purgetoll.claims._table import value_unit
+
     out = Table(
         title=f"{len(results)} claims of the case study, checked against the bundled data",
         caption="verdict rules: purgetoll.claims._verdict; JSON/CSV carry quotes and full citations",
@@ -153,6 +153,8 @@ def claims(
             err=True,
         )
         raise typer.Exit(2)
+    from purgetoll.claims._table import check_claim, check_claims
+
     try:
         records = load_claims(file)
         if section is not None:
