@@ -200,34 +200,48 @@ def test_prisons_quarters_complete_and_printed_values():
 # ---------------------------------------------------------------- Order 00447 limits
 
 
-def test_limits_regions_must_sum_to_the_all_union_limit():
-    name = "order_00447_limits_1937"
-    df = load(name).copy()
-    df.loc[_loc(df, region="RSFSR", category="1"), "value"] = 47_000
-    assert _messages(name, df) == [
-        f"{name}, row region=USSR, stage=initial, category=1: limit 75,950 does not equal the sum of its 12 regions 75,500 (expected 75,500)"
-    ]
-    df = load(name).copy()
-    df.loc[_loc(df, region="USSR", category="total"), "value"] = 268_000
-    assert _messages(name, df) == [
-        f"{name}, row region=USSR, stage=initial, category=total: total 268,000 does not equal category 1 75,950 + category 2 193,000 (expected 268,950)"
-    ]
+LIMITS, REGIONAL = "order_00447_limits_1937", "order_00447_limits_regional"
 
 
-def test_regional_limits_against_the_republic_table():
-    name = "order_00447_limits_regional"
+@pytest.mark.parametrize(
+    ("name", "where", "value", "expected"),
+    [
+        (
+            LIMITS,
+            {"region": "RSFSR", "category": "1"},
+            47_000,
+            [f"{LIMITS}, row region=USSR, stage=initial, category=1: limit 75,950 does not equal the sum of its 12 regions 75,500 (expected 75,500)"],
+        ),
+        (
+            LIMITS,
+            {"region": "USSR", "category": "total"},
+            268_000,
+            [f"{LIMITS}, row region=USSR, stage=initial, category=total: total 268,000 does not equal category 1 75,950 + category 2 193,000 (expected 268,950)"],
+        ),
+        (
+            REGIONAL,
+            {"region": "Omsk oblast", "stage": "raised_to"},
+            800,
+            [f"{REGIONAL}, row region=Omsk oblast, stage=raised_to, category=1: raised limit 800 is below the initial limit 1,000 (expected at least 1,000)"],
+        ),
+        (
+            REGIONAL,
+            {"region": "Leningrad oblast", "stage": "initial"},
+            47_000,
+            [
+                # 750 + 1,000 + 1,500 + 47,000 + 300 (Karelia) + 1,000 (Kalinin)
+                f"{REGIONAL}, row region=RSFSR, stage=initial, category=1: regions listed under RSFSR sum to 51,550, more than its limit 47,450 (expected at most 47,450)",
+                f"{REGIONAL}, row region=Leningrad oblast, stage=raised_to, category=1: raised limit 5,500 is below the initial limit 47,000 (expected at least 47,000)",
+            ],
+        ),
+    ],
+    ids=["regions_sum_to_the_all_union_limit", "total_is_category_1_plus_2",
+         "raised_not_below_initial", "regions_within_the_republic_table"],
+)
+def test_order_00447_limits(name, where, value, expected):
     df = load(name).copy()
-    df.loc[_loc(df, region="Omsk oblast", stage="raised_to"), "value"] = 800
-    assert _messages(name, df) == [
-        f"{name}, row region=Omsk oblast, stage=raised_to, category=1: raised limit 800 is below the initial limit 1,000 (expected at least 1,000)"
-    ]
-    df = load(name).copy()
-    df.loc[_loc(df, region="Leningrad oblast", stage="initial"), "value"] = 47_000
-    assert _messages(name, df) == [
-        # 750 + 1,000 + 1,500 + 47,000 + 300 (Karelia) + 1,000 (Kalinin)
-        f"{name}, row region=RSFSR, stage=initial, category=1: regions listed under RSFSR sum to 51,550, more than its limit 47,450 (expected at most 47,450)",
-        f"{name}, row region=Leningrad oblast, stage=raised_to, category=1: raised limit 5,500 is below the initial limit 47,000 (expected at least 47,000)",
-    ]
+    df.loc[_loc(df, **where), "value"] = value
+    assert _messages(name, df) == expected
 
 
 # ---------------------------------------------------------------- facts tables

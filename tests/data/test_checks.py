@@ -13,12 +13,18 @@ from hypothesis import strategies as st
 from purgetoll.data import check_table, load
 
 
-def _set(df: pd.DataFrame, col: str, value, **where) -> pd.DataFrame:
-    """Copy of ``df`` with ``col`` set (or shifted by ``value`` if callable) where all match."""
-    df = df.copy()
+def _rows(df: pd.DataFrame, **where) -> pd.Series:
+    """The rows of ``df`` where every column named in ``where`` has the given value."""
     mask = pd.Series(True, index=df.index)
     for k, v in where.items():
         mask &= df[k].eq(v).fillna(False)
+    return mask
+
+
+def _set(df: pd.DataFrame, col: str, value, **where) -> pd.DataFrame:
+    """Copy of ``df`` with ``col`` set (or shifted by ``value`` if callable) where all match."""
+    df = df.copy()
+    mask = _rows(df, **where)
     assert mask.sum() == 1, where
     i = df.index[mask][0]
     df.loc[i, col] = value(df.loc[i, col]) if callable(value) else value
@@ -26,10 +32,7 @@ def _set(df: pd.DataFrame, col: str, value, **where) -> pd.DataFrame:
 
 
 def _drop(df: pd.DataFrame, **where) -> pd.DataFrame:
-    mask = pd.Series(True, index=df.index)
-    for k, v in where.items():
-        mask &= df[k].eq(v).fillna(False)
-    return df[~mask].reset_index(drop=True)
+    return df[~_rows(df, **where)].reset_index(drop=True)
 
 
 def _msgs(name: str, df: pd.DataFrame) -> list[str]:
@@ -57,24 +60,35 @@ def test_wrong_total():
     ]
 
 
-def test_missing_single_age():
-    df = _drop(load("census_1959_single"), sex="male", age=40)
-    assert _msgs("census_1959_single", df) == [
-        "census_1959_single, row date=1959-01-15, sex=male: age 40 missing (group 39 ends at 39, "
-        "next group 41 starts at 41)",
-        "census_1959_single, row date=1959-01-15, sex=male, age_group=total: printed total "
-        "94050303 != sum of age groups and unknown 93104951 (difference 945352; expected 0)",
-    ]
-
-
-def test_missing_five_year_group():
-    df = _drop(load("census_1959_5y"), sex="female", age=40)
-    assert _msgs("census_1959_5y", df) == [
-        "census_1959_5y, row date=1959-01-15, sex=female: age 40-44 missing (group 35-39 ends at "
-        "39, next group 45-49 starts at 45)",
-        "census_1959_5y, row date=1959-01-15, sex=female, age_group=total: printed total "
-        "114776347 != sum of age groups and unknown 108366491 (difference 6409856; expected 0)",
-    ]
+@pytest.mark.parametrize(
+    ("name", "sex", "expected"),
+    [
+        (
+            "census_1959_single",
+            "male",
+            [
+                "census_1959_single, row date=1959-01-15, sex=male: age 40 missing (group 39 ends "
+                "at 39, next group 41 starts at 41)",
+                "census_1959_single, row date=1959-01-15, sex=male, age_group=total: printed total "
+                "94050303 != sum of age groups and unknown 93104951 (difference 945352; expected 0)",
+            ],
+        ),
+        (
+            "census_1959_5y",
+            "female",
+            [
+                "census_1959_5y, row date=1959-01-15, sex=female: age 40-44 missing (group 35-39 "
+                "ends at 39, next group 45-49 starts at 45)",
+                "census_1959_5y, row date=1959-01-15, sex=female, age_group=total: printed total "
+                "114776347 != sum of age groups and unknown 108366491 (difference 6409856; expected 0)",
+            ],
+        ),
+    ],
+    ids=["single_age", "five_year_group"],
+)
+def test_missing_age_group_starting_at_40(name, sex, expected):
+    df = _drop(load(name), sex=sex, age=40)
+    assert _msgs(name, df) == expected
 
 
 def test_missing_sex():
