@@ -324,11 +324,12 @@ def _verdict_table(by_name, refs) -> pd.DataFrame:
                              "vs_census": plain, "vs_adh": _status(lo, hi, adh, adh),
                              "baseline_lower": b_lo, "baseline_upper": b_hi, "vs_census_any_baseline": wide,
                              "robust": robust,
-                             "depends_on": "census padding (range shown); robust to the baseline mortality range"
-                             if robust else BASELINE_NOTE, "n_seeds": len(recs)})
+                             "depends_on": ROBUST_NOTE if robust else BASELINE_NOTE, "n_seeds": len(recs)})
     return pd.DataFrame(rows)
 
 
+ROBUST_NOTE = ("robust to the baseline mortality range; still assumes the 1939 padding spread in proportion to age "
+               "and sex, the 1937 census's coverage, the army's ages in 1937 (20-29) and the births series")
 BASELINE_NOTE = ("the baseline mortality: with the 1938-39 life table's under-registration correction anywhere in "
                  "its range (hazard at ages 1+ x 1.0-1.3, default 1.146; an assumption) the verdict changes")
 
