@@ -48,40 +48,38 @@ def test_every_declared_method_is_implemented_and_vice_versa():
     assert set(METHODS) - {"none"} == set(CHECKS)
 
 
-def test_age_range_cutting_a_census_group_names_the_claim():
-    claim = parse_claims(
-        _one(
-            {**SPLIT, "age": 42}, {"method": "census_split", "year": 1959, "age": 42, "age_end": 49}
-        ),
-        "test.toml",
-    )[0]
+def _check_error(figure: dict, check: dict) -> ClaimsFileError:
+    """The error of checking one claim (read from ``test.toml``) with this figure and check."""
+    claim = parse_claims(_one(figure, check), "test.toml")[0]
     with pytest.raises(ClaimsFileError) as info:
         check_claim(claim)
-    assert info.value.problems == [
+    return info.value
+
+
+def test_age_range_cutting_a_census_group_names_the_claim():
+    error = _check_error(
+        {**SPLIT, "age": 42}, {"method": "census_split", "year": 1959, "age": 42, "age_end": 49}
+    )
+    assert error.problems == [
         "[claim test_claim] check: ages 42-49 do not coincide with the 5-year groups of the 1959 "
         "census (groups found from 45 to 49)"
     ]
-    assert str(info.value).startswith("test.toml: 1 problem\n")  # the file the record came from
+    assert str(error).startswith("test.toml: 1 problem\n")  # the file the record came from
 
 
 def test_unknown_row_id_names_the_claim_and_table():
-    claim = parse_claims(
-        _one(
-            {
-                "kind": "count",
-                "value": 7,
-                "unit": "persons",
-                "approx": "about",
-                "precision": 1,
-                "as_written": "7",
-            },
-            {"method": "key_total", "row": "pospelov_arested"},
-        ),
-        "test.toml",
-    )[0]
-    with pytest.raises(ClaimsFileError) as info:
-        check_claim(claim)
-    assert info.value.problems == [
+    error = _check_error(
+        {
+            "kind": "count",
+            "value": 7,
+            "unit": "persons",
+            "approx": "about",
+            "precision": 1,
+            "as_written": "7",
+        },
+        {"method": "key_total", "row": "pospelov_arested"},
+    )
+    assert error.problems == [
         "[claim test_claim] check: table repression_key_totals has no row with id 'pospelov_arested'"
     ]
 

@@ -51,32 +51,39 @@ def test_missing_key_names_claim_and_key(tmp_path, claims_text):
     )
 
 
-def test_bad_split_base_names_claim_and_key(tmp_path, claims_text):
-    text = damage(claims_text, "census1959_permille_35_39", "per = 1000", "per = 500")
-    assert problems_of(write(tmp_path, text)) == [
-        "[claim census1959_permille_35_39] figure.per must be one of 100, 1000; got 500"
-    ]
-
-
-def test_negative_split_part(tmp_path, claims_text):
-    text = damage(claims_text, "census1959_permille_70_plus", "men = 319", "men = -319")
-    assert problems_of(write(tmp_path, text)) == [
-        "[claim census1959_permille_70_plus] figure.men must be a number >= 0; got -319"
-    ]
-
-
-def test_split_part_larger_than_its_base(tmp_path, claims_text):
-    text = damage(claims_text, "census1959_pct_35_39", "women = 61", "women = 161")
-    assert problems_of(write(tmp_path, text)) == [
-        "[claim census1959_pct_35_39] figure.women must be <= figure.per (100); got 161"
-    ]
-
-
-def test_split_missing_part(tmp_path, claims_text):
-    text = damage(claims_text, "census1959_pct_30_34", "men = 45, ", "")
-    assert problems_of(write(tmp_path, text)) == [
-        "[claim census1959_pct_30_34] missing key 'figure.men'"
-    ]
+@pytest.mark.parametrize(
+    ("claim_id", "old", "new", "expected"),
+    [
+        (
+            "census1959_permille_35_39",
+            "per = 1000",
+            "per = 500",
+            "[claim census1959_permille_35_39] figure.per must be one of 100, 1000; got 500",
+        ),
+        (
+            "census1959_permille_70_plus",
+            "men = 319",
+            "men = -319",
+            "[claim census1959_permille_70_plus] figure.men must be a number >= 0; got -319",
+        ),
+        (
+            "census1959_pct_35_39",
+            "women = 61",
+            "women = 161",
+            "[claim census1959_pct_35_39] figure.women must be <= figure.per (100); got 161",
+        ),
+        (
+            "census1959_pct_30_34",
+            "men = 45, ",
+            "",
+            "[claim census1959_pct_30_34] missing key 'figure.men'",
+        ),
+    ],
+    ids=["bad_base", "negative_part", "part_larger_than_base", "missing_part"],
+)
+def test_bad_split_names_claim_and_key(tmp_path, claims_text, claim_id, old, new, expected):
+    text = damage(claims_text, claim_id, old, new)
+    assert problems_of(write(tmp_path, text)) == [expected]
 
 
 def test_inconsistent_split_is_not_a_schema_error():
