@@ -10,7 +10,10 @@ One step of length ``h`` years (``0 < h <= 1``), with the life table of the step
   year later, then aged a+1); for ages 99 and 100+ together ``T[100] / T[99]`` (Preston, Heuveline
   & Guillot 2001, ch. 6); over ``h`` years ``s ** h`` (constant hazard within the step);
 - ageing: a share ``h`` of each age moves up one year (births evenly spread within each age,
-  the Lexis assumption), the open group keeps its survivors;
+  the Lexis assumption), the open group keeps its survivors; except that the cohorts born during
+  the projection from an explicit births series move up by the share of their year's births that
+  fell in its first ``h`` years (their births are known within the year: a cohort born in a
+  year of rising births is younger than even spread makes it);
 - births during the step reach the end alive with probability ``(L0 / l0) ** h``;
 - additions (migration, territory) are given by completed age at their date. The population is
   never split at an addition: the addition is brought forward on its own from its date to the
@@ -118,14 +121,17 @@ def _survival_rows(q: np.ndarray, s: np.ndarray, s_birth: np.ndarray) -> None:  
 
 
 @numba.njit(cache=True)
-def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float,
+def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float, g: np.ndarray,
                 new: np.ndarray, deaths: np.ndarray, s_birth: np.ndarray) -> None:  # pragma: no cover (compiled)
     """One projection step for rows of 101 ages with the mortality interpolated in place.
 
-    ``tables`` (K, R, 101) log hazards, ``w`` (K,) weights at the step's mid-point; writes the aged
-    survivors into ``new`` (R, 101), deaths into ``deaths`` (R,) and ``(L0/l0) ** h`` into ``s_birth``.
+    ``tables`` (K, R, 101) log hazards, ``w`` (K,) weights at the step's mid-point, ``h`` the
+    step's length (years), ``g`` (G, 101) the share of each age that moves up one year (row ``r``
+    uses ``g[r % G]``); writes the aged survivors into ``new`` (R, 101), deaths into ``deaths``
+    (R,) and ``(L0/l0) ** h`` into ``s_birth``.
     """
     n_tab, n_rows, n_age = tables.shape
+    n_g = g.shape[0]
     q = np.empty(n_age)
     s = np.empty(n_age)
     for r in range(n_rows):
@@ -144,11 +150,12 @@ def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float,
             sx = s[x] if h == 1.0 else s[x] ** h
             surv = pop[r, x] * sx
             dead += pop[r, x] - surv
-            new[r, x] += (1.0 - h) * surv
+            up = g[r % n_g, x]
+            new[r, x] += (1.0 - up) * surv
             if x < n_age - 1:
-                new[r, x + 1] += h * surv
+                new[r, x + 1] += up * surv
             else:
-                new[r, x] += h * surv
+                new[r, x] += up * surv
         deaths[r] = dead
 
 
@@ -328,6 +335,12 @@ def project_arrays(
         out[..., -1] += r * surv[..., -1]
         return out, (counts - surv).sum(-1), r * counts[..., 1, :]
 
+    def mixed_share(share: np.ndarray, pop: np.ndarray, other: np.ndarray | float, added: np.ndarray) -> np.ndarray:
+        """Crossing share of cells holding ``pop`` (share ``share``) and ``added`` (share ``other``)."""
+        tot = pop + added
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(tot > 0, (share * pop + other * added) / np.where(tot > 0, tot, 1.0), share)
+
     def add_to(pop: np.ndarray, a: Addition, when: float) -> np.ndarray:
         """``pop`` with ``a`` just added, checked: a removal may not exceed the persons there."""
         if (pop < -1e-6).any():
@@ -340,6 +353,11 @@ def project_arrays(
     fused = isinstance(qx_at, InterpolatedQx) and qx_at.batch_shape == pop.shape[:-1]
     tables = qx_at.by_table.reshape(qx_at.by_table.shape[0], -1, N_AGES) if fused else None
     times = step_times(start, end)
+    h_last = float(times[-1] - times[-2]) if len(times) > 1 else 1.0
+    # share of each cell that crosses to the next age in a final fractional step: h_last for the
+    # base and the additions (even spread), the early-born share for cohorts born from a series
+    track = births_between is not None and len(times) > 2 and h_last < 1.0 - SNAP_YEARS
+    share = np.full(pop.shape, h_last) if track else None
     for a in adds:
         if a.date <= times[0]:  # added at the start: part of the base
             pop = add_to(pop + np.asarray(a.counts, dtype=float), a, start)
@@ -347,10 +365,13 @@ def project_arrays(
     for j, (t0, t1) in enumerate(zip(times[:-1], times[1:], strict=True)):
         h = t1 - t0
         mid = 0.5 * (t0 + t1)
+        last = j == len(times) - 2
+        g = share if (last and share is not None) else np.full(N_AGES, h)
         if fused:
             rows = np.ascontiguousarray(pop.reshape(-1, N_AGES))
             new_rows, dead_rows, sb_rows = np.empty_like(rows), np.empty(rows.shape[0]), np.empty(rows.shape[0])
-            _fused_step(tables, qx_at.weights(mid), rows, h, new_rows, dead_rows, sb_rows)
+            g_rows = np.ascontiguousarray(np.broadcast_to(g, pop.shape) if g.ndim > 1 else g[None, :]).reshape(-1, N_AGES)
+            _fused_step(tables, qx_at.weights(mid), rows, h, g_rows, new_rows, dead_rows, sb_rows)
             new, deaths, sbh = new_rows.reshape(pop.shape), dead_rows.reshape(batch + (2,)), sb_rows.reshape(batch + (2,))
             survivors = None
         else:
@@ -358,17 +379,21 @@ def project_arrays(
             sh = s if h == 1.0 else s ** h
             sbh = s_birth if h == 1.0 else s_birth ** h
             survivors = pop * sh
-            new = (1.0 - h) * survivors
-            new[..., 1:] += h * survivors[..., :-1]
-            new[..., -1] += h * survivors[..., -1]
+            new = (1.0 - g) * survivors
+            new[..., 1:] += (g[..., :-1] * survivors[..., :-1])
+            new[..., -1] += g[..., -1] * survivors[..., -1]
             deaths = (pop - survivors).sum(-1)
+        if share is not None and not last:  # whole-year step: every cell is the cohort one age below
+            share = np.concatenate([np.full(share.shape[:-1] + (1,), h_last), share[..., :-2],
+                                    np.full(share.shape[:-1] + (1,), h_last)], axis=-1)
         # additions dated in (t0, t1], the last step also those within the snapped fraction of a
         # day before ``end``: each brought forward alone to t1, so the step's cohorts stay whole
         added_women_years = 0.0
-        last = j == len(times) - 2
         for a in adds:
             if t0 < a.date <= (end if last else t1):
                 moved, dead, women_years = bring_forward(a, t1)
+                if share is not None:
+                    share = mixed_share(share, new, h_last, moved)
                 new = add_to(new + moved, a, t1)
                 deaths = deaths + dead
                 adds_tot = adds_tot + np.asarray(a.counts, dtype=float).sum(-1)
@@ -384,6 +409,12 @@ def project_arrays(
         else:
             b = np.zeros(batch + (2,))
         born_alive = b * sbh
+        if share is not None and not last:
+            early = np.asarray(births_between(t0, t0 + h_last), dtype=float) if births_between is not None else h_last * b
+            with np.errstate(divide="ignore", invalid="ignore"):
+                e = np.where(b > 0, early / np.where(b > 0, b, 1.0), h_last)
+            share = share.copy()
+            share[..., 0] = mixed_share(share[..., 0], new[..., 0], e, born_alive)
         new[..., 0] += born_alive
         deaths = deaths + (b - born_alive)
         births_tot = births_tot + b
