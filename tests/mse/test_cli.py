@@ -21,6 +21,13 @@ def _run(*args: str):
     return RUNNER.invoke(app, ["mse", *args])
 
 
+def _json(*args: str):
+    """The parsed JSON output of a ``purgetoll mse`` command that must succeed."""
+    res = _run(*args)
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
 @pytest.mark.parametrize(
     ("method", "estimate", "model"),
     [
@@ -34,11 +41,9 @@ def _run(*args: str):
     ],
 )
 def test_estimate_json(method, estimate, model):
-    res = _run(
+    out = _json(
         "estimate", _csv("spina_bifida_madigan_york1997"), "--method", method, "--format", "json"
     )
-    assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
     assert out["observed"] == 626
     assert out["estimate"] == pytest.approx(estimate, abs=0.05)
     assert out["lower"] <= out["estimate"] <= out["upper"]
@@ -47,13 +52,12 @@ def test_estimate_json(method, estimate, model):
 
 
 def test_estimate_interactions_by_position():
-    res = _run("estimate", _csv("rcapture_HIV"), "--method", "loglinear:Mt+1:2+2:3")
-    out = json.loads(res.output)
+    out = _json("estimate", _csv("rcapture_HIV"), "--method", "loglinear:Mt+1:2+2:3")
     assert out["model"] == "Mt + [c1:c2, c2:c3]"
 
 
 def test_estimate_stepwise_new_orleans_and_strata():
-    res = _run(
+    out = _json(
         "estimate",
         _csv("sparsemse_UKdat_5"),
         "--method",
@@ -63,7 +67,6 @@ def test_estimate_stepwise_new_orleans_and_strata():
         "--n-boot",
         "100",
     )
-    out = json.loads(res.output)
     assert round(out["estimate"]) == 11313  # Silverman 2014
     assert out["diagnostics"]["n_boot"] == 100
     assert out["diagnostics"]["selected"] == [
@@ -74,7 +77,7 @@ def test_estimate_stepwise_new_orleans_and_strata():
         "GO:GP",
         "NG:GO",
     ]
-    res = _run(
+    out = _json(
         "estimate",
         _csv("conting_ScotPWID_stratified"),
         "--method",
@@ -82,8 +85,6 @@ def test_estimate_stepwise_new_orleans_and_strata():
         "--strata",
         "Region,Gender,Age",
     )
-    assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
     assert out["observed"] == 5670
     assert len(out["strata"]) == 8
     assert sum(r["estimate"] for r in out["by"]["Gender"]) == pytest.approx(out["estimate"])
@@ -153,7 +154,7 @@ def test_uninformative_lists_reported_and_dropped(tmp_path):
                 if a or b or c:
                     rows.append(f"{a},{b},{c},0,{a},{3 + a + 2 * b + 4 * c}")
     path.write_text("\n".join(rows) + "\n")
-    res = _run(
+    out = _json(
         "estimate",
         str(path),
         "--method",
@@ -162,8 +163,6 @@ def test_uninformative_lists_reported_and_dropped(tmp_path):
         "json",
         "--drop-uninformative",
     )
-    assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
     assert out["uninformative_lists"] == ["D (empty)", "E (duplicate of A)"]
     assert out["uninformative_lists_dropped"] is True
     assert out["lists"] == ["A", "B", "C"]
