@@ -19,6 +19,14 @@ def _snapshot(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+def _refused(out, sections) -> str:
+    """The message of a run of ``sections`` that must fail and leave ``out`` empty."""
+    with pytest.raises(ReportError) as err:
+        write_run(out, "x", sections=sections)
+    assert list(out.iterdir()) == []
+    return str(err.value)
+
+
 def test_run_writes_report_csvs_and_manifest(tmp_path, tiny_sections):
     path = write_run(tmp_path, "first", sections=tiny_sections, now=NOON)
     assert path == tmp_path / "first" / "report.html"
@@ -120,10 +128,9 @@ def test_failing_plot_leaves_nothing(tmp_path):
     def section(ctx):
         return Section("S", figures=[Figure("bad", "Bad", tiny_frame(), bad_plot)])
 
-    with pytest.raises(ReportError) as err:
-        write_run(tmp_path, "x", sections=[("s", section)])
-    assert str(err.value) == "figure 'bad': plot failed: \"no column 'count'\""
-    assert list(tmp_path.iterdir()) == []
+    assert _refused(tmp_path, [("s", section)]) == (
+        "figure 'bad': plot failed: \"no column 'count'\""
+    )
 
 
 def test_default_name_is_utc_time_and_a_rerun_never_overwrites(tmp_path, tiny_sections):
@@ -152,20 +159,16 @@ def test_bad_run_name_is_refused_before_anything_is_written(tmp_path, tiny_secti
 
 
 def test_section_returning_wrong_type_is_named(tmp_path):
-    with pytest.raises(ReportError) as err:
-        write_run(tmp_path, "x", sections=[("oops", lambda ctx: {"title": "x"})])
-    assert str(err.value) == "section 'oops': build(ctx) must return a Section; got dict"
-    assert list(tmp_path.iterdir()) == []
+    assert _refused(tmp_path, [("oops", lambda ctx: {"title": "x"})]) == (
+        "section 'oops': build(ctx) must return a Section; got dict"
+    )
 
 
 def test_two_sections_using_one_csv_name_is_refused(tmp_path):
-    with pytest.raises(ReportError) as err:
-        write_run(tmp_path, "x", sections=[("one", tiny_section), ("two", tiny_section)])
-    assert str(err.value) == (
+    assert _refused(tmp_path, [("one", tiny_section), ("two", tiny_section)]) == (
         "figure 'tiny_pyramid' of section 'two' and figure 'tiny_pyramid' of section 'one' "
         "would both write tiny_pyramid.csv; give them different names"
     )
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_figure_and_table_of_one_name_need_the_same_data(tmp_path):
@@ -176,13 +179,10 @@ def test_figure_and_table_of_one_name_need_the_same_data(tmp_path):
             "S", figures=[Figure("same", "F", df, bar_plot)], tables=[Table("same", "T", other)]
         )
 
-    with pytest.raises(ReportError) as err:
-        write_run(tmp_path, "x", sections=[("s", section)])
-    assert str(err.value) == (
+    assert _refused(tmp_path, [("s", section)]) == (
         "table 'same' of section 's' and figure 'same' of section 's' would both write "
         "same.csv; give them different names (or the same data)"
     )
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_table_of_a_figures_own_data_shares_its_csv(tmp_path):
