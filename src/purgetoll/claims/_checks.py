@@ -130,11 +130,15 @@ def census_excess_women(year: int, age: int, age_end: int | None = None) -> Evid
 # ---------------------------------------------------------------------------------------- archive
 
 
+def _first(selected: pd.DataFrame, missing: str) -> pd.Series:
+    """The first selected row; an empty selection is a :class:`CheckParameterError` ``missing``."""
+    if selected.empty:
+        raise CheckParameterError(missing)
+    return selected.iloc[0]
+
+
 def _row(df: pd.DataFrame, name: str, row: str) -> pd.Series:
-    hits = df[df["id"] == row]
-    if hits.empty:
-        raise CheckParameterError(f"table {name} has no row with id {row!r}")
-    return hits.iloc[0]
+    return _first(df[df["id"] == row], f"table {name} has no row with id {row!r}")
 
 
 def _row_text(r: pd.Series) -> str:
@@ -259,11 +263,7 @@ def gulag_population(date: str) -> Evidence:
     """Gulag prisoners counted on ``date`` (ISO) in the archival Gulag population series."""
     df = table("gulag_population_jan1_partial", loader="gulag", what="population")
     sel = df[(df["date"].astype(str) == date) & df["prisoners"].notna()]
-    if sel.empty:
-        raise CheckParameterError(
-            f"table {table_name(df, 'gulag_population_jan1_partial')} has no count on {date}"
-        )
-    r = sel.iloc[0]
+    r = _first(sel, f"table {table_name(df, 'gulag_population_jan1_partial')} has no count on {date}")
     others = [f"{o['coverage']}: {int(o['prisoners']):,}" for _, o in sel.iloc[1:].iterrows()]
     note = r.get("note")
     return Evidence(
@@ -280,10 +280,7 @@ def gulag_population(date: str) -> Evidence:
 def prison_population(date: str) -> Evidence:
     """Prisoners in NKVD-MVD prisons on ``date`` (GARF f.9413 certificate)."""
     df = table("prisons_population_quarterly_1939_1960", loader="gulag", what="prisons")
-    sel = df[df["date"].astype(str) == date]
-    if sel.empty:
-        raise CheckParameterError(f"the prison series has no count on {date}")
-    r = sel.iloc[0]
+    r = _first(df[df["date"].astype(str) == date], f"the prison series has no count on {date}")
     return Evidence(
         table=table_name(df, "prisons_population_quarterly_1939_1960"),
         citation=source_of(df, r),
@@ -296,10 +293,10 @@ def prison_population(date: str) -> Evidence:
 def gulag_women_share(date: str) -> Evidence:
     """Women as a percentage of Gulag prisoners at ``date`` (as the table's row for it gives)."""
     df = table("gulag_sex_composition_partial", loader="gulag", what="sex")
-    sel = df[(df["date"].astype(str) == date) & (df["sex"] == "female")]
-    if sel.empty:
-        raise CheckParameterError(f"the Gulag sex composition has no women's row for {date}")
-    r = sel.iloc[0]
+    r = _first(
+        df[(df["date"].astype(str) == date) & (df["sex"] == "female")],
+        f"the Gulag sex composition has no women's row for {date}",
+    )
     others = df[(df["sex"] == "female") & df["pct"].notna() & (df["date"].astype(str) != date)]
     return Evidence(
         table=table_name(df, "gulag_sex_composition_partial"),
@@ -319,10 +316,7 @@ def gulag_women_share(date: str) -> Evidence:
 def famine_estimate(author: str) -> Evidence:
     """A published estimate of the 1932-33 famine deaths, by author, with the spread of the others."""
     df = table("famine_1932_1933_estimates", loader="estimates", subject="famine")
-    sel = df[df["author"] == author]
-    if sel.empty:
-        raise CheckParameterError(f"the famine estimates have no row by {author!r}")
-    r = sel.iloc[0]
+    r = _first(df[df["author"] == author], f"the famine estimates have no row by {author!r}")
     usable = df[(df["territory"] == r["territory"]) & df["value"].notna()]
     return Evidence(
         table=table_name(df, "famine_1932_1933_estimates"),
@@ -386,10 +380,7 @@ class PublishedEstimate:
 def published_estimate(row: str) -> PublishedEstimate:
     """The published estimate with id ``row`` (Conquest's 1968 and 1990 figures, Ellman, ...)."""
     df = table("purge_victim_estimates", loader="estimates", subject="purge")
-    hits = df[df["id"] == row]
-    if hits.empty:
-        raise CheckParameterError(f"the published estimates have no row with id {row!r}")
-    r = hits.iloc[0]
+    r = _first(df[df["id"] == row], f"the published estimates have no row with id {row!r}")
 
     def num(v: Any) -> float | None:
         return None if pd.isna(v) else float(v)
