@@ -129,6 +129,14 @@ def test_households_and_workplaces_are_groups(run):
     first_region[hh] = cols["region"]
     assert np.all(first_region[hh] == cols["region"])
     age = sim.ages(cols["birth_month"], 0)
+    # couples: at least 75% of the scarcer sex (men 20-64, women 18-59) per stratum share a household
+    stratum = cols["region"].astype(np.int64) * 2 + cols["urban"]
+    men = (cols["sex"] == 0) & (age >= 20) & (age <= 64)
+    women = (cols["sex"] == 1) & (age >= 18) & (age <= 59)
+    expected = sum(0.75 * min(np.count_nonzero(men & (stratum == h)), np.count_nonzero(women & (stratum == h)))
+                   for h in np.unique(stratum))
+    both = np.intersect1d(np.unique(hh[men]), np.unique(hh[women]))
+    assert len(both) >= 0.97 * expected
     wp = cols["workplace_id"]
     groups = np.isin(cols["social_group"], [SOCIAL_GROUPS.index(g) for g in ("kolkhoznik", "worker", "employee")])
     service = (cols["roles"] & (ARMY_COMMAND | NKVD_STAFF)) != 0
@@ -250,3 +258,18 @@ def test_attributes_identical_between_no_terror_and_archival(inputs_1937, tmp_pa
     assert len(common) > 0.95 * len(a["person_id"])
     for col in COLUMNS:
         assert np.array_equal(a[col][ia], b[col][ib]), col
+
+
+def test_households_pair_men_and_women_by_age_rank():
+    from purgetoll.sim.attributes_draw import households
+
+    # stratum 0: men 50, 20, 40 and women 39, 19, 49, 59 (all partnered), one child; stratum 1: one old man
+    age = np.array([50, 20, 40, 39, 19, 49, 59, 5, 80], dtype=np.uint8)
+    sex = np.array([0, 0, 0, 1, 1, 1, 1, 0, 0], dtype=np.int8)
+    partnered = np.array([1, 1, 1, 1, 1, 1, 1, 0, 0], dtype=bool)
+    stratum = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1], dtype=np.int16)
+    hh = households(1, "t.hh", np.arange(9, dtype=np.uint32), stratum, age, sex, partnered, 2.0)
+    assert hh[1] == hh[4] and hh[2] == hh[3] and hh[0] == hh[5]  # 20 & 19, 40 & 39, 50 & 49
+    assert len({hh[0], hh[1], hh[2]}) == 3 and sorted({hh[0], hh[1], hh[2]}) == [1, 2, 3]
+    assert 1 <= hh[6] <= 4 and 1 <= hh[7] <= 4  # the woman of 59 (no man left) and the child join one of 4
+    assert hh[8] == 5  # the other stratum's only household

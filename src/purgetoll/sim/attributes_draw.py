@@ -16,7 +16,7 @@ import numpy as np
 
 from purgetoll.sim import rng
 
-__all__ = ["categorical", "groups"]
+__all__ = ["categorical", "groups", "households"]
 
 _LUT = 4096
 
@@ -85,4 +85,63 @@ def groups(seed: int, name: str, ids: np.ndarray, stratum: np.ndarray, mean_size
     n_groups = np.maximum(np.rint(counts / mean_size), 1).astype(np.int64) * (counts > 0)
     first = np.concatenate([[0], np.cumsum(n_groups)[:-1]]).astype(np.int64) + offset + 1
     _group_kernel(rng.stream_of(seed, name), np.ascontiguousarray(ids, dtype=np.uint32), st, n_groups, first, out)
+    return out
+
+
+@nb.njit(cache=True)
+def _household_kernel(stream, ids, stratum, age, sex, partnered, n_strata, mean_size, out):
+    n = ids.shape[0]
+    # partnered men and women by (stratum, age): counting sort gives each one a rank by age
+    counts = np.zeros((n_strata, 2, 102), dtype=np.int64)
+    for i in range(n):
+        if partnered[i]:
+            counts[stratum[i], sex[i], age[i] + 1] += 1
+    for h in range(n_strata):
+        for s in range(2):
+            for a in range(101):
+                counts[h, s, a + 1] += counts[h, s, a]
+    people = np.zeros(n_strata, dtype=np.int64)
+    for i in range(n):
+        people[stratum[i]] += 1
+    couples = np.minimum(counts[:, 0, 101], counts[:, 1, 101])
+    households = np.maximum(np.rint(people / mean_size).astype(np.int64), couples)
+    households = np.maximum(households, (people > 0).astype(np.int64))
+    first = np.zeros(n_strata, dtype=np.int64)
+    for h in range(1, n_strata):
+        first[h] = first[h - 1] + households[h - 1]
+    fill = counts[:, :, :101].copy()  # next rank to hand out per (stratum, sex, age)
+    for i in range(n):
+        h = stratum[i]
+        if partnered[i]:
+            rank = fill[h, sex[i], age[i]]
+            fill[h, sex[i], age[i]] += 1
+            if rank < couples[h]:  # the i-th youngest man and the i-th youngest woman form household i
+                out[i] = first[h] + rank + 1
+                continue
+        u = rng.uniform_one(stream, 0, ids[i])
+        k = np.int64(u * households[h])
+        if k >= households[h]:
+            k = households[h] - 1
+        out[i] = first[h] + k + 1
+
+
+def households(seed: int, name: str, ids: np.ndarray, stratum: np.ndarray, age: np.ndarray, sex: np.ndarray,
+               partnered: np.ndarray, mean_size: float) -> np.ndarray:
+    """Household ids 1.. built around couples, per stratum (region x settlement type).
+
+    In each stratum the partnered men and the partnered women are ranked by age (youngest first);
+    the k-th man and the k-th woman head household k, for as many couples as the scarcer sex
+    allows (the partnered of the other sex left over live without a partner, e.g. the surplus of
+    women). The stratum has ``round(persons / mean_size)`` households (at least one per couple);
+    everyone else (children, the unpartnered, the old) joins one of them uniformly at random
+    (decision ``name``, step 0).
+    """
+    out = np.zeros(len(ids), dtype=np.uint32)
+    if len(ids) == 0:
+        return out
+    st = np.ascontiguousarray(stratum)
+    n_strata = int(st.max()) + 1
+    _household_kernel(rng.stream_of(seed, name), np.ascontiguousarray(ids, dtype=np.uint32), st,
+                      np.ascontiguousarray(age, dtype=np.uint8), np.ascontiguousarray(sex, dtype=np.int8),
+                      np.ascontiguousarray(partnered, dtype=np.bool_), n_strata, float(mean_size), out)
     return out

@@ -22,11 +22,15 @@ Columns (compact dtypes; 13 bytes a person, about 2.1 GB at 1:1 in 1937):
 ``workplace_id``   uint32   workplace group: kolkhoz, enterprise or office (0: none)
 =================  =======  ================================================================
 
-Households and workplaces are groups, not edge lists: each person joins one of the
-``persons / mean size`` groups of their stratum (households: region x settlement type;
-workplaces: region x social group, people aged 16-59 who are kolkhozniks, workers or employees)
-uniformly at random, so group sizes are Poisson around the mean (assumption: the age and sex
-make-up of households is not modelled). At ``scale`` < 1 a group is a group of agents.
+Households and workplaces are groups, not edge lists. Households (per region and settlement
+type) are built around couples: a share ``partnered_share`` of men aged 20-64 and women aged 18-59
+live as couples, the k-th youngest man with the k-th youngest woman, one couple a household, as
+many as the scarcer sex allows; everyone else (children, the unpartnered, the old) joins one of
+the ``persons / household_size_mean_persons`` households of their stratum at random (children are
+not matched to their mothers' ages: assumption). Workplaces (region x social group, people aged
+16-59 who are kolkhozniks, workers or employees; command and NKVD staff in their own units) are
+joined uniformly at random, so their sizes are Poisson around the mean. At ``scale`` < 1 a group
+is a group of agents.
 
 People who join during the run get attributes in the month they arrive (step ``newcomers``):
 babies draw region, settlement type, nationality and social group like everyone (their parents
@@ -41,7 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from purgetoll.scenarios.params import Param
-from purgetoll.sim.attributes_draw import categorical, groups
+from purgetoll.sim.attributes_draw import categorical, groups, households
 from purgetoll.sim.attributes_tables import (
     NATIONALITIES,
     OBLASTS_00447,
@@ -65,6 +69,8 @@ __all__ = ["Attributes", "PARTY", "ARMY_COMMAND", "NKVD_STAFF", "WORKING_AGES"]
 PARTY, ARMY_COMMAND, NKVD_STAFF = 1, 2, 4
 #: Ages at which people hold a workplace (assumption: the usual working ages of Soviet statistics).
 WORKING_AGES = (16, 59)
+#: Ages at which men and women may head a household as a couple (assumption).
+PARTNER_AGES = {MALE: (20, 64), FEMALE: (18, 59)}
 #: Ages of army command staff and NKVD staff (assumption).
 SERVICE_AGES = (20, 54)
 _OBLAST_KEYS = {
@@ -132,6 +138,9 @@ class Attributes(Module):
               "is an assumption (range 150,000-300,000)", low=0, high=1_000_000, assumption=True),
         Param("household_size_mean_persons", 4.1, "persons", "mean household size (assumption: no bundled "
               "source; range 3.5-5.0)", low=1, high=10, assumption=True),
+        Param("partnered_share", 0.75, "share", "share of men aged 20-64 and women aged 18-59 who live as a "
+              "couple (assumption: no bundled source; range 0.6-0.9); couples pair the k-th youngest man with the "
+              "k-th youngest woman of their region and settlement type", low=0, high=1, assumption=True),
         Param("workplace_size_kolkhoz_persons", 150.0, "persons", "mean working-age members of a kolkhoz "
               "(assumption; range 80-300)", low=1, high=10_000, assumption=True),
         Param("workplace_size_enterprise_persons", 300.0, "persons", "mean workers of an enterprise (assumption; "
@@ -174,7 +183,8 @@ class Attributes(Module):
                 **{k: f"{v} ({specs[k].doc})" for k, v in self.params.items() if specs[k].assumption},
                 "region_interpolation": "republic shares interpolated geometrically between the 1926 and 1939 censuses",
                 "urban_independent_of_region": "settlement type is drawn independently of region, age and sex",
-                "groups": "households and workplaces: uniform assignment to groups of the stratum (Poisson sizes)",
+                "groups": "households around couples paired by age rank within region and settlement type, the "
+                          "rest joining at random; workplaces: uniform assignment within the stratum (Poisson sizes)",
                 "service_ages": f"army command and NKVD staff are men aged {SERVICE_AGES[0]}-{SERVICE_AGES[1]}, "
                                 "in proportion to the men of each age",
                 "party_ages": "party members are aged 18 and over; within a sex, in proportion to the weight of "
@@ -247,7 +257,7 @@ class Attributes(Module):
         self._done_id = people.next_id
 
     def _assign(self, sim: Sim, sl: slice, initial: bool) -> None:
-        people, m, p = sim.people, self._m, self.params
+        people, m = sim.people, self._m
         ids = people["person_id"][sl]
         n = len(ids)
         if n == 0:
@@ -273,11 +283,24 @@ class Attributes(Module):
             # command staff and NKVD staff are employees (sluzhashchie) of their own units
             social[roles != 0] = SOCIAL_GROUPS.index("employee")
             roles |= self._party(sim, ids, age, sex, social)
-            people["household_id"][sl] = groups(seed, "attributes.household", ids,
-                                                region.astype(np.int16) * 2 + urban, p["household_size_mean_persons"])
+            people["household_id"][sl] = self._households(sim, ids, region, urban, age, sex)
             people["workplace_id"][sl] = self._workplaces(sim, ids, age, region, social, roles)
         people["social_group"][sl] = social
         people["roles"][sl] = roles
+
+    def _households(self, sim: Sim, ids: np.ndarray, region: np.ndarray, urban: np.ndarray, age: np.ndarray,
+                    sex: np.ndarray) -> np.ndarray:
+        """Households around couples of the same region and settlement type (see ``attributes_draw.households``)."""
+        p, seed = self.params, sim.settings.seed
+        lo_m, hi_m = PARTNER_AGES[MALE]
+        lo_f, hi_f = PARTNER_AGES[FEMALE]
+        eligible = (((sex == MALE) & (age >= lo_m) & (age <= hi_m))
+                    | ((sex == FEMALE) & (age >= lo_f) & (age <= hi_f))).astype(np.int8)
+        q = p["partnered_share"]
+        partnered = categorical(seed, "attributes.partnered", ids, np.array([[1.0, 0.0], [1 - q, q]]), eligible,
+                                dtype="uint8").astype(bool)
+        return households(seed, "attributes.household", ids, region.astype(np.int16) * 2 + urban, age, sex,
+                          partnered, p["household_size_mean_persons"])
 
     def _service(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
         """Army command staff or NKVD staff (exclusive): men of service ages, in proportion to their numbers."""
