@@ -152,3 +152,14 @@ def test_json_holds_every_table(verdict):
     j = v.to_json()
     assert set(j) == {"settings", "test", "verdict", "totals", "targets", "census_1939", "survival", "pairs"}
     assert pd.DataFrame(j["verdict"]).shape == v.verdict.shape
+
+
+def test_memory_cap_on_workers():
+    """A 1:1 run needs gigabytes: the default number of processes never exceeds what memory holds."""
+    import psutil
+
+    from purgetoll.verdict.runs import BYTES_PER_PERSON_RUN, PERSONS_1937, memory_workers
+
+    avail = psutil.virtual_memory().available
+    assert memory_workers(1.0) == max(1, int(avail * 0.8 // (PERSONS_1937 * BYTES_PER_PERSON_RUN + 300e6)))
+    assert memory_workers(0.001) >= memory_workers(1.0) >= 1

@@ -22,7 +22,7 @@ import numpy as np
 
 from purgetoll.scenarios import Scenario
 
-__all__ = ["RunRecord", "run_one", "run_many", "CENSUS_1937", "CENSUS_1939"]
+__all__ = ["RunRecord", "run_one", "run_many", "memory_workers", "CENSUS_1937", "CENSUS_1939"]
 
 CENSUS_1937 = "1937-01-06"
 CENSUS_1939 = "1939-01-17"
@@ -85,18 +85,33 @@ def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = Non
                      time.perf_counter() - t0, headline)
 
 
+#: Peak memory of one run per person at 1:1 from 1937 to 1939, bytes: measured 7.7 GiB for the 1:1
+#: start with attributes (162.5M agents, 1937-01 to 1937-02, Nov 2026) rounded up for the terror columns.
+BYTES_PER_PERSON_RUN = 64
+PERSONS_1937 = 162_003_225
+
+
+def memory_workers(scale: float) -> int:
+    """How many runs fit in the memory available now (at least 1): the default cap on ``workers``."""
+    import psutil
+
+    need = PERSONS_1937 * scale * BYTES_PER_PERSON_RUN + 300e6  # plus the interpreter and the inputs
+    return max(1, int(psutil.virtual_memory().available * 0.8 // need))
+
+
 def _job(args: tuple[Scenario, int, float, str | None]) -> RunRecord:
     return run_one(*args)
 
 
 def run_many(scenarios: list[Scenario], seeds: list[int], scale: float, start: str | None = None,
              workers: int | None = None) -> list[RunRecord]:
-    """Every (scenario, seed), in that order; ``workers`` processes (default: CPUs, at most the runs).
+    """Every (scenario, seed), in that order; ``workers`` processes (default: CPUs, at most the runs, at
+    most what fits in the memory available: :func:`memory_workers`).
 
     ``workers=1`` runs in this process (no pool): tests and small runs.
     """
     jobs = [(s, seed, scale, start) for s in scenarios for seed in seeds]
-    n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+    n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1, memory_workers(scale))
     if n <= 1 or len(jobs) == 1:
         return [_job(j) for j in jobs]
     with ProcessPoolExecutor(max_workers=n) as pool:
