@@ -154,12 +154,17 @@ def test_json_holds_every_table(verdict):
     assert pd.DataFrame(j["verdict"]).shape == v.verdict.shape
 
 
-def test_memory_cap_on_workers():
+def test_memory_cap_on_workers(monkeypatch):
     """A 1:1 run needs gigabytes: the default number of processes never exceeds what memory holds."""
+    import types
+
     import psutil
 
-    from purgetoll.verdict.runs import BYTES_PER_PERSON_RUN, PERSONS_1937, memory_workers
+    from purgetoll.verdict.runs import memory_workers
 
-    avail = psutil.virtual_memory().available
-    assert memory_workers(1.0) == max(1, int(avail * 0.8 // (PERSONS_1937 * BYTES_PER_PERSON_RUN + 300e6)))
-    assert memory_workers(0.001) >= memory_workers(1.0) >= 1
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: types.SimpleNamespace(available=24 * 2**30))
+    # 1:1: 162,003,225 x 64 bytes + 300 MB = 10.7 GB per run; 80% of 24 GiB holds one
+    assert memory_workers(1.0) == 1
+    assert memory_workers(0.1) == int(0.8 * 24 * 2**30 // (162_003_225 * 0.1 * 64 + 300e6)) == 15
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: types.SimpleNamespace(available=2**30))
+    assert memory_workers(1.0) == 1  # never fewer than one
