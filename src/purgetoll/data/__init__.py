@@ -19,7 +19,8 @@ then a private module ``purgetoll/data/_<family>.py`` that declares its kinds wi
 :mod:`purgetoll.data._registry` for the API) and lists its public loaders in ``__all__``. This
 package imports every private submodule (name starting with ``_``) once, in name order, when it is
 imported, so the registry is complete before any check runs and the loaders appear here; nothing
-needs to be edited in this file.
+needs to be edited in this file. The maintainer's re-tabulation modules (:data:`_TOOLS`) are the
+exception: they register nothing and are never needed to load or check a table.
 
 The package never reads ``../shared`` at run time; ``python -m purgetoll.data.retabulate`` is the
 maintainer's tool that produced the demographic tables from it.
@@ -59,11 +60,18 @@ __all__ = [
 ]
 
 
+#: Maintainer tools that rebuild ``tables/`` from ``../shared`` (``python -m`` them); the package
+#: does not import them when it loads.
+_TOOLS = frozenset(
+    {"_archive_retabulate", "_archive_retabulate_facts", "_archive_tidy", "_machinery_retabulate"}
+)
+
+
 def _import_families() -> list[str]:
-    """Import every private submodule and return the public names they export."""
+    """Import every private submodule (but the tools) and return the public names they export."""
     exported: list[str] = []
     for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if not mod.name.startswith("_") or mod.name.startswith("__"):
+        if not mod.name.startswith("_") or mod.name.startswith("__") or mod.name in _TOOLS:
             continue
         module = importlib.import_module(f"{__name__}.{mod.name}")
         for name in getattr(module, "__all__", ()):
