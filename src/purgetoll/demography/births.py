@@ -226,6 +226,7 @@ def births_function(series: pd.DataFrame) -> Callable[[float, float], np.ndarray
             rate[i, j] = float(table.get((y, s), 0.0))
 
     def births_between(t0: float, t1: float) -> np.ndarray:
+        """Births (persons, male and female) between decimal years ``t0`` and ``t1``."""
         overlap = np.clip(np.minimum(t1, years + 1.0) - np.maximum(t0, years.astype(float)), 0.0, None)
         return rate @ overlap
 

@@ -21,13 +21,16 @@ Choices made here, each stated in the outputs that use them:
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from purgetoll.demography.graduation import graduate
 from purgetoll.demography.heaping import DIGIT_FIRST_AGE, DIGIT_LAST_AGE, correct_digit_preference
 from purgetoll.errors import DataError
+
+if TYPE_CHECKING:
+    from purgetoll.demography.projection import Addition
 
 SEXES: tuple[str, str] = ("male", "female")
 N_AGES = 101
@@ -154,7 +157,9 @@ def population(spec: str, *, unknown: Literal["distribute", "drop"] = "distribut
                     f"adh:YEAR[:BORDERS] (YEAR in {', '.join(map(str, ADH_YEARS))}); got {spec!r}")
 
 
-def territory_addition(date: str | float, *, scale: float = 1.0, label: str = "1939-40 annexations"):
+def territory_addition(
+    date: str | float, *, scale: float = 1.0, label: str = "1939-40 annexations"
+) -> Addition:
     """The population of the territories in 1946 but not 1938 borders, as a projection :class:`Addition`.
 
     Counts: ADH's 1 January 1939 population in post-1946 borders minus that in pre-September-1939

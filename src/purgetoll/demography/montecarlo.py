@@ -25,6 +25,7 @@ name                           range                  basis
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -130,7 +131,7 @@ def batch_qx_at(
     *,
     mortality: str = "interpolated",
     periods: tuple[str, ...] = ("1926-1927", "1938-1939"),
-):
+) -> Callable[[float], np.ndarray]:
     """``qx_at(year) -> (D, 2, 101)``: :func:`annual_qx` for D draws of the correction at once.
 
     ``mortality`` is ``"interpolated"`` or one official period (that table, corrected if it is one

@@ -31,10 +31,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from purgetoll.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The official tables, in time order, and the calendar time (years) each one is centred on.
 PERIODS: tuple[str, ...] = ("1926-1927", "1938-1939", "1958-1959")
@@ -266,7 +270,7 @@ def life_table_at(
     sex: str,
     *,
     correction: UnderRegistration | None = DEFAULT_CORRECTION,
-):
+) -> pd.DataFrame:
     """The complete life table at calendar time ``year`` (:func:`annual_qx` made into a table).
 
     Columns as :func:`purgetoll.demography.life_table_from_qx`; the open group's rate is the
