@@ -61,6 +61,14 @@ def test_army_added_at_stated_ages():
     assert (per_draw[0, :, 26:] == 0).all() and (per_draw[1, :, 34] > 0).all()
 
 
+def test_the_1937_age_table_total_is_the_bundled_table():
+    """The NKVD remainder subtracts the age table's total: it must be the bundled table's."""
+    from purgetoll.data import census
+    from purgetoll.demography.corrections import AGE_TABLE_TOTAL_1937
+
+    assert int(census(1937, include_unknown=True)["count"].sum()) == AGE_TABLE_TOTAL_1937
+
+
 def test_padding_and_errors():
     assert Padding1939().factor(170_557_093) * 170_557_093 == pytest.approx(170_557_093 - 2_850_000)
     with pytest.raises(DataError) as err:

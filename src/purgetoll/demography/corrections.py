@@ -29,6 +29,14 @@ from purgetoll.errors import DataError
 
 SEXES: tuple[str, str] = ("male", "female")
 
+# The 1937 census (Zhiromskaya & Polyakov 2007, p. 37; bundled caveat of ``census_1937_single``).
+#: Census total with the army and the NKVD contingents (persons).
+CENSUS_TOTAL_1937 = 162_003_225
+#: Persons in the age table ``census_1937_single``, unknown ages included.
+AGE_TABLE_TOTAL_1937 = 160_121_383
+#: The army, left out of the age table: men and women (persons).
+ARMY_1937 = (1_681_043, 1_526)
+
 
 def _check_range(name: str, value: float, lo: float, hi: float) -> None:
     if not (isinstance(value, int | float) and np.isfinite(value) and lo <= value <= hi):
@@ -39,9 +47,10 @@ def _check_range(name: str, value: float, lo: float, hi: float) -> None:
 class ArmyOmission1937:
     """Add back to the 1937 census the army and NKVD contingents its age table leaves out."""
 
-    army_men: float = 1_681_043
-    army_women: float = 1_526
-    nkvd_contingents: float = 199_273  # 162,003,225 - 160,121,383 - 1,681,043 - 1,526
+    army_men: float = ARMY_1937[0]
+    army_women: float = ARMY_1937[1]
+    #: The remainder of the census total once the age table and the army are counted.
+    nkvd_contingents: float = CENSUS_TOTAL_1937 - AGE_TABLE_TOTAL_1937 - sum(ARMY_1937)
     age_min: int = 20
     age_max: int = 29
     #: Monte Carlo range of ``age_max`` (an assumption; see module docstring).
