@@ -237,7 +237,9 @@ class Gulag(Module):
         if n <= 0:
             return
         u = rng.uniform(sim.settings.seed, "gulag.death", step, ids)
-        order = np.argsort(u / np.maximum(prob, 1e-300), kind="stable")[:n]
+        key = u / np.maximum(prob, 1e-300)
+        # the n smallest keys (a partition, not a sort: 8 million prisoners in Conquest's camps)
+        order = np.argpartition(key, n - 1)[:n] if n < key.size else np.arange(key.size)
         dead = np.sort(s[order])
         p["alive"][dead] = False
         sim.events.log(step, "camp_death", pid[dead], p["sex"][dead], sim.ages(p["birth_month"][dead], step),

@@ -310,6 +310,7 @@ def _exact_share(u: np.ndarray, prob: np.ndarray, group: np.ndarray, carry: dict
         carry[key] = expected - n
         if n:
             # lowest u / prob: people with a higher probability come first
-            order = np.argsort(u[idx] / np.maximum(prob[idx], 1e-300), kind="stable")[:n]
+            key = u[idx] / np.maximum(prob[idx], 1e-300)
+            order = np.argpartition(key, n - 1)[:n] if n < key.size else np.arange(key.size)
             out[idx[order]] = True
     return out
