@@ -113,9 +113,6 @@ class BMA(Estimator):
         self.n_draws = n_draws
         self.seed = seed
 
-    def method_label(self) -> str:
-        return "bma"
-
     def _fit(self, table: CaptureTable) -> Fit:
         k = table.n_lists
         if k > MAX_LISTS_ENUMERATED:
