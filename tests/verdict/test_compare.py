@@ -49,6 +49,24 @@ def test_common_random_numbers_women_identical_men_fewer(verdict):
         assert 0.9 * b.totals["purge_death"] < missing <= b.totals["purge_death"]
 
 
+def test_deficits_are_paired_by_seed(verdict):
+    """Common random numbers: the toy kills men only, so no woman is missing in any seed (zero-width interval)."""
+    _, records, v = verdict
+    d = v.deficits.set_index(["scenario", "sex", "measure"])
+    women = d.loc[("toy_purge", "female", "population_1939")]
+    assert women["missing"] == women["lower_95"] == women["upper_95"] == 0
+    men = d.loc[("toy_purge", "male", "population_1939")]
+    by = {(r.scenario, r.seed): r for r in records}
+    diffs = [by[("no_terror", s)].population_1939[0].sum() - by[("toy_purge", s)].population_1939[0].sum()
+             for s in (1, 2)]
+    assert men["missing"] == pytest.approx(np.mean(diffs))
+    base = by[("no_terror", 1)].population_1939[0].sum() / 2 + by[("no_terror", 2)].population_1939[0].sum() / 2
+    census = census_single(1939)[0].sum()
+    assert men["census_implied_high"] == pytest.approx(base - census * 167_600_000 / 170_557_093)
+    assert men["census_implied_low_any_baseline"] < men["census_implied_low"] < men["census_implied_high"] \
+        < men["census_implied_high_any_baseline"]
+
+
 def test_census_references_are_the_corrected_census_and_adh(verdict):
     _, _, v = verdict
     c = v.census_1939[v.census_1939["scenario"] == "no_terror"]
@@ -150,7 +168,8 @@ def test_same_seed_same_numbers_bit_for_bit():
 def test_json_holds_every_table(verdict):
     _, _, v = verdict
     j = v.to_json()
-    assert set(j) == {"settings", "test", "verdict", "totals", "targets", "census_1939", "survival", "pairs"}
+    assert set(j) == {"settings", "test", "verdict", "deficits", "totals", "targets", "census_1939", "survival",
+                      "pairs"}
     assert pd.DataFrame(j["verdict"]).shape == v.verdict.shape
 
 

@@ -23,8 +23,8 @@ def test_section_is_listed_and_compares_the_bundled_accounts(section):
     assert list(v["scenario"].drop_duplicates()) == names
     assert set(v["measure"]) == {"population_1939", "population_1939_ages_20_59", "survival_1937_1939"}
     assert v["vs_census"].isin(["consistent", "excluded: too many", "excluded: too few"]).all()
-    assert set(table) == {"verdict_by_measure", "verdict_pairs", "verdict_targets", "verdict_totals",
-                          "verdict_survival"}
+    assert set(table) == {"verdict_by_measure", "verdict_deficits", "verdict_pairs", "verdict_targets",
+                          "verdict_totals", "verdict_survival"}
     assert all(t.estimate for t in section.tables)
 
 

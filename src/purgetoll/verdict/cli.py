@@ -29,6 +29,7 @@ class Which(StrEnum):
     verdict = "verdict"
     totals = "totals"
     targets = "targets"
+    deficits = "deficits"
     census_1939 = "census_1939"
     survival = "survival"
     pairs = "pairs"
@@ -114,6 +115,16 @@ def _print_tables(v) -> None:
                       f"{r.simulated:,.0f} ({r.lower_95:,.0f} - {r.upper_95:,.0f})" if r.measure else "not simulated",
                       f"{r.simulated_over_published:.3f}" if r.measure else "", r.source[:60])
         console.print(t)
+    if len(v.deficits):
+        t = Table(title="Persons missing on 17 Jan 1939 against no_terror (paired by seed), and what the census "
+                        "implies against the same baseline")
+        for c in ("scenario", "sex", "measure", "missing (95%)", "census implies", "census implies, any baseline"):
+            t.add_column(c)
+        for r in v.deficits.itertuples():
+            t.add_row(r.scenario, r.sex, r.measure, f"{k(r.missing)} ({k(r.lower_95)} - {k(r.upper_95)})",
+                      f"{k(r.census_implied_low)} - {k(r.census_implied_high)}",
+                      f"{k(r.census_implied_low_any_baseline)} - {k(r.census_implied_high_any_baseline)}")
+        console.print(t)
     t = Table(title="Verdict: simulated 17 Jan 1939 against the census (padding removed) and ADH")
     for c in ("scenario", "sex", "measure", "simulated (95%)", "census range", "ADH", "vs census", "vs ADH",
               "any baseline", "robust"):
@@ -161,6 +172,11 @@ def _print_keys(fmt: Format) -> None:
         t.add_row(r.section, r.key, r.unit, rng, str(r.default)[:24], "yes" if r.assumption else "",
                   r.doc[:100] + ("..." if len(r.doc) > 100 else ""))
     console.print(t)
+
+
+def k(x: float) -> str:
+    """Thousands, as ``1,234k``."""
+    return f"{x / 1e3:,.0f}k"
 
 
 def _b(x, open_text: str) -> str:

@@ -9,6 +9,8 @@ For every scenario, over ``seeds`` runs (:mod:`purgetoll.verdict.runs`):
   a scenario without terror modules), every event kind (``events_<kind>``) and the populations,
   in persons for the whole population;
 * **targets**: each scenario file's own published figures (``[targets]``) beside the runs;
+* **deficits**: persons missing in 1939 against no_terror, paired by seed (common random numbers),
+  beside the deficit the census implies against the same baseline;
 * **census_1939**: the simulated population of 17 Jan 1939 by sex and 5-year group (0-4 .. 80-84,
   85+) against the census as counted, the census with its padding removed (in proportion to every
   age and sex; ``padding_1939_persons`` of the ``[verdict]`` section, range from Zhiromskaya's
@@ -79,10 +81,11 @@ class Verdict:
     verdict: pd.DataFrame
     pairs: pd.DataFrame
     targets: pd.DataFrame
+    deficits: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"verdict": self.verdict, "totals": self.totals, "targets": self.targets,
+        return {"verdict": self.verdict, "deficits": self.deficits, "totals": self.totals, "targets": self.targets,
                 "census_1939": self.census_1939, "survival": self.survival, "pairs": self.pairs}
 
     def to_json(self) -> dict[str, Any]:
@@ -147,13 +150,14 @@ def compare_records(scenarios: list[Scenario], records: list[RunRecord]) -> Verd
     survival = _survival_table(by_name, refs)
     verdict = _verdict_table(by_name, refs)
     pairs = _pairs(verdict)
+    deficits = _deficits(by_name, refs)
     first = records[0]
     settings = {"scenarios": list(by_name), "scale": first.scale, "seeds": sorted({r.seed for r in records}),
                 "start": first.start, "persons_per_agent": 1 / first.scale,
                 "counts": "persons (agents / scale): the whole population whatever the scale",
                 "interval": "mean +/- 1.96 sd over seeds", "test": TEST_STATEMENT,
                 "scenario_sources": {s.name: s.describe() for s in scenarios}}
-    return Verdict(totals, census, survival, verdict, pairs, targets, settings)
+    return Verdict(totals, census, survival, verdict, pairs, targets, deficits, settings)
 
 
 #: Headline figures that are shares, not persons (``purgetoll.sim.summaries.totals``).
@@ -332,6 +336,52 @@ ROBUST_NOTE = ("robust to the baseline mortality range; still assumes the 1939 p
                "and sex, the 1937 census's coverage, the army's ages in 1937 (20-29) and the births series")
 BASELINE_NOTE = ("the baseline mortality: with the 1938-39 life table's under-registration correction anywhere in "
                  "its range (hazard at ages 1+ x 1.0-1.3, default 1.146; an assumption) the verdict changes")
+
+
+def _deficits(by_name, refs) -> pd.DataFrame:
+    """Persons missing on 17 Jan 1939 against the no_terror run of the same seed (common random numbers).
+
+    For each scenario, sex and measure (all ages; ages 20-59): ``no_terror - scenario`` per seed
+    (paired: same people, same random numbers, so the interval is that of the mechanism alone),
+    beside what the census implies, ``no_terror - census``, over the padding range and the baseline
+    band (the no_terror run's deaths among those alive in 1937 over the under-registration range).
+    Empty when no_terror is not among the scenarios.
+    """
+    cols = ["scenario", "sex", "measure", "missing", "lower_95", "upper_95", "census_implied_low",
+            "census_implied_high", "census_implied_low_any_baseline", "census_implied_high_any_baseline"]
+    base = {r.seed: r for r in by_name.get("no_terror", [])}
+    if not base:
+        return pd.DataFrame(columns=cols)
+    r_lo, r_hi = baseline_factors()
+    lo_a, hi_a = WORKING_AGE_1939
+    groups = {"population_1939": (0, None), "population_1939_ages_20_59": (lo_a, hi_a)}
+    rows = []
+    for name, recs in by_name.items():
+        if name == "no_terror":
+            continue
+        paired = [(base[r.seed], r) for r in recs if r.seed in base]
+        if not paired:
+            continue
+        ref = refs[name]
+        for s, sex in enumerate(SEXES):
+            for measure, (a0, a1) in groups.items():
+                diffs = np.array([_group(b.population_1939[s], a0, a1) - _group(r.population_1939[s], a0, a1)
+                                  for b, r in paired])
+                m, l95, u95 = _interval(diffs)
+                b39 = float(np.mean([_group(b.population_1939[s], a0, a1) for b, _ in paired]))
+                shift = a0 - 2 if a1 is not None else 0
+                top = a1 - 2 if a1 is not None else None
+                b37 = float(np.mean([_group(b.population_1937[s], shift, top) for b, _ in paired]))
+                dead = b37 - float(np.mean([_group(b.population_1939[s], shift + 2, None if top is None else top + 2)
+                                            for b, _ in paired]))
+                c_hi = b39 - _group(ref["census_1939_low"][s], a0, a1)  # more padding: fewer people, more missing
+                c_lo = b39 - _group(ref["census_1939_high"][s], a0, a1)
+                rows.append({"scenario": name, "sex": sex, "measure": measure, "missing": m, "lower_95": l95,
+                             "upper_95": u95, "census_implied_low": c_lo, "census_implied_high": c_hi,
+                             # a baseline with fewer deaths leaves more alive in no_terror: more missing
+                             "census_implied_low_any_baseline": c_lo - dead * (r_hi - 1),
+                             "census_implied_high_any_baseline": c_hi + dead * (1 - r_lo)})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _pair(va: str, vb: str) -> tuple[bool, str]:

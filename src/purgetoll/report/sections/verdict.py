@@ -128,6 +128,13 @@ def build(ctx: RunContext) -> Section:
                   formats={"simulated": "{:,.4g}", "lower_95": "{:,.4g}", "upper_95": "{:,.4g}",
                            "census_low": "{:,.4g}", "census_high": "{:,.4g}", "adh": "{:,.4g}",
                            "baseline_lower": "{:,.4g}", "baseline_upper": "{:,.4g}"}),
+            Table("verdict_deficits", "Persons missing on 17 Jan 1939 against no_terror (paired by seed: the same "
+                  "people and random numbers), and the deficit the census implies against the same baseline, over "
+                  "the padding range and over the baseline mortality's range", v.deficits, estimate=True,
+                  sources=(SIM_SOURCE, *CENSUS_SOURCES),
+                  formats={c: fmt_big for c in ("missing", "lower_95", "upper_95", "census_implied_low",
+                                                "census_implied_high", "census_implied_low_any_baseline",
+                                                "census_implied_high_any_baseline")}),
             Table("verdict_pairs", "Which accounts the census can and cannot tell apart", v.pairs, estimate=True,
                   sources=(SIM_SOURCE, *CENSUS_SOURCES)),
             Table("verdict_targets", "Each account against its own published figures (the [targets] of its "
