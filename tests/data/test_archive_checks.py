@@ -40,28 +40,35 @@ def test_wrong_part_breaks_its_year_and_its_column_total():
     ]
 
 
-def test_negative_count_is_named():
+@pytest.mark.parametrize(
+    ("where", "column", "value", "expected"),
+    [
+        (
+            {"period": "1937", "category": "camps"},
+            "value",
+            -5,
+            f"{CONV}, row series=mvd_1953, period=1937, category=camps: value = -5 is negative (expected a count >= 0)",
+        ),
+        (
+            # the document's own difference must stay documented
+            {"period": "1941", "category": "total"},
+            "documented_difference",
+            np.nan,
+            f"{CONV}, row series=mvd_1953, period=1941, category=total: total 75,411 does not equal death + camps + exile + other = 75,421 (expected 75,421)",
+        ),
+        (
+            {"period": "1932", "category": "death"},
+            "correction_note",
+            np.nan,
+            f"{CONV}, row series=mvd_1953, period=1932, category=death: value 2,728 differs from value_as_printed 22,728 without a correction_note (expected equal values, or a note saying why the printed figure was corrected)",
+        ),
+    ],
+    ids=["negative_count", "undocumented_difference", "correction_without_note"],
+)
+def test_one_damaged_cell_of_the_certificate_is_named(where, column, value, expected):
     df = load(CONV).copy()
-    df.loc[_loc(df, period="1937", category="camps"), "value"] = -5
-    assert _messages(CONV, df) == [
-        f"{CONV}, row series=mvd_1953, period=1937, category=camps: value = -5 is negative (expected a count >= 0)"
-    ]
-
-
-def test_document_own_difference_must_be_documented():
-    df = load(CONV).copy()
-    df.loc[_loc(df, period="1941", category="total"), "documented_difference"] = np.nan
-    assert _messages(CONV, df) == [
-        f"{CONV}, row series=mvd_1953, period=1941, category=total: total 75,411 does not equal death + camps + exile + other = 75,421 (expected 75,421)"
-    ]
-
-
-def test_correction_without_note_is_refused():
-    df = load(CONV).copy()
-    df.loc[_loc(df, period="1932", category="death"), "correction_note"] = np.nan
-    assert _messages(CONV, df) == [
-        f"{CONV}, row series=mvd_1953, period=1932, category=death: value 2,728 differs from value_as_printed 22,728 without a correction_note (expected equal values, or a note saying why the printed figure was corrected)"
-    ]
+    df.loc[_loc(df, **where), column] = value
+    assert _messages(CONV, df) == [expected]
 
 
 def test_missing_year_and_missing_category():
