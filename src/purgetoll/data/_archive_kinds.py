@@ -384,7 +384,8 @@ def _prisons(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     if problems or not dates:
         return problems
     q = sorted(int(d[:4]) * 4 + (int(d[5:7]) - 1) // 3 for d in dates)
-    missing = [f"{i // 4}-{(i % 4) * 3 + 1:02d}-01" for i in range(q[0], q[-1] + 1) if i not in set(q)]
+    have = set(q)
+    missing = [f"{i // 4}-{(i % 4) * 3 + 1:02d}-01" for i in range(q[0], q[-1] + 1) if i not in have]
     if missing:
         problems.append(Problem(info.name, "date", f"quarter(s) {', '.join(missing)} missing (expected every quarter from {dates[0]} to {dates[-1]})"))
     return problems
