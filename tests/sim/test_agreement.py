@@ -18,13 +18,14 @@ Two references:
    did before the projection kept cohorts whole) is rejected at 1959.
 
 False-alarm rate: 1e-4 per date and test where the reference is the agents' exact expectation,
-so 3-16 dates per test give under 0.2% for reference 1. Against the projection the two
-discretisations still differ a little (annual life-table steps with even spread within each age
-in the final month against monthly hazards: +0.6% at age 1 and +0.3% at ages 0 and 2, -0.5% in
-the 1926 infants' cohort, scale free); at scale 0.01 that is a non-centrality of 15, 16 and 9 for
-the single years and 6, 7 and 1.5 for the 5-year groups at 1937, 1939 and 1959, so a false alarm
-of about 0.2% per single-year test, 0.9% for the projection test as a whole (computed with
-``scipy.stats.ncx2`` against ``expected_population``).
+so 3-16 dates per test give under 0.2% for reference 1. Against the projection one small
+difference of assumptions remains: the synthesis spreads the 1926 census's infants evenly over
+their first year of age, while the projection treats its age 0 like a life table's (fewer of the
+oldest infants, survival L1/L0), so that cohort (ages 10-12 in 1937, 32-34 in 1959) differs by
+up to 0.6% by single year, scale free. At scale 0.01 the projection's non-centrality against
+``expected_population`` is 6.5, 6.6 and 6.1 for the single years and 1.0, 0.6 and 1.0 for the
+5-year groups at 1937, 1939 and 1959, so a false alarm of about 0.04% per single-year test and
+0.2% for the projection test as a whole (``scipy.stats.ncx2``).
 """
 
 from __future__ import annotations

@@ -10,11 +10,17 @@ One step of length ``h`` years (``0 < h <= 1``), with the life table of the step
   year later, then aged a+1); for ages 99 and 100+ together ``T[100] / T[99]`` (Preston, Heuveline
   & Guillot 2001, ch. 6); over ``h`` years ``s ** h`` (constant hazard within the step);
 - ageing: a share ``h`` of each age moves up one year (births evenly spread within each age,
-  the Lexis assumption), the open group keeps its survivors; except that the cohorts born during
-  the projection from an explicit births series move up by the share of their year's births that
-  fell in its first ``h`` years (their births are known within the year: a cohort born in a
-  year of rising births is younger than even spread makes it);
-- births during the step reach the end alive with probability ``(L0 / l0) ** h``;
+  the Lexis assumption), the open group keeps its survivors;
+- births during the step reach the end alive with probability ``L0 / l0`` over a whole year and
+  ``nL0(h) / h`` over a fraction (person-years lived in the first ``h`` years of life, below);
+- cohorts born during the projection from an explicit births series are not spread evenly within
+  their age: at the final fraction their members are where their births and the life table put
+  them (:func:`partial_person_years`). Of a cohort aged ``m`` at the last anniversary with a
+  share ``e`` of its year's births in the year's first ``h``, those born early cross to ``m + 1``
+  and the others stay, in proportions ``(e/h) nL(m+1; 0, h)`` and ``((1-e)/(1-h)) nL(m; h, 1)``
+  of ``(e/h) nL(m; 1-h, 1) + ((1-e)/(1-h)) nL(m; 0, 1-h)``; this matters at ages 0-2, where
+  survivorship falls steeply within the year (even spread put 0.6% too many at age 1 a month
+  after an anniversary in the 1930s);
 - additions (migration, territory) are given by completed age at their date. The population is
   never split at an addition: the addition is brought forward on its own from its date to the
   end of its step, ``r`` years later, with the survival ratios of that interval (``s ** r``, the
@@ -121,17 +127,14 @@ def _survival_rows(q: np.ndarray, s: np.ndarray, s_birth: np.ndarray) -> None:  
 
 
 @numba.njit(cache=True)
-def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float, g: np.ndarray,
+def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float,
                 new: np.ndarray, deaths: np.ndarray, s_birth: np.ndarray) -> None:  # pragma: no cover (compiled)
     """One projection step for rows of 101 ages with the mortality interpolated in place.
 
-    ``tables`` (K, R, 101) log hazards, ``w`` (K,) weights at the step's mid-point, ``h`` the
-    step's length (years), ``g`` (G, 101) the share of each age that moves up one year (row ``r``
-    uses ``g[r % G]``); writes the aged survivors into ``new`` (R, 101), deaths into ``deaths``
-    (R,) and ``(L0/l0) ** h`` into ``s_birth``.
+    ``tables`` (K, R, 101) log hazards, ``w`` (K,) weights at the step's mid-point; writes the aged
+    survivors into ``new`` (R, 101), deaths into ``deaths`` (R,) and ``(L0/l0) ** h`` into ``s_birth``.
     """
     n_tab, n_rows, n_age = tables.shape
-    n_g = g.shape[0]
     q = np.empty(n_age)
     s = np.empty(n_age)
     for r in range(n_rows):
@@ -150,13 +153,28 @@ def _fused_step(tables: np.ndarray, w: np.ndarray, pop: np.ndarray, h: float, g:
             sx = s[x] if h == 1.0 else s[x] ** h
             surv = pop[r, x] * sx
             dead += pop[r, x] - surv
-            up = g[r % n_g, x]
-            new[r, x] += (1.0 - up) * surv
+            new[r, x] += (1.0 - h) * surv
             if x < n_age - 1:
-                new[r, x + 1] += up * surv
+                new[r, x + 1] += h * surv
             else:
-                new[r, x] += up * surv
+                new[r, x] += h * surv
         deaths[r] = dead
+
+
+def _series_cohorts_final(pop: np.ndarray, early: np.ndarray, qx: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cohorts born from a births series (``pop`` by age at the last anniversary, ``early`` the
+    share of each cohort's births in its year's first ``h``) carried over the final fraction ``h``
+    (see the module docstring); returns persons by age at the end and deaths by sex."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w_early, w_late = early / h, (1.0 - early) / (1.0 - h)
+        den = w_early * partial_person_years(qx, 1.0 - h, 1.0) + w_late * partial_person_years(qx, 0.0, 1.0 - h)
+        den = np.where(den > 0, den, np.inf)
+        stay = pop * w_late * partial_person_years(qx, h, 1.0) / den
+        cross = np.zeros_like(pop)
+        cross[..., :-1] = pop[..., :-1] * w_early[..., :-1] * partial_person_years(qx, 0.0, h)[..., 1:] / den[..., :-1]
+    out = stay.copy()
+    out[..., 1:] += cross[..., :-1]
+    return out, (pop - stay - cross).sum(-1)
 
 
 def fast_survival_ratios(qx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,6 +186,25 @@ def fast_survival_ratios(qx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sb = np.empty(rows.shape[0])
     _survival_rows(rows, s, sb)
     return s.reshape(q.shape), sb.reshape(lead)
+
+
+def partial_person_years(qx: np.ndarray, u: float, v: float) -> np.ndarray:
+    """Person-years ``nL(m; u, v)`` lived between exact ages ``m + u`` and ``m + v`` (``0 <= u <= v
+    <= 1``) per birth, for every age ``m`` (radix 1), from ``qx`` (..., 2, 101).
+
+    Within ages 1+ survivorship is linear (the life table's ``ax = 0.5``). Within the first year
+    it is ``l1 + d0 (1 - x) ** (1/a0 - 1)`` with the Coale-Demeny ``a0`` by sex, the power shape
+    whose infants who die live ``a0`` years on average (linear when ``a0 = 1/2``), so that
+    ``nL(0; 0, 1) = l1 + a0 d0 = L0`` as in the life table. An assumption: the tables give
+    nothing within the year.
+    """
+    q = np.asarray(qx, dtype=float)
+    lx = np.concatenate([np.ones(q.shape[:-1] + (1,)), np.cumprod(1.0 - q[..., :-1], axis=-1)], axis=-1)
+    dx = lx * q
+    out = (v - u) * lx - dx * (v * v - u * u) / 2.0
+    a0 = np.stack([a0_from_q0(q[..., 0, 0], "male"), a0_from_q0(q[..., 1, 0], "female")], axis=-1)
+    out[..., 0] = (v - u) * lx[..., 1] + dx[..., 0] * a0 * ((1.0 - u) ** (1.0 / a0) - (1.0 - v) ** (1.0 / a0))
+    return out
 
 
 def no_mortality(year: float) -> np.ndarray:
@@ -335,8 +372,8 @@ def project_arrays(
         out[..., -1] += r * surv[..., -1]
         return out, (counts - surv).sum(-1), r * counts[..., 1, :]
 
-    def mixed_share(share: np.ndarray, pop: np.ndarray, other: np.ndarray | float, added: np.ndarray) -> np.ndarray:
-        """Crossing share of cells holding ``pop`` (share ``share``) and ``added`` (share ``other``)."""
+    def mixed_share(share: np.ndarray, pop: np.ndarray, other: float, added: np.ndarray) -> np.ndarray:
+        """Share of a kind in cells holding ``pop`` (share ``share``) and ``added`` (share ``other``)."""
         tot = pop + added
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(tot > 0, (share * pop + other * added) / np.where(tot > 0, tot, 1.0), share)
@@ -354,10 +391,11 @@ def project_arrays(
     tables = qx_at.by_table.reshape(qx_at.by_table.shape[0], -1, N_AGES) if fused else None
     times = step_times(start, end)
     h_last = float(times[-1] - times[-2]) if len(times) > 1 else 1.0
-    # share of each cell that crosses to the next age in a final fractional step: h_last for the
-    # base and the additions (even spread), the early-born share for cohorts born from a series
-    track = births_between is not None and len(times) > 2 and h_last < 1.0 - SNAP_YEARS
-    share = np.full(pop.shape, h_last) if track else None
+    # cohorts born from a series, followed to a final fraction: ``born`` the share of each cell
+    # they make up, ``early`` the share of their year's births in its first h_last
+    track = births_between is not None and len(times) > 2 and h_last < 1.0 - 1e-6
+    born = np.zeros(pop.shape) if track else None
+    early = np.zeros(pop.shape) if track else None
     for a in adds:
         if a.date <= times[0]:  # added at the start: part of the base
             pop = add_to(pop + np.asarray(a.counts, dtype=float), a, start)
@@ -366,12 +404,13 @@ def project_arrays(
         h = t1 - t0
         mid = 0.5 * (t0 + t1)
         last = j == len(times) - 2
-        g = share if (last and share is not None) else np.full(N_AGES, h)
+        series_cohorts = pop * born if (last and born is not None) else None
+        if series_cohorts is not None:  # projected apart below; the rest evenly spread
+            pop = pop - series_cohorts
         if fused:
             rows = np.ascontiguousarray(pop.reshape(-1, N_AGES))
             new_rows, dead_rows, sb_rows = np.empty_like(rows), np.empty(rows.shape[0]), np.empty(rows.shape[0])
-            g_rows = np.ascontiguousarray(np.broadcast_to(g, pop.shape) if g.ndim > 1 else g[None, :]).reshape(-1, N_AGES)
-            _fused_step(tables, qx_at.weights(mid), rows, h, g_rows, new_rows, dead_rows, sb_rows)
+            _fused_step(tables, qx_at.weights(mid), rows, h, new_rows, dead_rows, sb_rows)
             new, deaths, sbh = new_rows.reshape(pop.shape), dead_rows.reshape(batch + (2,)), sb_rows.reshape(batch + (2,))
             survivors = None
         else:
@@ -379,21 +418,29 @@ def project_arrays(
             sh = s if h == 1.0 else s ** h
             sbh = s_birth if h == 1.0 else s_birth ** h
             survivors = pop * sh
-            new = (1.0 - g) * survivors
-            new[..., 1:] += (g[..., :-1] * survivors[..., :-1])
-            new[..., -1] += g[..., -1] * survivors[..., -1]
+            new = (1.0 - h) * survivors
+            new[..., 1:] += h * survivors[..., :-1]
+            new[..., -1] += h * survivors[..., -1]
             deaths = (pop - survivors).sum(-1)
-        if share is not None and not last:  # whole-year step: every cell is the cohort one age below
-            share = np.concatenate([np.full(share.shape[:-1] + (1,), h_last), share[..., :-2],
-                                    np.full(share.shape[:-1] + (1,), h_last)], axis=-1)
+        if h < 1.0 - 1e-6 and (births_between is not None or asfr is not None):
+            # births in a fraction: person-years of their first h years of life
+            q_mid = np.asarray(qx_at(mid), dtype=float)
+            sbh = np.broadcast_to(partial_person_years(q_mid, 0.0, h)[..., 0] / h, batch + (2,))
+            if series_cohorts is not None:
+                moved, dead = _series_cohorts_final(series_cohorts, early, q_mid, h)
+                new = new + moved
+                deaths = deaths + dead
+        if born is not None and not last:  # whole-year step: every cell is the cohort one age below
+            born, early = (np.concatenate([np.zeros(x.shape[:-1] + (1,)), x[..., :98], np.zeros(x.shape[:-1] + (2,))],
+                                          axis=-1) for x in (born, early))
         # additions dated in (t0, t1], the last step also those within the snapped fraction of a
         # day before ``end``: each brought forward alone to t1, so the step's cohorts stay whole
         added_women_years = 0.0
         for a in adds:
             if t0 < a.date <= (end if last else t1):
                 moved, dead, women_years = bring_forward(a, t1)
-                if share is not None:
-                    share = mixed_share(share, new, h_last, moved)
+                if born is not None:
+                    born = mixed_share(born, new, 0.0, moved)
                 new = add_to(new + moved, a, t1)
                 deaths = deaths + dead
                 adds_tot = adds_tot + np.asarray(a.counts, dtype=float).sum(-1)
@@ -409,12 +456,11 @@ def project_arrays(
         else:
             b = np.zeros(batch + (2,))
         born_alive = b * sbh
-        if share is not None and not last:
-            early = np.asarray(births_between(t0, t0 + h_last), dtype=float) if births_between is not None else h_last * b
+        if born is not None and not last:
+            first = np.asarray(births_between(t0, t0 + h_last), dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
-                e = np.where(b > 0, early / np.where(b > 0, b, 1.0), h_last)
-            share = share.copy()
-            share[..., 0] = mixed_share(share[..., 0], new[..., 0], e, born_alive)
+                early[..., 0] = np.where(b > 0, first / np.where(b > 0, b, 1.0), h_last)
+            born[..., 0] = mixed_share(born[..., 0], new[..., 0], 1.0, born_alive)
         new[..., 0] += born_alive
         deaths = deaths + (b - born_alive)
         births_tot = births_tot + b
