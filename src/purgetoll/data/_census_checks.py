@@ -15,10 +15,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from purgetoll.data._catalog import load
 from purgetoll.data._registry import Problem, TableInfo, register_check
+
+#: ``men_per_1000_women`` is the yearbook's rounding; the report's sex-ratio figures use it too.
+__all__ = ["men_per_1000_women"]
 
 SEXES = ("male", "female", "both")
 
@@ -176,8 +180,12 @@ def census_grouped_equals_single(info: TableInfo, df: pd.DataFrame) -> list[Prob
     return problems
 
 
-def men_per_1000_women(men: int, women: int) -> int:
-    """1000 x men / women rounded half up, in integers (no float rounding surprises)."""
+def men_per_1000_women(men: int | np.ndarray, women: int | np.ndarray) -> int | np.ndarray:
+    """1000 x men / women rounded half up, in integers (no float rounding surprises).
+
+    The yearbook (*Narodnoe khoziaistvo SSSR 1922-1972*) prints its ratios rounded this way.
+    Counts in persons (integers, or int64 arrays elementwise).
+    """
     return (2000 * men + women) // (2 * women)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from purgetoll.data import men_per_1000_women
 from purgetoll.report.model import ReportError
 
 __all__ = ["per_1000", "ratio_by_group", "ratio_over_ages"]
@@ -26,7 +27,7 @@ def per_1000(men: np.ndarray | int, women: np.ndarray | int) -> np.ndarray:
     w = np.asarray(women, dtype=np.int64)
     if (m < 0).any() or (w <= 0).any():
         raise ReportError(f"per_1000 needs men >= 0 and women > 0; got men={men!r}, women={women!r}")
-    return (2000 * m + w) // (2 * w)
+    return men_per_1000_women(m, w)
 
 
 def ratio_by_group(census_frame: pd.DataFrame) -> pd.DataFrame:
