@@ -18,6 +18,7 @@ The open last group (for example 85+) is not split here; it is returned as one v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -80,15 +81,23 @@ def _pchip_split(totals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return np.maximum(single, 0.0)
 
 
+def check_counts(counts: np.ndarray, name: str, row: Callable[[int], str]) -> None:
+    """Raise :class:`DataError` at the first count (persons) that is not finite and >= 0.
+
+    ``row(i)`` names the age of position ``i`` in the message (``"age=40"``, ``"age_lower=40"``).
+    """
+    bad = ~np.isfinite(counts) | (counts < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(name, f"counts must be finite and >= 0; got {float(counts[i])!r}", row=row(i))
+
+
 def _check_groups(totals: np.ndarray, lower: np.ndarray, name: str) -> None:
     if totals.ndim != 1 or totals.shape != lower.shape:
         raise DataError(name, f"counts and age_lower must be 1-d and of equal length; got {totals.shape} and {lower.shape}")
     if totals.size < 2:
         raise DataError(name, f"need at least 2 age groups; got {totals.size}")
-    bad = ~np.isfinite(totals) | (totals < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataError(name, f"counts must be finite and >= 0; got {float(totals[i])!r}", row=f"age_lower={lower[i]}")
+    check_counts(totals, name, lambda i: f"age_lower={lower[i]}")
     steps = np.diff(lower)
     if (steps <= 0).any():
         i = int(np.flatnonzero(steps <= 0)[0]) + 1

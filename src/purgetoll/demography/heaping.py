@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from purgetoll.demography.graduation import graduate
+from purgetoll.demography.graduation import check_counts, graduate
 from purgetoll.errors import DataError
 
 
@@ -36,10 +36,7 @@ def _single(counts: object, name: str, min_age: int) -> np.ndarray:
     c = np.asarray(counts, dtype=float)
     if c.ndim != 1 or c.size < min_age:
         raise DataError(name, f"expected single-year counts from age 0 to at least {min_age - 1}; got shape {c.shape}")
-    bad = ~np.isfinite(c) | (c < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise DataError(name, f"counts must be finite and >= 0; got {float(c[i])!r}", row=f"age={i}")
+    check_counts(c, name, lambda i: f"age={i}")
     return c
 
 
