@@ -14,11 +14,15 @@ from purgetoll.demography import population, project
 runner = CliRunner()
 
 
-def test_project_1959_to_1970_csv():
-    res = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1970-01-15",
-                              "--life-table", "1958-1959", "--format", "csv"])
+def _csv(*args: str) -> tuple[pd.DataFrame, str]:
+    """Run ``purgetoll demog ARGS --format csv``, which must succeed: the table and stderr."""
+    res = runner.invoke(app, ["demog", *args, "--format", "csv"])
     assert res.exit_code == 0, res.output
-    df = pd.read_csv(io.StringIO(res.stdout))
+    return pd.read_csv(io.StringIO(res.stdout)), res.stderr
+
+
+def test_project_1959_to_1970_csv():
+    df, _ = _csv("project", "--base", "census:1959", "--to", "1970-01-15", "--life-table", "1958-1959")
     assert list(df.columns) == ["sex", "age", "count"]
     assert len(df) == 202
     assert df["count"].dtype == np.int64
@@ -34,20 +38,14 @@ def test_project_1959_to_1970_csv():
 
 
 def test_survival_csv_and_assumptions_on_stderr():
-    res = runner.invoke(app, ["demog", "survival", "--from", "census:1939", "--to", "census:1959",
-                              "--cohorts", "1890-1926", "--draws", "50", "--format", "csv"])
-    assert res.exit_code == 0, res.output
-    df = pd.read_csv(io.StringIO(res.stdout))
+    df, stderr = _csv("survival", "--from", "census:1939", "--to", "census:1959", "--cohorts", "1890-1926", "--draws", "50")
     assert df["sex"].tolist() == ["male", "female"]
     assert abs(df["survival"].iloc[0] - 0.53) < 0.015 and abs(df["survival"].iloc[1] - 0.82) < 0.015
-    assert "padding" in res.stderr and "territory" in res.stderr
+    assert "padding" in stderr and "territory" in stderr
 
 
 def test_deficit_and_errors():
-    res = runner.invoke(app, ["demog", "deficit", "--from", "adh:1939", "--to", "census:1959",
-                              "--draws", "20", "--format", "csv"])
-    assert res.exit_code == 0, res.output
-    df = pd.read_csv(io.StringIO(res.stdout))
+    df, _ = _csv("deficit", "--from", "adh:1939", "--to", "census:1959", "--draws", "20")
     assert {"expected", "observed", "deficit", "deficit_lower_95", "deficit_upper_95"} <= set(df.columns)
     bad = runner.invoke(app, ["demog", "survival", "--cohorts", "1890x", "--format", "csv"])
     assert bad.exit_code == 1
@@ -61,10 +59,7 @@ def test_project_with_fertility(tmp_path):
     """With --asfr, births after the base appear at age 0-; without, those ages stay empty."""
     rates = tmp_path / "asfr.csv"
     rates.write_text("age,births_per_woman\n" + "".join(f"{a},0.1\n" for a in range(20, 35)))
-    res = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1961-01-15",
-                              "--life-table", "1958-1959", "--asfr", str(rates), "--format", "csv"])
-    assert res.exit_code == 0, res.output
-    df = pd.read_csv(io.StringIO(res.stdout))
+    df, _ = _csv("project", "--base", "census:1959", "--to", "1961-01-15", "--life-table", "1958-1959", "--asfr", str(rates))
     young = df[df["age"] <= 1].groupby("sex")["count"].sum()
     # 1.05 boys per girl at birth, fewer surviving (1958-59 infant mortality is higher for boys)
     assert 1.03 < young["male"] / young["female"] < 1.05
