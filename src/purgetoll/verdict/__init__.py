@@ -1,1 +1,24 @@
-"""The censuses' verdict on the scenarios: simulated 1939 census and cohort survival against the real ones."""
+"""The censuses' verdict on the scenarios: the simulated 1939 census and 1937-1939 survival against the
+real ones, which accounts the censuses exclude and which they cannot tell apart.
+
+Public surface (``from purgetoll.verdict import ...``):
+
+- :func:`compare`: run bundled scenarios (or files) over seeds, fanned out over processes, and build
+  the :class:`Verdict` (tables ``verdict``, ``deficits``, ``totals``, ``targets``, ``census_1939``,
+  ``survival``, ``pairs``; ``TEST_STATEMENT`` says how a scenario is excluded);
+- :func:`compare_records`: the same from finished runs (:class:`RunRecord`, :func:`run_many`);
+- the CLI verb ``purgetoll compare`` (:mod:`purgetoll.verdict.cli`) and the report section
+  ``purgetoll.report.sections.verdict``.
+"""
+
+from purgetoll.verdict.compare import (
+           TEST_STATEMENT,
+           Verdict,
+           baseline_factors,
+           compare,
+           compare_records,
+)
+from purgetoll.verdict.runs import RunRecord, run_many, run_one
+
+__all__ = ["TEST_STATEMENT", "RunRecord", "Verdict", "baseline_factors", "compare", "compare_records", "run_many",
+           "run_one"]
