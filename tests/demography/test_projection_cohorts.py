@@ -8,6 +8,7 @@ and the fractional steps' Lexis rule spread every cohort over three ages.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -148,3 +149,32 @@ def test_stationary_population_stays_stationary_between_anniversaries():
         rel = r.population / pop - 1
         assert np.abs(rel[:, :3]).max() < 1e-9, (end, rel[:, :4])
         assert np.abs(rel[:, 3:70]).max() < 1e-3, end
+
+
+def test_a_removal_takes_people_from_their_own_cohort():
+    """100 men aged 30 on 1 Jan 1959; 40 of them leave mid-1959 (still aged 30 then: the younger
+    half of the cohort). The other 60 are 32 in 1961, whatever the dates; all 100 leaving leaves
+    no one, with deaths counted only for those who stayed; one more than there are is an error
+    naming the sex, the age and the date where the books do not balance."""
+    from purgetoll.errors import DataError
+
+    pop = np.zeros((2, 101))
+    pop[0, 30] = 100.0
+
+    def leave(n: float, date: float, qx=no_mortality) -> np.ndarray:
+        c = np.zeros((2, 101))
+        c[0, 30] = -n
+        return project_arrays(pop, 1959.0, 1961.0, qx, additions=[Addition(date, c, "emigrants")])
+
+    for date in (1959.0001, 1959.5, 1959.99):
+        r = leave(99.0 * (1 - (date - 1959.0)), date)  # 99% of those still 30 at the date
+        assert np.flatnonzero(r.population[0]).tolist() == [32]
+    assert leave(40.0, 1959.5).population[0, 32] == pytest.approx(60.0, rel=1e-12)
+    q = np.full((2, 101), 0.05)
+    r = leave(100 * 0.95 ** 0.5, 1959.5, lambda t: q)
+    assert np.allclose(r.population, 0.0, atol=1e-9)
+    assert r.deaths[0] == pytest.approx(100 * (1 - 0.95 ** 0.5), rel=1e-9)  # before they left
+    with pytest.raises(DataError) as err:
+        leave(101.0, 1959.5)
+    assert str(err.value) == ("additions, row sex=male, age=31 at 1960-01-01: "
+                              "emigrants removes more persons than there are")

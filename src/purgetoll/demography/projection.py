@@ -358,18 +358,36 @@ def project_arrays(
     adds_tot = np.zeros(batch + (2,))
     male_share = sex_ratio_at_birth / (1.0 + sex_ratio_at_birth)
 
-    def bring_forward(a: Addition, hi: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Addition ``a`` carried from its date to ``hi`` (its step's end): persons by age at ``hi``,
-        its deaths by sex on the way, and its women's person-years (for births from ``asfr``)."""
+    def bring_forward(a: Addition, lo: float, hi: float, at_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Addition ``a`` carried from its date to ``hi``, the end of its step ``[lo, hi]`` (whose
+        population at ``lo`` is ``at_lo``): persons by age at ``hi``, its deaths by sex on the way,
+        and its women's person-years (for births from ``asfr``).
+
+        Persons added are spread evenly within their age at the date: a share ``r = hi - date`` of
+        each age has a birthday before ``hi``. Persons removed are taken from the two cohorts that
+        make up their age at the date, in proportion to who is there (evenly spread within each
+        cohort's age at ``lo``), so that each cohort loses only its own members."""
         counts = np.asarray(a.counts, dtype=float)
         r = max(hi - a.date, 0.0)
         if r == 0.0:
             return counts, np.zeros(counts.shape[:-1]), np.zeros(counts.shape[:-2] + (N_AGES,))
         s, _ = fast_survival_ratios(np.asarray(qx_at(0.5 * (a.date + hi)), dtype=float))
         surv = counts * s ** r
-        out = (1.0 - r) * surv
-        out[..., 1:] += r * surv[..., :-1]
-        out[..., -1] += r * surv[..., -1]
+        up = np.full(surv.shape, r)  # share of each age that is one year older at ``hi``
+        if (counts < 0).any():
+            f = a.date - lo
+            # age a at the date: f P[a-1] (birthday passed: no other before hi) and (1-f) P[a] (of
+            # whom (hi - date) / (1 - f) have a birthday before hi)
+            older = np.zeros_like(at_lo)
+            older[..., 1:] = f * at_lo[..., :-1]
+            younger = (1.0 - f) * at_lo
+            with np.errstate(divide="ignore", invalid="ignore"):
+                crossing = np.where(older + younger > 0, younger / np.where(older + younger > 0, older + younger, 1.0),
+                                    1.0 - f) * (r / (1.0 - f))
+            up = np.where(counts < 0, crossing, up)
+        out = (1.0 - up) * surv
+        out[..., 1:] += up[..., :-1] * surv[..., :-1]
+        out[..., -1] += up[..., -1] * surv[..., -1]
         return out, (counts - surv).sum(-1), r * counts[..., 1, :]
 
     def mixed_share(share: np.ndarray, pop: np.ndarray, other: float, added: np.ndarray) -> np.ndarray:
@@ -404,6 +422,7 @@ def project_arrays(
         h = t1 - t0
         mid = 0.5 * (t0 + t1)
         last = j == len(times) - 2
+        at_t0 = pop
         series_cohorts = pop * born if (last and born is not None) else None
         if series_cohorts is not None:  # projected apart below; the rest evenly spread
             pop = pop - series_cohorts
@@ -438,7 +457,7 @@ def project_arrays(
         added_women_years = 0.0
         for a in adds:
             if t0 < a.date <= (end if last else t1):
-                moved, dead, women_years = bring_forward(a, t1)
+                moved, dead, women_years = bring_forward(a, t0, t1, at_t0)
                 if born is not None:
                     born = mixed_share(born, new, 0.0, moved)
                 new = add_to(new + moved, a, t1)
@@ -554,6 +573,8 @@ def project(
     else:
         notes.append("no births: only the ages reached by people alive at the base")
     notes.append("single-year cohort-component projection in whole-year steps from the start (exact cohort shifts); "
-                 "Lexis (even births within each age) for the final fraction and for additions brought forward from their dates")
+                 "Lexis (even births within each age) for the final fraction and for additions brought forward from their dates; "
+                 "cohorts born from a births series placed within their age by their births' timing and the life table's "
+                 "survivorship (within the first year the power shape that gives the Coale-Demeny a0: an assumption)")
     return project_arrays(arr, t0, t1, qx_at, births_between=births_fn, asfr=asfr, additions=additions,
                           sex_ratio_at_birth=sex_ratio_at_birth, assumptions=tuple(notes))
