@@ -11,6 +11,17 @@ mixtures", Biometrics 72:1246-1254; R package LCMCR 0.4.14 is the reference):
   people is negative binomial: ``N0 ~ NegBin(n, 1 - pi_0)`` with ``pi_0`` the probability of the
   all-zero history (data augmentation of the unobserved cell).
 
+Sweep: classes of the observed people | lambda, pi; the unobserved count and its classes |
+lambda, pi; ``collapsed_steps`` rounds of Metropolis moves of each class's unobserved count with
+lambda and pi integrated out; lambda | classes; the sticks | class sizes; alpha | sticks. Without
+the collapsed moves this is LCMCR's sampler (``CNPLCM_CR_Basic_Freq::Update``: classes, lambda,
+sticks, unobserved, alpha) started one step later in its cycle, the same transition kernel, and
+the same starting point and warm-up. The collapsed moves are a partially collapsed Gibbs step (the
+move on the marginal of the unobserved classes is followed by fresh draws of lambda and the
+sticks from their full conditionals), so the posterior is unchanged; they exist because plain
+Gibbs moves N along a ridge (a class's unobserved count and its capture probabilities determine
+each other) and chains stay for 10^5 sweeps in a minor mode on the UK tables.
+
 People with the same history are exchangeable, so the sampler works on the distinct observed
 histories (cells) and draws each cell's split over the classes at once (a multinomial), which
 makes a sweep cost proportional to the number of non-empty cells, not to N.
@@ -22,6 +33,8 @@ parallel threads.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
@@ -79,6 +92,86 @@ def _allocate(rng, count: int, weights: np.ndarray, total: float, out: np.ndarra
 
 
 @njit(cache=True, nogil=True)
+def _log_gamma_variate(rng, shape: float) -> float:
+    """log of a Gamma(shape, 1) draw, exact for small shapes: G = G' U^(1/shape), G' ~ Gamma(shape + 1)."""
+    if shape >= 1.0:
+        return np.log(rng.gamma(shape))
+    return np.log(rng.gamma(shape + 1.0)) + np.log(rng.random()) / shape
+
+
+@njit(cache=True, nogil=True)
+def _collapsed_part(k, d, m, n_obs_k, s_jk, n_total, alpha):
+    """The terms of the collapsed log posterior that change when class k gets d more unobserved.
+
+    Collapsed target of the unobserved people's classes ``m`` given the observed people's classes,
+    with the capture probabilities (Beta(1, 1)) and the stick-breaking weights integrated out and
+    the 1/N prior on N (constants dropped)::
+
+        log (N - 1)! - sum_k log m_k! + sum_k sum_j log B(1 + s_jk, 1 + c_k - s_jk)
+                     + sum_{k < K*-1} log B(1 + c_k, alpha + T_k)
+
+    with ``c_k = n_k + m_k`` the people of class k, ``T_k`` those of the classes after k and N the
+    total. Only the terms of class k and the sticks up to k depend on ``m_k``.
+    """
+    n_classes = m.shape[0]
+    n_lists = s_jk.shape[0]
+    mk = m[k] + d
+    ck = float(n_obs_k[k] + mk)
+    total = float(n_total + d)
+    v = math.lgamma(total) - math.lgamma(mk + 1.0)
+    for j in range(n_lists):
+        v += math.lgamma(1.0 + ck - s_jk[j, k])
+    v -= n_lists * math.lgamma(2.0 + ck)
+    acc = 0.0
+    for lo in range(min(k, n_classes - 2) + 1):
+        cl = ck if lo == k else float(n_obs_k[lo] + m[lo])
+        acc += cl
+        tail = total - acc
+        v += (
+            math.lgamma(1.0 + cl) + math.lgamma(alpha + tail) - math.lgamma(1.0 + alpha + cl + tail)
+        )
+    return v
+
+
+@njit(cache=True, nogil=True)
+def _collapsed_missing_moves(
+    rng, m, n_obs_k, s_jk, n_obs, n0, alpha, max_missing, steps, max_level
+):
+    """Metropolis moves of the unobserved count of each class, capture probabilities and class
+    weights integrated out; returns the new total unobserved count (``m`` is updated in place).
+
+    Why: given its capture probabilities a class's unobserved count is nearly determined (and
+    they by it), so plain Gibbs moves N along a narrow ridge a few persons a sweep; a class that
+    holds the people of one list (the UK tables' GP list) then keeps a small, high-capture
+    explanation for 10^5 sweeps while most posterior mass is on a large, low-capture one. The
+    proposal adds or removes ``u`` people, ``u`` uniform on 1..2^l with l uniform on
+    0..max_level and a random sign: symmetric, so the acceptance ratio is the target ratio.
+    Classes with no observed member are left to the Gibbs step (the choice of classes must not
+    depend on what the move changes).
+    """
+    n_classes = m.shape[0]
+    for _ in range(steps):
+        for k in range(n_classes):
+            if n_obs_k[k] == 0:
+                continue
+            level = int(rng.random() * (max_level + 1))
+            d = 1 + int(rng.random() * (1 << level))
+            if rng.random() < 0.5:
+                d = -d
+            u = rng.random()
+            if m[k] + d < 0 or n0 + d > max_missing:
+                continue
+            n_total = n_obs + n0
+            delta = _collapsed_part(k, d, m, n_obs_k, s_jk, n_total, alpha) - _collapsed_part(
+                k, 0, m, n_obs_k, s_jk, n_total, alpha
+            )
+            if math.log(u) < delta:
+                m[k] += d
+                n0 += d
+    return n0
+
+
+@njit(cache=True, nogil=True)
 def _sweep(
     rng,
     cell_offsets,
@@ -98,6 +191,8 @@ def _sweep(
     alloc,
     n_k,
     s_jk,
+    collapsed_steps,
+    max_level,
 ):
     """One Gibbs sweep; updates lam and pi in place, returns (alpha, n0, hit)."""
     n_classes, n_lists = lam.shape
@@ -161,8 +256,14 @@ def _sweep(
                 hit = True
     if n0 > 0:
         _allocate(rng, n0, base, pi0, alloc)
-        for k in range(n_classes):
-            n_k[k] += alloc[k]
+    else:
+        alloc[:] = 0
+    if collapsed_steps > 0:
+        n0 = _collapsed_missing_moves(
+            rng, alloc, n_k, s_jk, n_obs, n0, alpha, max_missing, collapsed_steps, max_level
+        )
+    for k in range(n_classes):
+        n_k[k] += alloc[k]
     # Capture probabilities given the classes (Beta(1, 1) prior).
     for k in range(n_classes):
         for j in range(n_lists):
@@ -177,17 +278,21 @@ def _sweep(
     tail = 0
     for k in range(n_classes):
         tail += n_k[k]
-    remaining = 1.0
-    log_sum = 0.0
+    # V_k = G1 / (G1 + G2) with G1 ~ Gamma(1 + n_k), G2 ~ Gamma(alpha + later classes), in logs:
+    # with few classes occupied and alpha small, 1 - V_k of an empty tail is often below 1e-16,
+    # which a Beta draw rounds to V_k = 1; log(1 - V_k) must stay exact because alpha's update
+    # sums it (a floor on it would hold alpha, and the number of classes, too high).
+    log_rest = 0.0
     for k in range(n_classes - 1):
         tail -= n_k[k]
-        vk = rng.beta(1.0 + n_k[k], alpha + tail)
-        if vk > 1.0 - 1e-15:
-            vk = 1.0 - 1e-15
-        pi[k] = vk * remaining
-        remaining *= 1.0 - vk
-        log_sum += np.log1p(-vk)
-    pi[n_classes - 1] = remaining
+        lg1 = _log_gamma_variate(rng, 1.0 + n_k[k])
+        lg2 = _log_gamma_variate(rng, alpha + tail)
+        top = max(lg1, lg2)
+        lsum = top + np.log(np.exp(lg1 - top) + np.exp(lg2 - top))
+        pi[k] = np.exp(log_rest + lg1 - lsum)
+        log_rest += lg2 - lsum
+    pi[n_classes - 1] = np.exp(log_rest)
+    log_sum = log_rest
     if update_alpha:
         alpha = rng.gamma(alpha_shape + n_classes - 1.0, 1.0 / (alpha_rate - log_sum))
     return alpha, n0, hit
@@ -208,6 +313,7 @@ def run_chain(
     thin: int,
     max_missing: int,
     rng: np.random.Generator,
+    collapsed_steps: int = 1,
 ):
     """Run one chain; return the retained draws.
 
@@ -235,6 +341,9 @@ def run_chain(
         in ``hits`` (the caller warns).
     rng:
         This chain's own generator (numpy ``Generator``; numba draws from its bit generator).
+    collapsed_steps:
+        Rounds per sweep of the collapsed moves of each class's unobserved count (0: LCMCR's
+        plain Gibbs sampler).
 
     Returns
     -------
@@ -246,6 +355,9 @@ def run_chain(
     n_obs = 0
     for c in range(n_cells):
         n_obs += counts[c]
+    max_level = 2
+    while (1 << max_level) < 4 * n_obs:
+        max_level += 1
     lam = np.empty((n_classes, n_lists))
     share = np.zeros(n_lists)
     for c in range(n_cells):
@@ -289,6 +401,8 @@ def run_chain(
             alloc,
             n_k,
             s_jk,
+            collapsed_steps,
+            max_level,
         )
     order = np.argsort(-pi)
     lam = lam[order].copy()
@@ -319,6 +433,8 @@ def run_chain(
             alloc,
             n_k,
             s_jk,
+            collapsed_steps,
+            max_level,
         )
         if hit:
             hits += 1

@@ -14,7 +14,9 @@ its own keyed random stream, and returns ``self`` with
 
 Defaults are those of LCMCR 0.4.14 and of the reference run in ``reference_outputs_computed.csv``:
 K* = 10 classes, Gamma(0.25, 0.25) prior on the concentration, 10,000 sweeps of burn-in and
-1,000 draws thinned by 100 (per chain here).
+1,000 draws thinned by 100 (per chain here). The sampler is LCMCR's Gibbs sampler plus collapsed
+Metropolis moves of each class's unobserved count (``collapsed_moves``), which leave the posterior
+unchanged and let chains leave a minor mode that plain Gibbs keeps for 10^5 sweeps (UK tables).
 
 The sampler never caps N silently: draws of the unobserved count above ``max_missing`` are held
 at the bound and reported with a :class:`PopulationBoundWarning`.
@@ -109,6 +111,11 @@ class LatentClass(Estimator):
         Sweeps from LCMCR's starting point with the concentration held small, before burn-in.
     max_missing:
         Bound on the unobserved count (persons); ``None`` means 1000 times the number observed.
+    collapsed_moves:
+        Rounds per sweep of Metropolis moves of each class's unobserved count with the capture
+        probabilities and class weights integrated out (see :mod:`._gibbs_kernel`). They leave the
+        posterior unchanged and let chains cross between modes that plain Gibbs (LCMCR's sampler,
+        ``collapsed_moves=0``) leaves only after 10^5 sweeps or more, as on the UK tables.
     seed:
         Key of the random streams; the same seed gives the same draws bit for bit.
     """
@@ -126,6 +133,7 @@ class LatentClass(Estimator):
         "n_jobs": Constraint("None or an integer >= 1", lambda v: v is None or _pos_int(v)),
         "warm_up": Constraint("an integer >= 0", lambda v: is_int(v) and v >= 0),
         "max_missing": Constraint("None or an integer >= 1", lambda v: v is None or _pos_int(v)),
+        "collapsed_moves": Constraint("an integer >= 0", lambda v: is_int(v) and v >= 0),
         "seed": SEED,
     }
 
@@ -141,6 +149,7 @@ class LatentClass(Estimator):
         n_jobs: int | None = None,
         warm_up: int = 500,
         max_missing: int | None = None,
+        collapsed_moves: int = 3,
         seed: int = 0,
     ) -> None:
         self.n_classes = n_classes
@@ -153,6 +162,7 @@ class LatentClass(Estimator):
         self.n_jobs = n_jobs
         self.warm_up = warm_up
         self.max_missing = max_missing
+        self.collapsed_moves = collapsed_moves
         self.seed = seed
 
     def method_label(self) -> str:
@@ -183,6 +193,7 @@ class LatentClass(Estimator):
                 int(self.thin),
                 bound,
                 rng,
+                int(self.collapsed_moves),
             )
 
         jobs = min(self.n_chains, os.cpu_count() or 1) if self.n_jobs is None else self.n_jobs
@@ -226,6 +237,7 @@ class LatentClass(Estimator):
             "max_missing": bound,
             "sweeps": sweeps,
             "n_classes": int(self.n_classes),
+            "collapsed_moves": int(self.collapsed_moves),
         }
         self.chains_ = chains
         n_chains, n_draws = chains.shape
@@ -246,7 +258,8 @@ class LatentClass(Estimator):
             model=(
                 f"latent classes, Dirichlet process (K*={self.n_classes}, alpha ~ "
                 f"Gamma({self.alpha_shape:g}, {self.alpha_rate:g})); {self.n_chains} chains x "
-                f"{self.n_draws} draws (burn-in {self.burn_in}, thin {self.thin})"
+                f"{self.n_draws} draws (burn-in {self.burn_in}, thin {self.thin}, "
+                f"{self.collapsed_moves} collapsed moves a sweep)"
             ),
             diagnostics=diagnostics,
             draws=pooled,
