@@ -86,8 +86,17 @@ def _build_all(
                 f"section {name!r}: build(ctx) must return a Section; got {type(section).__name__}"
             )
         built.append((name, section))
-    # CSV name -> (kind, "figure 'x' of section 'y'", data). A table may share the name of a
-    # figure that shows exactly the same data: the one CSV then serves both.
+    _check_csv_names(built)
+    return built
+
+
+def _check_csv_names(built: Sequence[tuple[str, Section]]) -> None:
+    """Every figure and table writes ``<name>.csv``: no two may claim one file with other data.
+
+    A table may share the name of a figure that shows exactly the same data: the one CSV then
+    serves both. Reserved names (``report``, ``manifest``) are refused.
+    """
+    # CSV name -> (kind, "figure 'x' of section 'y'", data).
     owner: dict[str, tuple[str, str, pd.DataFrame]] = {}
     for name, section in built:
         items = [("figure", f) for f in section.figures] + [("table", t) for t in section.tables]
@@ -105,7 +114,6 @@ def _build_all(
                     + ("" if other_kind == kind else " (or the same data)")
                 )
             owner[item.name] = (kind, this, item.data)
-    return built
 
 
 def write_run(
@@ -179,6 +187,8 @@ def write_run(
                 pngs[fig.name] = render_png(fig)
                 fig.data.to_csv(tmp / f"{fig.name}.csv", index=False, lineterminator="\n")
             for table in section.tables:
+                if table.name in pngs:
+                    continue  # the figure of the same name wrote this very data
                 table.data.to_csv(tmp / f"{table.name}.csv", index=False, lineterminator="\n")
         (tmp / REPORT_NAME).write_text(render_html(ctx, built, pngs), encoding="utf-8")
         manifest = build_manifest(ctx, built, tmp)
