@@ -27,7 +27,13 @@ One step of length ``h`` years (``0 < h <= 1``), with the life table of the step
   life table of the interval's mid-point) and its own Lexis ageing fraction (a share ``r`` of each
   age moves up one year, births evenly spread within each age, as for the agents of
   ``purgetoll.sim``, whose annexed people get birth months uniform within their year of age), and
-  its deaths over ``r`` are counted with the step's deaths.
+  its deaths over ``r`` are counted with the step's deaths. Persons removed (negative counts) are
+  taken from the two cohorts that make up their age at the date, in proportion to who is there,
+  so a cohort only ever loses its own members.
+
+The ratios ``L[a+1] / L[a]`` treat each age as shaped like the life table's (at age 0: fewer of
+the oldest infants); the agents' synthesis spreads a census's infants evenly over their first
+year instead, which leaves that one cohort up to 0.6% apart by single year (tests/sim).
 
 The projection runs in whole years from the start date and finishes with one fractional step, so
 a 1939-01-01 to 1959-01-15 projection is 20 exact cohort shifts and a 14-day step. The people
