@@ -204,10 +204,11 @@ class Gulag(Module):
         s = self.camp_slots
         ids = self.camp_ids
         # releases
-        initial = self.camp_step == _BEFORE_START
-        u_rel = rng.uniform(sim.settings.seed, "gulag.release", step, ids)
-        p_rel = 1 - np.exp(-self.initial_release / 1000 / 12)
-        out = (initial & (u_rel < p_rel)) | (~initial & (self.term_end == step))
+        out = self.term_end == step  # those inside at the start have no term end in the run
+        if self.initial_release > 0:
+            initial = self.camp_step == _BEFORE_START
+            u_rel = rng.uniform(sim.settings.seed, "gulag.release", step, ids)
+            out |= initial & (u_rel < 1 - np.exp(-self.initial_release / 1000 / 12))
         if out.any():
             r = s[out]
             p["t_status"][r] = RELEASED

@@ -219,6 +219,10 @@ def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     n = int(min(n, np.count_nonzero(weights > 0)))
     if n <= 0:
         return np.empty(0, dtype=np.int64)
+    if weights.size and np.all(weights == weights[0]):
+        # equal weights: the smallest -log(u)/w are the largest u (no logarithms over long lists)
+        idx = np.argpartition(-u, n - 1)[:n] if n < len(u) else np.arange(len(u))
+        return np.sort(idx).astype(np.int64)
     pos = weights > 0
     # log of the key -log(u)/w: the same order, and no overflow for tiny weights
     key = np.full(len(weights), np.inf)
