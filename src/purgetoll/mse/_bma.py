@@ -77,8 +77,8 @@ class BMA(Estimator):
     prior_n:
         ``"inverse"`` (p(N) proportional to 1/N) or ``"uniform"`` on the grid.
     max_missing:
-        Largest number of unobserved people on the grid (persons); ``None`` means 15 times the
-        number observed. The grid is every integer from 0 to ``max_missing``.
+        Largest number of unobserved people on the grid (persons); ``None`` means
+        :data:`DEFAULT_GRID_MULTIPLE` times the number observed. The grid is every integer from 0 to ``max_missing``.
     n_draws:
         Draws of N taken from the grid posterior for ``draws_`` (used to combine strata).
     seed:
