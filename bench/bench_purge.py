@@ -50,10 +50,13 @@ def scenario_run(name: str, scale: float, out: str, seed: int) -> dict:
     t_inputs = time.perf_counter() - t0
     result = sim.run(out, force=True)
     wall = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss * 1024
     timings = {f"{r['module']}.{r['method']}": r["seconds"] for r in sim.timings().to_dict(orient="records")}
-    return {"kind": "scenario", "scenario": name, "scale": scale, "seed": seed, "months": sim.n_steps,
-            "wall_seconds": round(wall, 2), "inputs_seconds": round(t_inputs, 2),
+    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    return {"kind": "scenario", "scenario": name, "scale": scale, "seed": seed, "months": sim.n_steps, "commit": commit,
+            "wall_seconds": round(wall, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2), "inputs_seconds": round(t_inputs, 2),
             "peak_rss_gib": round(peak / 2**30, 3), "people_ever_agents": result.manifest["people_ever"],
             "bytes_per_person_state": sim.people.bytes_per_person, "events": result.event_counts,
             "timings_seconds": {k: v for k, v in timings.items() if v >= 0.01}}
