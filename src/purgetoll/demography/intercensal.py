@@ -199,9 +199,10 @@ def deficit(
     bounds = {name: interval(arr, level) for name, arr in
               (("expected", d_exp), ("observed", d_obs), ("deficit", d_exp - d_obs))}
     rows = []
+    labels = _labels(groups)
     for i, sex in enumerate(SEXES):
         for g, (lo_year, hi_year) in enumerate(groups):
-            row = {"sex": sex, "cohort": _labels(groups)[g], "cohort_first": lo_year, "cohort_last": hi_year,
+            row = {"sex": sex, "cohort": labels[g], "cohort_first": lo_year, "cohort_last": hi_year,
                    "start": c_start[0, i, g], "expected": c_exp[0, i, g], "observed": c_obs[0, i, g], "deficit": c_exp[0, i, g] - c_obs[0, i, g]}
             for name, (lo, hi) in bounds.items():
                 row[f"{name}_lower_{tag}"] = lo[i, g]
