@@ -190,3 +190,24 @@ def test_in_codes_is_isin_for_small_codes(values, wanted):
 
     v = np.array(values, dtype=np.int8)
     assert np.array_equal(in_codes(v, np.array(wanted, dtype=np.int64)), np.isin(v, wanted))
+
+
+def test_operations_stop_at_the_halt_and_take_their_nationalities(archival_run):
+    """No operation arrests from November 1938 (decree of 17 Nov 1938); the Polish operation takes
+    Poles, the German Germans; the national operations take about 5% women (the assumption)."""
+    from purgetoll.sim.attributes_tables import NATIONALITIES
+
+    sim, ev = archival_run
+    arrests = ev[ev["event"] == "arrest"].assign(month=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m"))
+    ops = arrests[arrests["operation"].isin(["order_00447", "polish", "german", "harbin", "latvian", "greek"])]
+    assert len(ops) > 900 and ops["month"].max() <= "1938-10"
+    p = sim.people
+    nat = np.asarray(NATIONALITIES)
+    for op, label in (("polish", "Poles"), ("german", "Germans"), ("latvian", "Latvians")):
+        ids = arrests.loc[arrests["operation"] == op, "person_id"].to_numpy(dtype=np.uint32)
+        slots = np.searchsorted(p["person_id"], ids)
+        found = p["person_id"][np.minimum(slots, p.n - 1)] == ids
+        assert found.sum() > 0.9 * len(ids) and set(nat[p["nationality"][slots[found]]]) == {label}
+    national = arrests[arrests["operation"].isin(["polish", "german", "harbin", "latvian", "greek", "finnish",
+                                                  "other_national"])]
+    assert (national["sex"] == "female").mean() == pytest.approx(0.05, abs=0.01)

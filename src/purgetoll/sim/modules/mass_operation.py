@@ -18,8 +18,8 @@ category-1 limit of the NKVD camps is not drawn (prisoners already in camps are 
 **Whom.** The groups the order named, in the proportions of the arrests by 15 Aug 1937
 (``o447_arrested_15aug_1..3``): former kulaks 46,487, criminals 23,838, other counter-
 revolutionaries 17,592 (shares of the 87,917 classified). Former kulaks come from the social group
-``former_kulak``; other counter-revolutionaries from clergy and "former people" (then from anyone
-if those run out); criminals (no attribute marks them) from workers, kolkhozniks and others, an
+``former_kulak``; other counter-revolutionaries from clergy and "former people"; when a group's
+men run out, the rest come from the general pool (so the share of women holds); criminals (no attribute marks them) from workers, kolkhozniks and others, an
 assumption. Ages 16-80 with weight 1 at 30-55 (Conquest) and ``outside_peak_age_weight`` elsewhere;
 women ``female_share`` (Ilic: women 5% of purge victims, ``women_share_ilic``).
 
@@ -141,7 +141,8 @@ class MassOperation(Module):
         p = sim.people
         group = column(sim, ATTR["social_group"], self.name)
         region = column(sim, ATTR["region"], self.name)
-        wants = {g: need[g] + (need["other_counterrevolutionaries"] if g == "criminals" else 0.0) for g in _GROUPS}
+        # the 'criminals' pool also makes up for the other groups when their men run out
+        wants = {g: (sum(need.values()) if g == "criminals" else need[g]) for g in _GROUPS}
         group_codes = {g: codes("social_group", names, self.name) for g, names in _GROUPS.items()}
         masks = {g: (lambda sl, base, code=code: in_codes(group[sl], code)) for g, code in group_codes.items()}
         pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 16, 80, sl), masks, wants,
@@ -162,13 +163,14 @@ class MassOperation(Module):
             pool, w = self._pools[g], self._weights[g]
             free = terror.free_mask(sim, pool)
             chosen = draw(sim, pool[free], w[free], n, self.female_share, f"terror.arrest.order_00447.{g}", step)
-            if len(chosen) < n and g == "other_counterrevolutionaries":
-                # clergy and former people exhausted: the rest from anyone the order could reach
+            if len(chosen) < n and g != "criminals":
+                # the group's men exhausted (clergy and former people soon, former kulaks in places):
+                # the rest from anyone else the order could reach
                 extra_pool = self._pools["criminals"]
                 ok = terror.free_mask(sim, extra_pool)
                 ok[np.isin(extra_pool, chosen)] = False
                 more = draw(sim, extra_pool[ok], self._weights["criminals"][ok], n - len(chosen), self.female_share,
-                            "terror.arrest.order_00447.other_fill", step)
+                            f"terror.arrest.order_00447.{g}.fill", step)
                 chosen = np.concatenate([chosen, more])
             terror.arrest(sim, chosen, step, "order_00447")
 

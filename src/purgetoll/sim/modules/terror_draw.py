@@ -76,25 +76,30 @@ def age_weights(ages: np.ndarray, low: int, high: int, peak_low: int = 30, peak_
 
 
 def draw(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, female_share: float,
-         decision: str, step: int) -> np.ndarray:
-    """Slots of ``n`` people from ``pool`` (slots), ``round(n * female_share)`` of them women.
+         decision: str, step: int, fill_other_sex: bool = False) -> np.ndarray:
+    """Slots of ``n`` people from ``pool`` (slots), about ``n * female_share`` of them women.
 
-    ``weights`` are per pool member (0 excludes). If one sex runs short, the other makes up the
-    number. Draws are keyed by (seed, ``decision``, step, person id).
+    The number of women is ``n * female_share`` rounded up or down at random (keyed: decision
+    ``<decision>.women`` at the step), so small numbers keep the share on average. ``weights`` are
+    per pool member (0 excludes). If one sex runs short, fewer are drawn (the caller falls back on
+    another pool or carries the shortfall), unless ``fill_other_sex``. Draws are keyed by (seed,
+    ``decision``, step, person id).
     """
     if n <= 0 or pool.size == 0:
         return np.empty(0, dtype=np.int64)
     p = sim.people
     u = rng.uniform(sim.settings.seed, decision, step, p["person_id"][pool])
     sex = p["sex"][pool]
-    n_f = int(round(n * female_share))
+    expected_f = n * female_share
+    u_f = rng.uniform(sim.settings.seed, f"{decision}.women", step, np.zeros(1, dtype=np.uint32))[0]
+    n_f = min(int(np.floor(expected_f)) + int(u_f < expected_f - np.floor(expected_f)), n)
     picked = []
     for s, want in ((FEMALE, n_f), (MALE, n - n_f)):
         idx = np.flatnonzero(sex == s)
         chosen = idx[weighted_pick(u[idx], weights[idx], want)]
         picked.append(chosen)
     got = sum(len(c) for c in picked)
-    if got < n:  # one sex ran short: fill from the rest of the pool
+    if got < n and fill_other_sex:
         rest = np.ones(pool.size, bool)
         for c in picked:
             rest[c] = False
