@@ -62,9 +62,17 @@ def scenario_run(name: str, scale: float, out: str, seed: int) -> dict:
             "timings_seconds": {k: v for k, v in timings.items() if v >= 0.01}}
 
 
-def snowball_run(scale: float, capacity_per_month_agents: float, listed_agents: float, seed: int) -> dict:
-    """Terror and denunciation only: the snowball's cost at a given scale and arrests (agents)."""
+def snowball_run(scale: float, capacity_per_month_agents: float, listed_agents: float, seed: int,
+                 warm_up: bool = True) -> dict:
+    """Terror and denunciation only: the snowball's cost at a given scale and arrests (agents).
+
+    A small warm-up run first loads the compiled kernels (numba's cache), so the timing is the
+    snowball's work, not the first call's loading.
+    """
     from purgetoll.scenarios import Scenario, build_sim
+
+    if warm_up:
+        snowball_run(0.0005, 20, 100, seed, warm_up=False)
 
     months = {f"{y}-{m:02d}": capacity_per_month_agents / scale for y in (1937, 1938) for m in range(1, 13)}
     data = {"scenario": {"name": "snowball_bench", "title": "snowball bench"},
