@@ -211,3 +211,21 @@ def test_operations_stop_at_the_halt_and_take_their_nationalities(archival_run):
     national = arrests[arrests["operation"].isin(["polish", "german", "harbin", "latvian", "greek", "finnish",
                                                   "other_national"])]
     assert (national["sex"] == "female").mean() == pytest.approx(0.05, abs=0.01)
+
+
+def test_category_shares_by_operation_and_month(tmp_path):
+    """Uncalibrated, Order 00447's share is the month's where one is given, else the operation's."""
+    data = Scenario.load("archival").describe()["values"]
+    sections = {"scenario": {"name": "months", "title": "months"}}
+    for sec, values in data.items():
+        sections[sec] = {k: (v["value"] if not v["source"] else {"value": v["value"], "source": v["source"]})
+                         for k, v in values.items()}
+    sections["sentencing"]["calibrate_death_sentences"] = False
+    sections["sentencing"]["shooting_share_order_00447_by_month"] = {"value": {"1937-09": 1.0}, "source": "test"}
+    build_sim(Scenario.from_dict(sections), scale=0.002, seed=2).run(tmp_path)
+    ev = read_events(tmp_path)
+    s = ev[(ev["event"] == "sentence") & (ev["operation"] == "order_00447")]
+    month = pd.to_datetime(s["date"]).dt.strftime("%Y-%m")
+    sept, other = s[month == "1937-09"], s[(month > "1937-09") & (month <= "1938-03")]
+    assert len(sept) > 50 and (sept["category"] == "shooting").all()
+    assert (other["category"] == "shooting").mean() == pytest.approx(0.504563, abs=0.01)  # exact-share rounding

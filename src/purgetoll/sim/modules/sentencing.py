@@ -13,7 +13,9 @@ Special Board (OSO); party members, managers and the denounced go to the troikas
 (August 1937 to the halt) and to the courts otherwise. After the halt (decree of 17 Nov 1938)
 troikas and dvoikas sentence no more: their cases go to the courts.
 
-**Which category.** Shooting with probability ``shooting_share_<group>`` (relative severities from
+**Which category.** Shooting with probability ``shooting_share_<group>``, by month where a source
+gives one (``shooting_share_order_00447_by_month``: 9,766 of the first 14,305 convicted by 15 Aug
+1937 were category 1) (relative severities from
 the sources: Order 00447 387,000 shot of 767,000 sentenced, Werth, rows ``o447_shot_werth`` /
 ``o447_sentenced_werth``; national operations 247,157 of 347,000, ``national_ops_shot`` /
 ``national_ops_sentenced_ablazhei``; Military Collegium 30,514 of 36,157, ``vkvs_shot`` /
@@ -101,6 +103,10 @@ class Sentencing(Module):
               "range 0-0.5)", low=0, high=1, assumption=True),
         Param("shooting_share_families", 0.0, "share", "wives under Order 00486 (the order sent them to camps)",
               low=0, high=1),
+        Param("shooting_share_order_00447_by_month", {"1937-08": 9766 / 14305}, "share",
+              "Order 00447's share in the months given, instead of shooting_share_order_00447: by 15 Aug 1937, "
+              "9,766 of 14,305 convicted were category 1 (operations('results') o447_convicted_15aug_cat1)",
+              kind="series", low=0, high=1),
         Param("calibrate_death_sentences", True, "", "scale the shares each month so the year's death sentences "
               "reach death_sentences_by_month_persons", kind="bool"),
         Param("death_sentences_by_month_persons", {"1937": 353074, "1938": 328618}, "persons",
@@ -116,13 +122,15 @@ class Sentencing(Module):
                  shooting_share_military_collegium: float = 30514 / 36157, shooting_share_other: float = 0.1,
                  shooting_share_families: float = 0.0, calibrate_death_sentences: bool = True,
                  death_sentences_by_month_persons: dict[str, float] | None = None,
-                 other_sentence_share: float = (8280 + 20131) / 1344923) -> None:
+                 other_sentence_share: float = (8280 + 20131) / 1344923,
+                 shooting_share_order_00447_by_month: dict[str, float] | None = None) -> None:
         self.convictions = dict(convictions_by_month_persons or {"1937": 790665, "1938": 554258})
         self.months_to_trial = int(months_to_trial)
         self.months_to_shooting = int(months_to_shooting)
         self.shares = {"order_00447": shooting_share_order_00447, "national": shooting_share_national,
                        "military_collegium": shooting_share_military_collegium, "other": shooting_share_other,
                        "families": shooting_share_families}
+        self.by_month_00447 = dict(shooting_share_order_00447_by_month or {"1937-08": 9766 / 14305})
         self.calibrate = bool(calibrate_death_sentences)
         self.death_targets = dict(death_sentences_by_month_persons or {"1937": 353074, "1938": 328618})
         self.other_sentence_share = float(other_sentence_share)
@@ -137,7 +145,8 @@ class Sentencing(Module):
                 "months_to_shooting": self.months_to_shooting,
                 **{f"shooting_share_{k}": v for k, v in self.shares.items()},
                 "calibrate_death_sentences": self.calibrate, "death_sentences_by_month_persons": self.death_targets,
-                "other_sentence_share": self.other_sentence_share}
+                "other_sentence_share": self.other_sentence_share,
+                "shooting_share_order_00447_by_month": self.by_month_00447}
 
     def describe(self) -> dict[str, Any]:
         return {"parameters": self.parameters(),
@@ -225,6 +234,10 @@ class Sentencing(Module):
 
     def _shooting_prob(self, sim: Sim, op: np.ndarray, step: int) -> np.ndarray:
         base = np.array([self.shares[GROUP_OF[name]] for name in OPERATIONS])
+        d = sim.date(step)
+        label = f"{d.year:04d}-{d.month:02d}"
+        if label in self.by_month_00447:  # the category shares by operation and month
+            base[OPERATIONS.index("order_00447")] = float(self.by_month_00447[label])
         prob = base[op]
         if not self.calibrate or prob.sum() == 0:
             return prob
