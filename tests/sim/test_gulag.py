@@ -78,7 +78,7 @@ def test_deaths_are_higher_after_arrival_and_lower_for_women(toy_inputs, tmp_pat
     """With a fixed rate (uncalibrated), the month's death probability is rate x multipliers."""
     gulag = Gulag(initial_prisoners_persons=5_000_000, initial_female_share=0.3, initial_release_per_1000_per_year=0,
                   calibrate_deaths=False, mortality_per_1000_per_year={"1937": 300, "1938": 300},
-                  arrival_hazard_multiplier=3.0, arrival_months=3, female_hazard_multiplier=0.5)
+                  arrival_hazard_multiplier=3.0, arrival_months=3, female_hazard_multiplier=0.5, far_north_share=0.0)
     sim, admit, ev = run(toy_inputs, tmp_path, gulag, [(1, 8000, 240)])
     deaths = ev[ev["event"] == "camp_death"]
     h = -np.log1p(-0.3) / 12
@@ -120,3 +120,19 @@ def test_gulag_parameters_are_validated_by_name_and_range():
     assert "[gulag] initial_female_share must be in [0, 1] share; got 1.5" in problems
     assert "[gulag] arrival_months must be in [0, 24] months; got 30" in problems
     assert any(p.startswith("[gulag] unknown key 'mortality_rate' (valid: ") for p in problems)
+
+
+def test_far_north_camps_are_deadlier(toy_inputs, tmp_path):
+    """Sevvostlag's 9% against the Gulag's 2.42% (gulag_population_supplement): a 3.7x hazard."""
+    gulag = Gulag(initial_prisoners_persons=5_000_000, initial_release_per_1000_per_year=0, calibrate_deaths=False,
+                  mortality_per_1000_per_year={"1937": 200, "1938": 200}, far_north_share=0.3,
+                  far_north_hazard_multiplier=4.0, female_hazard_multiplier=1.0)
+    sim, admit, ev = run(toy_inputs, tmp_path, gulag, [])
+    start = ev[ev["event"] == "in_camp_at_start"]
+    far = set(start.loc[start["camp_type"] == 2, "person_id"])
+    other = set(start.loc[start["camp_type"] == 1, "person_id"])
+    assert len(far) / len(start) == pytest.approx(0.3, abs=0.03)
+    d0 = ev[(ev["event"] == "camp_death") & (ev["step"] == 0)]
+    assert set(d0.loc[d0["camp_type"] == 2, "person_id"]) <= far
+    ratio = (d0["person_id"].isin(far).sum() / len(far)) / (d0["person_id"].isin(other).sum() / len(other))
+    assert ratio == pytest.approx(4.0, rel=0.2)

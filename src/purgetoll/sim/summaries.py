@@ -5,7 +5,7 @@ agents themselves in ``agents`` (the sampling error of a count is about ``sqrt(a
 
 * :func:`read_events` loads ``<run>/events`` (Parquet parts) with the terror codes as labels;
 * :func:`summarise` counts events by any of ``month, year, sex, age_group, category, operation,
-  body, region``;
+  body, region, camp_type``;
 * :func:`totals` gives the headline figures a scenario is checked against (arrests, convictions and
   death sentences by year, executions, camp deaths by year, camp and prison populations at the
   end, women among prisoners, the male share of the dead);
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.errors import DataError
-from purgetoll.sim.modules.terror import BODIES, CATEGORIES, OPERATIONS
+from purgetoll.sim.modules.terror import BODIES, CAMP_TYPES, CATEGORIES, OPERATIONS
 
 __all__ = ["read_events", "summarise", "totals", "male_share_of_dead", "TERROR_KINDS", "DEAD_KINDS", "BY"]
 
@@ -30,13 +30,13 @@ TERROR_KINDS = ("arrest", "sentence", "execution", "camp_admission", "in_camp_at
                 "death_in_custody", "child_removed")
 #: Event kinds that are deaths caused by the Terror.
 DEAD_KINDS = ("execution", "camp_death", "death_in_custody")
-BY = ("month", "year", "sex", "age_group", "category", "operation", "body", "region")
+BY = ("month", "year", "sex", "age_group", "category", "operation", "body", "region", "camp_type")
 
 
 def read_events(run: str | Path, kinds: Sequence[str] = TERROR_KINDS) -> pd.DataFrame:
     """The terror events of a finished run directory, codes replaced by labels.
 
-    Columns: ``step, date, person_id, event, sex, age, operation, body, category, region`` (region as
+    Columns: ``step, date, person_id, event, sex, age, operation, body, category, region, camp_type`` (region as
     the attributes module's code, -1 unknown).
     """
     path = Path(run) / "events"
@@ -46,7 +46,8 @@ def read_events(run: str | Path, kinds: Sequence[str] = TERROR_KINDS) -> pd.Data
     df = df[df["event"].astype(str).isin(kinds)].copy()
     df["event"] = df["event"].astype(str)
     df["sex"] = df["sex"].astype(str)
-    for col, labels in (("operation", OPERATIONS), ("body", BODIES), ("category", CATEGORIES)):
+    for col, labels in (("operation", OPERATIONS), ("body", BODIES), ("category", CATEGORIES),
+                        ("camp_type", CAMP_TYPES)):
         if col in df:
             codes = df[col].fillna(0).astype(int).to_numpy()
             df[col] = np.asarray(labels, dtype=object)[codes]

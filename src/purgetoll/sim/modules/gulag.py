@@ -12,7 +12,9 @@ the month the term ends.
 **Deaths.** Inside, the life table no longer applies: a prisoner's monthly hazard is ``h(month) x
 m``, where ``m`` is ``arrival_hazard_multiplier`` in the first ``arrival_months`` after admission
 and ``female_hazard_multiplier`` for women (both assumptions: the bundled tables give no death
-rates by time since arrival or by sex). The level ``h`` is calibrated each month so that the
+rates by time since arrival or by sex), and ``far_north_hazard_multiplier`` in the far-north camps
+(Sevvostlag, Kolyma), where ``far_north_share`` of the prisoners are sent (the camp types,
+``terror.CAMP_TYPES``; both from a low-confidence page in ``gulag_population_supplement``). The level ``h`` is calibrated each month so that the
 year's deaths reach ``deaths_by_month_persons`` (default the Gulag death series: 31,056 in 1937
 and 108,654 in 1938, ``gulag("deaths")``), spread over the year's months; with ``calibrate_deaths``
 off, ``h`` comes from ``mortality_per_1000_per_year`` (default the series' deaths per average
@@ -36,6 +38,7 @@ from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import (
     CAMP,
+    CAMP_TYPES,
     CATEGORIES,
     RELEASED,
     TERROR_PLAN_ORDER,
@@ -85,13 +88,21 @@ class Gulag(Module):
               kind="integer", low=0, high=24, assumption=True),
         Param("female_hazard_multiplier", 0.5, "x", "women's hazard relative to men's (assumption: range 0.2-1)",
               low=0.05, high=1, assumption=True),
+        Param("far_north_share", 2443 / 0.09 / 1283306, "share", "share of prisoners in the far-north camps "
+              "(Sevvostlag, Kolyma): 2,443 deaths at 9% mortality in 1937 imply about 27,000 of the Gulag's "
+              "1,283,306 average (gulag_population_supplement sevvostlag_deaths_1937, sevvostlag_mortality_1937; "
+              "low-confidence popular page)", low=0, high=1),
+        Param("far_north_hazard_multiplier", 9.0 / 2.42, "x", "hazard in the far-north camps relative to the "
+              "other camps and colonies: Sevvostlag 9% against the Gulag's 2.42% in 1937 (gulag_population_"
+              "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20),
     )
 
     def __init__(self, initial_prisoners_persons: float = 1196369, initial_female_share: float = 0.061,
                  initial_release_per_1000_per_year: float = 100.0, calibrate_deaths: bool = True,
                  deaths_by_month_persons: dict[str, float] | None = None,
                  mortality_per_1000_per_year: dict[str, float] | None = None, arrival_hazard_multiplier: float = 2.0,
-                 arrival_months: int = 3, female_hazard_multiplier: float = 0.5) -> None:
+                 arrival_months: int = 3, female_hazard_multiplier: float = 0.5,
+                 far_north_share: float = 2443 / 0.09 / 1283306, far_north_hazard_multiplier: float = 9.0 / 2.42) -> None:
         self.initial_prisoners_persons = float(initial_prisoners_persons)
         self.initial_female_share = float(initial_female_share)
         self.initial_release = float(initial_release_per_1000_per_year)
@@ -101,11 +112,14 @@ class Gulag(Module):
         self.arrival_mult = float(arrival_hazard_multiplier)
         self.arrival_months = int(arrival_months)
         self.female_mult = float(female_hazard_multiplier)
+        self.far_north_share = float(far_north_share)
+        self.far_north_mult = float(far_north_hazard_multiplier)
         # everyone inside, in order of admission, with their admission step and term end (steps)
         self.camp_ids = np.empty(0, dtype=np.uint32)
         self.camp_step = np.empty(0, dtype=np.int16)
         self.term_end = np.empty(0, dtype=np.int16)
         self.camp_slots = np.empty(0, dtype=np.int64)  # valid within the window (refresh_slots)
+        self.camp_type = np.empty(0, dtype=np.int8)  # CAMP_TYPES code
         self.deaths_by_year: dict[int, int] = {}
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
@@ -116,7 +130,8 @@ class Gulag(Module):
                 "initial_release_per_1000_per_year": self.initial_release, "calibrate_deaths": self.calibrate,
                 "deaths_by_month_persons": self.deaths_series, "mortality_per_1000_per_year": self.rate_series,
                 "arrival_hazard_multiplier": self.arrival_mult, "arrival_months": self.arrival_months,
-                "female_hazard_multiplier": self.female_mult}
+                "female_hazard_multiplier": self.female_mult, "far_north_share": self.far_north_share,
+                "far_north_hazard_multiplier": self.far_north_mult}
 
     def describe(self) -> dict[str, Any]:
         return {"parameters": self.parameters(),
@@ -128,12 +143,13 @@ class Gulag(Module):
                 "calibrated_level_per_1000_per_year": self.hazard_per_1000_per_year}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"camp_ids": pack(self.camp_ids), "camp_step": pack(self.camp_step), "term_end": pack(self.term_end), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
+        return {"camp_ids": pack(self.camp_ids), "camp_step": pack(self.camp_step), "term_end": pack(self.term_end), "camp_type": pack(self.camp_type), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
                 "carry": self._carry, "levels": self.hazard_per_1000_per_year}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.camp_ids = unpack(state["camp_ids"])
         self.camp_step, self.term_end = unpack(state["camp_step"]), unpack(state["term_end"])
+        self.camp_type = unpack(state["camp_type"])
         self.deaths_by_year = {int(k): int(v) for k, v in state["deaths_by_year"].items()}
         self._carry = float(state["carry"])
         self.hazard_per_1000_per_year = list(state["levels"])
@@ -170,10 +186,11 @@ class Gulag(Module):
         self.camp_slots = chosen.astype(np.int64)
         self.camp_step = np.full(n, _BEFORE_START, dtype=np.int16)
         self.term_end = np.full(n, _NO_END, dtype=np.int16)
+        self.camp_type = self._types(sim, self.camp_ids)
         terror = sim.module("terror")
         sim.events.log(0, "in_camp_at_start", self.camp_ids, p["sex"][chosen], sim.ages(p["birth_month"][chosen], 0),
                        operation=p["t_operation"][chosen], category=np.full(n, CATEGORIES.index("camp"), np.int8),
-                       region=terror.region_of(sim, chosen))
+                       region=terror.region_of(sim, chosen), camp_type=self.camp_type)
 
     def admit(self, sim: Sim, slots: np.ndarray, step: int, term_months: np.ndarray) -> None:
         """Admit sentenced prisoners in ``step`` with terms of ``term_months``."""
@@ -188,10 +205,17 @@ class Gulag(Module):
         self.camp_slots = np.concatenate([self.camp_slots, slots])
         self.camp_step = np.concatenate([self.camp_step, np.full(slots.size, step, dtype=np.int16)])
         self.term_end = np.concatenate([self.term_end, end.astype(np.int16)])
+        types = self._types(sim, p["person_id"][slots])
+        self.camp_type = np.concatenate([self.camp_type, types])
         sim.events.log(step, "camp_admission", p["person_id"][slots], p["sex"][slots],
                        sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
                        category=np.full(slots.size, CATEGORIES.index("camp"), np.int8),
-                       region=sim.module("terror").region_of(sim, slots))
+                       region=sim.module("terror").region_of(sim, slots), camp_type=types)
+
+    def _types(self, sim: Sim, ids: np.ndarray) -> np.ndarray:
+        """Camp type of each prisoner (keyed by person: the same camp in every scenario)."""
+        u = rng.uniform(sim.settings.seed, "gulag.camp_type", 0, ids)
+        return np.where(u < self.far_north_share, CAMP_TYPES.index("far_north"), CAMP_TYPES.index("other")).astype(np.int8)
 
     def release_and_deaths(self, sim: Sim, step: int) -> None:
         """Releases at term end (and of those inside at the start), then the month's deaths."""
@@ -213,7 +237,8 @@ class Gulag(Module):
             r = s[out]
             p["t_status"][r] = RELEASED
             sim.events.log(step, "release", pid[r], p["sex"][r], sim.ages(p["birth_month"][r], step),
-                           operation=p["t_operation"][r], region=sim.module("terror").region_of(sim, r))
+                           operation=p["t_operation"][r], region=sim.module("terror").region_of(sim, r),
+                           camp_type=self.camp_type[out])
             sim.module("demography").redraw_deaths(sim, r, step + 1, 1.0)
             self._keep(~out)
             s = self.camp_slots
@@ -221,6 +246,7 @@ class Gulag(Module):
         # deaths
         m = np.where(step - self.camp_step.astype(np.int64) < self.arrival_months, self.arrival_mult, 1.0)
         m = m * np.where(p["sex"][s] == FEMALE, self.female_mult, 1.0)
+        m = m * np.where(self.camp_type == CAMP_TYPES.index("far_north"), self.far_north_mult, 1.0)
         year = int(self._year[step])
         if self.calibrate:
             in_year = self._year == year
@@ -241,10 +267,12 @@ class Gulag(Module):
         key = u / np.maximum(prob, 1e-300)
         # the n smallest keys (a partition, not a sort: 8 million prisoners in Conquest's camps)
         order = np.argpartition(key, n - 1)[:n] if n < key.size else np.arange(key.size)
-        dead = np.sort(s[order])
+        pos = order[np.argsort(s[order])]  # positions in the camp arrays, in slot order
+        dead = s[pos]
         p["alive"][dead] = False
         sim.events.log(step, "camp_death", pid[dead], p["sex"][dead], sim.ages(p["birth_month"][dead], step),
-                       operation=p["t_operation"][dead], region=sim.module("terror").region_of(sim, dead))
+                       operation=p["t_operation"][dead], region=sim.module("terror").region_of(sim, dead),
+                       camp_type=self.camp_type[pos])
         self.deaths_by_year[year] = self.deaths_by_year.get(year, 0) + n
         keep = np.ones(ids.size, bool)
         keep[order] = False
@@ -252,7 +280,7 @@ class Gulag(Module):
 
     def _keep(self, mask: np.ndarray) -> None:
         self.camp_ids, self.camp_step, self.term_end = self.camp_ids[mask], self.camp_step[mask], self.term_end[mask]
-        self.camp_slots = self.camp_slots[mask]
+        self.camp_slots, self.camp_type = self.camp_slots[mask], self.camp_type[mask]
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Slots of the prisoners after compaction (those compacted away had died)."""

@@ -8,7 +8,7 @@ named ``terror``:
   released, other sentence), ``t_operation`` (the operation of the arrest), ``t_listed`` (named
   under interrogation, so on the NKVD's lists). What only concerns the few (the arrest step, camp
   admission and term end) lives with the queue and the camps, not in every person's row.
-* **Events** (with the event columns ``operation``, ``body``, ``category``, ``region``):
+* **Events** (with the event columns ``operation``, ``body``, ``category``, ``region``, ``camp_type``):
   ``arrest``, ``sentence``, ``execution``, ``camp_admission``, ``in_camp_at_start``,
   ``camp_death``, ``release``, ``death_in_custody``, ``child_removed``.
 * **Arrest** (:meth:`Terror.arrest`): marks the person held, logs the event with the person's
@@ -40,7 +40,7 @@ from purgetoll.sim.state import Column
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
+__all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "CAMP_TYPES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
            "RELEASED", "OTHER_SENTENCE", "op_code", "column", "slots_of", "step_of_label",
            "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "refresh_slots", "in_codes", "role", "labels", "codes", "republic_of"]
 
@@ -53,6 +53,8 @@ OPERATIONS: tuple[str, ...] = (
 BODIES: tuple[str, ...] = ("none", "troika", "dvoika", "military_collegium", "oso", "court")
 #: Sentence categories (event column ``category``): 1 shooting, 2 camp, other sentences (exile etc.).
 CATEGORIES: tuple[str, ...] = ("none", "shooting", "camp", "other")
+#: Camp types (event column ``camp_type``): the far-north camps (Sevvostlag, Kolyma) and the rest.
+CAMP_TYPES: tuple[str, ...] = ("none", "other", "far_north")
 #: Person status codes (column ``t_status``).
 STATUS: tuple[str, ...] = ("free", "held", "camp", "executed", "released", "other_sentence")
 FREE, HELD, CAMP, EXECUTED, RELEASED, OTHER_SENTENCE = range(6)
@@ -252,6 +254,7 @@ class Terror(Module):
         Column("body", "int8", 0, "terror.BODIES code"),
         Column("category", "int8", 0, "terror.CATEGORIES code"),
         Column("region", "int16", -1, "region code of the attributes module (-1 unknown)"),
+        Column("camp_type", "int8", 0, "terror.CAMP_TYPES code"),
     )
     steps: ClassVar[tuple[str, ...]] = ("new_month",)
     parameter_specs: ClassVar[tuple[Param, ...]] = (
