@@ -8,7 +8,7 @@ import json
 import pandas as pd
 from typer.testing import CliRunner
 
-import purgetoll.data.cli as data_cli
+import purgetoll.data
 from purgetoll.cli import app
 from purgetoll.data import catalog, load
 
@@ -90,7 +90,7 @@ def test_check_unknown_table_exits_1():
 
 
 def test_check_exits_1_naming_table_row_and_expectation(monkeypatch):
-    """The command reads the table through `load`; hand it a damaged copy."""
+    """The command reads the table through `purgetoll.data.load`; hand it a damaged copy."""
 
     def damaged(name: str) -> pd.DataFrame:
         df = load(name)
@@ -98,7 +98,7 @@ def test_check_exits_1_naming_table_row_and_expectation(monkeypatch):
         df.loc[hit, "count"] = -1
         return df
 
-    monkeypatch.setattr(data_cli, "load", damaged)
+    monkeypatch.setattr(purgetoll.data, "load", damaged)
     result = runner.invoke(app, ["data", "check", "--table", "census_10y"])
     assert result.exit_code == 1
     assert result.stdout.strip() == (

@@ -17,10 +17,11 @@ Extending (another family of tables, e.g. ``_archive.py``): write the CSVs and a
 then a private module ``purgetoll/data/_<family>.py`` that declares its kinds with
 ``register_kind``, registers checks with ``@register_check(kind)`` (see
 :mod:`purgetoll.data._registry` for the API) and lists its public loaders in ``__all__``. This
-package imports every private submodule (name starting with ``_``) once, in name order, when it is
-imported, so the registry is complete before any check runs and the loaders appear here; nothing
-needs to be edited in this file. The maintainer's re-tabulation modules (:data:`_TOOLS`) are the
-exception: they register nothing and are never needed to load or check a table.
+package imports every private submodule (name starting with ``_``) once, in name order, the first
+time one of its names or the registry is used (:func:`_public_names`), so the registry is complete
+before any check runs and the loaders appear here; nothing needs to be edited in this file. The
+maintainer's re-tabulation modules (:data:`_TOOLS`) are the exception: they register nothing and
+are never needed to load or check a table.
 
 The package never reads ``../shared`` at run time; ``python -m purgetoll.data.retabulate`` is the
 maintainer's tool that produced the demographic tables from it.
@@ -28,37 +29,23 @@ maintainer's tool that produced the demographic tables from it.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
+from typing import Any
 
-from purgetoll.data._adh import ADH_YEARS, adh
-from purgetoll.data._catalog import catalog, load, table_info
-from purgetoll.data._census import CENSUS_DATES, CENSUS_YEARS, census, sex_ratio_yearbook
-from purgetoll.data._checks import check_all, check_table
-from purgetoll.data._life import LIFE_TABLE_PERIODS, LIFE_TABLE_SEXES, life_table
-from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
-
-__all__ = [
-    "ADH_YEARS",
-    "CENSUS_DATES",
-    "CENSUS_YEARS",
-    "LIFE_TABLE_PERIODS",
-    "LIFE_TABLE_SEXES",
-    "Problem",
-    "TableInfo",
-    "adh",
-    "catalog",
-    "census",
-    "check_all",
-    "check_table",
-    "life_table",
-    "load",
-    "register_check",
-    "register_kind",
-    "sex_ratio_yearbook",
-    "table_info",
-]
-
+#: Public names of the framework modules (which declare no ``__all__`` of their own).
+_FRAMEWORK: dict[str, str] = {
+    "Problem": "_registry",
+    "TableInfo": "_registry",
+    "catalog": "_catalog",
+    "check_all": "_checks",
+    "check_table": "_checks",
+    "load": "_catalog",
+    "register_check": "_registry",
+    "register_kind": "_registry",
+    "table_info": "_catalog",
+}
 
 #: Maintainer tools that rebuild ``tables/`` from ``../shared`` (``python -m`` them); the package
 #: does not import them when it loads.
@@ -67,22 +54,42 @@ _TOOLS = frozenset(
 )
 
 
-def _import_families() -> list[str]:
-    """Import every private submodule (but the tools) and return the public names they export."""
-    exported: list[str] = []
+@functools.cache
+def _public_names() -> dict[str, Any]:
+    """Import every family module (but the tools) once; their public names, by name.
+
+    This completes the check registry (each family registers its kinds and checks when imported)
+    and collects the loaders each lists in ``__all__``. It runs on the first attribute asked of
+    the package (``from purgetoll.data import census``) or of the registry, not on ``import
+    purgetoll.data``, so ``purgetoll --help`` does not import pandas through this package.
+    """
+    exported = {name: getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+                for name, mod in _FRAMEWORK.items()}
     for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not mod.name.startswith("_") or mod.name.startswith("__") or mod.name in _TOOLS:
             continue
         module = importlib.import_module(f"{__name__}.{mod.name}")
         for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)
-            if name in globals():
-                if globals()[name] is not obj:
-                    raise ImportError(f"purgetoll.data.{mod.name} exports {name!r}, already taken")
-                continue
-            globals()[name] = obj
-            exported.append(name)
+            if exported.get(name, obj) is not obj:
+                raise ImportError(f"purgetoll.data.{mod.name} exports {name!r}, already taken")
+            exported[name] = obj
     return exported
 
 
-__all__ += _import_families()
+def __getattr__(name: str) -> Any:
+    if name == "__all__":
+        return sorted(_public_names())
+    if name.startswith("__") or any(m.name == name for m in pkgutil.iter_modules(__path__)):
+        # ``from purgetoll.data import cli`` asks for the attribute before importing the
+        # submodule: let the import system load it, without loading every family.
+        raise AttributeError(f"module 'purgetoll.data' has no attribute {name!r}")
+    names = _public_names()
+    if name not in names:
+        raise AttributeError(f"module 'purgetoll.data' has no attribute {name!r}")
+    globals()[name] = names[name]  # cache: later lookups skip __getattr__
+    return names[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_public_names()))

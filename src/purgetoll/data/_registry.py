@@ -125,18 +125,31 @@ def register_check(kind: str) -> Callable[[CheckFn], CheckFn]:
     return deco
 
 
+def _complete() -> None:
+    """Import every family module of ``purgetoll.data`` (once), so every kind is declared.
+
+    The package loads its families on first use, not on import; reading the registry is a use.
+    """
+    from purgetoll.data import _public_names
+
+    _public_names()
+
+
 def kind_schema(kind: str) -> KindSchema | None:
     """The declared schema of ``kind`` (``None`` if no module declared it)."""
+    _complete()
     return _KINDS.get(kind)
 
 
 def kind_checks(kind: str) -> tuple[CheckFn, ...]:
     """The checks registered for ``kind``, in registration order."""
+    _complete()
     return tuple(_CHECKS.get(kind, ()))
 
 
 def known_kinds() -> tuple[str, ...]:
     """Every declared kind, sorted."""
+    _complete()
     return tuple(sorted(_KINDS))
 
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from purgetoll.data import catalog, check_all, check_table, load, table_info
 from purgetoll.errors import DataError
+
+if TYPE_CHECKING:  # the tables (pandas) load with the first command, not with --help
+    import pandas as pd
 
 app = typer.Typer(
     help=(
@@ -47,6 +48,8 @@ def _fail(exc: DataError) -> None:
 @app.command("list")
 def list_tables() -> None:
     """List every bundled table: name, kind, period and title."""
+    from purgetoll.data import catalog
+
     cat = catalog()
     out = Table(title=f"{len(cat)} bundled tables (`purgetoll data show NAME`: rows, unit, source, caveats)")
     out.add_column("name", no_wrap=True)  # names are typed back into `show`: never broken
@@ -74,6 +77,8 @@ def show(
     ] = Format.table,
 ) -> None:
     """Show or export one table with its citation, unit and caveats."""
+    from purgetoll.data import load, table_info
+
     try:
         info = table_info(name)
         df = load(name)
@@ -115,6 +120,8 @@ def check(
     ] = None,
 ) -> None:
     """Check every bundled table (sums, completeness, identities); exit 1 on any problem."""
+    from purgetoll.data import catalog, check_all, check_table, load
+
     try:
         if table is None:
             problems = check_all()
