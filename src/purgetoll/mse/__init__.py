@@ -40,20 +40,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from purgetoll.mse._base import (
-    SAMPLER_COLUMNS,
-    SUMMARY_COLUMNS,
-    Estimator,
-    Fit,
-    InvalidParameterError,
-    NotFittedError,
-)
-from purgetoll.mse._registry import make_estimator, methods, register
-from purgetoll.mse._table import CaptureTable, StratifiedTable, history_matrix, read_capture_csv
-
-#: Public names of the method modules -> their module. They load on first use: the log-linear
-#: family needs scipy, which ``purgetoll --help`` and the table classes do not.
-_METHOD_EXPORTS = {
+#: Public name -> the module that defines it. Everything loads on first use: the tables and the
+#: estimator base need pandas, the log-linear family scipy, and ``purgetoll --help`` (which
+#: imports ``purgetoll.mse.cli``) needs neither.
+_EXPORTS = {
+    "SAMPLER_COLUMNS": "_base",
+    "SUMMARY_COLUMNS": "_base",
+    "Estimator": "_base",
+    "Fit": "_base",
+    "InvalidParameterError": "_base",
+    "NotFittedError": "_base",
+    "make_estimator": "_registry",
+    "methods": "_registry",
+    "register": "_registry",
+    "CaptureTable": "_table",
+    "StratifiedTable": "_table",
+    "history_matrix": "_table",
+    "read_capture_csv": "_table",
     "ExistenceCheck": "_existence",
     "LogLinear": "_loglinear",
     "MinBIC": "_selection",
@@ -63,38 +66,17 @@ _METHOD_EXPORTS = {
     "rank_models": "_selection",
 }
 
-__all__ = [
-    "SAMPLER_COLUMNS",
-    "SUMMARY_COLUMNS",
-    "CaptureTable",
-    "check_model",
-    "Estimator",
-    "ExistenceCheck",
-    "Fit",
-    "InvalidParameterError",
-    "LogLinear",
-    "MinBIC",
-    "NotFittedError",
-    "Stepwise",
-    "Stratified",
-    "StratifiedTable",
-    "history_matrix",
-    "make_estimator",
-    "methods",
-    "rank_models",
-    "read_capture_csv",
-    "register",
-]
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    """Public classes of the method modules (their ``__all__``), imported on first use."""
+    """Public names (:data:`_EXPORTS`, else a method module's ``__all__``), imported on first use."""
     import importlib
     import pkgutil
 
     from purgetoll.mse._registry import discover
 
-    known = _METHOD_EXPORTS.get(name)
+    known = _EXPORTS.get(name)
     if known is None and any(m.name == name for m in pkgutil.iter_modules(__path__)):
         # ``from purgetoll.mse import cli`` asks for the attribute before importing the
         # submodule: let the import system load it, without importing every method.
@@ -109,4 +91,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_METHOD_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS))
