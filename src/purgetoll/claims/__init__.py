@@ -16,8 +16,7 @@ verdict categories and the rounding rules are documented in ``_verdict.py``; the
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from purgetoll._lazy import lazy_exports
 
 #: Public name -> the module (in this package) that defines it. Names load on first use: the
 #: checks need pandas and the data loaders, which ``purgetoll --help`` does not.
@@ -49,14 +48,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'purgetoll.claims' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"purgetoll.claims.{module}"), name)
-    globals()[name] = value  # cache: later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

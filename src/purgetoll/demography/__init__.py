@@ -19,8 +19,7 @@ Public surface (``from purgetoll.demography import ...``); each concept lives in
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from purgetoll._lazy import lazy_exports
 
 #: Public name -> the module (in this package) that defines it. Modules load on first use, so
 #: ``purgetoll --help`` and ``from purgetoll.demography import cli`` stay fast (numba and scipy
@@ -74,14 +73,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'purgetoll.demography' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"purgetoll.demography.{module}"), name)
-    globals()[name] = value  # cache: later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -13,8 +13,7 @@ The names load on first use (pandas comes with them), so ``purgetoll --help``, w
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from purgetoll._lazy import lazy_exports
 
 #: Public name -> the module (in this package) that defines it.
 _EXPORTS: dict[str, str] = {
@@ -31,14 +30,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'purgetoll.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"purgetoll.report.{module}"), name)
-    globals()[name] = value  # cache: later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
