@@ -39,6 +39,8 @@ import math
 import numpy as np
 from numba import njit
 
+from purgetoll.mse._gibbs_split_merge import split_merge
+
 __all__ = ["run_chain"]
 
 
@@ -193,6 +195,8 @@ def _sweep(
     s_jk,
     collapsed_steps,
     max_level,
+    cell_alloc,
+    split_merge_now,
 ):
     """One Gibbs sweep; updates lam and pi in place, returns (alpha, n0, hit)."""
     n_classes, n_lists = lam.shape
@@ -224,12 +228,15 @@ def _sweep(
             # the common case on many lists: one person, one categorical draw
             z = _categorical(rng, weights, total)
             n_k[z] += 1
+            cell_alloc[c, :] = 0
+            cell_alloc[c, z] = 1
             for t in range(lo, hi):
                 s_jk[cell_lists[t], z] += 1
             continue
         _allocate(rng, counts[c], weights, total, alloc)
         for k in range(n_classes):
             n_k[k] += alloc[k]
+            cell_alloc[c, k] = alloc[k]
         for t in range(lo, hi):
             row_s = s_jk[cell_lists[t]]
             for k in range(n_classes):
@@ -261,6 +268,20 @@ def _sweep(
     if collapsed_steps > 0:
         n0 = _collapsed_missing_moves(
             rng, alloc, n_k, s_jk, n_obs, n0, alpha, max_missing, collapsed_steps, max_level
+        )
+    if split_merge_now:
+        n0 = split_merge(
+            rng,
+            cell_alloc,
+            cell_offsets,
+            cell_lists,
+            n_k,
+            s_jk,
+            alloc,
+            n_obs,
+            n0,
+            alpha,
+            max_missing,
         )
     for k in range(n_classes):
         n_k[k] += alloc[k]
@@ -381,7 +402,10 @@ def run_chain(
     alloc = np.zeros(n_classes, dtype=np.int64)
     n_k = np.zeros(n_classes, dtype=np.int64)
     s_jk = np.zeros((n_lists, n_classes), dtype=np.int64)
-    for _ in range(warm_up):
+    cell_alloc = np.zeros((n_cells, n_classes), dtype=np.int64)
+    # A split-merge attempt costs a few lgamma per history: one every few sweeps on big tables.
+    split_merge_every = max(1, n_cells // 32)
+    for sweep in range(warm_up):
         alpha, n0, hit = _sweep(
             rng,
             cell_offsets,
@@ -403,6 +427,8 @@ def run_chain(
             s_jk,
             collapsed_steps,
             max_level,
+            cell_alloc,
+            collapsed_steps > 0 and sweep % split_merge_every == 0,
         )
     order = np.argsort(-pi)
     lam = lam[order].copy()
@@ -435,6 +461,8 @@ def run_chain(
             s_jk,
             collapsed_steps,
             max_level,
+            cell_alloc,
+            collapsed_steps > 0 and sweep % split_merge_every == 0,
         )
         if hit:
             hits += 1
