@@ -8,9 +8,14 @@ import pytest
 import purgetoll.claims
 import purgetoll.demography
 import purgetoll.report
+import purgetoll.sim
+import purgetoll.verdict
 
 
-@pytest.mark.parametrize("package", [purgetoll.demography, purgetoll.claims, purgetoll.report])
+@pytest.mark.parametrize(
+    "package",
+    [purgetoll.demography, purgetoll.claims, purgetoll.report, purgetoll.sim, purgetoll.verdict],
+)
 def test_every_public_name_resolves(package):
     for name in package.__all__:
         assert getattr(package, name) is not None
@@ -24,7 +29,7 @@ def test_unknown_name_is_named_in_the_error():
 
 def test_importing_the_cli_does_not_import_pandas():
     code = (
-        "import sys, purgetoll.report.cli, purgetoll.claims.cli, purgetoll.demography.cli; "
+        "import sys, purgetoll.cli; "
         "print('pandas' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -74,13 +74,13 @@ def __getattr__(name: str) -> Any:
     import importlib
     import pkgutil
 
-    from purgetoll.mse._registry import discover
-
     known = _EXPORTS.get(name)
     if known is None and any(m.name == name for m in pkgutil.iter_modules(__path__)):
         # ``from purgetoll.mse import cli`` asks for the attribute before importing the
         # submodule: let the import system load it, without importing every method.
         raise AttributeError(f"module 'purgetoll.mse' has no attribute '{name}'")
+    from purgetoll.mse._registry import discover
+
     for mod_name in [known] if known else discover():
         module = importlib.import_module(f"purgetoll.mse.{mod_name}")
         if name in getattr(module, "__all__", ()):

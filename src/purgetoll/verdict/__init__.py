@@ -11,14 +11,21 @@ Public surface (``from purgetoll.verdict import ...``):
   ``purgetoll.report.sections.verdict``.
 """
 
-from purgetoll.verdict.compare import (
-           TEST_STATEMENT,
-           Verdict,
-           baseline_factors,
-           compare,
-           compare_records,
-)
-from purgetoll.verdict.runs import RunRecord, run_many, run_one
+from purgetoll._lazy import lazy_exports
 
-__all__ = ["TEST_STATEMENT", "RunRecord", "Verdict", "baseline_factors", "compare", "compare_records", "run_many",
-           "run_one"]
+#: Public name -> the module that defines it; loaded on first use so that ``purgetoll --help`` does
+#: not import the simulation through ``purgetoll.verdict.cli``.
+_EXPORTS: dict[str, str] = {
+    "TEST_STATEMENT": "compare",
+    "Verdict": "compare",
+    "baseline_factors": "compare",
+    "compare": "compare",
+    "compare_records": "compare",
+    "RunRecord": "runs",
+    "run_many": "runs",
+    "run_one": "runs",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
