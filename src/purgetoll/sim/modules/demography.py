@@ -76,6 +76,7 @@ class Demography(Module):
         self.inputs = inputs
         self.hazard: HazardTable | None = None
         self.mu_by_step: np.ndarray | None = None
+        self.infant_at_start: np.ndarray | None = None  # (2, 13) first-year hazard pieces at the start
         self._due: dict[int, list[np.ndarray]] = {}
         self._window = (0, 0)
 
@@ -85,8 +86,10 @@ class Demography(Module):
             "parameters": {},
             "tables": dict(self.inputs.tables),
             "assumptions": {
-                "birth_month_within_year_of_age": "people of a completed age are spread uniformly over "
-                "the 12 birth months of that year (the census gives nothing finer)",
+                "birth_month_within_year_of_age": "people of a completed age 1+ are spread uniformly over "
+                "the 12 birth months of that year (the census gives nothing finer); the starting census's "
+                "age 0 in proportion to survival from birth under the first year's hazard at the start "
+                "(births assumed even over that year; annexed infants uniformly)",
                 "birth_timing": "babies are born in the middle of their month (half a month of exposure)",
                 "infant_mortality_within_year": (
                     "the first year's hazard falls with age so that infants who die live on average the "
@@ -121,11 +124,14 @@ class Demography(Module):
         # the oldest possible birth month: open group 100+ at the start, born up to 11 months before 100
         first = sim.start_month - 12 * 101
         self.hazard = build_hazard(mu, sim.start_month, first, infant)
+        # the first year's hazard at the start (constant through the year without a0), by which the
+        # synthesis weights the census infants' birth months (fewer of the oldest, as the life table)
+        self.infant_at_start = infant[0] if infant is not None else infant_hazards(-np.expm1(-12.0 * mu[0, :, 0]), None)
 
     def setup(self, sim: Sim) -> None:
         counts = population_matrix(self.inputs.initial, "DemographyInputs.initial")
         slots = add_cohorts(sim.people, counts, scale=sim.settings.scale, seed=sim.settings.seed,
-                            month=sim.start_month, step=0, decision="synthesis")
+                            month=sim.start_month, step=0, decision="synthesis", infant=self.infant_at_start)
         self.enter(sim, slots, 0)
 
     # -- scheduling ---------------------------------------------------------------------------
