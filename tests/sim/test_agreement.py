@@ -16,16 +16,27 @@ Two references:
    the same threshold; 5-year groups 0-4 .. 95-99 by sex likewise; totals within 4 standard
    errors. Power: the projection with its cohorts smeared over three ages (what the split steps
    did before the projection kept cohorts whole) is rejected at 1959.
+3. The two deterministic references against each other, no agents: the 1926 census's infants
+   (ages 10-12 in 1937, 12-14 in 1939, 32-34 in 1959). Both now place them like a life table's
+   age 0, fewer of the oldest infants (the synthesis weights their birth months by survival from
+   birth under the demography module's first-year hazard, ``sim.synthesis``); with the even spread
+   they used before, that cohort was up to 0.59% apart by single year and carried 5.7, 5.6 and 4.0
+   of the non-centrality at scale 0.01; now 0.21% at most and 1.06, 1.03 and 0.70. Test: under
+   0.3% and under 1.5 at each date. What is left of it is the shape within the first year
+   (the sim's hazard falls exponentially, the projection's survivorship is a power curve; both
+   with the Coale-Demeny a0), which splits the cohort 0.2% differently between two ages.
 
 False-alarm rate: 1e-4 per date and test where the reference is the agents' exact expectation,
-so 3-16 dates per test give under 0.2% for reference 1. Against the projection one small
-difference of assumptions remains: the synthesis spreads the 1926 census's infants evenly over
-their first year of age, while the projection treats its age 0 like a life table's (fewer of the
-oldest infants, survival L1/L0), so that cohort (ages 10-12 in 1937, 32-34 in 1959) differs by
-up to 0.6% by single year, scale free. At scale 0.01 the projection's non-centrality against
-``expected_population`` is 6.5, 6.6 and 6.1 for the single years and 1.0, 0.6 and 1.0 for the
-5-year groups at 1937, 1939 and 1959, so a false alarm of about 0.04% per single-year test and
-0.2% for the projection test as a whole (``scipy.stats.ncx2``).
+so 3-16 dates per test give under 0.2% for reference 1. Against the projection, at scale 0.01
+its non-centrality against ``expected_population`` is 1.85, 1.98 and 2.77 for the single years
+(was 6.47, 6.56 and 6.05 with the even spread) and 0.11, 0.20 and 0.65 for the 5-year groups (was
+0.95, 0.64 and 0.99) at 1937, 1939 and 1959, so a false alarm of 0.015-0.018% per single-year
+test (was 0.035-0.039%) and 0.011-0.014% per 5-year test, under 0.1% for the projection test as a
+whole (``scipy.stats.ncx2``). The rest of the non-centrality (0.80, 0.95 and 2.06) is outside the
+infants' cohort, mostly women at ages 80-95 (up to 1.6% at 81-83, 3% at 91-93, a few agents a
+cell). The agents' chi-square against the projection (seed 2026, about 200 cells) went from
+202.9, 223.8, 203.5 to 197.3, 218.4, 201.7; against the expectation it is 197.3, 219.4/219.6,
+200.1 either way.
 """
 
 from __future__ import annotations
@@ -93,9 +104,15 @@ def real_run(real_inputs):
     return demography_sim(settings, real_inputs).run(), settings
 
 
-def test_real_agents_match_expectation_at_census_dates(real_run, real_inputs):
+@pytest.fixture(scope="module")
+def real_merged(real_run, real_inputs) -> pd.DataFrame:
+    """The real run's snapshots with ``expected_population`` (computed once for the module)."""
     result, settings = real_run
-    m = merged(result, real_inputs, settings)
+    return merged(result, real_inputs, settings)
+
+
+def test_real_agents_match_expectation_at_census_dates(real_merged):
+    m = real_merged
     assert sorted(m["date"].unique()) == list(CENSUS_DATES)
     for date, d in m.groupby("date"):
         chi2, df, p = chi_square(d["agents"].to_numpy(), d["expected"].to_numpy(), d["variance"].to_numpy())
@@ -135,10 +152,10 @@ def test_the_projection_takes_infant_deaths_as_the_agents_do(real_inputs):
         assert np.array_equal(real_inputs.infant_a0(q0, sex), a0_from_q0(q0, sex))
 
 
-def test_real_agents_match_the_cohort_component_projection(real_run, real_inputs):
+def test_real_agents_match_the_cohort_component_projection(real_run, real_merged, real_inputs):
     """At 1937, 1939 and 1959 (after both annexation waves), by sex and single year of age."""
-    result, settings = real_run
-    m = merged(result, real_inputs, settings)
+    _, settings = real_run
+    m = real_merged
     assert sorted(m["date"].unique()) == list(CENSUS_DATES)
     for date, d in m.groupby("date"):
         proj = projection_of_the_sim_inputs(real_inputs, settings, d["state_date"].iloc[0])
@@ -155,15 +172,35 @@ def test_real_agents_match_the_cohort_component_projection(real_run, real_inputs
         assert abs(d["agents"].sum() - d["proj"].sum()) < 4 * total_se, date
 
 
-def test_the_single_year_check_sees_smoothed_heaping(real_run, real_inputs):
+def test_the_single_year_check_sees_smoothed_heaping(real_run, real_merged, real_inputs):
     """Power: the projection with its cohorts smeared over three ages (a 1-2-1 smoothing of the 1959
     ages 37-94, the 1926 population's 5-62; the old split steps did about this) is rejected at 1959
     at the same threshold."""
-    result, settings = real_run
-    m = merged(result, real_inputs, settings)
+    _, settings = real_run
+    m = real_merged
     d = m[m["date"] == "1959-01-15"]
     proj = projection_of_the_sim_inputs(real_inputs, settings, d["state_date"].iloc[0]).reshape(2, 101)
     smeared = proj.copy()
     smeared[:, 37:95] = 0.25 * proj[:, 36:94] + 0.5 * proj[:, 37:95] + 0.25 * proj[:, 38:96]
     _, _, p = chi_square(d["agents"].to_numpy(), smeared.reshape(-1), d["variance"].to_numpy())
     assert p < ALPHA
+
+
+#: single years of age of the 1926 census's infants at each census date (10.05, 12.09, 32.08 years on)
+INFANTS_1926 = {"1937-01-06": (10, 11, 12), "1939-01-17": (12, 13, 14), "1959-01-15": (32, 33, 34)}
+
+
+def test_the_census_infants_are_placed_as_the_projection_places_them(real_run, real_merged, real_inputs):
+    """Deterministic, no sampling: ``expected_population`` (what the agents should show) against the
+    projection for the cohort of the 1926 census's infants. With their birth months spread evenly
+    (before the synthesis weighted them by survival) this cohort was up to 0.59% apart and its
+    non-centrality 5.7, 5.6 and 4.0 at 1937, 1939 and 1959; now at most 0.21% and 1.06, 1.03, 0.70."""
+    _, settings = real_run
+    for date, d in real_merged.groupby("date"):
+        proj = projection_of_the_sim_inputs(real_inputs, settings, d["state_date"].iloc[0])
+        cohort = d["age"].isin(INFANTS_1926[date]).to_numpy()
+        expected, variance = d["expected"].to_numpy()[cohort], d["variance"].to_numpy()[cohort]
+        rel = np.abs(proj[cohort] / expected - 1)
+        assert rel.max() < 0.003, f"{date}: the 1926 infants' cohort differs by {rel.max():.3%}"
+        noncentrality = float(((proj[cohort] - expected) ** 2 / variance).sum())
+        assert noncentrality < 1.5, f"{date}: non-centrality {noncentrality:.2f} in the 1926 infants' cohort"
