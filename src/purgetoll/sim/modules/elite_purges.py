@@ -29,9 +29,8 @@ import numpy as np
 
 from purgetoll.scenarios.params import Param
 from purgetoll.sim.modules.base import Module
-from purgetoll.sim.modules.mass_operation import age_between
-from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column, in_codes
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pools
+from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, spread
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -95,25 +94,25 @@ class ElitePurges(Module):
     def prepare(self, sim: Sim) -> None:
         self._plan = {g: Budget(g, self.values[f"{g}_arrests_by_month_persons"]).per_step(sim) for g in _PURGES}
 
-    def _pool_mask(self, sim: Sim, purge: str, sl: slice) -> np.ndarray:
-        roles = column(sim, ATTR["roles"], self.name)[sl]
+    def _pool_codes(self, sim: Sim, purge: str) -> dict[str, np.ndarray]:
+        """The purge's pool as attribute codes (``terror_draw.coded_pools``): a role bit, or urban employees."""
+        column(sim, ATTR["roles"], self.name)  # the clear error when attributes are off
         if purge in ("army", "nkvd", "party"):
             bit = ROLE_BITS[{"army": "army_command", "nkvd": "nkvd_staff", "party": "party"}[purge]]
-            return (roles & bit) != 0
-        group = column(sim, ATTR["social_group"], self.name)[sl]
-        urban = column(sim, ATTR["urban"], self.name)[sl].astype(bool)
-        return urban & in_codes(group, codes("social_group", ["employee"], self.name))
+            return {ATTR["roles"]: np.array([v for v in range(256) if v & bit])}
+        column(sim, ATTR["social_group"], self.name)
+        column(sim, ATTR["urban"], self.name)
+        return {ATTR["urban"]: np.arange(1, 256), ATTR["social_group"]: codes("social_group", ["employee"], self.name)}
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Pools of the window, by purge (thinned to 20 times the window's need)."""
         self._pools = {}
         p = sim.people
         needs = {g: float(self._plan[g][first:stop].sum()) for g in _PURGES}
-        masks = {g: (lambda sl, base, g=g: self._pool_mask(sim, g, sl)) for g in _PURGES if needs[g] > 0}
+        masks = {g: self._pool_codes(sim, g) for g in _PURGES if needs[g] > 0}
         if not masks:
             return
-        pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 20, 70, sl), masks, needs,
-                              "terror.pool")
+        pools = coded_pools(sim, first, 20, 70, masks, needs, "terror.pool")
         for g, pool in pools.items():
             w = age_weights(sim.ages(p["birth_month"][pool], first), 20, 70,
                             outside_peak=self.values["outside_peak_age_weight"])

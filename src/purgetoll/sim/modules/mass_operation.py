@@ -40,10 +40,9 @@ from purgetoll.sim.modules.terror import (
     TERROR_PLAN_ORDER,
     codes,
     column,
-    in_codes,
     republic_of,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, thinned_pools
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -139,14 +138,12 @@ class MassOperation(Module):
             self._weights = {g: np.empty(0) for g in self._plan}
             return
         p = sim.people
-        group = column(sim, ATTR["social_group"], self.name)
+        column(sim, ATTR["social_group"], self.name)  # the clear error when attributes are off
         region = column(sim, ATTR["region"], self.name)
         # the 'criminals' pool also makes up for the other groups when their men run out
         wants = {g: (sum(need.values()) if g == "criminals" else need[g]) for g in _GROUPS}
-        group_codes = {g: codes("social_group", names, self.name) for g, names in _GROUPS.items()}
-        masks = {g: (lambda sl, base, code=code: in_codes(group[sl], code)) for g, code in group_codes.items()}
-        pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 16, 80, sl), masks, wants,
-                              "terror.pool.order_00447")
+        specs = {g: {ATTR["social_group"]: codes("social_group", names, self.name)} for g, names in _GROUPS.items()}
+        pools = coded_pools(sim, first, 16, 80, specs, wants, "terror.pool.order_00447")
         for g in _GROUPS:
             pool = pools[g]
             w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.outside_peak_age_weight)

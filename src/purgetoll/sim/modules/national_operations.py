@@ -39,16 +39,14 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
-from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import (
     ATTR,
     TERROR_PLAN_ORDER,
     codes,
     column,
-    in_codes,
     yyyymm_step,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, draw, spread, thinned_pools
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, spread
 from purgetoll.sim.state import MALE
 
 if TYPE_CHECKING:
@@ -154,20 +152,19 @@ class NationalOperations(Module):
         if not active:
             return
         p = sim.people
-        nat = column(sim, ATTR["nationality"], self.name)
+        column(sim, ATTR["nationality"], self.name)  # the clear error when attributes are off
         masks, wants = {}, {}
         for op in active:
             need = float(self._plan[op][first:stop].sum())
             for label, share in TARGETS[op].items():
                 code = codes("nationality", [label], self.name)[0]
-                masks[f"{op}.{label}"] = lambda sl, base, code=code: nat[sl] == code
+                masks[f"{op}.{label}"] = {ATTR["nationality"]: [code]}
                 wants[f"{op}.{label}"] = share * need
             if op in _FALLBACK:
                 fb_codes = codes("nationality", _FALLBACK[op], self.name)
-                masks[f"{op}.fallback"] = lambda sl, base, c=fb_codes: in_codes(nat[sl], c)
+                masks[f"{op}.fallback"] = {ATTR["nationality"]: fb_codes}
                 wants[f"{op}.fallback"] = need
-        pools = thinned_pools(sim, lambda sl: p["alive"][sl] & age_between(sim, first, 17, 70, sl), masks, wants,
-                              "terror.pool")
+        pools = coded_pools(sim, first, 17, 70, masks, wants, "terror.pool")
         weight_of = self.values["outside_peak_age_weight"]
         for op in active:
             parts, weights = [], []

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numba as nb
 import numpy as np
 
 from purgetoll.errors import DataError
@@ -25,7 +26,7 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool", "thinned_pools"]
+__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pools"]
 
 
 def spread(total: float, first: str, last: str) -> dict[str, float]:
@@ -159,3 +160,101 @@ def thinned_pools(sim: Sim, base: Callable[[slice], np.ndarray],
                 idx = idx[rng.uniform(sim.settings.seed, f"{decision}.{name}", 0, pid[idx]) < fraction[name]]
             parts[name].append(idx)
     return {name: (np.concatenate(v) if v else np.empty(0, dtype=np.int64)) for name, v in parts.items()}
+
+
+@nb.njit(cache=True)
+def _coded_counts(alive, bm, bm_low, bm_high, a, lut_a, b, lut_b, c, lut_c, n_pools):
+    """Members of each pool (bit j of ``lut_a[a] & lut_b[b] & lut_c[c]``) among the alive born in
+    ``(bm_low, bm_high]``."""
+    counts = np.zeros(n_pools, dtype=np.int64)
+    for i in range(alive.shape[0]):
+        if not alive[i] or bm[i] > bm_high or bm[i] <= bm_low:
+            continue
+        bits = lut_a[a[i]] & lut_b[b[i]] & lut_c[c[i]]
+        j = 0
+        while bits:
+            if bits & np.uint64(1):
+                counts[j] += 1
+            bits >>= np.uint64(1)
+            j += 1
+    return counts
+
+
+@nb.njit(cache=True)
+def _coded_fill(alive, bm, bm_low, bm_high, a, lut_a, b, lut_b, c, lut_c, pid, streams, fraction, cap_off, out):
+    """Slots of each pool, each kept if ``fraction[j] >= 1`` or its keyed uniform (stream ``j``, step 0)
+    is below ``fraction[j]``, written from ``cap_off[j]``; returns the number kept per pool, or -1
+    for a pool that overran its room (the caller then counts exactly and calls again)."""
+    n_pools = fraction.shape[0]
+    filled = np.zeros(n_pools, dtype=np.int64)
+    for i in range(alive.shape[0]):
+        if not alive[i] or bm[i] > bm_high or bm[i] <= bm_low:
+            continue
+        bits = lut_a[a[i]] & lut_b[b[i]] & lut_c[c[i]]
+        j = 0
+        while bits:
+            if (bits & np.uint64(1) and filled[j] >= 0
+                    and (fraction[j] >= 1.0 or rng.uniform_one(streams[j], 0, pid[i]) < fraction[j])):
+                if cap_off[j] + filled[j] < cap_off[j + 1]:
+                    out[cap_off[j] + filled[j]] = i
+                    filled[j] += 1
+                else:
+                    filled[j] = -1
+            bits >>= np.uint64(1)
+            j += 1
+    return filled
+
+
+def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
+                needs: dict[str, float], decision: str, margin: float = 20.0) -> dict[str, np.ndarray]:
+    """:func:`thinned_pools` for pools defined by attribute codes, in two compiled passes over the people.
+
+    ``base`` is "alive and aged ``low``..``high`` at ``step``" (:func:`~purgetoll.sim.modules.mass_operation.age_between`);
+    pool ``name`` is ``base`` and, for each ``column: codes`` of ``pools[name]`` (at most three
+    distinct int8/uint8/bool columns over all pools), the person's value in ``codes``. The result is
+    the same as ``thinned_pools`` with those masks (same sizes, same fractions, same keyed decisions
+    ``<decision>.<name>`` at step 0, slots in increasing order), without a boolean temporary per
+    pool and chunk: at 1:1 each window's pools cost one counting pass and one selecting pass.
+    """
+    names = list(pools)
+    cols = sorted({c for spec in pools.values() for c in spec})
+    if not names:
+        return {}
+    if len(names) > 64 or len(cols) > 3:
+        raise ValueError(f"coded_pools takes at most 64 pools and 3 columns; got {len(names)} and {cols}")
+    p = sim.people
+    views, luts = [], []
+    for c in cols:
+        arr = p[c]
+        if arr.dtype.itemsize != 1:
+            raise ValueError(f"coded_pools: column {c!r} is {arr.dtype}, expected a one-byte code")
+        lut = np.zeros(256, dtype=np.uint64)
+        for j, name in enumerate(names):
+            bit = np.uint64(1) << np.uint64(j)
+            if c in pools[name]:
+                lut[np.asarray(pools[name][c], dtype=np.int64) & 0xFF] |= bit
+            else:
+                lut[:] |= bit  # the pool does not look at this column
+        views.append(arr.view(np.uint8))
+        luts.append(lut)
+    while len(views) < 3:  # unused columns: every value passes
+        views.append(views[0])
+        luts.append(np.full(256, np.iinfo(np.uint64).max, dtype=np.uint64))
+    m = sim.month(step)
+    bm_high, bm_low = m - 12 * low, m - 12 * (high + 1)  # age_between: bm <= high, bm > low
+    args = (p["alive"], p["birth_month"], np.int64(bm_low), np.int64(bm_high),
+            views[0], luts[0], views[1], luts[1], views[2], luts[2])
+    sizes = _coded_counts(*args, len(names))
+    fraction = np.array([margin * needs[name] / sizes[j] if sizes[j] else 1.0 for j, name in enumerate(names)])
+    streams = np.array([rng.stream_of(sim.settings.seed, f"{decision}.{name}") for name in names], dtype=np.uint64)
+    # room per pool: the whole pool when kept whole, else the expected number plus 12 standard deviations
+    expect = np.minimum(fraction, 1.0) * sizes
+    room = np.where(fraction >= 1.0, sizes, np.minimum(sizes, np.ceil(expect + 12 * np.sqrt(expect) + 64))).astype(np.int64)
+    for _ in range(2):
+        cap_off = np.concatenate([[0], np.cumsum(room)]).astype(np.int64)
+        out = np.empty(int(cap_off[-1]), dtype=np.int64)
+        filled = _coded_fill(*args, p["person_id"], streams, fraction, cap_off, out)
+        if np.all(filled >= 0):
+            return {name: out[cap_off[j]: cap_off[j] + filled[j]].copy() for j, name in enumerate(names)}
+        room = np.where(filled < 0, sizes, room)  # an overrun (beyond 12 sd): the whole pool's room
+    raise AssertionError("coded_pools: a pool overran the room of its whole size")  # cannot happen
