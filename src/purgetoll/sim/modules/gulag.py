@@ -120,6 +120,9 @@ class Gulag(Module):
         self.term_end = np.empty(0, dtype=np.int16)
         self.camp_slots = np.empty(0, dtype=np.int64)  # valid within the window (refresh_slots)
         self.camp_type = np.empty(0, dtype=np.int8)  # CAMP_TYPES code
+        # sex of each prisoner, alongside (valid within the window, like the slots): one random gather
+        # over the people fewer a month (8 million prisoners in Conquest's camps)
+        self.camp_sex = np.empty(0, dtype=np.int8)
         self.deaths_by_year: dict[int, int] = {}
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
@@ -187,6 +190,7 @@ class Gulag(Module):
         self.camp_step = np.full(n, _BEFORE_START, dtype=np.int16)
         self.term_end = np.full(n, _NO_END, dtype=np.int16)
         self.camp_type = self._types(sim, self.camp_ids)
+        self.camp_sex = p["sex"][chosen]
         terror = sim.module("terror")
         sim.events.log(0, "in_camp_at_start", self.camp_ids, p["sex"][chosen], sim.ages(p["birth_month"][chosen], 0),
                        operation=p["t_operation"][chosen], category=np.full(n, CATEGORIES.index("camp"), np.int8),
@@ -207,6 +211,7 @@ class Gulag(Module):
         self.term_end = np.concatenate([self.term_end, end.astype(np.int16)])
         types = self._types(sim, p["person_id"][slots])
         self.camp_type = np.concatenate([self.camp_type, types])
+        self.camp_sex = np.concatenate([self.camp_sex, p["sex"][slots]])
         sim.events.log(step, "camp_admission", p["person_id"][slots], p["sex"][slots],
                        sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
                        category=np.full(slots.size, CATEGORIES.index("camp"), np.int8),
@@ -224,7 +229,11 @@ class Gulag(Module):
             return
         pid = p["person_id"]
         s = self.camp_slots
-        self._keep(p["alive"][s] & (p["t_status"][s] == CAMP))
+        if self.camp_sex.size != s.size:  # resumed or loaded: the sexes are gathered once
+            self.camp_sex = p["sex"][s]
+        still = p["alive"][s] & (p["t_status"][s] == CAMP)
+        if not still.all():
+            self._keep(still)
         s = self.camp_slots
         ids = self.camp_ids
         # releases
@@ -244,9 +253,14 @@ class Gulag(Module):
             s = self.camp_slots
             ids = self.camp_ids
         # deaths
-        m = np.where(step - self.camp_step.astype(np.int64) < self.arrival_months, self.arrival_mult, 1.0)
-        m = m * np.where(p["sex"][s] == FEMALE, self.female_mult, 1.0)
-        m = m * np.where(self.camp_type == CAMP_TYPES.index("far_north"), self.far_north_mult, 1.0)
+        # the multiplier takes 8 values (arrival x sex x camp type): a code per prisoner and a table,
+        # each entry the same product (arrival x sex) x camp type as element by element
+        code = (self.camp_step > step - self.arrival_months).view(np.uint8)
+        code = code | ((self.camp_sex == FEMALE).view(np.uint8) << 1)
+        code |= (self.camp_type == CAMP_TYPES.index("far_north")).view(np.uint8) << 2
+        m_of = np.array([(self.arrival_mult if c & 1 else 1.0) * (self.female_mult if c & 2 else 1.0)
+                         * (self.far_north_mult if c & 4 else 1.0) for c in range(8)])
+        m = m_of[code]
         year = int(self._year[step])
         if self.calibrate:
             in_year = self._year == year
@@ -256,7 +270,7 @@ class Gulag(Module):
             h = expected / m.sum() if m.sum() > 0 else 0.0
         else:
             h = -np.log1p(-min(self._rate_m[step], 999.0) / 1000) / 12
-        prob = -np.expm1(-h * m)
+        prob = (-np.expm1(-h * m_of))[code]
         self.hazard_per_1000_per_year.append(float(1000 * (1 - np.exp(-12 * h))))
         expected = float(prob.sum()) + self._carry
         n = min(int(np.floor(expected + 1e-9)), s.size)
@@ -281,9 +295,13 @@ class Gulag(Module):
     def _keep(self, mask: np.ndarray) -> None:
         self.camp_ids, self.camp_step, self.term_end = self.camp_ids[mask], self.camp_step[mask], self.term_end[mask]
         self.camp_slots, self.camp_type = self.camp_slots[mask], self.camp_type[mask]
+        if self.camp_sex.size == mask.size:
+            self.camp_sex = self.camp_sex[mask]
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Slots of the prisoners after compaction (those compacted away had died)."""
         slots, found = refresh_slots(sim, self.camp_ids)
         self.camp_slots = slots
+        self.camp_sex = np.empty(0, dtype=np.int8)  # regathered below, from the found slots
         self._keep(found)
+        self.camp_sex = sim.people["sex"][self.camp_slots]
