@@ -32,8 +32,10 @@ One step of length ``h`` years (``0 < h <= 1``), with the life table of the step
   so a cohort only ever loses its own members.
 
 The ratios ``L[a+1] / L[a]`` treat each age as shaped like the life table's (at age 0: fewer of
-the oldest infants); the agents' synthesis spreads a census's infants evenly over their first
-year instead, which leaves that one cohort up to 0.6% apart by single year (tests/sim).
+the oldest infants). The agents' synthesis places a census's infants the same way (weights from
+the engine's first-year hazard with the same a0); the two shapes within the first year still
+differ (exponential pieces vs the life table's curve), leaving that cohort about 0.2% apart by
+single year (tests/sim/test_agreement.py).
 
 The projection runs in whole years from the start date and finishes with one fractional step, so
 a 1939-01-01 to 1959-01-15 projection is 20 exact cohort shifts and a 14-day step. The people
