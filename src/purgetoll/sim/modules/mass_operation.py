@@ -165,7 +165,10 @@ class MassOperation(Module):
                 # the rest from anyone else the order could reach
                 extra_pool = self._pools["criminals"]
                 ok = terror.free_mask(sim, extra_pool)
-                ok[np.isin(extra_pool, chosen)] = False
+                # both are increasing slots: a binary search per chosen instead of np.isin over the pool
+                at = np.minimum(np.searchsorted(extra_pool, chosen), max(extra_pool.size - 1, 0))
+                if extra_pool.size:
+                    ok[at[extra_pool[at] == chosen]] = False
                 more = draw(sim, extra_pool[ok], self._weights["criminals"][ok], n - len(chosen), self.female_share,
                             f"terror.arrest.order_00447.{g}.fill", step)
                 chosen = np.concatenate([chosen, more])
