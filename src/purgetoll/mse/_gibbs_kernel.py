@@ -12,15 +12,17 @@ mixtures", Biometrics 72:1246-1254; R package LCMCR 0.4.14 is the reference):
   all-zero history (data augmentation of the unobserved cell).
 
 Sweep: classes of the observed people | lambda, pi; the unobserved count and its classes |
-lambda, pi; ``collapsed_steps`` rounds of Metropolis moves of each class's unobserved count with
-lambda and pi integrated out; lambda | classes; the sticks | class sizes; alpha | sticks. Without
-the collapsed moves this is LCMCR's sampler (``CNPLCM_CR_Basic_Freq::Update``: classes, lambda,
-sticks, unobserved, alpha) started one step later in its cycle, the same transition kernel, and
-the same starting point and warm-up. The collapsed moves are a partially collapsed Gibbs step (the
-move on the marginal of the unobserved classes is followed by fresh draws of lambda and the
-sticks from their full conditionals), so the posterior is unchanged; they exist because plain
+lambda, pi; ``collapsed_steps`` rounds of Metropolis moves of each class's unobserved count, and
+every few sweeps a split-merge move of two classes (:mod:`._gibbs_split_merge`), both with lambda
+and pi integrated out; lambda | classes; the sticks | class sizes; alpha | sticks. Without the
+collapsed moves this is LCMCR's sampler (``CNPLCM_CR_Basic_Freq::Update``: classes, lambda,
+sticks, unobserved, alpha), the same cycle entered one step later, with the same starting point
+and warm-up; the sticks are drawn in logs as LCMCR does. The collapsed moves are partially
+collapsed Gibbs steps (a Metropolis move on the marginal of the classes, followed by fresh draws
+of lambda and the sticks from their full conditionals), so the posterior is unchanged (the tests
+check the whole sampler against an enumerated two-class posterior). They exist because plain
 Gibbs moves N along a ridge (a class's unobserved count and its capture probabilities determine
-each other) and chains stay for 10^5 sweeps in a minor mode on the UK tables.
+each other) and, on the UK tables, leaves a minor mode (N near 12,500) only after 10^5 sweeps.
 
 People with the same history are exchangeable, so the sampler works on the distinct observed
 histories (cells) and draws each cell's split over the classes at once (a multinomial), which
@@ -334,7 +336,7 @@ def run_chain(
     thin: int,
     max_missing: int,
     rng: np.random.Generator,
-    collapsed_steps: int = 1,
+    collapsed_steps: int = 2,
 ):
     """Run one chain; return the retained draws.
 
@@ -363,8 +365,9 @@ def run_chain(
     rng:
         This chain's own generator (numpy ``Generator``; numba draws from its bit generator).
     collapsed_steps:
-        Rounds per sweep of the collapsed moves of each class's unobserved count (0: LCMCR's
-        plain Gibbs sampler).
+        Rounds per sweep of the collapsed moves of each class's unobserved count; if positive, a
+        split-merge attempt (:mod:`._gibbs_split_merge`) every ``max(2, cells // 16)`` sweeps too
+        (0: LCMCR's plain Gibbs sampler).
 
     Returns
     -------
@@ -403,8 +406,9 @@ def run_chain(
     n_k = np.zeros(n_classes, dtype=np.int64)
     s_jk = np.zeros((n_lists, n_classes), dtype=np.int64)
     cell_alloc = np.zeros((n_cells, n_classes), dtype=np.int64)
-    # A split-merge attempt costs a few lgamma per history: one every few sweeps on big tables.
-    split_merge_every = max(1, n_cells // 32)
+    # A split-merge attempt costs ~100 lgamma and a binomial per history: one every 2 sweeps, fewer
+    # on tables with many histories, keeps a sweep within LCMCR's time (bench/bench_mse.py).
+    split_merge_every = max(2, n_cells // 16)
     for sweep in range(warm_up):
         alpha, n0, hit = _sweep(
             rng,

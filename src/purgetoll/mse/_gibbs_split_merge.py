@@ -24,8 +24,8 @@ Proposal, each part drawn the same way in both directions so that the reverse mo
 
 * merge (probability 1/2): an ordered pair (A, B) of occupied classes, uniformly; everyone of
   B joins A; the merged class's unobserved count is uniform on ``0..U(mu)``, where ``mu`` is the
-  unobserved count that independent lists would imply for the merged observed counts (the fixed
-  point of ``c = n / (1 - prod_j (1 - s_j / c))``) and ``U(mu) = 2 mu + 500``;
+  unobserved count that independent lists would imply for the merged observed counts (the root
+  of ``c (1 - prod_j (1 - (s_j + 1) / (c + 2))) = n``) and ``U(mu) = 2 mu + 500``;
 * split (probability 1/2): an occupied class A and an empty class B, uniformly; a list j*
   (uniformly) and probabilities q_in, q_out (uniform on (0, 1)); each observed history's members
   of A go to B binomially with q_in if the history includes list j*, q_out otherwise; each
@@ -49,26 +49,26 @@ __all__ = ["split_merge"]
 def _independent_missing(n: int, s: np.ndarray, cap: int) -> int:
     """Unobserved people that independent lists imply for n observed with s_j on list j.
 
-    The fixed point of ``c = n / (1 - prod_j (1 - s_j / c))`` from ``c = n``, capped at
-    ``n + cap``; 0 for an empty class.
+    The root c of ``c (1 - prod_j (1 - (s_j + 1) / (c + 2))) = n`` (capture probabilities
+    smoothed by their Beta(1, 1) prior, which makes the root finite even without overlaps), by
+    30 bisections of log c on [n, n + cap]; returns ``c - n`` (0 for an empty class). Only a
+    centre for the proposal: any fixed function of the observed counts keeps the move exact.
     """
     if n == 0:
         return 0
-    c = float(n)
-    for _ in range(200):
+    lo = math.log(float(n))
+    hi = math.log(float(n + cap))
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        c = math.exp(mid)
         p0 = 1.0
         for j in range(s.shape[0]):
-            p0 *= 1.0 - s[j] / c
-        if p0 >= 1.0 - 1e-12:
-            return cap
-        c_new = n / (1.0 - p0)
-        if c_new > n + cap:
-            return cap
-        if abs(c_new - c) < 0.5:
-            c = c_new
-            break
-        c = c_new
-    return min(cap, int(round(c - n)))
+            p0 *= 1.0 - (s[j] + 1.0) / (c + 2.0)
+        if c * (1.0 - p0) < n:
+            lo = mid
+        else:
+            hi = mid
+    return min(cap, max(0, int(round(math.exp(0.5 * (lo + hi)))) - n))
 
 
 @njit(cache=True, nogil=True)
@@ -82,12 +82,13 @@ def _window(mu: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _class_terms(h_col: np.ndarray, s_col: np.ndarray, n: int, m: int) -> float:
-    """The collapsed log posterior's terms of one class: -sum_h log n_hk! - log m_k! + lists."""
+def _class_terms(s_col: np.ndarray, n: int, m: int) -> float:
+    """The collapsed log posterior's terms of one class but -sum_h log n_hk!: -log m_k! + lists.
+
+    The history factorials -sum_h log n_hk! of the two classes, before and after, cancel exactly
+    against the binomial coefficients of the split's density, so neither is computed.
+    """
     v = -math.lgamma(m + 1.0)
-    for c in range(h_col.shape[0]):
-        if h_col[c] > 0:
-            v -= math.lgamma(h_col[c] + 1.0)
     total = float(n + m)
     for j in range(s_col.shape[0]):
         v += math.lgamma(1.0 + s_col[j]) + math.lgamma(1.0 + total - s_col[j])
@@ -127,24 +128,22 @@ def _split_log_density(h_a, h_b, has_list) -> float:
     (X: people sent to B, Y: kept in A, summed over the histories of each set). Integrating q
     makes the exact composition of a small class (a few people of other lists beside one list's
     people) far more probable than under any fixed q.
+
+    The binomial coefficients prod_h C(n_h, x_h) are left out: they cancel against the history
+    factorials of the target (see :func:`_class_terms`).
     """
-    v = 0.0
     x_in = 0.0
     y_in = 0.0
     x_out = 0.0
     y_out = 0.0
     for c in range(h_a.shape[0]):
-        total = h_a[c] + h_b[c]
-        if total == 0:
-            continue
-        v += math.lgamma(total + 1.0) - math.lgamma(h_b[c] + 1.0) - math.lgamma(h_a[c] + 1.0)
         if has_list[c]:
             x_in += h_b[c]
             y_in += h_a[c]
         else:
             x_out += h_b[c]
             y_out += h_a[c]
-    return v + _lbeta(1.0 + x_in, 1.0 + y_in) + _lbeta(1.0 + x_out, 1.0 + y_out)
+    return _lbeta(1.0 + x_in, 1.0 + y_in) + _lbeta(1.0 + x_out, 1.0 + y_out)
 
 
 @njit(cache=True, nogil=True)
@@ -230,15 +229,12 @@ def split_merge(
             - math.log(_window(mu_a) + 1.0)
             - math.log(_window(mu_b) + 1.0)
         )
-        old = _class_terms(h_a, s_a, n_obs_k[a], m[a]) + _class_terms(h_b, s_b, n_obs_k[b], m[b])
+        old = _class_terms(s_a, n_obs_k[a], m[a]) + _class_terms(s_b, n_obs_k[b], m[b])
         old += math.lgamma(float(n_obs + n0)) + _stick_terms(sizes, alpha)
         new_sizes = sizes.copy()
         new_sizes[a] = n_merged + m_merged
         new_sizes[b] = 0.0
-        zero_h = np.zeros(n_cells, dtype=np.int64)
-        zero_s = np.zeros(n_lists, dtype=np.int64)
-        new = _class_terms(h_merged, s_merged, n_merged, m_merged)
-        new += _class_terms(zero_h, zero_s, 0, 0)
+        new = _class_terms(s_merged, n_merged, m_merged)  # the emptied class adds 0
         new += math.lgamma(float(n_obs + new_n0)) + _stick_terms(new_sizes, alpha)
         if log_u < new - old + log_rev - log_fwd:
             cell_alloc[:, a] = h_merged
@@ -295,14 +291,12 @@ def split_merge(
         - math.log(_window(mu_b) + 1.0)
     )
     log_rev = -math.log((k_merged + 1.0) * k_merged) - math.log(_window(mu_merged) + 1.0)
-    zero_h = np.zeros(n_cells, dtype=np.int64)
-    zero_s = np.zeros(n_lists, dtype=np.int64)
-    old = _class_terms(h_old, s_old, n_obs_k[a], m[a]) + _class_terms(zero_h, zero_s, 0, 0)
+    old = _class_terms(s_old, n_obs_k[a], m[a])  # the empty class adds 0
     old += math.lgamma(float(n_obs + n0)) + _stick_terms(sizes, alpha)
     new_sizes = sizes.copy()
     new_sizes[a] = n_a + m_a
     new_sizes[b] = n_b + m_b
-    new = _class_terms(h_a, s_a, n_a, m_a) + _class_terms(h_b, s_b, n_b, m_b)
+    new = _class_terms(s_a, n_a, m_a) + _class_terms(s_b, n_b, m_b)
     new += math.lgamma(float(n_obs + new_n0)) + _stick_terms(new_sizes, alpha)
     if log_u < new - old + log_rev - log_fwd:
         cell_alloc[:, a] = h_a

@@ -15,8 +15,9 @@ its own keyed random stream, and returns ``self`` with
 Defaults are those of LCMCR 0.4.14 and of the reference run in ``reference_outputs_computed.csv``:
 K* = 10 classes, Gamma(0.25, 0.25) prior on the concentration, 10,000 sweeps of burn-in and
 1,000 draws thinned by 100 (per chain here). The sampler is LCMCR's Gibbs sampler plus collapsed
-Metropolis moves of each class's unobserved count (``collapsed_moves``), which leave the posterior
-unchanged and let chains leave a minor mode that plain Gibbs keeps for 10^5 sweeps (UK tables).
+Metropolis moves of each class's unobserved count and split-merge moves of classes
+(``collapsed_moves``), which leave the posterior unchanged and let chains leave a minor mode that
+plain Gibbs keeps for 10^5 sweeps (UK tables).
 
 The sampler never caps N silently: draws of the unobserved count above ``max_missing`` are held
 at the bound and reported with a :class:`PopulationBoundWarning`.
@@ -113,7 +114,8 @@ class LatentClass(Estimator):
         Bound on the unobserved count (persons); ``None`` means 1000 times the number observed.
     collapsed_moves:
         Rounds per sweep of Metropolis moves of each class's unobserved count with the capture
-        probabilities and class weights integrated out (see :mod:`._gibbs_kernel`). They leave the
+        probabilities and class weights integrated out (see :mod:`._gibbs_kernel`); when positive,
+        split-merge moves of whole classes run too (:mod:`._gibbs_split_merge`). Both leave the
         posterior unchanged and let chains cross between modes that plain Gibbs (LCMCR's sampler,
         ``collapsed_moves=0``) leaves only after 10^5 sweeps or more, as on the UK tables.
     seed:
@@ -149,7 +151,7 @@ class LatentClass(Estimator):
         n_jobs: int | None = None,
         warm_up: int = 500,
         max_missing: int | None = None,
-        collapsed_moves: int = 3,
+        collapsed_moves: int = 2,
         seed: int = 0,
     ) -> None:
         self.n_classes = n_classes
