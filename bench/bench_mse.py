@@ -10,9 +10,10 @@ The latent-class tables are simulated populations of N = 2,000 (persons) from th
 design ``sim1`` of HRDAG/StanLCMCR (Manrique-Vallier 2016), its five capture probabilities
 repeated to make 10 and 15 lists, drawn from a keyed stream (seed 100); for five lists the
 bundled ``sim_hrdag_sim1_N2000`` table is also timed. Each time is the best of ``--repeat`` runs
-of one chain (K* = 10, one thread) after a compile-and-warm call, as CPU time of the process (the
-like-for-like measure against LCMCR's one-core figures on a machine shared with others) and as
-wall time; the BMA time is the best of
+of one chain (K* = 10, one thread, the default sampler: Gibbs plus 2 rounds of collapsed moves
+a sweep and a split-merge attempt every 2 sweeps or fewer) after a compile-and-warm call, as
+CPU time of the process (the like-for-like measure against LCMCR's one-core figures on a
+machine shared with others) and as wall time; the BMA time is the best of
 ``--repeat`` fits of the Madigan & York five-list table (``congenital_anomaly_wittes1974``).
 Prints a table and writes ``bench/results/mse.json`` with the load average (other developers
 share the machine).
