@@ -13,7 +13,13 @@ from purgetoll.scenarios import Scenario, build_sim
 from purgetoll.sim.loop import Interrupted
 from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import in_codes, slots_of
-from purgetoll.sim.modules.terror_draw import coded_pools, thinned_pools
+from purgetoll.sim.modules.terror_draw import (
+    age_weights,
+    coded_pool,
+    coded_pools,
+    thinned_pool,
+    thinned_pools,
+)
 
 STOP = 7  # a month inside the operations: some people arrested, some dead
 
@@ -52,6 +58,26 @@ def test_coded_pools_equal_the_masked_pools(sim, low, high, groups, nats, role_b
         assert list(new) == list(names)
         for k in names:
             assert new[k].dtype == np.int64 and np.array_equal(old[k], new[k]), k
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 40), st.integers(41, 100), st.floats(0, 1e6), st.sampled_from([2.0, 20.0]))
+def test_coded_pool_equals_thinned_pool(sim, low, high, need, margin):
+    """The pool that looks at no attribute (Gulag's and the lists' first draws): same slots."""
+    p = sim.people
+    old = thinned_pool(sim, lambda sl: p["alive"][sl] & age_between(sim, 0, low, high, sl), need, "test.one",
+                       margin=margin, chunk=1 << 12)
+    assert np.array_equal(old, coded_pool(sim, 0, low, high, need, "test.one", margin=margin))
+
+
+@given(st.lists(st.integers(0, 255), max_size=300), st.integers(0, 60), st.integers(0, 100),
+       st.floats(0.01, 1.0))
+def test_age_weights_table_equals_the_formula(ages, low, span, outside):
+    """uint8 ages (Sim.ages) go through a table; any other type through the formula: same weights."""
+    a = np.array(ages, dtype=np.uint8)
+    by_table = age_weights(a, low, low + span, outside_peak=outside)
+    by_formula = age_weights(a.astype(np.int64), low, low + span, outside_peak=outside)
+    assert by_table.dtype == by_formula.dtype == np.float64 and by_table.tobytes() == by_formula.tobytes()
 
 
 def test_coded_pools_refuses_what_it_cannot_do(sim):

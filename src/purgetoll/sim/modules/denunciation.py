@@ -37,7 +37,6 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
-from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import (
     ATTR,
     FREE,
@@ -52,7 +51,7 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import draw, thinned_pool, weighted_pick
+from purgetoll.sim.modules.terror_draw import coded_pool, draw, weighted_pick
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -156,8 +155,7 @@ class Denunciation(Module):
         if n <= 0:
             return
         p = sim.people
-        adults = thinned_pool(sim, lambda sl: p["alive"][sl] & age_between(sim, 0, 18, 70, sl), n, "terror.listed.pool",
-                              margin=2.0)
+        adults = coded_pool(sim, 0, 18, 70, n, "terror.listed.pool", margin=2.0)  # thinned_pool, compiled
         u = rng.uniform(sim.settings.seed, "terror.listed.initial", 0, p["person_id"][adults])
         chosen = adults[weighted_pick(u, np.ones(adults.size), n)]
         p["t_listed"][chosen] = True

@@ -35,7 +35,6 @@ import numpy as np
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
-from purgetoll.sim.modules.mass_operation import age_between
 from purgetoll.sim.modules.terror import (
     CAMP,
     CAMP_TYPES,
@@ -48,7 +47,7 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import age_weights, draw, thinned_pool
+from purgetoll.sim.modules.terror_draw import age_weights, coded_pool, draw
 from purgetoll.sim.state import FEMALE, NO_DEATH
 
 if TYPE_CHECKING:
@@ -179,7 +178,7 @@ class Gulag(Module):
         if n <= 0:
             return
         p = sim.people
-        pool = thinned_pool(sim, lambda sl: p["alive"][sl] & age_between(sim, 0, 18, 70, sl), n, "gulag.initial.pool")
+        pool = coded_pool(sim, 0, 18, 70, n, "gulag.initial.pool")  # thinned_pool, compiled
         w = age_weights(sim.ages(p["birth_month"][pool], 0), 18, 70)
         chosen = draw(sim, pool, w, n, self.initial_female_share, "gulag.initial", 0)
         p["t_status"][chosen] = CAMP

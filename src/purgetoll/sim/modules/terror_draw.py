@@ -26,7 +26,7 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pools"]
+__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool", "coded_pools"]
 
 
 def spread(total: float, first: str, last: str) -> dict[str, float]:
@@ -71,7 +71,14 @@ def age_weights(ages: np.ndarray, low: int, high: int, peak_low: int = 30, peak_
     The peak is Conquest's "between thirty and fifty-five" (seed, "How many died?" context); the
     weight outside it is a named assumption of each module.
     """
-    a = np.asarray(ages, dtype=np.int64)
+    if isinstance(ages, np.ndarray) and ages.dtype == np.uint8:
+        # ages from Sim.ages: a 256-entry table of the same weights, no int64 or float temporaries
+        return _age_weights_int(np.arange(256), low, high, peak_low, peak_high, outside_peak)[ages]
+    return _age_weights_int(np.asarray(ages, dtype=np.int64), low, high, peak_low, peak_high, outside_peak)
+
+
+def _age_weights_int(a: np.ndarray, low: int, high: int, peak_low: int, peak_high: int,
+                     outside_peak: float) -> np.ndarray:
     w = np.where((a >= peak_low) & (a <= peak_high), 1.0, outside_peak)
     return np.where((a >= low) & (a <= high), w, 0.0)
 
@@ -205,6 +212,13 @@ def _coded_fill(alive, bm, bm_low, bm_high, a, lut_a, b, lut_b, c, lut_c, pid, s
     return filled
 
 
+def coded_pool(sim: Sim, step: int, low: int, high: int, need: float, decision: str,
+               margin: float = 20.0) -> np.ndarray:
+    """:func:`thinned_pool` of "alive and aged ``low``..``high`` at ``step``" (decision ``decision``),
+    in two compiled passes (:func:`coded_pools` with a pool that looks at no attribute)."""
+    return _coded(sim, step, low, high, {"all": {}}, {"all": need}, {"all": decision}, margin)["all"]
+
+
 def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
                 needs: dict[str, float], decision: str, margin: float = 20.0) -> dict[str, np.ndarray]:
     """:func:`thinned_pools` for pools defined by attribute codes, in two compiled passes over the people.
@@ -216,6 +230,11 @@ def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[
     ``<decision>.<name>`` at step 0, slots in increasing order), without a boolean temporary per
     pool and chunk: at 1:1 each window's pools cost one counting pass and one selecting pass.
     """
+    return _coded(sim, step, low, high, pools, needs, {name: f"{decision}.{name}" for name in pools}, margin)
+
+
+def _coded(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
+           needs: dict[str, float], decisions: dict[str, str], margin: float) -> dict[str, np.ndarray]:
     names = list(pools)
     cols = sorted({c for spec in pools.values() for c in spec})
     if not names:
@@ -238,15 +257,16 @@ def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[
         views.append(arr.view(np.uint8))
         luts.append(lut)
     while len(views) < 3:  # unused columns: every value passes
-        views.append(views[0])
-        luts.append(np.full(256, np.iinfo(np.uint64).max, dtype=np.uint64))
+        views.append(views[0] if views else p["alive"].view(np.uint8))
+        luts.append(np.full(256, (1 << len(names)) - 1 if len(names) < 64 else np.iinfo(np.uint64).max,
+                            dtype=np.uint64))  # only the pools' bits: the kernels count bit j in pool j
     m = sim.month(step)
     bm_high, bm_low = m - 12 * low, m - 12 * (high + 1)  # age_between: bm <= high, bm > low
     args = (p["alive"], p["birth_month"], np.int64(bm_low), np.int64(bm_high),
             views[0], luts[0], views[1], luts[1], views[2], luts[2])
     sizes = _coded_counts(*args, len(names))
     fraction = np.array([margin * needs[name] / sizes[j] if sizes[j] else 1.0 for j, name in enumerate(names)])
-    streams = np.array([rng.stream_of(sim.settings.seed, f"{decision}.{name}") for name in names], dtype=np.uint64)
+    streams = np.array([rng.stream_of(sim.settings.seed, decisions[name]) for name in names], dtype=np.uint64)
     # room per pool: the whole pool when kept whole, else the expected number plus 12 standard deviations
     expect = np.minimum(fraction, 1.0) * sizes
     room = np.where(fraction >= 1.0, sizes, np.minimum(sizes, np.ceil(expect + 12 * np.sqrt(expect) + 64))).astype(np.int64)
