@@ -260,8 +260,12 @@ class LatentClass(Estimator):
             model=(
                 f"latent classes, Dirichlet process (K*={self.n_classes}, alpha ~ "
                 f"Gamma({self.alpha_shape:g}, {self.alpha_rate:g})); {self.n_chains} chains x "
-                f"{self.n_draws} draws (burn-in {self.burn_in}, thin {self.thin}, "
-                f"{self.collapsed_moves} collapsed moves a sweep)"
+                f"{self.n_draws} draws (burn-in {self.burn_in}, thin {self.thin}; "
+                + (
+                    f"{self.collapsed_moves} rounds of collapsed moves a sweep, split-merge moves)"
+                    if self.collapsed_moves
+                    else "plain Gibbs, as LCMCR)"
+                )
             ),
             diagnostics=diagnostics,
             draws=pooled,
