@@ -166,7 +166,8 @@ class Stratified(Estimator):
         return self
 
     def _fit(self, table: CaptureTable) -> Fit:  # pragma: no cover - fit is overridden
-        raise NotImplementedError
+        # Stratified.fit() fits each stratum with the inner estimator; there is no pooled fit.
+        raise TypeError("Stratified has no pooled fit: call fit() on a StratifiedTable")
 
     def by(self, *columns: str) -> pd.DataFrame:
         """Totals by the levels of stratum ``columns`` (e.g. ``by("Gender")``), with intervals."""
