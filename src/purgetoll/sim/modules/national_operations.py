@@ -38,7 +38,7 @@ import numpy as np
 
 from purgetoll.scenarios.params import Param
 from purgetoll.sim import rng
-from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.base import Module, declared_values
 from purgetoll.sim.modules.terror import (
     ATTR,
     TERROR_PLAN_ORDER,
@@ -116,11 +116,7 @@ class NationalOperations(Module):
     parameter_specs: ClassVar[tuple[Param, ...]] = _specs()
 
     def __init__(self, **values: Any) -> None:
-        known = {p.name: p for p in self.parameter_specs}
-        unknown = set(values) - set(known)
-        if unknown:
-            raise TypeError(f"unknown parameter(s) {sorted(unknown)}; valid: {sorted(known)}")
-        self.values = {name: values.get(name, p.default) for name, p in known.items()}
+        self.values = declared_values(self.parameter_specs, values)
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.short: dict[str, int] = {}
