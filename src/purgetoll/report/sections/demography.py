@@ -173,7 +173,7 @@ def build(ctx: RunContext) -> Section:
                        "beside the published percentage."),
               data=tsurv, sources=[*sources, Source(VISHNEVSKY_CITATION)], estimate=True,
               formats={c: "{:.3f}" for c in ("survival", "survival_lower_95", "survival_upper_95")}),
-        Table(name="deficit_1959", caption="Expected, observed and missing in 1959 by sex and 5-year birth cohort (persons).",
+        Table(name="deficit_1959_by_cohort", caption="Expected, observed and missing in 1959 by sex and 5-year birth cohort (persons).",
               data=d59, sources=sources, estimate=True,
               html_columns=["sex", "cohort", "expected", "observed", "deficit", "deficit_lower_95", "deficit_upper_95"],
               formats={c: "{:,.0f}" for c in ("expected", "observed", "deficit", "deficit_lower_95", "deficit_upper_95")}),
