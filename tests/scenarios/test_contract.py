@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from purgetoll.errors import ScenarioError
+from purgetoll.params import format_number
 from purgetoll.scenarios import Param, Scenario, sections
-from purgetoll.scenarios.params import format_number
 
 ALL = [(s.name, p) for s in sections().values() for p in s.params]
 

@@ -12,7 +12,7 @@ Public surface (``from purgetoll.scenarios import ...``):
 """
 
 from purgetoll.errors import ScenarioError
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 from purgetoll.scenarios.registry import sections
 from purgetoll.scenarios.settings import Scenario, Value, bundled_names
 

@@ -2,7 +2,7 @@
 
 Sections are named after the simulation modules. Every class in a file of
 ``purgetoll.sim.modules`` that subclasses :class:`~purgetoll.sim.modules.base.Module` and declares
-``parameter_specs`` (a tuple of :class:`~purgetoll.scenarios.params.Param`) is a section, named by
+``parameter_specs`` (a tuple of :class:`~purgetoll.params.Param`) is a section, named by
 the module's ``name``; so a new module file (``terror.py``, ``gulag.py``) or a new parameter is
 picked up without editing anything here. Two further sections are not modules:
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 
 from purgetoll.errors import ScenarioError
-from purgetoll.scenarios.params import Param, format_number
+from purgetoll.params import Param, format_number
 from purgetoll.scenarios.registry import SectionSpec, sections
 
 __all__ = ["Scenario", "Value", "START_DATES", "DEFAULT_START", "DEFAULT_END", "bundled_names", "BUNDLED_DIR"]

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.errors import DataError
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 from purgetoll.sim.inputs import DemographyInputs
 
 __all__ = ["PARAMETER_SPECS", "START_DATES", "CENSUS_TOTAL_1937", "start_inputs", "initial_1937"]

@@ -180,6 +180,6 @@ def k(x: float) -> str:
 
 
 def _b(x, open_text: str) -> str:
-    from purgetoll.scenarios.params import format_number
+    from purgetoll.params import format_number
 
     return open_text if x is None or x != x else format_number(x)

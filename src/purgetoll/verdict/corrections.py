@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 
 __all__ = ["PARAMETER_SPECS", "PADDING_RANGE", "CENSUS_1939_TOTAL"]
 

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 from purgetoll.sim.attributes_draw import categorical, groups, households
 from purgetoll.sim.attributes_tables import (
     NATIONALITIES,

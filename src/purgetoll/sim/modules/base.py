@@ -19,7 +19,6 @@ Modules never hold global state; everything lives on the module instance or the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from purgetoll.sim.state import Column
@@ -27,7 +26,7 @@ from purgetoll.sim.state import Column
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Module", "declared_values"]
+__all__ = ["Module"]
 
 
 class Module:
@@ -67,15 +66,3 @@ class Module:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :meth:`state_dict` output."""
 
-
-def declared_values(specs: Iterable[Any], values: dict[str, Any]) -> dict[str, Any]:
-    """Every declared parameter's value: the one given in ``values``, else its declared default.
-
-    ``specs`` are the module's ``parameter_specs`` (objects with ``name`` and ``default``); a key of
-    ``values`` that no spec declares is a ``TypeError`` naming it and the valid names.
-    """
-    known = {p.name: p for p in specs}
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"unknown parameter(s) {sorted(unknown)}; valid: {sorted(known)}")
-    return {name: values.get(name, p.default) for name, p in known.items()}

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from purgetoll.scenarios.params import Param
-from purgetoll.sim.modules.base import Module, declared_values
+from purgetoll.params import Param, declared_values
+from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
 from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, spread
 

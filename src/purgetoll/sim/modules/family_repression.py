@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numba as nb
 import numpy as np
 
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, column, op_code, yyyymm_step

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from purgetoll.errors import DataError
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import (
     ATTR,

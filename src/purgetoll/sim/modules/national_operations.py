@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from purgetoll.scenarios.params import Param
+from purgetoll.params import Param, declared_values
 from purgetoll.sim import rng
-from purgetoll.sim.modules.base import Module, declared_values
+from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import (
     ATTR,
     TERROR_PLAN_ORDER,

@@ -1,6 +1,7 @@
-"""Declared parameters: the constraint table a module publishes, and the checks derived from it.
+"""Declared parameters: the constraint table a part of purgetoll publishes, and the checks derived from it.
 
-A simulation module declares its parameters once, as a tuple of :class:`Param` in the class
+This is the base layer: the demography engine, the simulation modules, the verdict and the
+scenario files all declare with it, and it imports nothing of purgetoll. A simulation module declares its parameters once, as a tuple of :class:`Param` in the class
 attribute ``parameter_specs`` (name with its unit, default, unit, range, doc). That one table gives
 
 * the valid keys of the module's ``[section]`` in a scenario file (section name = module name);
@@ -29,10 +30,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Param", "Kind", "format_number", "SERIES_LABEL"]
+__all__ = ["Param", "Kind", "format_number", "declared_values", "SERIES_LABEL"]
 
 Kind = Literal["number", "integer", "bool", "choice", "series"]
 #: Labels of a series: a year or a year-month.
@@ -161,3 +163,15 @@ class Param:
         return {"name": self.name, "default": self.default, "unit": self.unit, "kind": self.kind,
                 "low": self.low, "high": self.high, "choices": list(self.choices),
                 "assumption": self.assumption, "doc": self.doc}
+
+
+def declared_values(specs: Iterable[Param], values: dict[str, Any]) -> dict[str, Any]:
+    """Every declared parameter's value: the one given in ``values``, else its declared default.
+
+    A key of ``values`` that no spec declares is a ``TypeError`` naming it and the valid names.
+    """
+    known = {p.name: p for p in specs}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise TypeError(f"unknown parameter(s) {sorted(unknown)}; valid: {sorted(known)}")
+    return {name: values.get(name, p.default) for name, p in known.items()}
