@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Param", "Kind", "format_number", "declared_values", "SERIES_LABEL"]
+__all__ = ["Param", "Kind", "format_number", "declared_values", "problems", "SERIES_LABEL"]
 
 Kind = Literal["number", "integer", "bool", "choice", "series"]
 #: Labels of a series: a year or a year-month.
@@ -165,13 +165,30 @@ class Param:
                 "assumption": self.assumption, "doc": self.doc}
 
 
-def declared_values(specs: Iterable[Param], values: dict[str, Any]) -> dict[str, Any]:
+def declared_values(specs: Iterable[Param], values: dict[str, Any], owner: str = "parameters") -> dict[str, Any]:
     """Every declared parameter's value: the one given in ``values``, else its declared default.
 
-    A key of ``values`` that no spec declares is a ``TypeError`` naming it and the valid names.
+    A key of ``values`` that no spec declares is a ``TypeError`` naming ``owner``, the unknown keys
+    and the valid names. Table values (series) are copied, so no two owners share a mutable default.
+    Values are not range-checked here: :func:`problems` does that.
     """
     known = {p.name: p for p in specs}
     unknown = set(values) - set(known)
     if unknown:
-        raise TypeError(f"unknown parameter(s) {sorted(unknown)}; valid: {sorted(known)}")
-    return {name: values.get(name, p.default) for name, p in known.items()}
+        raise TypeError(f"{owner}: unknown parameter(s) {sorted(unknown)} (valid: {', '.join(sorted(known))})")
+    out = {}
+    for name, p in known.items():
+        v = values.get(name, p.default)
+        out[name] = dict(v) if isinstance(v, dict) else v
+    return out
+
+
+def problems(specs: Iterable[Param], values: dict[str, Any]) -> list[str]:
+    """What is wrong with each given value (``Param.check`` messages, in declaration order)."""
+    out = []
+    for p in specs:
+        if p.name in values:
+            problem = p.check(values[p.name])
+            if problem is not None:
+                out.append(problem)
+    return out

@@ -23,9 +23,6 @@ class ToyTerror(Module):
         Param("body", "troika", "", "a choice", kind="choice", choices=("troika", "dvoika")),
     )
 
-    def __init__(self, quota_multiplier=1.0, round_ups=False, body="troika"):
-        self.quota_multiplier, self.round_ups, self.body = quota_multiplier, round_ups, body
-
 
 class ToyGulag(Module):
     name: ClassVar[str] = "gulag"
@@ -34,9 +31,6 @@ class ToyGulag(Module):
         Param("mortality_1938", 90.0, "per 1000", "test parameter", low=0, high=1000),
         Param("deaths_by_year_persons", {"1937": 25376}, "persons", "a series", kind="series", low=0),
     )
-
-    def __init__(self, mortality_1938=90.0, deaths_by_year_persons=None):
-        self.mortality_1938 = mortality_1938
 
 
 SPECS = sections_of([ToyTerror, ToyGulag], {"population": (Param("army_men_persons", 1, "persons", "x", low=0),)})

@@ -23,9 +23,6 @@ class ToyPurge(Module):
         Param("killed_persons", 300_000, "persons", "test parameter", low=0, high=10_000_000),
     )
 
-    def __init__(self, killed_persons: float = 300_000) -> None:
-        self.killed_persons = killed_persons
-
     def purge(self, sim, step):
         """Kill the month's share of men 20-59."""
         if step != KILL_STEP:
@@ -33,7 +30,7 @@ class ToyPurge(Module):
         p = sim.people
         age = sim.ages(p["birth_month"], step)
         pool = np.flatnonzero(p["alive"] & (p["sex"] == 0) & (age >= 20) & (age <= 59))
-        prob = self.killed_persons * sim.settings.scale / len(pool)
+        prob = self.values["killed_persons"] * sim.settings.scale / len(pool)
         hit = pool[rng.uniform(sim.settings.seed, "toy_purge.kill", step, p["person_id"][pool]) < prob]
         p["alive"][hit] = False
         sim.events.log(step, "purge_death", p["person_id"][hit], p["sex"][hit], age[hit])

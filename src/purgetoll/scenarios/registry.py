@@ -83,8 +83,7 @@ def sections() -> dict[str, SectionSpec]:
                     and obj.__module__ == mod.__name__ and "parameter_specs" in vars(obj)):
                 specs = tuple(obj.parameter_specs)
                 _check_specs(obj.name, specs)
-                found[obj.name] = SectionSpec(obj.name, specs, obj, int(getattr(obj, "plan_order", 100)),
-                                              bool(getattr(obj, "runs_by_default", False)))
+                found[obj.name] = SectionSpec(obj.name, specs, obj, int(obj.plan_order), bool(obj.runs_by_default))
     for name, path in EXTRA_SECTIONS.items():
         specs = tuple(importlib.import_module(path).PARAMETER_SPECS)
         _check_specs(name, specs)

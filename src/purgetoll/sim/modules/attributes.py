@@ -151,26 +151,13 @@ class Attributes(Module):
               "of an NKVD office in one region (assumption; range 10-100)", low=1, high=100_000, assumption=True),
     )
 
-    def __init__(self, **params: Any) -> None:
-        specs = {p.name: p for p in self.parameter_specs}
-        unknown = sorted(set(params) - set(specs))
-        if unknown:
-            raise TypeError(f"Attributes: unknown parameter(s) {unknown} (valid: {', '.join(sorted(specs))})")
-        problems = [specs[k].check(v) for k, v in params.items()]
-        problems = [p for p in problems if p]
-        if problems:
-            from purgetoll.errors import ScenarioError
-
-            raise ScenarioError("[attributes]", problems)
-        self.params = {p.name: params.get(p.name, p.default) for p in self.parameter_specs}
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
         self.regions: tuple[str, ...] = ()
         self._done_id = 0
         self._tables: dict[str, str] = {}
 
     # -- declarations -------------------------------------------------------------------------
-    def parameters(self) -> dict[str, Any]:
-        return dict(self.params)
-
     def describe(self) -> dict[str, Any]:
         specs = {p.name: p for p in self.parameter_specs}
         return {
@@ -180,7 +167,7 @@ class Attributes(Module):
                       "roles": {"party": PARTY, "army_command": ARMY_COMMAND, "nkvd_staff": NKVD_STAFF}},
             "tables": dict(self._tables),
             "assumptions": {
-                **{k: f"{v} ({specs[k].doc})" for k, v in self.params.items() if specs[k].assumption},
+                **{k: f"{v} ({specs[k].doc})" for k, v in self.values.items() if specs[k].assumption},
                 "region_interpolation": "republic shares interpolated geometrically between the 1926 and 1939 censuses",
                 "urban_independent_of_region": "settlement type is drawn independently of region, age and sex",
                 "groups": "households around couples paired by age rank within region and settlement type, the "
@@ -198,7 +185,7 @@ class Attributes(Module):
     # -- the target distributions -----------------------------------------------------------
     def marginals(self, start: str) -> dict[str, Any]:
         """The distributions drawn from at ``start`` (the tests compare the agents with these)."""
-        p = self.params
+        p = self.values
         rep = republic_shares(start)
         oblasts = np.array([p[_OBLAST_KEYS[r][0]] for r in OBLASTS_00447])
         if oblasts.sum() >= 1:
@@ -291,7 +278,7 @@ class Attributes(Module):
     def _households(self, sim: Sim, ids: np.ndarray, region: np.ndarray, urban: np.ndarray, age: np.ndarray,
                     sex: np.ndarray) -> np.ndarray:
         """Households around couples of the same region and settlement type (see ``attributes_draw.households``)."""
-        p, seed = self.params, sim.settings.seed
+        p, seed = self.values, sim.settings.seed
         lo_m, hi_m = PARTNER_AGES[MALE]
         lo_f, hi_f = PARTNER_AGES[FEMALE]
         eligible = (((sex == MALE) & (age >= lo_m) & (age <= hi_m))
@@ -304,7 +291,7 @@ class Attributes(Module):
 
     def _service(self, sim: Sim, ids: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndarray:
         """Army command staff or NKVD staff (exclusive): men of service ages, in proportion to their numbers."""
-        p, scale = self.params, sim.settings.scale
+        p, scale = self.values, sim.settings.scale
         service = ((sex == MALE) & (age >= SERVICE_AGES[0]) & (age <= SERVICE_AGES[1])).astype(np.int8)
         k = max(int(np.count_nonzero(service)), 1)
         p_army = min(1.0, p["army_command_staff_persons"] * scale / k)
@@ -319,7 +306,7 @@ class Attributes(Module):
         Within a sex, a person's chance is proportional to the weight of their social group
         (:meth:`party_weights`), scaled so the expected members are ``party_members_and_candidates_persons``.
         """
-        p, scale = self.params, sim.settings.scale
+        p, scale = self.values, sim.settings.scale
         w = self.party_weights()
         n_groups = len(SOCIAL_GROUPS)
         # stratum: 0 under 18, else 1 + sex * n_groups + social group
@@ -340,15 +327,15 @@ class Attributes(Module):
     def party_weights(self) -> np.ndarray:
         """Relative chance of party membership by social group (kolkhozniks and others 1; see parameters)."""
         w = np.ones(len(SOCIAL_GROUPS))
-        w[SOCIAL_GROUPS.index("employee")] = self.params["party_weight_employees"]
-        w[SOCIAL_GROUPS.index("worker")] = self.params["party_weight_workers"]
+        w[SOCIAL_GROUPS.index("employee")] = self.values["party_weight_employees"]
+        w[SOCIAL_GROUPS.index("worker")] = self.values["party_weight_workers"]
         for g in ("former_kulak", "clergy", "former_people"):
             w[SOCIAL_GROUPS.index(g)] = 0.0  # 'class-alien' groups were barred from the party
         return w
 
     def _workplaces(self, sim: Sim, ids: np.ndarray, age: np.ndarray, region: np.ndarray,
                     social: np.ndarray, roles: np.ndarray) -> np.ndarray:
-        p = self.params
+        p = self.values
         sizes = {"kolkhoznik": p["workplace_size_kolkhoz_persons"], "worker": p["workplace_size_enterprise_persons"],
                  "employee": p["workplace_size_office_persons"]}
         out = np.zeros(len(ids), dtype=np.uint32)

@@ -73,6 +73,7 @@ class Demography(Module):
     steps: ClassVar[tuple[str, ...]] = ("births", "deaths")
 
     def __init__(self, inputs: DemographyInputs) -> None:
+        super().__init__()
         self.inputs = inputs
         self.hazard: HazardTable | None = None
         self.mu_by_step: np.ndarray | None = None

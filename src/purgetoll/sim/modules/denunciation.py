@@ -96,17 +96,8 @@ class Denunciation(Module):
               "their contacts are women, the arrests took men", low=0, high=1),
     )
 
-    def __init__(self, arrests_capacity_by_month_persons: dict[str, float] | None = None,
-                 names_per_interrogation: float = 3.0, household_share: float = 0.3, workplace_share: float = 0.5,
-                 prison_capacity_persons: float = 2_000_000, initial_listed_persons: float = 500_000,
-                 female_share: float = 0.05) -> None:
-        self.capacity_series = dict(arrests_capacity_by_month_persons or ARCHIVAL_CAPACITY)
-        self.names_per_interrogation = float(names_per_interrogation)
-        self.household_share = float(household_share)
-        self.workplace_share = float(min(workplace_share, 1 - household_share))
-        self.prison_capacity_persons = float(prison_capacity_persons)
-        self.initial_listed_persons = float(initial_listed_persons)
-        self.female_share = float(female_share)
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
         self.list_ids = np.empty(0, dtype=np.uint32)
         self.list_slots = np.empty(0, dtype=np.int64)  # valid within the window (refresh_slots)
         self._index_key: tuple[int, int] | None = None
@@ -116,16 +107,9 @@ class Denunciation(Module):
         self.monthly: list[dict[str, int]] = []
         self._index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def parameters(self) -> dict[str, Any]:
-        return {"arrests_capacity_by_month_persons": self.capacity_series,
-                "names_per_interrogation": self.names_per_interrogation, "household_share": self.household_share,
-                "workplace_share": self.workplace_share, "prison_capacity_persons": self.prison_capacity_persons,
-                "initial_listed_persons": self.initial_listed_persons, "female_share": self.female_share}
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"repression_key_totals": "arrested_1937, pospelov_arrested (the residual capacity)"},
-                "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption},
                 "lists": self.monthly}
 
     def state_dict(self) -> dict[str, Any]:
@@ -140,7 +124,7 @@ class Denunciation(Module):
 
     def prepare(self, sim: Sim) -> None:
         persons = np.zeros(sim.n_steps)
-        for label, v in self.capacity_series.items():
+        for label, v in self.values["arrests_capacity_by_month_persons"].items():
             label = str(label)
             months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
             for lab in months:
@@ -151,7 +135,7 @@ class Denunciation(Module):
 
     def setup(self, sim: Sim) -> None:
         """The lists at the start: adults (18-70) drawn uniformly."""
-        n = int(round(self.initial_listed_persons * sim.settings.scale))
+        n = int(round(float(self.values["initial_listed_persons"]) * sim.settings.scale))
         if n <= 0:
             return
         p = sim.people
@@ -193,7 +177,7 @@ class Denunciation(Module):
         p = sim.people
         want = int(self._cum_target[step]) - self.done
         held = int(terror.queue_ids.size)
-        room = int(self.prison_capacity_persons * sim.settings.scale) - held
+        room = int(float(self.values["prison_capacity_persons"]) * sim.settings.scale) - held
         want = max(0, min(want, room))
         arrested = 0
         if want > 0 and self.list_ids.size:
@@ -201,7 +185,8 @@ class Denunciation(Module):
             st = p["t_status"][slots]
             ok = p["alive"][slots] & ((st == FREE) | (st == RELEASED))
             cand = slots[ok]
-            chosen = draw(sim, cand, np.ones(cand.size), want, self.female_share, "terror.arrest.denunciation", step)
+            chosen = draw(sim, cand, np.ones(cand.size), want, float(self.values["female_share"]),
+                          "terror.arrest.denunciation", step)
             arrested = int(terror.arrest(sim, chosen, step, "denunciation").size)
             self.done += arrested
         # interrogation of the newly arrested (all operations, these included; wives of last month)
@@ -220,12 +205,14 @@ class Denunciation(Module):
                              "capacity_wanted": int(self._cum_target[step]) - (self.done - arrested)})
 
     def _name(self, sim: Sim, ids: np.ndarray, step: int) -> np.ndarray:
-        if ids.size == 0 or self.names_per_interrogation <= 0:
+        v = self.values
+        mean = float(v["names_per_interrogation"])
+        if ids.size == 0 or mean <= 0:
             return np.empty(0, dtype=np.int64)
         p = sim.people
         slots = slots_of(sim, ids)
         seed = sim.settings.seed
-        n_names = _poisson(rng.uniform(seed, "terror.denounce.count", step, ids), self.names_per_interrogation)
+        n_names = _poisson(rng.uniform(seed, "terror.denounce.count", step, ids), mean)
         u_which = np.stack([rng.uniform(seed, f"terror.denounce.which.{j}", step, ids) for j in range(int(n_names.max()))]) \
             if n_names.max() > 0 else np.empty((0, ids.size))
         u_pick = np.stack([rng.uniform(seed, f"terror.denounce.pick.{j}", step, ids) for j in range(int(n_names.max()))]) \
@@ -233,7 +220,9 @@ class Denunciation(Module):
         hh_off, hh_order = self._index["household"]
         wp_off, wp_order = self._index["workplace"]
         pc_off, pc_order = self._index["party"]
-        return _name_kernel(slots, n_names, u_which, u_pick, self.household_share, self.workplace_share,
+        household = float(v["household_share"])
+        workplace = float(min(v["workplace_share"], 1 - household))  # the rest from the party cell
+        return _name_kernel(slots, n_names, u_which, u_pick, household, workplace,
                             p[ATTR["household"]], p[ATTR["workplace"]], hh_off, hh_order, wp_off, wp_order,
                             pc_off, pc_order)
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from purgetoll.params import Param, declared_values
+from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
 from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, spread
@@ -72,19 +72,16 @@ class ElitePurges(Module):
     parameter_specs: ClassVar[tuple[Param, ...]] = _specs()
 
     def __init__(self, **values: Any) -> None:
-        self.values = declared_values(self.parameter_specs, values)
+        super().__init__(**values)
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.short: dict[str, int] = {}
 
-    def parameters(self) -> dict[str, Any]:
-        return dict(self.values)
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"army_purge_1935_1941": "Cherushev: command staff arrested 1937, 1938",
                            "nkvd_staff_and_capacity": "state-security employees arrested"},
-                "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption},
+                "assumptions": self.assumptions(),
                 "short_agents": dict(self.short)}
 
     def prepare(self, sim: Sim) -> None:

@@ -53,21 +53,17 @@ class FamilyRepression(Module):
               "order_00486_families wives_term_years)", kind="integer", low=193701, high=193812),
     )
 
-    def __init__(self, wife_arrest_probability: float = 0.5, start_yyyymm: int = 193708) -> None:
-        self.wife_arrest_probability = float(wife_arrest_probability)
-        self.start_yyyymm = int(start_yyyymm)
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
         self.wives = 0
         self.children = 0
         self._index: tuple[np.ndarray, np.ndarray] | None = None
 
-    def parameters(self) -> dict[str, Any]:
-        return {"wife_arrest_probability": self.wife_arrest_probability, "start_yyyymm": self.start_yyyymm}
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"mass_and_national_operations_1937_1938": "about 18,000 wives, 25,000 children",
                            "order_00486_families": "children's homes"},
-                "assumptions": {"wife_arrest_probability": self.parameter_specs[0].doc,
+                "assumptions": {**self.assumptions(),
                                 "wife": "the eldest other woman aged 18-65 in the household is the wife"},
                 "agents": {"wives": self.wives, "children": self.children}}
 
@@ -84,7 +80,7 @@ class FamilyRepression(Module):
 
     def families(self, sim: Sim, step: int) -> None:
         """Wives of the men sentenced this month under the 'traitor' operations; their children."""
-        if step < yyyymm_step(sim, self.start_yyyymm) or self._index is None:
+        if step < yyyymm_step(sim, int(self.values["start_yyyymm"])) or self._index is None:
             return
         p = sim.people
         ev = sim.events
@@ -105,7 +101,7 @@ class FamilyRepression(Module):
         if wives.size == 0:
             return
         u = rng.uniform(sim.settings.seed, "terror.family.wife", step, p["person_id"][wives])
-        wives = wives[u < self.wife_arrest_probability]
+        wives = wives[u < float(self.values["wife_arrest_probability"])]
         arrested = terror.arrest(sim, wives, step, "order_00486")
         self.wives += int(arrested.size)
         kids = _children(arrested, hh, off, order, p["birth_month"], month, p["alive"])

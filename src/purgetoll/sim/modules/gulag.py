@@ -96,23 +96,8 @@ class Gulag(Module):
               "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20),
     )
 
-    def __init__(self, initial_prisoners_persons: float = 1196369, initial_female_share: float = 0.061,
-                 initial_release_per_1000_per_year: float = 100.0, calibrate_deaths: bool = True,
-                 deaths_by_month_persons: dict[str, float] | None = None,
-                 mortality_per_1000_per_year: dict[str, float] | None = None, arrival_hazard_multiplier: float = 2.0,
-                 arrival_months: int = 3, female_hazard_multiplier: float = 0.5,
-                 far_north_share: float = 2443 / 0.09 / 1283306, far_north_hazard_multiplier: float = 9.0 / 2.42) -> None:
-        self.initial_prisoners_persons = float(initial_prisoners_persons)
-        self.initial_female_share = float(initial_female_share)
-        self.initial_release = float(initial_release_per_1000_per_year)
-        self.calibrate = bool(calibrate_deaths)
-        self.deaths_series = dict(deaths_by_month_persons or {"1937": 31056, "1938": 108654})
-        self.rate_series = dict(mortality_per_1000_per_year or {"1937": 24.2, "1938": 53.5})
-        self.arrival_mult = float(arrival_hazard_multiplier)
-        self.arrival_months = int(arrival_months)
-        self.female_mult = float(female_hazard_multiplier)
-        self.far_north_share = float(far_north_share)
-        self.far_north_mult = float(far_north_hazard_multiplier)
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
         # everyone inside, in order of admission, with their admission step and term end (steps)
         self.camp_ids = np.empty(0, dtype=np.uint32)
         self.camp_step = np.empty(0, dtype=np.int16)
@@ -126,21 +111,12 @@ class Gulag(Module):
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
 
-    def parameters(self) -> dict[str, Any]:
-        return {"initial_prisoners_persons": self.initial_prisoners_persons,
-                "initial_female_share": self.initial_female_share,
-                "initial_release_per_1000_per_year": self.initial_release, "calibrate_deaths": self.calibrate,
-                "deaths_by_month_persons": self.deaths_series, "mortality_per_1000_per_year": self.rate_series,
-                "arrival_hazard_multiplier": self.arrival_mult, "arrival_months": self.arrival_months,
-                "female_hazard_multiplier": self.female_mult, "far_north_share": self.far_north_share,
-                "far_north_hazard_multiplier": self.far_north_mult}
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"gulag_deaths_1930_1956": "deaths by year and per average population",
                            "gulag_population_jan1_partial": "prisoners on 1 Jan 1937",
                            "gulag_sex_composition_partial": "women 6.1% of prisoners in 1937"},
-                "assumptions": {**{p.name: p.doc for p in self.parameter_specs if p.assumption},
+                "assumptions": {**self.assumptions(),
                                 "initial_ages": "prisoners at the start are 18-70, weight 1 at 30-55, 0.5 elsewhere"},
                 "calibrated_level_per_1000_per_year": self.hazard_per_1000_per_year}
 
@@ -168,19 +144,19 @@ class Gulag(Module):
         return out
 
     def prepare(self, sim: Sim) -> None:
-        self._deaths_m = self._monthly(sim, self.deaths_series, True) * sim.settings.scale
-        self._rate_m = self._monthly(sim, self.rate_series, False)
+        self._deaths_m = self._monthly(sim, self.values["deaths_by_month_persons"], True) * sim.settings.scale
+        self._rate_m = self._monthly(sim, self.values["mortality_per_1000_per_year"], False)
         self._year = np.array([sim.date(k).year for k in range(sim.n_steps)])
 
     def setup(self, sim: Sim) -> None:
         """Put the prisoners of 1 Jan 1937 in the camps."""
-        n = int(round(self.initial_prisoners_persons * sim.settings.scale))
+        n = int(round(float(self.values["initial_prisoners_persons"]) * sim.settings.scale))
         if n <= 0:
             return
         p = sim.people
         pool = coded_pool(sim, 0, 18, 70, n, "gulag.initial.pool")  # thinned_pool, compiled
         w = age_weights(sim.ages(p["birth_month"][pool], 0), 18, 70)
-        chosen = draw(sim, pool, w, n, self.initial_female_share, "gulag.initial", 0)
+        chosen = draw(sim, pool, w, n, float(self.values["initial_female_share"]), "gulag.initial", 0)
         p["t_status"][chosen] = CAMP
         p["t_operation"][chosen] = op_code("prior")
         p["death_step"][chosen] = NO_DEATH
@@ -219,7 +195,7 @@ class Gulag(Module):
     def _types(self, sim: Sim, ids: np.ndarray) -> np.ndarray:
         """Camp type of each prisoner (keyed by person: the same camp in every scenario)."""
         u = rng.uniform(sim.settings.seed, "gulag.camp_type", 0, ids)
-        return np.where(u < self.far_north_share, CAMP_TYPES.index("far_north"), CAMP_TYPES.index("other")).astype(np.int8)
+        return np.where(u < float(self.values["far_north_share"]), CAMP_TYPES.index("far_north"), CAMP_TYPES.index("other")).astype(np.int8)
 
     def release_and_deaths(self, sim: Sim, step: int) -> None:
         """Releases at term end (and of those inside at the start), then the month's deaths."""
@@ -237,10 +213,11 @@ class Gulag(Module):
         ids = self.camp_ids
         # releases
         out = self.term_end == step  # those inside at the start have no term end in the run
-        if self.initial_release > 0:
+        release = float(self.values["initial_release_per_1000_per_year"])
+        if release > 0:
             initial = self.camp_step == _BEFORE_START
             u_rel = rng.uniform(sim.settings.seed, "gulag.release", step, ids)
-            out |= initial & (u_rel < 1 - np.exp(-self.initial_release / 1000 / 12))
+            out |= initial & (u_rel < 1 - np.exp(-release / 1000 / 12))
         if out.any():
             r = s[out]
             p["t_status"][r] = RELEASED
@@ -254,14 +231,17 @@ class Gulag(Module):
         # deaths
         # the multiplier takes 8 values (arrival x sex x camp type): a code per prisoner and a table,
         # each entry the same product (arrival x sex) x camp type as element by element
-        code = (self.camp_step > step - self.arrival_months).view(np.uint8)
+        v = self.values
+        arrival, female, far = (float(v["arrival_hazard_multiplier"]), float(v["female_hazard_multiplier"]),
+                                float(v["far_north_hazard_multiplier"]))
+        code = (self.camp_step > step - int(v["arrival_months"])).view(np.uint8)
         code = code | ((self.camp_sex == FEMALE).view(np.uint8) << 1)
         code |= (self.camp_type == CAMP_TYPES.index("far_north")).view(np.uint8) << 2
-        m_of = np.array([(self.arrival_mult if c & 1 else 1.0) * (self.female_mult if c & 2 else 1.0)
-                         * (self.far_north_mult if c & 4 else 1.0) for c in range(8)])
+        m_of = np.array([(arrival if c & 1 else 1.0) * (female if c & 2 else 1.0) * (far if c & 4 else 1.0)
+                         for c in range(8)])
         m = m_of[code]
         year = int(self._year[step])
-        if self.calibrate:
+        if v["calibrate_deaths"]:
             in_year = self._year == year
             left_target = self._deaths_m[in_year].sum() - self.deaths_by_year.get(year, 0)
             months_left = int(np.count_nonzero(in_year & (np.arange(sim.n_steps) >= step)))

@@ -87,43 +87,35 @@ class MassOperation(Module):
               "of those arrested; range 0.1-1)", low=0.1, high=1.0, assumption=True),
     )
 
-    def __init__(self, arrests_by_month_persons: dict[str, float] | None = None,
-                 share_former_kulaks: float = 46487 / 87917, share_criminals: float = 23838 / 87917,
-                 female_share: float = 0.05, outside_peak_age_weight: float = 0.5) -> None:
-        self.arrests_by_month_persons = dict(arrests_by_month_persons or ARCHIVAL_00447_BY_MONTH)
-        if share_former_kulaks + share_criminals > 1:
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        kulaks, criminals = self.values["share_former_kulaks"], self.values["share_criminals"]
+        if kulaks + criminals > 1:
             raise DataError("mass_operation", "share_former_kulaks + share_criminals must be <= 1; got "
-                            f"{share_former_kulaks + share_criminals:.3f}")
-        self.shares = {"former_kulaks": share_former_kulaks, "criminals": share_criminals,
-                       "other_counterrevolutionaries": 1 - share_former_kulaks - share_criminals}
-        self.female_share = female_share
-        self.outside_peak_age_weight = outside_peak_age_weight
+                            f"{kulaks + criminals:.3f}")
+        self.shares = {"former_kulaks": kulaks, "criminals": criminals,
+                       "other_counterrevolutionaries": 1 - kulaks - criminals}
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, np.ndarray] = {}
         self._weights: dict[str, np.ndarray] = {}
 
-    def parameters(self) -> dict[str, Any]:
-        return {"arrests_by_month_persons": self.arrests_by_month_persons, **{f"share_{k}": v for k, v in
-                self.shares.items()}, "female_share": self.female_share,
-                "outside_peak_age_weight": self.outside_peak_age_weight}
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"order_00447_limits_1937": "initial limits by republic (Werth, via operations('limits'))",
                            "mass_and_national_operations_1937_1938": "arrests by 15 Aug / 1 Sep 1937",
                            "repression_key_totals": "Zubkin: 702,656 arrested under Order 00447",
                            "victim_composition_regional_samples": "Prikamye monthly arrests; women 5% (Ilic)"},
                 "assumptions": {
+                    **self.assumptions(),
                     "monthly_rhythm": "after August 1937 the USSR follows the monthly rhythm of Prikamye",
                     "criminals_pool": "'criminals' are drawn from workers, kolkhozniks and others",
                     "oblast_limits": "RSFSR oblasts share the RSFSR's weight per head",
-                    "outside_peak_age_weight": self.parameter_specs[-1].doc,
                 }}
 
     def prepare(self, sim: Sim) -> None:
         terror = sim.module("terror")
         halt = terror.halted_step(sim)
-        self._plan = {g: Budget(f"00447.{g}", {k: v * s for k, v in self.arrests_by_month_persons.items()})
+        self._plan = {g: Budget(f"00447.{g}", {k: v * s for k, v in self.values["arrests_by_month_persons"].items()})
                       .per_step(sim, halt) for g, s in self.shares.items()}
         self._region_limit = _limit_shares()
 
@@ -146,20 +138,21 @@ class MassOperation(Module):
         pools = coded_pools(sim, first, 16, 80, specs, wants, "terror.pool.order_00447")
         for g in _GROUPS:
             pool = pools[g]
-            w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.outside_peak_age_weight)
+            w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.values["outside_peak_age_weight"])
             self._pools[g] = pool
             self._weights[g] = w * _region_factor(sim, region[pool], self._region_limit)
 
     def arrest(self, sim: Sim, step: int) -> None:
         """Arrest the month's number from each of the order's groups."""
         terror = sim.module("terror")
+        female = self.values["female_share"]
         for g, plan in self._plan.items():
             n = int(plan[step])
             if n <= 0:
                 continue
             pool, w = self._pools[g], self._weights[g]
             free = terror.free_mask(sim, pool)
-            chosen = draw(sim, pool[free], w[free], n, self.female_share, f"terror.arrest.order_00447.{g}", step)
+            chosen = draw(sim, pool[free], w[free], n, female, f"terror.arrest.order_00447.{g}", step)
             if len(chosen) < n and g != "criminals":
                 # the group's men exhausted (clergy and former people soon, former kulaks in places):
                 # the rest from anyone else the order could reach
@@ -169,7 +162,7 @@ class MassOperation(Module):
                 at = np.minimum(np.searchsorted(extra_pool, chosen), max(extra_pool.size - 1, 0))
                 if extra_pool.size:
                     ok[at[extra_pool[at] == chosen]] = False
-                more = draw(sim, extra_pool[ok], self._weights["criminals"][ok], n - len(chosen), self.female_share,
+                more = draw(sim, extra_pool[ok], self._weights["criminals"][ok], n - len(chosen), female,
                             f"terror.arrest.order_00447.{g}.fill", step)
                 chosen = np.concatenate([chosen, more])
             terror.arrest(sim, chosen, step, "order_00447")

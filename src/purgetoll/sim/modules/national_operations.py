@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from purgetoll.params import Param, declared_values
+from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import (
@@ -116,21 +116,18 @@ class NationalOperations(Module):
     parameter_specs: ClassVar[tuple[Param, ...]] = _specs()
 
     def __init__(self, **values: Any) -> None:
-        self.values = declared_values(self.parameter_specs, values)
+        super().__init__(**values)
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.short: dict[str, int] = {}
 
-    def parameters(self) -> dict[str, Any]:
-        return dict(self.values)
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"mass_and_national_operations_1937_1938": "totals by operation",
                            "national_operations_supplement": "Greek operation",
                            "arrests_by_nationality_1936_1938": "Finns (Krieger)",
                            "repression_key_totals": "Zubkin: 365,805 arrested under the national orders"},
-                "assumptions": {**{p.name: p.doc for p in self.parameter_specs if p.assumption},
+                "assumptions": {**self.assumptions(),
                                 "months": "each operation's arrests are spread evenly over its months",
                                 "harbin_pool": "Harbin: 40% Koreans, 60% Russians"},
                 "short_agents": dict(self.short)}

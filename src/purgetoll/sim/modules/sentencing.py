@@ -116,44 +116,23 @@ class Sentencing(Module):
               "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1),
     )
 
-    def __init__(self, convictions_by_month_persons: dict[str, float] | None = None, months_to_trial: int = 1,
-                 months_to_shooting: int = 0, shooting_share_order_00447: float = 387000 / 767000,
-                 shooting_share_national: float = 247157 / 347000,
-                 shooting_share_military_collegium: float = 30514 / 36157, shooting_share_other: float = 0.1,
-                 shooting_share_families: float = 0.0, calibrate_death_sentences: bool = True,
-                 death_sentences_by_month_persons: dict[str, float] | None = None,
-                 other_sentence_share: float = (8280 + 20131) / 1344923,
-                 shooting_share_order_00447_by_month: dict[str, float] | None = None) -> None:
-        self.convictions = dict(convictions_by_month_persons or {"1937": 790665, "1938": 554258})
-        self.months_to_trial = int(months_to_trial)
-        self.months_to_shooting = int(months_to_shooting)
-        self.shares = {"order_00447": shooting_share_order_00447, "national": shooting_share_national,
-                       "military_collegium": shooting_share_military_collegium, "other": shooting_share_other,
-                       "families": shooting_share_families}
-        self.by_month_00447 = dict(shooting_share_order_00447_by_month or {"1937-08": 9766 / 14305})
-        self.calibrate = bool(calibrate_death_sentences)
-        self.death_targets = dict(death_sentences_by_month_persons or {"1937": 353074, "1938": 328618})
-        self.other_sentence_share = float(other_sentence_share)
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        v = self.values
+        self.shares = {g: v[f"shooting_share_{g}"] for g in ("order_00447", "national", "military_collegium", "other",
+                                                             "families")}
         self.done = 0
         self.shot_by_year: dict[int, int] = {}
         self._carry: dict[str, float] = {}
         self._pending: dict[int, list[int]] = {}  # step -> person ids to shoot then
         self.last_sentenced = np.empty(0, dtype=np.int64)  # slots sentenced this month (family_repression)
 
-    def parameters(self) -> dict[str, Any]:
-        return {"convictions_by_month_persons": self.convictions, "months_to_trial": self.months_to_trial,
-                "months_to_shooting": self.months_to_shooting,
-                **{f"shooting_share_{k}": v for k, v in self.shares.items()},
-                "calibrate_death_sentences": self.calibrate, "death_sentences_by_month_persons": self.death_targets,
-                "other_sentence_share": self.other_sentence_share,
-                "shooting_share_order_00447_by_month": self.by_month_00447}
-
     def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(),
+        return {**super().describe(),
                 "tables": {"repression_convicted_by_year_1921_1953": "1953 MVD certificate: convictions, deaths",
                            "mass_and_national_operations_1937_1938": "shot and sentenced by operation",
                            "repression_key_totals": "Military Collegium; Zubkin's terms"},
-                "assumptions": {**{p.name: p.doc for p in self.parameter_specs if p.assumption},
+                "assumptions": {**self.assumptions(),
                                 "calibration": "the year's death sentences fix the level of the shares "
                                 "(calibrate_death_sentences); the sources fix their ratios",
                                 "terms": "Zubkin's term classes taken as 3, 5, 10 and 20 years"}}
@@ -180,9 +159,10 @@ class Sentencing(Module):
         return persons * sim.settings.scale
 
     def prepare(self, sim: Sim) -> None:
-        self._cum_conv = np.cumsum(carry_round(np.cumsum(self._monthly(sim, self.convictions))))
-        self._deaths_m = self._monthly(sim, self.death_targets)
-        self._conv_m = self._monthly(sim, self.convictions)
+        v = self.values
+        self._cum_conv = np.cumsum(carry_round(np.cumsum(self._monthly(sim, v["convictions_by_month_persons"]))))
+        self._deaths_m = self._monthly(sim, v["death_sentences_by_month_persons"])
+        self._conv_m = self._monthly(sim, v["convictions_by_month_persons"])
         self._year = np.array([sim.date(k).year for k in range(sim.n_steps)])
 
     def _body(self, sim: Sim, op: np.ndarray, step: int) -> np.ndarray:
@@ -222,7 +202,7 @@ class Sentencing(Module):
                            operation=p["t_operation"][d], region=terror.region_of(sim, d))
         ids, steps, s = ids[alive], steps[alive], s[alive]
         want = int(self._cum_conv[step]) - self.done
-        ready = np.flatnonzero(steps <= step - self.months_to_trial)
+        ready = np.flatnonzero(steps <= step - int(self.values["months_to_trial"]))
         take = ready[:max(want, 0)]  # first come, first served (the queue is in arrest order)
         keep = np.ones(ids.size, bool)
         keep[take] = False
@@ -236,10 +216,11 @@ class Sentencing(Module):
         base = np.array([self.shares[GROUP_OF[name]] for name in OPERATIONS])
         d = sim.date(step)
         label = f"{d.year:04d}-{d.month:02d}"
-        if label in self.by_month_00447:  # the category shares by operation and month
-            base[OPERATIONS.index("order_00447")] = float(self.by_month_00447[label])
+        by_month = self.values["shooting_share_order_00447_by_month"]
+        if label in by_month:  # the category shares by operation and month
+            base[OPERATIONS.index("order_00447")] = float(by_month[label])
         prob = base[op]
-        if not self.calibrate or prob.sum() == 0:
+        if not self.values["calibrate_death_sentences"] or prob.sum() == 0:
             return prob
         year = self._year[step]
         in_year = self._year == year
@@ -259,7 +240,7 @@ class Sentencing(Module):
         prob = self._shooting_prob(sim, op, step)
         shoot = _exact_share(rng.uniform(seed, "terror.sentence.shoot", step, ids), prob, op, self._carry, "shoot")
         u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
-        other = ~shoot & (u_other < self.other_sentence_share)
+        other = ~shoot & (u_other < float(self.values["other_sentence_share"]))
         camp = ~shoot & ~other
         category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
                                                                           CATEGORIES.index("camp"))).astype(np.int8)
@@ -269,10 +250,11 @@ class Sentencing(Module):
         year = self._year[step]
         self.shot_by_year[year] = self.shot_by_year.get(year, 0) + int(shoot.sum())
         p["t_status"][slots[other]] = OTHER_SENTENCE
-        if self.months_to_shooting == 0:
+        delay = int(self.values["months_to_shooting"])
+        if delay == 0:
             self._execute(sim, slots[shoot], step)
         else:
-            due = step + self.months_to_shooting
+            due = step + delay
             self._pending.setdefault(due, []).extend(int(x) for x in ids[shoot])
         c = slots[camp]
         if c.size:

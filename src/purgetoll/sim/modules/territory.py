@@ -33,6 +33,7 @@ class Territory(Module):
     steps: ClassVar[tuple[str, ...]] = ("annex",)
 
     def __init__(self, inputs: DemographyInputs) -> None:
+        super().__init__()
         self.groups = inputs.annexation_groups()
 
     def parameters(self) -> dict[str, Any]:

@@ -272,23 +272,14 @@ class Terror(Module):
               low=1.0, high=10.0, assumption=True),
     )
 
-    def __init__(self, operations_halt_yyyymm: int = 193811, prison_hazard_multiplier: float = 1.0) -> None:
-        self.operations_halt_yyyymm = int(operations_halt_yyyymm)
-        self.prison_hazard_multiplier = float(prison_hazard_multiplier)
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
         # the queue awaiting sentence: person ids in arrest order (FIFO) with their arrest step
         self.queue_ids = np.empty(0, dtype=np.uint32)
         self.queue_steps = np.empty(0, dtype=np.int16)
         self.queue_slots = np.empty(0, dtype=np.int64)  # valid within the window (see refresh_slots)
         self.new_ids: list[np.ndarray] = []  # arrested this month (interrogated by denunciation)
         self.arrests_by_op = np.zeros(len(OPERATIONS), dtype=np.int64)
-
-    def parameters(self) -> dict[str, Any]:
-        return {"operations_halt_yyyymm": self.operations_halt_yyyymm,
-                "prison_hazard_multiplier": self.prison_hazard_multiplier}
-
-    def describe(self) -> dict[str, Any]:
-        return {"parameters": self.parameters(), "tables": {},
-                "assumptions": {p.name: p.doc for p in self.parameter_specs if p.assumption}}
 
     def state_dict(self) -> dict[str, Any]:
         new = np.concatenate(self.new_ids) if self.new_ids else np.empty(0, np.uint32)
@@ -309,7 +300,7 @@ class Terror(Module):
     # -- helpers for the other terror modules ----------------------------------------------------
     def halted_step(self, sim: Sim) -> int:
         """Step of the halt (may be beyond the run)."""
-        return yyyymm_step(sim, self.operations_halt_yyyymm)
+        return yyyymm_step(sim, int(self.values["operations_halt_yyyymm"]))
 
     def halted(self, sim: Sim, step: int) -> bool:
         """True from the month of the halt on (no more operation arrests, no troikas)."""
@@ -348,8 +339,9 @@ class Terror(Module):
         self.queue_slots = np.concatenate([self.queue_slots, slots])
         self.new_ids.append(ids)
         self.arrests_by_op[code] += slots.size
-        if self.prison_hazard_multiplier != 1.0:
-            sim.module("demography").redraw_deaths(sim, slots, step + 1, self.prison_hazard_multiplier)
+        multiplier = float(self.values["prison_hazard_multiplier"])
+        if multiplier != 1.0:
+            sim.module("demography").redraw_deaths(sim, slots, step + 1, multiplier)
         return slots
 
     def take_newly_arrested(self) -> np.ndarray:
