@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from purgetoll.claims import default_claims_path
-
-#: The seed text, beside the repository (never read by the package at run time).
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_ba67f5ddd337c4cf.txt"
+from tests.shared_folder import shared_path
 
 
 @pytest.fixture
@@ -20,7 +16,7 @@ def claims_text() -> str:
 
 @pytest.fixture
 def seed_lines() -> list[str]:
-    """The seed text split into lines (skips when the shared folder is not beside the repo)."""
-    if not SEED.exists():
-        pytest.skip(f"seed text not found at {SEED} (only present in the development tree)")
-    return SEED.read_text(encoding="utf-8").split("\n")
+    """The seed text split into lines (skips when the shared folder is not beside the repo).
+
+    The package never reads it at run time."""
+    return shared_path("seed", "000_ba67f5ddd337c4cf.txt").read_text(encoding="utf-8").split("\n")

@@ -19,12 +19,10 @@ then a private module ``purgetoll/data/_<family>.py`` that declares its kinds wi
 :mod:`purgetoll.data._registry` for the API) and lists its public loaders in ``__all__``. This
 package imports every private submodule (name starting with ``_``) once, in name order, the first
 time one of its names or the registry is used (:func:`_public_names`), so the registry is complete
-before any check runs and the loaders appear here; nothing needs to be edited in this file. The
-maintainer's re-tabulation modules (:data:`_TOOLS`) are the exception: they register nothing and
-are never needed to load or check a table.
+before any check runs and the loaders appear here; nothing needs to be edited in this file.
 
-The package never reads ``../shared`` at run time; ``python -m purgetoll.data.retabulate`` is the
-maintainer's tool that produced the demographic tables from it.
+The package never reads ``../shared`` at run time; the maintainer's tools that produced the
+tables from it live outside the package (``python tools/retabulate.py`` in the repository).
 """
 
 from __future__ import annotations
@@ -47,16 +45,9 @@ _FRAMEWORK: dict[str, str] = {
     "table_info": "_catalog",
 }
 
-#: Maintainer tools that rebuild ``tables/`` from ``../shared`` (``python -m`` them); the package
-#: does not import them when it loads.
-_TOOLS = frozenset(
-    {"_archive_retabulate", "_archive_retabulate_facts", "_archive_tidy", "_machinery_retabulate"}
-)
-
-
 @functools.cache
 def _public_names() -> dict[str, Any]:
-    """Import every family module (but the tools) once; their public names, by name.
+    """Import every family module once; their public names, by name.
 
     This completes the check registry (each family registers its kinds and checks when imported)
     and collects the loaders each lists in ``__all__``. It runs on the first attribute asked of
@@ -66,7 +57,7 @@ def _public_names() -> dict[str, Any]:
     exported = {name: getattr(importlib.import_module(f"{__name__}.{mod}"), name)
                 for name, mod in _FRAMEWORK.items()}
     for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if not mod.name.startswith("_") or mod.name.startswith("__") or mod.name in _TOOLS:
+        if not mod.name.startswith("_") or mod.name.startswith("__"):
             continue
         module = importlib.import_module(f"{__name__}.{mod.name}")
         for name in getattr(module, "__all__", ()):

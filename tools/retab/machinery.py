@@ -1,4 +1,4 @@
-"""Maintainer tool, part 3: the machinery tables (see :mod:`._archive_retabulate`).
+"""Maintainer tool, part 3: the machinery tables (see :mod:`retab.archive`).
 
 One function per reference file of the ``machinery`` folder, each listing its figures
 explicitly (origin row, ``id``, parts, disputes, splits of "a / b" cells and of numbers given in
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-from purgetoll.data._archive_tidy import Facts, Retab, split
-
-__all__: list[str] = []
+from retab.cells import Facts, Retab, split
 
 M = "machinery/"
 

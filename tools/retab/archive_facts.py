@@ -1,4 +1,4 @@
-"""Maintainer tool, part 2: the archival ``facts`` tables (see :mod:`._archive_retabulate`).
+"""Maintainer tool, part 2: the archival ``facts`` tables (see :mod:`retab.archive`).
 
 Key certificates (``repression_key_totals``), the results of the mass and national operations,
 the army purge, Gulag flows and the war and population milestones. Each function reads one
@@ -9,9 +9,7 @@ between sources and which figure is the default.
 
 from __future__ import annotations
 
-from purgetoll.data._archive_tidy import Facts, Retab
-
-__all__: list[str] = []
+from retab.cells import Facts, Retab
 
 MVD_CERT_SRC = ("B.P. Kurashvili, Istoricheskaia logika stalinizma (Moscow 1996) pp.159-60 [=1st special dept MVD "
                 "certificate Dec 1953, GARF f.9401 op.1 d.4157 l.201-205]; second source 'Stalinskaia epokha: "

@@ -1,9 +1,8 @@
 """Tidying printed figures: the helpers of the archive and machinery re-tabulation.
 
-Used only by the maintainer tools :mod:`purgetoll.data._archive_retabulate` and
-:mod:`purgetoll.data._machinery_retabulate`, never when tables are loaded. They turn the cells of
-the reference files into the tidy columns of the ``facts`` kind (see
-:mod:`purgetoll.data._archive_facts`):
+Used by the maintainer tools :mod:`retab.archive`, :mod:`retab.archive_facts` and
+:mod:`retab.machinery`; the package never imports them. They turn the cells of the reference
+files into the tidy columns of the ``facts`` kind (see :mod:`purgetoll.data._archive_facts`):
 
 - ``parse_value``: ``"172000+"`` -> 172000 ``more than``; ``"8000-25000"`` -> a range;
   ``"~8000"``/``"about 8000"`` -> ``about``; ``"over 20000"`` -> ``more than``;
@@ -26,8 +25,6 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-__all__: list[str] = []
 
 Row = dict[str, str]
 

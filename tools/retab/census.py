@@ -1,8 +1,6 @@
 """Maintainer tool: re-tabulate the demographic reference files into the bundled tidy tables.
 
-Run once by a maintainer, never by the package at run time::
-
-    python -m purgetoll.data.retabulate /path/to/shared/data
+Run by a maintainer (``python tools/retabulate.py``), never by the package at run time.
 
 It reads the reference CSVs (one wide table per file, each row with its ``source``) and writes the
 tidy tables of ``src/purgetoll/data/tables/`` that the ``demographic`` catalog lists. The
@@ -22,12 +20,10 @@ Transformations (nothing is computed that the source did not print, except where
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-TABLES = Path(__file__).parent / "tables"
 CENSUS_YEARS = (1926, 1937, 1939, 1959)
 SEXES = {"males": "male", "females": "female", "both_sexes": "both"}
 
@@ -237,16 +233,9 @@ def to_csv_text(df: pd.DataFrame) -> str:
     return df.to_csv(index=False, lineterminator="\n")
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m purgetoll.data.retabulate /path/to/shared/data", file=sys.stderr)
-        return 2
-    TABLES.mkdir(exist_ok=True)
-    for name, df in build_tables(Path(argv[0])).items():
-        (TABLES / f"{name}.csv").write_text(to_csv_text(df), encoding="utf-8")
+def write_tables(shared: Path, tables: Path) -> None:
+    """Write every demographic table into ``tables``; print one line per table."""
+    tables.mkdir(exist_ok=True)
+    for name, df in build_tables(shared).items():
+        (tables / f"{name}.csv").write_text(to_csv_text(df), encoding="utf-8")
         print(f"{name}: {len(df)} rows")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -1,11 +1,8 @@
 """Maintainer tool: re-tabulate the archival reference files into the bundled tidy tables.
 
-Run by a maintainer, never by the package at run time::
-
-    python -m purgetoll.data._archive_retabulate /path/to/shared/data
-
-It reads the archival and machinery reference CSVs (their folder is the argument) and writes the
-tables listed in ``catalog/archive.toml`` and ``catalog/machinery.toml`` into ``tables/``. The
+Run by a maintainer (``python tools/retabulate.py``), never by the package at run time. It reads
+the archival and machinery reference CSVs (their folder is the argument) and writes the tables
+listed in ``catalog/archive.toml`` and ``catalog/machinery.toml`` into ``tables/``. The
 citations and caveats live in the catalogs (written by hand); this tool moves numbers and records
 every decision in the tables themselves: a corrected typo keeps ``value_as_printed`` and a
 ``correction_note``; a difference the document itself shows is a ``documented_difference``; a
@@ -14,22 +11,17 @@ computed here is marked ``computed``. A re-run on the same inputs gives byte-ide
 (tested).
 
 This module: convictions by year, the Gulag and prisons series, estimates, the Order 00447
-limits, and :func:`build_tables` / :func:`main`. The facts tables of the archive are built in
-:mod:`purgetoll.data._archive_retabulate_facts`, the machinery tables in
-:mod:`purgetoll.data._machinery_retabulate`.
+limits, and :func:`build_tables` / :func:`write_tables`. The facts tables of the archive are built in
+:mod:`retab.archive_facts`, the machinery tables in :mod:`retab.machinery`.
 """
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
 from pathlib import Path
 
-from purgetoll.data._archive_tidy import Retab, bounds, dec, norm_num, parse_value, resolve_same
-
-__all__: list[str] = []
-
-TABLES = Path(__file__).parent / "tables"
+from retab import archive_facts, machinery
+from retab.cells import Retab, bounds, dec, norm_num, parse_value, resolve_same
 
 CONV_COLS = ["series", "period", "year", "category", "value", "value_as_printed", "correction_note",
              "documented_difference", "source", "note"]
@@ -386,9 +378,6 @@ def estimates(ctx: Retab) -> None:
 
 def build_tables(shared: Path) -> dict[str, str]:
     """Every archive and machinery table as CSV text, by name, from the reference folder."""
-    from purgetoll.data import _archive_retabulate_facts as facts
-    from purgetoll.data import _machinery_retabulate as machinery
-
     ctx = Retab(Path(shared))
     convictions(ctx)
     limits(ctx)
@@ -397,22 +386,13 @@ def build_tables(shared: Path) -> dict[str, str]:
     sex(ctx)
     prisons(ctx)
     estimates(ctx)
-    facts.build(ctx)
+    archive_facts.build(ctx)
     machinery.build(ctx)
     return dict(sorted(ctx.tables.items()))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the tables into the package's ``tables/`` folder; print one line per table."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or not Path(args[0]).is_dir():
-        print("usage: python -m purgetoll.data._archive_retabulate /path/to/shared/data", file=sys.stderr)
-        return 2
-    for name, text in build_tables(Path(args[0])).items():
-        (TABLES / f"{name}.csv").write_text(text, encoding="utf-8", newline="")
+def write_tables(shared: Path, tables: Path) -> None:
+    """Write every archive and machinery table into ``tables``; print one line per table."""
+    for name, text in build_tables(shared).items():
+        (tables / f"{name}.csv").write_text(text, encoding="utf-8", newline="")
         print(f"{name}: {text.count(chr(10)) - 1} rows")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
