@@ -200,3 +200,16 @@ def test_any_bad_split_key_is_named(claims_text, key, claim_id):
     assert info.value.problems == [
         f"[claim {claim_id}] figure.{key} must be {expected}; got {bad!r}"
     ]
+
+
+def test_not_utf8_and_directory_name_the_file(tmp_path):
+    """Issue 10: a claims file in another encoding gave a traceback; a directory was 'not found'."""
+    path = tmp_path / "cp1251.toml"
+    path.write_bytes('[[claim]]\nid = "x"\nquote = "Ежов"\n'.encode("cp1251"))
+    with pytest.raises(ClaimsFileError) as info:
+        load_claims(path)
+    assert str(info.value) == (f"{path}: 1 problem\n  - not UTF-8 text: byte 0xc5 at byte offset 28 (line 3); "
+                               "save the file as UTF-8")
+    with pytest.raises(ClaimsFileError) as info:
+        load_claims(tmp_path)
+    assert str(info.value) == f"{tmp_path}: 1 problem\n  - is a directory, not a file"

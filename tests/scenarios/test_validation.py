@@ -136,7 +136,7 @@ def test_bad_toml_and_missing_file_name_the_file(tmp_path):
     with pytest.raises(ScenarioError) as info:
         Scenario.from_toml(tmp_path / "none.toml")
     assert info.value.source == str(tmp_path / "none.toml")
-    assert info.value.problems[0].startswith("cannot read the file")
+    assert info.value.problems == ["file not found"]
 
 
 def test_unknown_bundled_name_lists_the_bundled_ones():

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -23,6 +22,7 @@ from typing import Any
 
 from purgetoll.claims._methods import METHODS
 from purgetoll.errors import ScenarioError
+from purgetoll.files import read_toml
 
 #: The section headings of the seed text, in order.
 SECTIONS = (
@@ -539,11 +539,5 @@ def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:
     """
     p = Path(path) if path is not None else default_claims_path()
     source = p.name if path is None else str(p)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ClaimsFileError(source, ["file not found"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ClaimsFileError(source, [f"not valid TOML: {exc}"]) from None
+    data = read_toml(p, ClaimsFileError)
     return parse_claims(data, source)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,9 @@ from typing import Any
 import pandas as pd
 
 from purgetoll.errors import ScenarioError
+from purgetoll.files import read_toml
 from purgetoll.params import Param, format_number
+from purgetoll.scenarios.dates import dated_problems
 from purgetoll.scenarios.registry import SectionSpec, sections
 
 __all__ = ["Scenario", "Value", "START_DATES", "DEFAULT_START", "DEFAULT_END", "bundled_names", "BUNDLED_DIR"]
@@ -91,14 +92,7 @@ class Scenario:
         ``specs`` replaces the declared sections (default: every module of ``purgetoll.sim.modules``).
         """
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError(str(p), [f"cannot read the file ({exc.strerror or exc})"]) from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(str(p), [f"not valid TOML: {exc}"]) from None
+        data = read_toml(p, ScenarioError)
         return cls.from_dict(data, origin=str(p), specs=specs)
 
     @classmethod
@@ -139,6 +133,7 @@ class Scenario:
                 values[sec] = _section(specs[sec], body, problems)
             else:
                 problems.append(f"unknown section [{sec}] (valid: {', '.join(valid_sections)})")
+        problems += dated_problems(values, fields.get("start", DEFAULT_START), fields.get("end", DEFAULT_END), specs)
         if problems:
             raise ScenarioError(origin, problems)
         return cls(values=values, targets=targets, origin=origin, specs=table, **fields)
