@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import typer
 
+from purgetoll import __version__
+from purgetoll.claims.cli import claims as claims_command
+from purgetoll.data import cli as data_cli
+from purgetoll.demography import cli as demog_cli
+from purgetoll.mse import cli as mse_cli
+from purgetoll.report.cli import run as run_report
+from purgetoll.sim import cli as sim_cli
+from purgetoll.verdict.cli import compare_cmd
+
 app = typer.Typer(
     name="purgetoll",
     help=(
@@ -20,35 +29,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Sub-commands register here, one line each: app.add_typer(<module>.app, name="<verb>").
-# Keep the imports inside _register so `purgetoll --help` stays fast and one broken extra does not
-# take the whole command down with it silently.
-
-
-def _register() -> None:
-    from purgetoll.data import cli as data_cli
-
-    app.add_typer(data_cli.app, name="data")
-    from purgetoll.report.cli import run as run_report
-
-    app.command("run")(run_report)
-    from purgetoll.sim import cli as sim_cli
-
-    app.add_typer(sim_cli.app, name="sim")
-    from purgetoll.mse import cli as mse_cli
-
-    app.add_typer(mse_cli.app, name="mse")
-    from purgetoll.claims.cli import claims as claims_command
-
-    app.command("claims")(claims_command)
-    from purgetoll.demography import cli as demog_cli
-
-    app.add_typer(demog_cli.app, name="demog")
-    from purgetoll.verdict.cli import compare_cmd
-
-    app.command("compare")(compare_cmd)
-    pass
-
 
 @app.callback()
 def _root() -> None:
@@ -58,12 +38,18 @@ def _root() -> None:
 @app.command()
 def version() -> None:
     """Print the purgetoll version (quote it with any figure you publish)."""
-    from purgetoll import __version__
-
     typer.echo(__version__)
 
 
-_register()
+# Sub-commands register here, one line each. Each part's CLI imports only typer and its package,
+# whose public names load on first use, so `purgetoll --help` loads no pandas, scipy or numba.
+app.add_typer(data_cli.app, name="data")
+app.command("run")(run_report)
+app.add_typer(sim_cli.app, name="sim")
+app.add_typer(mse_cli.app, name="mse")
+app.command("claims")(claims_command)
+app.add_typer(demog_cli.app, name="demog")
+app.command("compare")(compare_cmd)
 
 
 def main() -> None:

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 import purgetoll.data as data
 from purgetoll.data import Problem, TableInfo, catalog, check_all, check_table, load
 from purgetoll.data._catalog import REQUIRED_FIELDS, parse_catalog, read_table_text
-from purgetoll.data._checks import generic_problems
-from purgetoll.data._registry import known_kinds, register_kind
+from purgetoll.data._registry import generic_problems, known_kinds, register_kind
 from purgetoll.errors import DataError
 
 DEMOGRAPHIC = {

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from purgetoll.demography import annual_qx, project_arrays
-from purgetoll.demography.births import births_function, births_series, implied_births
+from purgetoll.demography.births import births_series, implied_births
+from purgetoll.demography.projection import births_function
 from purgetoll.errors import DataError
 
 

@@ -54,16 +54,15 @@ def _public_names() -> dict[str, Any]:
     the package (``from purgetoll.data import census``) or of the registry, not on ``import
     purgetoll.data``, so ``purgetoll --help`` does not import pandas through this package.
     """
+    from purgetoll.data._registry import family_modules
+
     exported = {name: getattr(importlib.import_module(f"{__name__}.{mod}"), name)
                 for name, mod in _FRAMEWORK.items()}
-    for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if not mod.name.startswith("_") or mod.name.startswith("__"):
-            continue
-        module = importlib.import_module(f"{__name__}.{mod.name}")
+    for module in family_modules():
         for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)
             if exported.get(name, obj) is not obj:
-                raise ImportError(f"purgetoll.data.{mod.name} exports {name!r}, already taken")
+                raise ImportError(f"{module.__name__} exports {name!r}, already taken")
             exported[name] = obj
     return exported
 

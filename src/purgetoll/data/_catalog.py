@@ -26,7 +26,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from purgetoll.data._registry import TableInfo, kind_schema
+from purgetoll.data._registry import TableInfo, generic_problems, kind_schema
 from purgetoll.errors import DataError
 
 REQUIRED_FIELDS = (
@@ -188,8 +188,6 @@ def _load_bundled(name: str) -> pd.DataFrame:
     # Checks on load: the schema checks (columns, unique keys, no negative counts) are cheap and
     # need no other table, so a damaged file fails here, naming its row. The kind's own checks
     # (sums, identities, cross-table) run in check_all() / `purgetoll data check`.
-    from purgetoll.data._checks import generic_problems  # _checks imports this module
-
     problems = generic_problems(info, df)
     if problems:
         first = problems[0]

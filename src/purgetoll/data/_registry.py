@@ -22,8 +22,9 @@ API for a module that brings new tables (for example ``purgetoll/data/_archive.p
 
 The module is found and imported automatically by ``purgetoll.data`` (every submodule whose name
 starts with ``_``), and its ``__all__`` is re-exported as public loaders. Generic checks (required
-columns, unique keys, non-negative counts) run on every table before the kind's own checks; a
-kind's checks run only when the generic ones pass, so they may assume the schema holds.
+columns, unique keys, non-negative counts: :func:`generic_problems`, the declared schema checked)
+run on every table, when it is loaded and before the kind's own checks; a kind's checks run only
+when the generic ones pass, so they may assume the schema holds.
 
 A check receives the catalog entry and the DataFrame (possibly a damaged copy in a test) and
 returns a list of :class:`Problem`; it must not raise on bad data and must not mutate ``df``.
@@ -31,9 +32,13 @@ returns a list of :class:`Problem`; it must not raise on bad data and must not m
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
+from pathlib import Path
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import pandas as pd
@@ -125,14 +130,24 @@ def register_check(kind: str) -> Callable[[CheckFn], CheckFn]:
     return deco
 
 
-def _complete() -> None:
-    """Import every family module of ``purgetoll.data`` (once), so every kind is declared.
+@functools.cache
+def family_modules() -> tuple[ModuleType, ...]:
+    """Every private module of ``purgetoll.data`` (name ``_*``), imported once, in name order.
 
-    The package loads its families on first use, not on import; reading the registry is a use.
+    Importing a family module declares its kinds and registers its checks, so after this call
+    the registry is complete. The families are found by file name (a new family needs no edit
+    elsewhere) and imported on first use of the registry, not when this module is imported: they
+    import this module to register, and loading them all costs pandas and every table family.
     """
-    from purgetoll.data import _public_names
+    return tuple(
+        importlib.import_module(f"{__package__}.{m.name}")
+        for m in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name)
+        if m.name.startswith("_") and not m.name.startswith("__")
+    )
 
-    _public_names()
+
+def _complete() -> None:
+    family_modules()
 
 
 def kind_schema(kind: str) -> KindSchema | None:
@@ -160,3 +175,54 @@ def row_key(row: Any, columns: Sequence[str]) -> str:
         v = row[c]
         parts.append(f"{c}={'<NA>' if pd.isna(v) else v}")
     return ", ".join(parts)
+
+
+def generic_problems(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
+    """Schema problems: unknown kind, missing columns, duplicate keys, negative counts."""
+    schema = kind_schema(info.kind)
+    if schema is None:
+        return [
+            Problem(
+                info.name,
+                None,
+                f"kind {info.kind!r} has no declared schema (known kinds: {', '.join(known_kinds())})",
+            )
+        ]
+    missing = [c for c in schema.required if c not in df.columns]
+    if missing:
+        return [
+            Problem(
+                info.name,
+                None,
+                f"missing column(s) {', '.join(missing)} (expected {', '.join(schema.required)})",
+            )
+        ]
+    problems: list[Problem] = []
+    if schema.keys:
+        dup = df.duplicated(list(schema.keys), keep="first")
+        for i in dup.to_numpy().nonzero()[0]:
+            key = row_key(df.iloc[i], schema.keys)
+            problems.append(
+                Problem(info.name, key, f"duplicate key (expected one row per {', '.join(schema.keys)})")
+            )
+    for col in schema.counts:
+        values = pd.to_numeric(df[col], errors="coerce")
+        not_number = values.isna() & df[col].notna()
+        for i in not_number.to_numpy().nonzero()[0]:
+            problems.append(
+                Problem(info.name, _where(df, i, schema.keys), f"{col} = {df[col].iloc[i]!r} is not a number")
+            )
+        negative = values.lt(0).fillna(False).to_numpy(dtype=bool)
+        for i in negative.nonzero()[0]:
+            problems.append(
+                Problem(
+                    info.name,
+                    _where(df, i, schema.keys),
+                    f"{col} = {values.iloc[i]:g} is negative (expected a count >= 0)",
+                )
+            )
+    return problems
+
+
+def _where(df: pd.DataFrame, i: int, keys: tuple[str, ...]) -> str:
+    return row_key(df.iloc[i], keys) if keys else str(i)

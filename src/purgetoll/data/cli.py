@@ -18,9 +18,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from purgetoll import data  # its names load on first use (data.load, ...): --help stays light
 from purgetoll.errors import DataError
 
-if TYPE_CHECKING:  # the tables (pandas) load with the first command, not with --help
+if TYPE_CHECKING:
     import pandas as pd
 
 app = typer.Typer(
@@ -48,9 +49,7 @@ def _fail(exc: DataError) -> None:
 @app.command("list")
 def list_tables() -> None:
     """List every bundled table: name, kind, period and title."""
-    from purgetoll.data import catalog
-
-    cat = catalog()
+    cat = data.catalog()
     out = Table(title=f"{len(cat)} bundled tables (`purgetoll data show NAME`: rows, unit, source, caveats)")
     out.add_column("name", no_wrap=True)  # names are typed back into `show`: never broken
     out.add_column("kind", overflow="fold", max_width=14)
@@ -77,11 +76,9 @@ def show(
     ] = Format.table,
 ) -> None:
     """Show or export one table with its citation, unit and caveats."""
-    from purgetoll.data import load, table_info
-
     try:
-        info = table_info(name)
-        df = load(name)
+        info = data.table_info(name)
+        df = data.load(name)
     except DataError as exc:
         _fail(exc)
         return
@@ -120,14 +117,12 @@ def check(
     ] = None,
 ) -> None:
     """Check every bundled table (sums, completeness, identities); exit 1 on any problem."""
-    from purgetoll.data import catalog, check_all, check_table, load
-
     try:
         if table is None:
-            problems = check_all()
-            n = len(catalog())
+            problems = data.check_all()
+            n = len(data.catalog())
         else:
-            problems = check_table(table, load(table))
+            problems = data.check_table(table, data.load(table))
             n = 1
     except DataError as exc:
         _fail(exc)

@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     "age_of": "lexis",
     "annual_qx": "mortality",
     "birth_interval": "lexis",
-    "births_function": "births",
+    "births_function": "projection",
     "births_series": "births",
     "census_single": "inputs",
     "cohort_of": "lexis",

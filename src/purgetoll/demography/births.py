@@ -17,7 +17,8 @@ bound** for the births of crisis years; no bundled source gives excess child mor
 so none is added back (stated in the ``method`` column).
 
 :func:`births_series` assembles 1927-1959 for the agent engine from the reconstruction and the
-1959 census, one source per year (see its docstring).
+1959 census, one source per year (see its docstring). A projection reads such a series through
+:func:`purgetoll.demography.projection.births_function`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from purgetoll.data import adh
+from purgetoll.demography import inputs
 from purgetoll.demography.lexis import decimal_year
 from purgetoll.demography.mortality import DEFAULT_CORRECTION, UnderRegistration, annual_qx
 from purgetoll.demography.projection import SEXES, survival_ratios
@@ -148,8 +151,6 @@ def births_series(
 
     Returns tidy ``year, sex, count, borders, source, method``.
     """
-    from purgetoll.demography.inputs import population
-
     if not (1927 <= first <= last <= 1959):
         raise DataError("births_series", f"years must satisfy 1927 <= first <= last <= 1959; got {first}..{last}")
     if territory not in ("time", "1938", "1946"):
@@ -158,7 +159,7 @@ def births_series(
     for spec, y0, y1, max_age, borders in BIRTHS_PLAN:
         if y1 < first or y0 > last:
             continue
-        date, pop, note = population(spec)
+        date, pop, note = inputs.population(spec)
         df = implied_births(pop, date, max_age=max_age, correction=correction, source=note)
         df = df[(df["year"] >= max(y0, first)) & (df["year"] <= min(y1, last))].copy()
         df["borders"] = borders
@@ -183,8 +184,6 @@ def births_series(
 
 def _rescale_borders(out: pd.DataFrame, territory: str) -> pd.DataFrame:
     """Bring every row to ``territory`` borders by ADH's 1939 ratio of children 0-4 (see births_series)."""
-    from purgetoll.data import adh
-
     kids = {b: adh(1939, borders=b) for b in ("1938", "1946")}
     ratio = {}
     for sex in SEXES:
@@ -204,30 +203,3 @@ def _rescale_borders(out: pd.DataFrame, territory: str) -> pd.DataFrame:
     out.loc[changed, "method"] = out.loc[changed, "method"] + note
     out["borders"] = territory
     return out
-
-
-def births_function(series: pd.DataFrame) -> Callable[[float, float], np.ndarray]:
-    """Births (2,) by sex during ``[t0, t1)`` from a tidy ``year, sex, count`` series.
-
-    Births are spread evenly within each calendar year; years missing from the series count 0.
-    """
-    for col in ("year", "sex", "count"):
-        if col not in series.columns:
-            raise DataError("births", f"missing column {col!r}; expected year, sex, count")
-    bad = series[~series["sex"].isin(SEXES) | ~(series["count"].astype(float) >= 0)]
-    if len(bad):
-        i = bad.index[0]
-        raise DataError("births", f"expected sex male/female and count >= 0; got sex={series.loc[i, 'sex']!r}, count={series.loc[i, 'count']!r}", row=int(i))
-    table = series.groupby(["year", "sex"])["count"].sum()
-    years = np.array(sorted({int(y) for y in series["year"]}))
-    rate = np.zeros((2, years.size))
-    for j, y in enumerate(years):
-        for i, s in enumerate(SEXES):
-            rate[i, j] = float(table.get((y, s), 0.0))
-
-    def births_between(t0: float, t1: float) -> np.ndarray:
-        """Births (persons, male and female) between decimal years ``t0`` and ``t1``."""
-        overlap = np.clip(np.minimum(t1, years + 1.0) - np.maximum(t0, years.astype(float)), 0.0, None)
-        return rate @ overlap
-
-    return births_between

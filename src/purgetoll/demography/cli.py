@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from purgetoll import demography  # its names load on first use: --help loads no numpy, numba, scipy
 from purgetoll.errors import DataError
 
 if TYPE_CHECKING:  # numpy and pandas load with the first command, not with --help
@@ -73,11 +74,9 @@ def _fail(exc: Exception) -> None:
 
 
 def _corrections(no_army: bool, no_padding: bool, no_territory: bool, padding: float | None):
-    from purgetoll.demography.corrections import CensusCorrections, Padding1939
-
-    return CensusCorrections(
+    return demography.CensusCorrections(
         **({"army_1937": None} if no_army else {}),
-        **({"padding_1939": None} if no_padding else ({"padding_1939": Padding1939(padding)} if padding is not None else {})),
+        **({"padding_1939": None} if no_padding else ({"padding_1939": demography.Padding1939(padding)} if padding is not None else {})),
         **({"territory": None} if no_territory else {}),
     )
 
@@ -137,16 +136,11 @@ def project(
     import numpy as np
     import pandas as pd
 
-    from purgetoll.demography.births import births_series
-    from purgetoll.demography.inputs import population
-    from purgetoll.demography.lexis import decimal_year
-    from purgetoll.demography.projection import project as run_projection
-
     try:
-        date, arr, note = population(base)
+        date, arr, note = demography.population(base)
         series = None
         if births == "implied":
-            series = births_series()
+            series = demography.births_series()
         elif births is not None:
             try:
                 series = pd.read_csv(births)
@@ -154,7 +148,7 @@ def project(
                 raise DataError(births, f"could not read a births CSV (year, sex, count): {exc}") from None
         rates = None if asfr is None else _read_asfr(asfr)
         kwargs = {} if not no_underregistration else {"correction": None}
-        r = run_projection(arr, date, decimal_year(to), mortality=life_table, births=series, asfr=rates,
+        r = demography.project(arr, date, demography.decimal_year(to), mortality=life_table, births=series, asfr=rates,
                            sex_ratio_at_birth=sex_ratio_at_birth, **kwargs)
         df = r.to_frame()[["sex", "age", "count"]]
         df["count"] = np.rint(df["count"]).astype(np.int64)
@@ -178,10 +172,8 @@ def survival(
     format: FormatOpt = Format.table,
 ) -> None:
     """Cohort survival between two censuses by sex: the share of the cohorts counted again."""
-    from purgetoll.demography.intercensal import cohort_survival
-
     try:
-        df = cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed,
+        df = demography.cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed,
                              corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except DataError as exc:
         _fail(exc)
@@ -205,12 +197,9 @@ def deficit(
     format: FormatOpt = Format.table,
 ) -> None:
     """Expected (normal mortality), observed and missing persons by sex and birth cohort, with intervals."""
-    from purgetoll.demography.intercensal import deficit as run_deficit
-    from purgetoll.demography.mortality import DEFAULT_CORRECTION
-
     try:
-        df = run_deficit(from_, to, cohorts=cohorts, width=width, mortality=life_table,
-                         correction=None if no_underregistration else DEFAULT_CORRECTION, draws=draws, seed=seed,
+        df = demography.deficit(from_, to, cohorts=cohorts, width=width, mortality=life_table,
+                         correction=None if no_underregistration else demography.DEFAULT_CORRECTION, draws=draws, seed=seed,
                          corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except DataError as exc:
         _fail(exc)
@@ -224,10 +213,8 @@ def births(
     format: FormatOpt = Format.table,
 ) -> None:
     """Births by calendar year and sex implied by reverse survival of the young cohorts."""
-    from purgetoll.demography.births import births_series
-
     try:
-        df = births_series(first, last)
+        df = demography.births_series(first, last)
     except DataError as exc:
         _fail(exc)
     notes = [df.attrs["source"], *dict.fromkeys(df["method"]), *dict.fromkeys(df["source"])]
@@ -240,14 +227,11 @@ def heaping(
     format: FormatOpt = Format.table,
 ) -> None:
     """Age heaping of a census: Whipple's and Myers' indices before and after the digit correction."""
-    from purgetoll.demography.heaping import heaping_report
-    from purgetoll.demography.inputs import census_single
-
     try:
-        pop = census_single(year)
+        pop = demography.census_single(year)
     except DataError as exc:
         _fail(exc)
-    df = heaping_report({"male": pop[0], "female": pop[1]})
+    df = demography.heaping_report({"male": pop[0], "female": pop[1]})
     notes = [f"census {year}, single years, unknown ages spread in proportion",
              "Whipple: ages 23-62, 100 = no preference for 0 and 5, 500 = maximal; Myers: ages 10-89, 0 = none, 90 = maximal",
              "after = digit preference of ages 30-89 divided out at full strength (Myers' blended digit shares)"]

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from purgetoll.data import ADH_YEARS, CENSUS_DATES
 from purgetoll.demography.corrections import CensusCorrections
 from purgetoll.demography.heaping import correct_digit_preference
 from purgetoll.demography.inputs import adh_single, census_single
@@ -41,8 +42,6 @@ class Endpoint:
 
 def resolve(spec: str) -> Endpoint:
     """Parse an endpoint; ``adh:1939`` means 1946 borders (the 1959 territory), as in :mod:`.inputs`."""
-    from purgetoll.data import ADH_YEARS, CENSUS_DATES
-
     parts = spec.split(":") if isinstance(spec, str) else []
     try:
         year = int(parts[1]) if len(parts) >= 2 else None

@@ -21,16 +21,16 @@ Choices made here, each stated in the outputs that use them:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
+from purgetoll.data import ADH_YEARS, CENSUS_DATES, adh, census, life_table
 from purgetoll.demography.graduation import graduate
 from purgetoll.demography.heaping import DIGIT_FIRST_AGE, DIGIT_LAST_AGE, correct_digit_preference
+from purgetoll.demography.lexis import decimal_year
+from purgetoll.demography.projection import Addition
 from purgetoll.errors import DataError
-
-if TYPE_CHECKING:
-    from purgetoll.demography.projection import Addition
 
 SEXES: tuple[str, str] = ("male", "female")
 N_AGES = 101
@@ -50,8 +50,6 @@ SHAPE_CENSUS: dict[int, tuple[int, int]] = {
 
 def census_single(year: int, *, unknown: Literal["distribute", "drop"] = "distribute") -> np.ndarray:
     """Persons by sex and single age 0..100+ at a census (``purgetoll.data.census``)."""
-    from purgetoll.data import census
-
     if unknown not in ("distribute", "drop"):
         raise DataError("census", f"unknown must be 'distribute' or 'drop'; got {unknown!r}")
     df = census(year, "single", include_unknown=True)
@@ -69,8 +67,6 @@ def census_single(year: int, *, unknown: Literal["distribute", "drop"] = "distri
 
 def _open_weights(year: int, sex: str) -> np.ndarray:
     """Weights for ages 85..100+ from the official table nearest in time (Lx; T100 for 100+)."""
-    from purgetoll.data import life_table
-
     period = "1926-1927" if year < 1933 else ("1938-1939" if year < 1949 else "1958-1959")
     t = life_table(period, sex).sort_values("age")
     w = t["Lx"].to_numpy(float)[85:101].copy()
@@ -91,8 +87,6 @@ def adh_single(
     (:data:`SHAPE_CENSUS`; digit preference corrected with ``heaping_strength``),
     otherwise Sprague. Group totals are ADH's exactly.
     """
-    from purgetoll.data import adh
-
     if shape not in ("census", "sprague"):
         raise DataError("adh_5y", f"shape must be 'census' or 'sprague'; got {shape!r}")
     df = adh(year, borders=borders)
@@ -133,8 +127,6 @@ def population(spec: str, *, unknown: Literal["distribute", "drop"] = "distribut
     ``adh:1939`` means 1 January 1939 in **1946 borders** (the territory of the 1959 census; ADH
     1993 give 1939 in both); write ``adh:1939:1938`` for the pre-September-1939 borders.
     """
-    from purgetoll.data import ADH_YEARS, CENSUS_DATES
-
     parts = spec.split(":")
     kind = parts[0]
     try:
@@ -168,9 +160,6 @@ def territory_addition(
     1944-45 (Transcarpathia, Kaliningrad, Tuva, southern Sakhalin); the people are added as they
     were on 1 January 1939, without their deaths or births between then and ``date``.
     """
-    from purgetoll.demography.lexis import decimal_year
-    from purgetoll.demography.projection import Addition
-
     if not (isinstance(scale, int | float) and 0 <= scale <= 2):
         raise DataError("territory_addition", f"scale must be a number in [0, 2]; got {scale!r}")
     diff = adh_single(1939, "1946") - adh_single(1939, "1938")

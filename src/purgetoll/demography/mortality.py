@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from purgetoll.data import life_table
+from purgetoll.demography.lifetable import life_table_from_qx
 from purgetoll.errors import DataError
 
 if TYPE_CHECKING:
@@ -119,10 +121,6 @@ def hazards_from_table(qx: np.ndarray, lx_open: float, Tx_open: float) -> np.nda
 @lru_cache(maxsize=8)
 def _official_log_hazards(sex: str) -> np.ndarray:
     """log hazards of the three official tables, shape (3, 101); read once per sex (immutable)."""
-    from purgetoll.data import (
-        life_table,  # imported here: data loads only when mortality is asked for
-    )
-
     rows = []
     for period in PERIODS:
         t = life_table(period, sex).sort_values("age")
@@ -276,8 +274,6 @@ def life_table_at(
     Columns as :func:`purgetoll.demography.life_table_from_qx`; the open group's rate is the
     interpolated ``m`` of 100+. ``attrs["source"]`` names the tables and the correction.
     """
-    from purgetoll.demography.lifetable import life_table_from_qx
-
     q = annual_qx(year, sex, correction=correction)
     corr = "tables as printed" if correction is None else correction.describe()
     source = (f"official USSR life tables (Goskomstat SSSR 1989) interpolated on log hazard to {year:g}; {corr}")

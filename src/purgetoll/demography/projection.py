@@ -56,7 +56,14 @@ import pandas as pd
 
 from purgetoll.demography.lexis import decimal_year, iso_date
 from purgetoll.demography.lifetable import a0_from_q0, lifetable_arrays
-from purgetoll.demography.mortality import InterpolatedQx
+from purgetoll.demography.mortality import (
+    DEFAULT_CORRECTION,
+    PERIODS,
+    InterpolatedQx,
+    corrected_log_hazards,
+    official_log_hazards,
+    table_qx,
+)
 from purgetoll.errors import DataError
 
 SEXES: tuple[str, str] = ("male", "female")
@@ -291,6 +298,33 @@ def population_array(df: pd.DataFrame, name: str = "base population") -> np.ndar
             raise DataError(name, f"count must be a finite number >= 0; got {count!r}", row=i)
         out[SEXES.index(sex), min(int(age), N_AGES - 1)] += float(count)
     return out
+
+
+def births_function(series: pd.DataFrame) -> Callable[[float, float], np.ndarray]:
+    """Births (2,) by sex during ``[t0, t1)`` from a tidy ``year, sex, count`` series.
+
+    Births are spread evenly within each calendar year; years missing from the series count 0.
+    """
+    for col in ("year", "sex", "count"):
+        if col not in series.columns:
+            raise DataError("births", f"missing column {col!r}; expected year, sex, count")
+    bad = series[~series["sex"].isin(SEXES) | ~(series["count"].astype(float) >= 0)]
+    if len(bad):
+        i = bad.index[0]
+        raise DataError("births", f"expected sex male/female and count >= 0; got sex={series.loc[i, 'sex']!r}, count={series.loc[i, 'count']!r}", row=int(i))
+    table = series.groupby(["year", "sex"])["count"].sum()
+    years = np.array(sorted({int(y) for y in series["year"]}))
+    rate = np.zeros((2, years.size))
+    for j, y in enumerate(years):
+        for i, s in enumerate(SEXES):
+            rate[i, j] = float(table.get((y, s), 0.0))
+
+    def births_between(t0: float, t1: float) -> np.ndarray:
+        """Births (persons, male and female) between decimal years ``t0`` and ``t1``."""
+        overlap = np.clip(np.minimum(t1, years + 1.0) - np.maximum(t0, years.astype(float)), 0.0, None)
+        return rate @ overlap
+
+    return births_between
 
 
 #: Steps shorter than this (years; about a day) are absorbed into the previous whole year: the
@@ -534,15 +568,6 @@ def project(
     correction:
         Passed to :func:`annual_qx` for ``mortality="interpolated"`` (``"default"`` = its default).
     """
-    from purgetoll.demography.births import births_function
-    from purgetoll.demography.mortality import (
-        DEFAULT_CORRECTION,
-        PERIODS,
-        corrected_log_hazards,
-        official_log_hazards,
-        table_qx,
-    )
-
     t0, t1 = decimal_year(start), decimal_year(end)
     arr = population_array(base) if isinstance(base, pd.DataFrame) else np.asarray(base, dtype=float)
     notes: list[str] = []

@@ -83,7 +83,7 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
     from purgetoll.demography.lifetable import a0_from_q0
 
     try:
-        from purgetoll.demography.births import births_function, births_series
+        from purgetoll.demography import births_function, births_series
     except ImportError as exc:  # the demography engine's births series is a separate part
         raise DataError("purgetoll.demography.births", f"the births series is not available ({exc})") from None
     initial, census_source = _initial_1926()
