@@ -98,11 +98,11 @@ def _named_modules(path: Path) -> set[str]:
     """String constants of a source file that are the name of a purgetoll module."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if re.fullmatch(r"purgetoll(\.\w+)+", node.value):
-                target = PACKAGE.parent.joinpath(*node.value.split("."))
-                if target.with_suffix(".py").is_file() or (target / "__init__.py").is_file():
-                    names.add(node.value)
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and re.fullmatch(r"purgetoll(\.\w+)+", node.value)):
+            target = PACKAGE.parent.joinpath(*node.value.split("."))
+            if target.with_suffix(".py").is_file() or (target / "__init__.py").is_file():
+                names.add(node.value)
     return names
 
 
