@@ -16,36 +16,37 @@ verdict categories and the rounding rules are documented in ``_verdict.py``; the
 
 from __future__ import annotations
 
-from purgetoll._lazy import lazy_exports
+from typing import TYPE_CHECKING
 
-#: Public name -> the module (in this package) that defines it. Names load on first use: the
-#: checks need pandas and the data loaders, which ``purgetoll --help`` does not.
-_EXPORTS: dict[str, str] = {
-    "CLOSE_RELATIVE": "_verdict",
-    "COLUMNS": "_table",
-    "SECTIONS": "_schema",
-    "Claim": "_schema",
-    "ClaimResult": "_table",
-    "ClaimsFileError": "_schema",
-    "Count": "_schema",
-    "DataNotLoaded": "_access",
-    "Evidence": "_checks",
-    "FractionClaim": "_schema",
-    "Judgement": "_verdict",
-    "Range": "_schema",
-    "Ratio": "_schema",
-    "Share": "_schema",
-    "Split": "_schema",
-    "VERDICT_RULES": "_verdict",
-    "Verdict": "_verdict",
-    "check_claim": "_table",
-    "check_claims": "_table",
-    "default_claims_path": "_schema",
-    "load_claims": "_schema",
-    "parse_claims": "_schema",
-}
+# The public names, loaded on first use (purgetoll._lazy): the checks need pandas and the data
+# loaders, which `purgetoll --help` does not.
+if TYPE_CHECKING:
+    from purgetoll.claims._access import DataNotLoaded
+    from purgetoll.claims._checks import Evidence
+    from purgetoll.claims._schema import (
+        SECTIONS,
+        Claim,
+        ClaimsFileError,
+        Count,
+        FractionClaim,
+        Range,
+        Ratio,
+        Share,
+        Split,
+        default_claims_path,
+        load_claims,
+        parse_claims,
+    )
+    from purgetoll.claims._table import COLUMNS, ClaimResult, check_claim, check_claims
+    from purgetoll.claims._verdict import CLOSE_RELATIVE, VERDICT_RULES, Judgement, Verdict
+else:
+    from purgetoll._lazy import lazy_exports
 
-__all__ = sorted(_EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = [
+    "CLOSE_RELATIVE", "COLUMNS", "Claim", "ClaimResult", "ClaimsFileError", "Count",
+    "DataNotLoaded", "Evidence", "FractionClaim", "Judgement", "Range", "Ratio", "SECTIONS",
+    "Share", "Split", "VERDICT_RULES", "Verdict", "check_claim", "check_claims",
+    "default_claims_path", "load_claims", "parse_claims"
+]

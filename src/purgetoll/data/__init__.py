@@ -16,10 +16,11 @@ table), ``_registry.py`` (table kinds and the check registry), ``_catalog.py`` (
 Extending (another family of tables, e.g. ``_archive.py``): write the CSVs and a catalog file,
 then a private module ``purgetoll/data/_<family>.py`` that declares its kinds with
 ``register_kind``, registers checks with ``@register_check(kind)`` (see
-:mod:`purgetoll.data._registry` for the API) and lists its public loaders in ``__all__``. This
-package imports every private submodule (name starting with ``_``) once, in name order, the first
-time one of its names or the registry is used (:func:`_public_names`), so the registry is complete
-before any check runs and the loaders appear here; nothing needs to be edited in this file.
+:mod:`purgetoll.data._registry` for the API) and lists its public loaders in ``__all__``. The
+registry imports every private submodule (name starting with ``_``) the first time it is read
+(:func:`purgetoll.data._registry.family_modules`), so the new checks run with no other edit; add
+the loaders to the imports and ``__all__`` below (a test checks that every family's ``__all__``
+is exported here).
 
 The package never reads ``../shared`` at run time; the maintainer's tools that produced the
 tables from it live outside the package (``python tools/retabulate.py`` in the repository).
@@ -27,59 +28,36 @@ tables from it live outside the package (``python tools/retabulate.py`` in the r
 
 from __future__ import annotations
 
-import functools
-import importlib
-import pkgutil
-from typing import Any
+from typing import TYPE_CHECKING
 
-#: Public names of the framework modules (which declare no ``__all__`` of their own).
-_FRAMEWORK: dict[str, str] = {
-    "Problem": "_registry",
-    "TableInfo": "_registry",
-    "catalog": "_catalog",
-    "check_all": "_checks",
-    "check_table": "_checks",
-    "load": "_catalog",
-    "register_check": "_registry",
-    "register_kind": "_registry",
-    "table_info": "_catalog",
-}
+# The public names, loaded on first use (purgetoll._lazy): the loaders need pandas, which
+# `purgetoll --help` (it imports purgetoll.data.cli) does not.
+if TYPE_CHECKING:
+    from purgetoll.data._adh import ADH_YEARS, adh
+    from purgetoll.data._archive import (
+        army_purge,
+        estimates,
+        gulag,
+        key_totals,
+        operations,
+        repression,
+    )
+    from purgetoll.data._catalog import catalog, load, table_info
+    from purgetoll.data._census import CENSUS_DATES, CENSUS_YEARS, census, sex_ratio_yearbook
+    from purgetoll.data._census_checks import men_per_1000_women
+    from purgetoll.data._checks import check_all, check_table
+    from purgetoll.data._life import LIFE_TABLE_PERIODS, LIFE_TABLE_SEXES, life_table
+    from purgetoll.data._machinery import MACHINERY_TABLES, machinery
+    from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
+else:
+    from purgetoll._lazy import lazy_exports
 
-@functools.cache
-def _public_names() -> dict[str, Any]:
-    """Import every family module once; their public names, by name.
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
-    This completes the check registry (each family registers its kinds and checks when imported)
-    and collects the loaders each lists in ``__all__``. It runs on the first attribute asked of
-    the package (``from purgetoll.data import census``) or of the registry, not on ``import
-    purgetoll.data``, so ``purgetoll --help`` does not import pandas through this package.
-    """
-    from purgetoll.data._registry import family_modules
-
-    exported = {name: getattr(importlib.import_module(f"{__name__}.{mod}"), name)
-                for name, mod in _FRAMEWORK.items()}
-    for module in family_modules():
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            if exported.get(name, obj) is not obj:
-                raise ImportError(f"{module.__name__} exports {name!r}, already taken")
-            exported[name] = obj
-    return exported
-
-
-def __getattr__(name: str) -> Any:
-    if name == "__all__":
-        return sorted(_public_names())
-    if name.startswith("__") or any(m.name == name for m in pkgutil.iter_modules(__path__)):
-        # ``from purgetoll.data import cli`` asks for the attribute before importing the
-        # submodule: let the import system load it, without loading every family.
-        raise AttributeError(f"module 'purgetoll.data' has no attribute {name!r}")
-    names = _public_names()
-    if name not in names:
-        raise AttributeError(f"module 'purgetoll.data' has no attribute {name!r}")
-    globals()[name] = names[name]  # cache: later lookups skip __getattr__
-    return names[name]
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_public_names()))
+__all__ = [
+    "ADH_YEARS", "CENSUS_DATES", "CENSUS_YEARS", "LIFE_TABLE_PERIODS", "LIFE_TABLE_SEXES",
+    "MACHINERY_TABLES", "Problem", "TableInfo", "adh", "army_purge", "catalog", "census",
+    "check_all", "check_table", "estimates", "gulag", "key_totals", "life_table", "load",
+    "machinery", "men_per_1000_women", "operations", "register_check", "register_kind",
+    "repression", "sex_ratio_yearbook", "table_info",
+]

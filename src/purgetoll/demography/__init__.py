@@ -19,58 +19,74 @@ Public surface (``from purgetoll.demography import ...``); each concept lives in
 
 from __future__ import annotations
 
-from purgetoll._lazy import lazy_exports
+from typing import TYPE_CHECKING
 
-#: Public name -> the module (in this package) that defines it. Modules load on first use, so
-#: ``purgetoll --help`` and ``from purgetoll.demography import cli`` stay fast (numba and scipy
-#: are imported only when the mathematics is asked for).
-_EXPORTS: dict[str, str] = {
-    "Addition": "projection",
-    "ArmyOmission1937": "corrections",
-    "CensusCorrections": "corrections",
-    "DEFAULT_CORRECTION": "mortality",
-    "DEFAULT_CORRECTIONS": "corrections",
-    "MIDPOINTS": "mortality",
-    "PERIODS": "mortality",
-    "Padding1939": "corrections",
-    "ProjectionResult": "projection",
-    "Territory": "corrections",
-    "UnderRegistration": "mortality",
-    "adh_single": "inputs",
-    "age_of": "lexis",
-    "annual_qx": "mortality",
-    "birth_interval": "lexis",
-    "births_function": "projection",
-    "births_series": "births",
-    "census_single": "inputs",
-    "cohort_of": "lexis",
-    "cohort_survival": "intercensal",
-    "correct_digit_preference": "heaping",
-    "decimal_year": "lexis",
-    "deficit": "intercensal",
-    "digit_factors": "heaping",
-    "exposure": "lexis",
-    "graduate": "graduation",
-    "heaping_report": "heaping",
-    "implied_births": "births",
-    "iso_date": "lexis",
-    "life_expectancy": "lifetable",
-    "life_table_at": "mortality",
-    "life_table_from_mx": "lifetable",
-    "life_table_from_qx": "lifetable",
-    "myers_index": "heaping",
-    "partial_life_expectancy": "lifetable",
-    "population": "inputs",
-    "project": "projection",
-    "project_arrays": "projection",
-    "shift_ages": "lexis",
-    "smooth_heaping": "heaping",
-    "split_open_group": "graduation",
-    "table_qx": "mortality",
-    "whipple_index": "heaping",
-}
+# The public names, loaded on first use (purgetoll._lazy), so that `purgetoll --help` and
+# `from purgetoll.demography import cli` load no numba or scipy.
+if TYPE_CHECKING:
+    from purgetoll.demography.births import births_series, implied_births
+    from purgetoll.demography.corrections import (
+        DEFAULT_CORRECTIONS,
+        ArmyOmission1937,
+        CensusCorrections,
+        Padding1939,
+        Territory,
+    )
+    from purgetoll.demography.graduation import graduate, split_open_group
+    from purgetoll.demography.heaping import (
+        correct_digit_preference,
+        digit_factors,
+        heaping_report,
+        myers_index,
+        smooth_heaping,
+        whipple_index,
+    )
+    from purgetoll.demography.inputs import adh_single, census_single, population
+    from purgetoll.demography.intercensal import cohort_survival, deficit
+    from purgetoll.demography.lexis import (
+        age_of,
+        birth_interval,
+        cohort_of,
+        decimal_year,
+        exposure,
+        iso_date,
+        shift_ages,
+    )
+    from purgetoll.demography.lifetable import (
+        life_expectancy,
+        life_table_from_mx,
+        life_table_from_qx,
+        partial_life_expectancy,
+    )
+    from purgetoll.demography.mortality import (
+        DEFAULT_CORRECTION,
+        MIDPOINTS,
+        PERIODS,
+        UnderRegistration,
+        annual_qx,
+        life_table_at,
+        table_qx,
+    )
+    from purgetoll.demography.projection import (
+        Addition,
+        ProjectionResult,
+        births_function,
+        project,
+        project_arrays,
+    )
+else:
+    from purgetoll._lazy import lazy_exports
 
-__all__ = sorted(_EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = [
+    "Addition", "ArmyOmission1937", "CensusCorrections", "DEFAULT_CORRECTION",
+    "DEFAULT_CORRECTIONS", "MIDPOINTS", "PERIODS", "Padding1939", "ProjectionResult", "Territory",
+    "UnderRegistration", "adh_single", "age_of", "annual_qx", "birth_interval", "births_function",
+    "births_series", "census_single", "cohort_of", "cohort_survival", "correct_digit_preference",
+    "decimal_year", "deficit", "digit_factors", "exposure", "graduate", "heaping_report",
+    "implied_births", "iso_date", "life_expectancy", "life_table_at", "life_table_from_mx",
+    "life_table_from_qx", "myers_index", "partial_life_expectancy", "population", "project",
+    "project_arrays", "shift_ages", "smooth_heaping", "split_open_group", "table_qx",
+    "whipple_index"
+]

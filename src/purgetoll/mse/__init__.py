@@ -22,14 +22,15 @@ Estimators (one contract, :class:`Estimator` in ``_base``)
     * :class:`Stepwise` - SparseMSE stepwise selection with the existence/identifiability LP
       (:func:`check_model`) and BCa bootstrap that redoes the selection.
     * :class:`Stratified` - per-stratum fits combined by summing draws, never medians.
-    * ``BMA`` (dga) and ``LatentClass`` (LCMCR), from their own modules.
+    * :class:`BMA` (dga) and :class:`LatentClass` (LCMCR), from their own modules.
 
 Adding a method
     Write ``purgetoll/mse/_<name>.py`` with a subclass of :class:`Estimator` (declare
     ``method``, ``_parameter_constraints`` and ``_fit(table) -> Fit``), call
     :func:`register` at import, and list the class in the module's ``__all__``: the registry
-    discovers the module by file name, the CLI gains the method and ``from purgetoll.mse
-    import X`` works. Nothing outside the module needs editing.
+    discovers the module by file name, so the CLI gains the method. For ``from purgetoll.mse
+    import X``, add the class to the imports and ``__all__`` below (a test checks that every
+    estimator is there).
 
 Methods by CLI name: :func:`methods`; an estimator from a CLI string such as
 ``"loglinear:Mt+1:2"``, ``"bic"`` or ``"stepwise"``: :func:`make_estimator`. Bundled tables
@@ -38,57 +39,38 @@ with their citations: :mod:`purgetoll.mse.datasets`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-#: Public name -> the module that defines it. Everything loads on first use: the tables and the
-#: estimator base need pandas, the log-linear family scipy, and ``purgetoll --help`` (which
-#: imports ``purgetoll.mse.cli``) needs neither.
-_EXPORTS = {
-    "SAMPLER_COLUMNS": "_base",
-    "SUMMARY_COLUMNS": "_base",
-    "Estimator": "_base",
-    "Fit": "_base",
-    "InvalidParameterError": "_base",
-    "NotFittedError": "_base",
-    "make_estimator": "_registry",
-    "methods": "_registry",
-    "register": "_registry",
-    "CaptureTable": "_table",
-    "StratifiedTable": "_table",
-    "history_matrix": "_table",
-    "read_capture_csv": "_table",
-    "ExistenceCheck": "_existence",
-    "LogLinear": "_loglinear",
-    "MinBIC": "_selection",
-    "Stepwise": "_stepwise",
-    "Stratified": "_strata",
-    "check_model": "_existence",
-    "rank_models": "_selection",
-}
+# The public names, loaded on first use (purgetoll._lazy): the tables and the estimator base need
+# pandas, the log-linear family scipy, and `purgetoll --help` (which imports purgetoll.mse.cli)
+# needs neither.
+if TYPE_CHECKING:
+    from purgetoll.mse._base import (
+        SAMPLER_COLUMNS,
+        SUMMARY_COLUMNS,
+        Estimator,
+        Fit,
+        InvalidParameterError,
+        NotFittedError,
+    )
+    from purgetoll.mse._bma import BMA, GridTruncationWarning, ListOverlapWarning
+    from purgetoll.mse._existence import ExistenceCheck, check_model
+    from purgetoll.mse._lcm import LatentClass, PopulationBoundWarning
+    from purgetoll.mse._loglinear import LogLinear
+    from purgetoll.mse._registry import make_estimator, methods, register
+    from purgetoll.mse._selection import MinBIC, rank_models
+    from purgetoll.mse._stepwise import Stepwise
+    from purgetoll.mse._strata import Stratified
+    from purgetoll.mse._table import CaptureTable, StratifiedTable, history_matrix, read_capture_csv
+else:
+    from purgetoll._lazy import lazy_exports
 
-__all__ = sorted(_EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
-
-def __getattr__(name: str) -> Any:
-    """Public names (:data:`_EXPORTS`, else a method module's ``__all__``), imported on first use."""
-    import importlib
-    import pkgutil
-
-    known = _EXPORTS.get(name)
-    if known is None and any(m.name == name for m in pkgutil.iter_modules(__path__)):
-        # ``from purgetoll.mse import cli`` asks for the attribute before importing the
-        # submodule: let the import system load it, without importing every method.
-        raise AttributeError(f"module 'purgetoll.mse' has no attribute '{name}'")
-    from purgetoll.mse._registry import discover
-
-    for mod_name in [known] if known else discover():
-        module = importlib.import_module(f"purgetoll.mse.{mod_name}")
-        if name in getattr(module, "__all__", ()):
-            value = getattr(module, name)
-            globals()[name] = value  # cache: later lookups skip __getattr__
-            return value
-    raise AttributeError(f"module 'purgetoll.mse' has no attribute '{name}'")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__ = [
+    "BMA", "CaptureTable", "Estimator", "ExistenceCheck", "Fit", "GridTruncationWarning",
+    "InvalidParameterError", "LatentClass", "ListOverlapWarning", "LogLinear", "MinBIC",
+    "NotFittedError", "PopulationBoundWarning", "SAMPLER_COLUMNS", "SUMMARY_COLUMNS", "Stepwise",
+    "Stratified", "StratifiedTable", "check_model", "history_matrix", "make_estimator", "methods",
+    "rank_models", "read_capture_csv", "register",
+]

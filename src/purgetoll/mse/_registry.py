@@ -16,8 +16,8 @@ when absent), so ``loglinear:Mt+1:2`` calls the ``loglinear`` factory with ``spe
 method once, without a spec).
 
 Every module ``purgetoll/mse/_*.py`` is imported by :func:`methods` (modules are discovered by
-file name), so a new method needs no edit outside its own module. A module that also lists
-its public classes in ``__all__`` makes them importable as ``from purgetoll.mse import X``.
+file name), so a new method needs no edit outside its own module to reach the CLI; its class is
+importable as ``from purgetoll.mse import X`` once listed in ``purgetoll/mse/__init__.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from purgetoll.mse._base import Estimator, InvalidParameterError
 
@@ -74,11 +75,13 @@ def register(
 
 
 def discover() -> list[str]:
-    """Import every ``purgetoll.mse._*`` module so that it registers its methods."""
-    import purgetoll.mse as pkg
+    """Import every ``purgetoll.mse._*`` module so that it registers its methods.
 
+    The modules are found by file name and imported on first use of the registry (they import
+    this module to register, so it cannot import them when it loads).
+    """
     found = []
-    for info in pkgutil.iter_modules(pkg.__path__):
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if info.name in _NOT_METHODS or not info.name.startswith("_"):
             continue
         importlib.import_module(f"purgetoll.mse.{info.name}")

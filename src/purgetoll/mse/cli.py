@@ -19,10 +19,8 @@ from typing import Annotated, Any
 
 import typer
 
+from purgetoll import mse  # its names load on first use: --help loads no numpy, pandas or scipy
 from purgetoll.errors import PurgetollError
-
-# The estimators (numpy, pandas, scipy) are imported inside the commands, so that
-# ``purgetoll --help`` does not pay for them.
 
 app = typer.Typer(
     name="mse",
@@ -56,15 +54,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _read(file: Path, strata: str | None):
-    from purgetoll.mse._table import read_capture_csv
-
     cols = [c.strip() for c in strata.split(",") if c.strip()] if strata else None
-    return read_capture_csv(file, strata=cols)
+    return mse.read_capture_csv(file, strata=cols)
 
 
 def _result(est, table, method: str) -> dict[str, Any]:
-    from purgetoll.mse._strata import Stratified
-
     out: dict[str, Any] = {
         "file": str(table.source),
         "method": method,
@@ -82,7 +76,7 @@ def _result(est, table, method: str) -> dict[str, Any]:
         out["diagnostics"]["ess"] = est.ess_
     if est.r_hat_ is not None:
         out["diagnostics"]["r_hat"] = est.r_hat_
-    if isinstance(est, Stratified):
+    if isinstance(est, mse.Stratified):
         out["strata"] = est.strata_.drop(columns=["method"]).to_dict("records")
         out["by"] = {
             col: est.by(col).drop(columns=["method"]).to_dict("records")
@@ -92,9 +86,7 @@ def _result(est, table, method: str) -> dict[str, Any]:
 
 
 def _make(method: str, seed: int, n_boot: int | None):
-    from purgetoll.mse._registry import make_estimator
-
-    est = make_estimator(method, seed=seed)
+    est = mse.make_estimator(method, seed=seed)
     if n_boot is not None and "n_boot" in est.get_params():
         est.set_params(n_boot=n_boot)
     return est
@@ -122,26 +114,23 @@ def estimate(
     ),
 ) -> None:
     """Estimate the population size with one method; print one JSON object (or a table)."""
-    from purgetoll.mse._strata import Stratified
-    from purgetoll.mse._table import StratifiedTable
-
     if output_format not in ("json", "table"):
         _fail(ValueError(f"--format must be json or table; got {output_format!r}"))
     try:
         table = _read(file, strata)
-        parts = [t for _, t in table] if isinstance(table, StratifiedTable) else [table]
+        parts = [t for _, t in table] if isinstance(table, mse.StratifiedTable) else [table]
         useless = sorted(
             {f"{r.list} ({r.reason})" for t in parts for r in t.uninformative_lists().itertuples()}
         )
-        if useless and drop_uninformative and isinstance(table, StratifiedTable):
+        if useless and drop_uninformative and isinstance(table, mse.StratifiedTable):
             raise ValueError("--drop-uninformative is not available with --strata")
         if useless and drop_uninformative:
             table = table.drop_uninformative()
         est = _make(method, seed, n_boot)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if isinstance(table, StratifiedTable):
-                est = Stratified(est, seed=seed).fit(table)
+            if isinstance(table, mse.StratifiedTable):
+                est = mse.Stratified(est, seed=seed).fit(table)
             else:
                 est.fit(table)
     except (PurgetollError, ValueError, TypeError) as err:
@@ -174,16 +163,13 @@ def compare(
     ),
 ) -> None:
     """Run every registered method (and each log-linear variant) side by side."""
-    from purgetoll.mse._registry import methods
-    from purgetoll.mse._table import read_capture_csv
-
     try:
-        table = read_capture_csv(file)
+        table = mse.read_capture_csv(file)
     except PurgetollError as err:
         _fail(err)
         return
     specs: list[str] = []
-    for name, spec in methods().items():
+    for name, spec in mse.methods().items():
         specs += [name if s is None else f"{name}:{s}" for s in spec.compare]
     if only:
         specs = [m.strip() for m in only.split(",") if m.strip()]
@@ -237,14 +223,11 @@ def rank(
     output_format: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Rank log-linear models by BIC or AIC (estimates of the population size, persons)."""
-    from purgetoll.mse._selection import rank_models
-    from purgetoll.mse._table import StratifiedTable, read_capture_csv
-
     try:
-        table = read_capture_csv(file)
-        if isinstance(table, StratifiedTable):
+        table = mse.read_capture_csv(file)
+        if isinstance(table, mse.StratifiedTable):
             raise ValueError("rank works on one table; give no --strata")
-        ranking = rank_models(table, family=family, max_order=max_order, criterion=criterion)
+        ranking = mse.rank_models(table, family=family, max_order=max_order, criterion=criterion)
     except (PurgetollError, ValueError) as err:
         _fail(err)
         return
@@ -263,7 +246,5 @@ def rank(
 @app.command("methods")
 def list_methods() -> None:
     """List the registered methods."""
-    from purgetoll.mse._registry import methods
-
-    for name, spec in methods().items():
+    for name, spec in mse.methods().items():
         typer.echo(f"{name:12s} {spec.description}")

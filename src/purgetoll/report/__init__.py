@@ -13,21 +13,19 @@ The names load on first use (pandas comes with them), so ``purgetoll --help``, w
 
 from __future__ import annotations
 
-from purgetoll._lazy import lazy_exports
+from typing import TYPE_CHECKING
 
-#: Public name -> the module (in this package) that defines it.
-_EXPORTS: dict[str, str] = {
-    "Figure": "model",
-    "ReportError": "model",
-    "RunContext": "model",
-    "RunExistsError": "run",
-    "Section": "model",
-    "Source": "model",
-    "Table": "model",
-    "write_run": "run",
-}
+# The public names, loaded on first use (purgetoll._lazy): pandas and matplotlib come with them,
+# and `purgetoll --help`, which imports purgetoll.report.cli, does not pay for them.
+if TYPE_CHECKING:
+    from purgetoll.report.model import Figure, ReportError, RunContext, Section, Source, Table
+    from purgetoll.report.run import RunExistsError, write_run
+else:
+    from purgetoll._lazy import lazy_exports
 
-__all__ = sorted(_EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = [
+    "Figure", "ReportError", "RunContext", "RunExistsError", "Section", "Source", "Table",
+    "write_run"
+]

@@ -12,26 +12,26 @@ Public surface (``from purgetoll.sim import ...``):
   demography-only run, for checking it.
 """
 
-from purgetoll._lazy import lazy_exports
+from __future__ import annotations
 
-#: Public name -> the module that defines it; loaded on first use (numba, pandas and scipy come with
-#: them), so ``purgetoll --help``, which imports ``purgetoll.sim.cli``, does not pay for them.
-_EXPORTS: dict[str, str] = {
-    "Column": "state",
-    "Demography": "modules",
-    "DemographyInputs": "inputs",
-    "Interrupted": "loop",
-    "Module": "modules",
-    "People": "state",
-    "Sim": "loop",
-    "SimResult": "loop",
-    "SimSettings": "loop",
-    "Territory": "modules",
-    "default_inputs": "sources",
-    "demography_sim": "sources",
-    "expected_population": "expected",
-}
+from typing import TYPE_CHECKING
 
-__all__ = sorted(_EXPORTS)
+# The public names, loaded on first use (purgetoll._lazy): numba, pandas and scipy come with them,
+# and `purgetoll --help`, which imports purgetoll.sim.cli, does not pay for them.
+if TYPE_CHECKING:
+    from purgetoll.sim.expected import expected_population
+    from purgetoll.sim.inputs import DemographyInputs
+    from purgetoll.sim.loop import Interrupted, Sim, SimResult, SimSettings
+    from purgetoll.sim.modules import Demography, Module, Territory
+    from purgetoll.sim.sources import default_inputs, demography_sim
+    from purgetoll.sim.state import Column, People
+else:
+    from purgetoll._lazy import lazy_exports
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
+
+__all__ = [
+    "Column", "Demography", "DemographyInputs", "Interrupted", "Module", "People", "Sim",
+    "SimResult", "SimSettings", "Territory", "default_inputs", "demography_sim",
+    "expected_population"
+]

@@ -11,21 +11,27 @@ Public surface (``from purgetoll.verdict import ...``):
   ``purgetoll.report.sections.verdict``.
 """
 
-from purgetoll._lazy import lazy_exports
+from __future__ import annotations
 
-#: Public name -> the module that defines it; loaded on first use so that ``purgetoll --help`` does
-#: not import the simulation through ``purgetoll.verdict.cli``.
-_EXPORTS: dict[str, str] = {
-    "TEST_STATEMENT": "compare",
-    "Verdict": "compare",
-    "baseline_factors": "compare",
-    "compare": "compare",
-    "compare_records": "compare",
-    "RunRecord": "runs",
-    "run_many": "runs",
-    "run_one": "runs",
-}
+from typing import TYPE_CHECKING
 
-__all__ = sorted(_EXPORTS)
+# The public names, loaded on first use (purgetoll._lazy), so that `purgetoll --help` does not
+# import the simulation through purgetoll.verdict.cli.
+if TYPE_CHECKING:
+    from purgetoll.verdict.compare import (
+        TEST_STATEMENT,
+        Verdict,
+        baseline_factors,
+        compare,
+        compare_records,
+    )
+    from purgetoll.verdict.runs import RunRecord, run_many, run_one
+else:
+    from purgetoll._lazy import lazy_exports
 
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
+
+__all__ = [
+    "RunRecord", "TEST_STATEMENT", "Verdict", "baseline_factors", "compare", "compare_records",
+    "run_many", "run_one"
+]
