@@ -6,7 +6,11 @@ points at ``tables/<file>`` (a tidy CSV) and carries the citation (``source``), 
 ``territory``, ``period``, ``caveats`` and the shared reference file it was re-tabulated from
 (``origin``). Fields beyond the required ones are kind-specific and kept in ``TableInfo.extra``.
 
-The package reads only its own files (``importlib.resources``), never ``../shared``.
+The package reads only its own files (``importlib.resources``), never ``../shared``. The entry
+schema is ten required non-empty strings plus free kind-specific fields, checked in
+:func:`parse_catalog` with the messages the tests assert; a pydantic model would add a dependency
+and a translation of its messages, not a check (see :mod:`purgetoll.claims._schema` for the same
+question about the claims).
 
 Parsing: every cell is read as text, then ``age``, ``age_end``, ``year`` and the kind's count
 columns must be whole numbers (``int64``, or nullable ``Int64`` where cells are empty); any other
