@@ -14,6 +14,7 @@ from purgetoll.data import cli as data_cli
 from purgetoll.demography import cli as demog_cli
 from purgetoll.mse import cli as mse_cli
 from purgetoll.report.cli import run as run_report
+from purgetoll.scenarios.cli import run_cmd as scenario_run
 from purgetoll.sim import cli as sim_cli
 from purgetoll.verdict.cli import compare_cmd
 
@@ -45,6 +46,10 @@ def version() -> None:
 # whose public names load on first use, so `purgetoll --help` loads no pandas, scipy or numba.
 app.add_typer(data_cli.app, name="data")
 app.command("run")(run_report)
+# `sim run` runs a scenario (--scenario, a layer above the engine) and otherwise calls the engine's own
+# demography-only run: the scenarios' command takes the engine's place in its group
+sim_cli.app.registered_commands[:] = [c for c in sim_cli.app.registered_commands if c.name != "run"]
+sim_cli.app.command("run")(scenario_run)
 app.add_typer(sim_cli.app, name="sim")
 app.add_typer(mse_cli.app, name="mse")
 app.command("claims")(claims_command)

@@ -13,18 +13,22 @@ Public surface (``from purgetoll.scenarios import ...``):
 - :func:`build_sim`: the simulation of a scenario (starting population, attributes, its modules).
 """
 
+from purgetoll._lazy import lazy_exports
 from purgetoll.errors import ScenarioError
 from purgetoll.params import Param
 from purgetoll.scenarios.registry import sections
-from purgetoll.scenarios.selection import load_scenarios
-from purgetoll.scenarios.settings import Scenario, Value, bundled_names
+
+#: Public names loaded on first use (pandas and the engine come with them), so ``purgetoll --help``,
+#: which imports ``purgetoll.scenarios.cli``, does not pay for them.
+_EXPORTS: dict[str, str] = {
+    "Scenario": "settings",
+    "Value": "settings",
+    "bundled_names": "settings",
+    "load_scenarios": "selection",
+    "build_sim": "build",
+}
 
 __all__ = ["Param", "Scenario", "ScenarioError", "Value", "build_sim", "bundled_names", "load_scenarios",
            "sections"]
 
-
-def build_sim(*args, **kwargs):
-    """See :func:`purgetoll.scenarios.build.build_sim` (imported lazily: it pulls in the engine)."""
-    from purgetoll.scenarios.build import build_sim as _build
-
-    return _build(*args, **kwargs)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

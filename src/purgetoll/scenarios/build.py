@@ -38,12 +38,16 @@ def scenario_inputs(scenario: Scenario, base: DemographyInputs | None = None) ->
 
 
 def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyInputs | None = None,
-              write_events: bool = True, snapshot_dates: tuple[str, ...] | None = None) -> ScenarioSim:
+              write_events: bool = True, snapshot_dates: tuple[str, ...] | None = None,
+              mode: str | None = None) -> ScenarioSim:
     """A :class:`~purgetoll.sim.Sim` running ``scenario`` from its start to its end date.
 
     ``base`` (mortality, births, annexations) defaults to the bundled data; pass it to reuse one
-    across runs (it takes a few seconds to build).
+    across runs (it takes a few seconds to build). ``mode`` (``"position"`` or ``"mechanism"``)
+    replaces the scenario's ``terror.mode``.
     """
+    if mode is not None:
+        scenario = scenario.with_values({"terror.mode": mode})
     from purgetoll.sim.modules import Demography, Territory
 
     inputs = scenario_inputs(scenario, base)

@@ -191,6 +191,30 @@ class Scenario:
             raise KeyError(f"no section {section!r}; sections are {sorted(table)}")
         return table[section]
 
+    def with_values(self, values: Mapping[str, Any], source: str = "set on the command line") -> Scenario:
+        """A copy with ``values`` (``{"section.key": value}``) set, each cited as ``source``, validated like a
+        file: every problem (unknown section or key, a value out of range) in one ScenarioError."""
+        data: dict[str, Any] = {"scenario": {"name": self.name, "title": self.title, "description": self.description,
+                                             "start": self.start, "end": self.end}}
+        for sec, vals in self.values.items():
+            data[sec] = {k: ({"value": v.value, "source": v.source, "note": v.note} if v.source or v.note else v.value)
+                         for k, v in vals.items()}
+        problems = []
+        for dotted, value in values.items():
+            sec, _, key = str(dotted).partition(".")
+            if not key:
+                problems.append(f"{dotted!r}: write SECTION.KEY=VALUE (e.g. terror.interrogators_persons=12500)")
+                continue
+            spec = self._table().get(sec)
+            p = spec.param(key) if spec is not None else None
+            needs = p.needs_source if p is not None else True
+            data.setdefault(sec, {})[key] = {"value": value, "source": source} if needs else value
+        if problems:
+            raise ScenarioError(self.origin, problems)
+        if self.targets:
+            data["targets"] = {k: {"value": v.value, "source": v.source} for k, v in self.targets.items()}
+        return Scenario.from_dict(data, origin=f"{self.origin} (with {', '.join(map(str, values))})", specs=self.specs)
+
     def describe(self) -> dict[str, Any]:
         """JSON-able summary for manifests: metadata, values with citations, targets."""
         return {

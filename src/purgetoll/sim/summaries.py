@@ -27,7 +27,7 @@ from purgetoll.sim.modules.terror import BODIES, CAMP_TYPES, CATEGORIES, OPERATI
 __all__ = ["read_events", "summarise", "totals", "male_share_of_dead", "TERROR_KINDS", "DEAD_KINDS", "BY"]
 
 TERROR_KINDS = ("arrest", "sentence", "execution", "camp_admission", "in_camp_at_start", "camp_death", "release",
-                "death_in_custody", "child_removed")
+                "death_in_custody", "child_removed", "release_from_custody")
 #: Event kinds that are deaths caused by the Terror.
 DEAD_KINDS = ("execution", "camp_death", "death_in_custody")
 BY = ("month", "year", "sex", "age_group", "category", "operation", "body", "region", "camp_type")
@@ -93,11 +93,16 @@ def male_share_of_dead(events: pd.DataFrame) -> float:
 def totals(events: pd.DataFrame, scale: float) -> dict[str, float]:
     """Headline figures (persons) of a run, for checking a scenario against its sources.
 
-    Keys: ``arrests_1937_1938``, ``arrests_<year>``, ``convictions_<year>``,
-    ``death_sentences_<year>``, ``death_sentences_1937_1938``, ``executions_1937_1938``,
-    ``camp_deaths_<year>``, ``camp_deaths_1937_1938``, ``camp_population_end``,
-    ``prison_population_end``, ``women_share_camp_end``, ``male_share_of_dead``,
-    ``wives_arrested``, ``children_counted``.
+    Keys: ``arrests_1937_1938``, ``arrests_<year>``, ``convictions_<year>``, ``convictions_1937_1938``,
+    ``death_sentences_<year>``, ``death_sentences_1937_1938``, ``executions_<year>``,
+    ``executions_1937_1938``, ``camp_deaths_<year>``, ``camp_deaths_1937_1938``,
+    ``deaths_in_custody_1937_1938``, ``releases_from_custody_1937_1938``, ``camp_population_end``,
+    ``camp_population_<year>_01_01`` (1938, 1939: inside at the first time point of that January),
+    ``prison_population_end`` (held under investigation, awaiting execution or transport),
+    ``women_share_camp_end``, ``women_share_arrested_1937_1938``, ``women_share_executed_1937_1938``,
+    ``male_share_of_dead``, ``wives_arrested``, ``children_counted``. Camp admissions of the
+    ordinary courts' prisoners (operation ``nonpolitical``, mechanism mode) count in the camps, not
+    in the arrests or the prisons.
     """
     df = _with_keys(events)
     k = df["event"]
@@ -113,16 +118,32 @@ def totals(events: pd.DataFrame, scale: float) -> dict[str, float]:
         out[f"convictions_{y}"] = n((k == "sentence") & in_y)
         out[f"death_sentences_{y}"] = n((k == "sentence") & (df["category"] == "shooting") & in_y)
         out[f"camp_deaths_{y}"] = n((k == "camp_death") & in_y)
+        out[f"executions_{y}"] = n((k == "execution") & in_y)
+    in_run = df["year"].isin(years)
     out["arrests_1937_1938"] = out["arrests_1937"] + out["arrests_1938"]
+    out["convictions_1937_1938"] = out["convictions_1937"] + out["convictions_1938"]
     out["death_sentences_1937_1938"] = out["death_sentences_1937"] + out["death_sentences_1938"]
-    out["executions_1937_1938"] = n((k == "execution") & df["year"].isin(years))
+    out["executions_1937_1938"] = n((k == "execution") & in_run)
     out["camp_deaths_1937_1938"] = out["camp_deaths_1937"] + out["camp_deaths_1938"]
+    out["deaths_in_custody_1937_1938"] = n((k == "death_in_custody") & in_run)
+    out["releases_from_custody_1937_1938"] = n((k == "release_from_custody") & in_run)
     into = (k == "in_camp_at_start") | (k == "camp_admission")
     outof = (k == "camp_death") | (k == "release")
     out["camp_population_end"] = n(into) - n(outof)
-    out["prison_population_end"] = n(k == "arrest") - n(k == "sentence") - n(k == "death_in_custody")
-    women_in = n(into & (df["sex"] == "female")) - n(outof & (df["sex"] == "female"))
+    for y in (1938, 1939):
+        before = df["date"].astype(str) < f"{y}-01-01"
+        out[f"camp_population_{y}_01_01"] = n(into & before) - n(outof & before)
+    # everyone arrested is held until shot, admitted to a camp, sentenced otherwise, released or dead
+    arrested_admitted = (k == "camp_admission") & (df["operation"] != "nonpolitical")
+    other = (k == "sentence") & (df["category"] == "other")
+    out["prison_population_end"] = (n(k == "arrest") - n(arrested_admitted) - n(k == "execution") - n(other)
+                                    - n(k == "death_in_custody") - n(k == "release_from_custody"))
+    female = df["sex"] == "female"
+    women_in = n(into & female) - n(outof & female)
     out["women_share_camp_end"] = women_in / out["camp_population_end"] if out["camp_population_end"] else float("nan")
+    for key, kind in (("women_share_arrested_1937_1938", "arrest"), ("women_share_executed_1937_1938", "execution")):
+        total = n((k == kind) & in_run)
+        out[key] = n((k == kind) & in_run & female) / total if total else float("nan")
     out["male_share_of_dead"] = male_share_of_dead(events)
     out["wives_arrested"] = n((k == "arrest") & (df["operation"] == "order_00486"))
     out["children_counted"] = n(k == "child_removed")

@@ -22,9 +22,20 @@ modules' 1938 defaults; each year spread evenly over its months (January-October
 the halt), an assumption. Lists at the start: ``initial_listed_persons`` adults drawn uniformly
 (assumption: the lists existed before 1937, no bundled source counts them).
 
+**Mechanism mode** (``terror.mode``): no capacity series. Each month the lists ask for
+``list_arrest_hazard_per_month`` of the free people on them (after the halt of November 1938, that
+times ``terror.arrests_after_halt_factor``); the interrogators' capacity (``terror``, shared with the
+operations) decides how many are arrested, uniformly among the listed, and the rest stay on the lists
+(the backlog). Names come also from the interrogated's fellow nationals in the region
+(``nationality_share``; for the diaspora nationalities of the national operations, else from the
+workplace); a named woman is written down with odds ``female_naming_weight`` against a man, and
+only people aged 16 and over are named. Women's share of the arrests then follows from who is in
+the networks (it is not imposed: ``female_share`` is position mode's).
+
 Random decisions: ``terror.denounce.count``, ``terror.denounce.which.<j>``, ``terror.denounce.pick.<j>``
 (step, person id of the interrogated), ``terror.arrest.denunciation`` (step, person id),
-``terror.listed.initial`` (0, person id).
+``terror.listed.initial`` (0, person id); mechanism mode adds ``terror.denounce.keep.<j>`` (step, person
+id of the interrogated).
 """
 
 from __future__ import annotations
@@ -43,6 +54,7 @@ from purgetoll.sim.modules.terror import (
     RELEASED,
     TERROR_PLAN_ORDER,
     carry_round,
+    codes,
     column,
     pack,
     refresh_slots,
@@ -51,14 +63,18 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import coded_pool, draw, weighted_pick
+from purgetoll.sim.modules.terror_draw import coded_pool, draw, pick_weighted, weighted_pick
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Denunciation", "MAX_NAMES", "ARCHIVAL_CAPACITY"]
+__all__ = ["Denunciation", "MAX_NAMES", "ARCHIVAL_CAPACITY", "DIASPORA", "MIN_AGE_NAMED"]
 
 MAX_NAMES = 16  # names per interrogation are capped (the Poisson tail beyond is cut)
+#: Nationalities whose members name fellow nationals in mechanism mode (the national operations' lines).
+DIASPORA: tuple[str, ...] = ("Poles", "Germans", "Latvians", "Estonians", "Finns", "Greeks", "Koreans", "Iranians")
+#: Mechanism mode names people of this age and over (assumption: the lists were of adults).
+MIN_AGE_NAMED = 16
 
 #: Default interrogator capacity (persons a month): the residual arrests (derivation above).
 ARCHIVAL_CAPACITY: dict[str, float] = {
@@ -93,7 +109,19 @@ class Denunciation(Module):
               "range 0-1e7)", low=0, high=1e7, assumption=True),
         Param("female_share", 0.05, "share", "women among those arrested from the lists: 5% of purge victims "
               "(Ilic, victim_composition_regional_samples women_share_ilic); the lists name women as often as "
-              "their contacts are women, the arrests took men", low=0, high=1),
+              "their contacts are women, the arrests took men (position mode)", low=0, high=1),
+        Param("list_arrest_hazard_per_month", 0.03, "per month",
+              "mechanism mode: share of the free people on the lists the NKVD asks to arrest each month (prior "
+              "0.005-0.15; assumption: no bundled source); the capacity decides how many are", low=0, high=1,
+              assumption=True),
+        Param("nationality_share", 0.1, "share",
+              "mechanism mode: share of names from fellow nationals in the same region, for the diaspora "
+              "nationalities of the national operations (prior 0-0.3; assumption)", low=0, high=1, assumption=True),
+        Param("female_naming_weight", 0.1, "odds",
+              "mechanism mode: odds that a woman drawn from the networks is written down, against a man (prior "
+              "0.02-0.5; assumption: the NKVD's 'organisations' were of men; women were 3% of a sample of OGPU "
+              "arrests in Moscow in 1933, repression_key_totals women_share_ogpu_moscow_1933)", low=0, high=1,
+              assumption=True),
     )
 
     def __init__(self, **values: Any) -> None:
@@ -134,14 +162,19 @@ class Denunciation(Module):
         self._cum_target = np.cumsum(carry_round(np.cumsum(persons) * sim.settings.scale))
 
     def setup(self, sim: Sim) -> None:
-        """The lists at the start: adults (18-70) drawn uniformly."""
+        """The lists at the start: adults (18-70) drawn uniformly (in mechanism mode a woman with the odds
+        ``female_naming_weight``, as the interrogations name)."""
         n = int(round(float(self.values["initial_listed_persons"]) * sim.settings.scale))
         if n <= 0:
             return
         p = sim.people
-        adults = coded_pool(sim, 0, 18, 70, n, "terror.listed.pool", margin=2.0)  # thinned_pool, compiled
+        mechanism = sim.module("terror").mechanism
+        adults = coded_pool(sim, 0, 18, 70, n, "terror.listed.pool", margin=4.0 if mechanism else 2.0)
         u = rng.uniform(sim.settings.seed, "terror.listed.initial", 0, p["person_id"][adults])
-        chosen = adults[weighted_pick(u, np.ones(adults.size), n)]
+        w = np.ones(adults.size)
+        if mechanism:
+            w[p["sex"][adults] == 1] = float(self.values["female_naming_weight"])
+        chosen = adults[weighted_pick(u, w, n)]
         p["t_listed"][chosen] = True
         self.list_ids = p["person_id"][chosen].copy()
         self.list_slots = chosen.astype(np.int64)
@@ -159,6 +192,10 @@ class Denunciation(Module):
             everyone = np.ones(p.n, dtype=bool)
             self._index = {"household": _csr(hh, everyone), "workplace": _csr(wp, everyone),
                            "party": _csr(wp, party)}
+            if sim.module("terror").mechanism:
+                region = column(sim, ATTR["region"], self.name)
+                nat = column(sim, ATTR["nationality"], self.name)
+                self._index["nationality"] = _nat_csr(region, nat, self._diaspora(), np.int64(_NAT_STRIDE * 128 + 1))
             self._index_key = (int(p.n), int(p["person_id"][p.n - 1]) if p.n else -1)
         slots, found = refresh_slots(sim, self.list_ids)
         keep = found & p["alive"][slots]
@@ -171,9 +208,26 @@ class Denunciation(Module):
         pid = sim.people["person_id"]
         return n == 0 or (len(pid) >= n and int(pid[n - 1]) == last_id)
 
+    def _listed_free(self, sim: Sim) -> np.ndarray:
+        """Slots of the people on the lists who are alive and free (others leave the lists)."""
+        p = sim.people
+        slots = self.list_slots
+        st = p["t_status"][slots]
+        return slots[p["alive"][slots] & ((st == FREE) | (st == RELEASED))]
+
+    def demand(self, sim: Sim, step: int) -> float:
+        """Mechanism mode: agents the lists ask to arrest this month (a hazard on the free listed)."""
+        terror = sim.module("terror")
+        factor = float(terror.values["arrests_after_halt_factor"]) if terror.halted(sim, step) else 1.0
+        self._cand = self._listed_free(sim)
+        return float(self.values["list_arrest_hazard_per_month"]) * factor * self._cand.size
+
     def arrest_and_interrogate(self, sim: Sim, step: int) -> None:
         """Arrest from the lists within capacity, then interrogate every newly arrested of the month."""
         terror = sim.module("terror")
+        if terror.mechanism:
+            self._mechanism_step(sim, step, terror)
+            return
         p = sim.people
         want = int(self._cum_target[step]) - self.done
         held = int(terror.queue_ids.size)
@@ -189,9 +243,26 @@ class Denunciation(Module):
                           "terror.arrest.denunciation", step)
             arrested = int(terror.arrest(sim, chosen, step, "denunciation").size)
             self.done += arrested
-        # interrogation of the newly arrested (all operations, these included; wives of last month)
+        self._interrogate(sim, step, terror, arrested, int(self._cum_target[step]) - (self.done - arrested))
+
+    def _mechanism_step(self, sim: Sim, step: int, terror: Any) -> None:
+        n = terror.allowance(self.name)
+        cand = getattr(self, "_cand", None)
+        if cand is None:
+            cand = self._listed_free(sim)
+        arrested = 0
+        if n > 0 and cand.size:
+            chosen = pick_weighted(sim, cand, np.ones(cand.size), n, "terror.arrest.denunciation", step)
+            arrested = int(terror.arrest(sim, chosen, step, "denunciation").size)
+            self.done += arrested
+        self._cand = None
+        self._interrogate(sim, step, terror, arrested, n)
+
+    def _interrogate(self, sim: Sim, step: int, terror: Any, arrested: int, wanted: int) -> None:
+        """Interrogate every newly arrested (all operations; the wives of last month): their names join the lists."""
+        p = sim.people
         ids = terror.take_newly_arrested()
-        named = self._name(sim, ids, step)
+        named = self._name(sim, ids, step, terror.mechanism)
         self.interrogated_total += int(ids.size)
         if named.size:
             st = p["t_status"][named]
@@ -202,9 +273,9 @@ class Denunciation(Module):
             self.named_total += int(named.size)
         self.monthly.append({"step": step, "interrogated": int(ids.size), "newly_listed": int(named.size),
                              "list_length": int(self.list_ids.size), "arrested_from_lists": arrested,
-                             "capacity_wanted": int(self._cum_target[step]) - (self.done - arrested)})
+                             "capacity_wanted": int(wanted)})
 
-    def _name(self, sim: Sim, ids: np.ndarray, step: int) -> np.ndarray:
+    def _name(self, sim: Sim, ids: np.ndarray, step: int, mechanism: bool = False) -> np.ndarray:
         v = self.values
         mean = float(v["names_per_interrogation"])
         if ids.size == 0 or mean <= 0:
@@ -222,9 +293,27 @@ class Denunciation(Module):
         pc_off, pc_order = self._index["party"]
         household = float(v["household_share"])
         workplace = float(min(v["workplace_share"], 1 - household))  # the rest from the party cell
-        return _name_kernel(slots, n_names, u_which, u_pick, household, workplace,
-                            p[ATTR["household"]], p[ATTR["workplace"]], hh_off, hh_order, wp_off, wp_order,
-                            pc_off, pc_order)
+        if not mechanism:
+            return _name_kernel(slots, n_names, u_which, u_pick, household, workplace,
+                                p[ATTR["household"]], p[ATTR["workplace"]], hh_off, hh_order, wp_off, wp_order,
+                                pc_off, pc_order)
+        nationality = float(min(v["nationality_share"], 1 - household - workplace))
+        u_keep = np.stack([rng.uniform(seed, f"terror.denounce.keep.{j}", step, ids) for j in range(int(n_names.max()))]) \
+            if n_names.max() > 0 else np.empty((0, ids.size))
+        nat_off, nat_order = self._index["nationality"]
+        month = np.int64(sim.month(step))
+        return _name_kernel_mechanism(slots, n_names, u_which, u_pick, u_keep, household, workplace, nationality,
+                                      p[ATTR["household"]], p[ATTR["workplace"]], p[ATTR["region"]],
+                                      p[ATTR["nationality"]], self._diaspora(), hh_off, hh_order, wp_off, wp_order,
+                                      pc_off, pc_order, nat_off, nat_order, p["sex"], p["birth_month"],
+                                      np.int64(month - 12 * MIN_AGE_NAMED), float(v["female_naming_weight"]))
+
+    @staticmethod
+    def _diaspora() -> np.ndarray:
+        """Look-up table over nationality codes (int8 as uint8): True for the diaspora nationalities."""
+        lut = np.zeros(256, dtype=np.bool_)
+        lut[codes("nationality", list(DIASPORA), "denunciation")] = True
+        return lut
 
 
 def _poisson(u: np.ndarray, mean: float) -> np.ndarray:
@@ -304,4 +393,71 @@ def _name_kernel(slots, n_names, u_which, u_pick, hh_share, wp_share, hh, wp,
             if c >= 0:
                 out[m] = c
                 m += 1
+    return out[:m]
+
+
+_NAT_STRIDE = 16  # group id of a fellow-national group: region x 16 + nationality code + 1
+
+
+@nb.njit(cache=True)
+def _nat_group(region, nat, diaspora, s):
+    r, c = np.int64(region[s]), np.int64(nat[s])
+    if r < 0 or c < 0 or not diaspora[c]:
+        return np.int64(0)
+    return r * _NAT_STRIDE + c + 1
+
+
+@nb.njit(cache=True)
+def _nat_csr(region, nat, diaspora, n_groups):
+    """Members of each fellow-national group (diaspora nationality x region): offsets and slots."""
+    off = np.zeros(n_groups + 1, dtype=np.int64)
+    for i in range(region.shape[0]):
+        g = _nat_group(region, nat, diaspora, i)
+        if g > 0:
+            off[g + 1] += 1
+    for j in range(n_groups):
+        off[j + 1] += off[j]
+    fill = off[:n_groups].copy()
+    order = np.empty(off[n_groups], dtype=np.int32)
+    for i in range(region.shape[0]):
+        g = _nat_group(region, nat, diaspora, i)
+        if g > 0:
+            order[fill[g]] = i
+            fill[g] += 1
+    return off, order
+
+
+@nb.njit(cache=True)
+def _name_kernel_mechanism(slots, n_names, u_which, u_pick, u_keep, hh_share, wp_share, nat_share, hh, wp, region,
+                           nat, diaspora, hh_off, hh_order, wp_off, wp_order, pc_off, pc_order, nat_off, nat_order,
+                           sex, birth_month, born_by, female_weight):
+    """Mechanism mode's naming: household, workplace, fellow nationals (diaspora only, else workplace),
+    party cell; only people born by ``born_by`` (aged 16+); a woman kept with odds ``female_weight``."""
+    total = 0
+    for i in range(slots.shape[0]):
+        total += n_names[i]
+    out = np.empty(total, dtype=np.int64)
+    m = 0
+    for i in range(slots.shape[0]):
+        s = slots[i]
+        g_nat = _nat_group(region, nat, diaspora, s)
+        for j in range(n_names[i]):
+            w = u_which[j, i]
+            if w < hh_share:
+                c = _pick(hh_off, hh_order, hh[s], u_pick[j, i], s)
+            elif w < hh_share + wp_share:
+                c = _pick(wp_off, wp_order, wp[s], u_pick[j, i], s)
+            elif w < hh_share + wp_share + nat_share:
+                if g_nat > 0:
+                    c = _pick(nat_off, nat_order, g_nat, u_pick[j, i], s)
+                else:
+                    c = _pick(wp_off, wp_order, wp[s], u_pick[j, i], s)
+            else:
+                c = _pick(pc_off, pc_order, wp[s], u_pick[j, i], s)
+            if c < 0 or birth_month[c] > born_by:
+                continue
+            if sex[c] == 1 and u_keep[j, i] >= female_weight:
+                continue
+            out[m] = c
+            m += 1
     return out[:m]

@@ -18,6 +18,13 @@ Ages 20-70, weight 1 at 30-55 and ``outside_peak_age_weight`` elsewhere; women `
 (assumption) except in the army and the NKVD (no women). These arrests go to the Military
 Collegium (see ``sentencing``).
 
+**Mechanism mode** (``terror.mode``): each purge asks each month to arrest
+``<purge>_arrests_per_1000_per_month`` per 1000 free members of its pool (after the halt, times
+``terror.arrests_after_halt_factor``), within the interrogators' capacity; whom it takes follows the age
+weight, ``terror.female_arrest_weight`` for women and ``listed_weight`` for those on the lists. The
+snowball adds those named by their colleagues and comrades (workplace, party cell). Totals and
+women emerge.
+
 Random decisions: ``terror.arrest.<purge>`` (step, person id).
 """
 
@@ -30,7 +37,15 @@ import numpy as np
 from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, spread
+from purgetoll.sim.modules.terror_draw import (
+    Budget,
+    age_weights,
+    coded_pools_sized,
+    draw,
+    pick_weighted,
+    spread,
+)
+from purgetoll.sim.state import FEMALE
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -38,6 +53,14 @@ if TYPE_CHECKING:
 __all__ = ["ElitePurges"]
 
 _PURGES = ("army", "nkvd", "party", "managers")
+#: Mechanism mode's hazards: purge, default, prior range, why (per 1000 free members per month).
+_HAZARDS = (
+    ("army", 1.0, 0.2, 5, "Cherushev's 7,280 command staff arrested in 1937-38 are about 1 per 1000 a month of the "
+     "attributes' 282,965 command staff"),
+    ("nkvd", 0.5, 0.1, 3, "2,273 of about 230,000 staff over 20 months"),
+    ("party", 2.0, 0.5, 10, "no bundled count; members fell from 1,874,488 in 1934 to 1,406,000 in 1938"),
+    ("managers", 0.3, 0.05, 3, "no bundled count"),
+)
 
 
 def _specs() -> tuple[Param, ...]:
@@ -59,6 +82,12 @@ def _specs() -> tuple[Param, ...]:
               "range 0-0.2; the army and NKVD purges take men only)", low=0, high=0.2, assumption=True),
         Param("outside_peak_age_weight", 0.5, "relative weight", "weight of ages 20-29 and 56-70 against "
               "30-55 (assumption, range 0.1-1)", low=0.1, high=1.0, assumption=True),
+        *(Param(f"{g}_arrests_per_1000_per_month", h, "per 1000 per month",
+                f"mechanism mode: arrests the {g} purge asks for each month per 1000 free members of its pool "
+                f"(prior {lo}-{hi}; assumption: {why})", low=0, high=1000, assumption=True)
+          for g, h, lo, hi, why in _HAZARDS),
+        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists (prior "
+              "1-50; assumption)", low=1, high=10_000, assumption=True),
     )
 
 
@@ -76,6 +105,16 @@ class ElitePurges(Module):
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.short: dict[str, int] = {}
+        self._scale_up: dict[str, float] = {}  # mechanism: whole pool / thinned pool
+        self._asked: dict[str, float] = {}
+        self._carry: dict[str, float] = {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"carry": self._carry, "short": self.short}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._carry = dict(state.get("carry", {}))
+        self.short = {k: int(v) for k, v in state.get("short", {}).items()}
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -85,6 +124,9 @@ class ElitePurges(Module):
                 "short_agents": dict(self.short)}
 
     def prepare(self, sim: Sim) -> None:
+        if sim.module("terror").mechanism:
+            self._plan = {g: np.ones(sim.n_steps, dtype=np.int64) for g in _PURGES}  # active every month
+            return
         self._plan = {g: Budget(g, self.values[f"{g}_arrests_by_month_persons"]).per_step(sim) for g in _PURGES}
 
     def _pool_codes(self, sim: Sim, purge: str) -> dict[str, np.ndarray]:
@@ -102,18 +144,60 @@ class ElitePurges(Module):
         self._pools = {}
         p = sim.people
         needs = {g: float(self._plan[g][first:stop].sum()) for g in _PURGES}
+        terror = sim.module("terror")
+        margin = 20.0
+        if terror.mechanism:  # an upper bound: the capacity over the window
+            needs = {g: v * terror.machine.capacity_agents(sim) for g, v in needs.items()}
+            margin = 5.0
         masks = {g: self._pool_codes(sim, g) for g in _PURGES if needs[g] > 0}
         if not masks:
             return
-        pools = coded_pools(sim, first, 20, 70, masks, needs, "terror.pool")
+        pools, sizes = coded_pools_sized(sim, first, 20, 70, masks, needs, "terror.pool", margin)
+        self._scale_up = {g: sizes[g] / max(pools[g].size, 1) for g in pools}
         for g, pool in pools.items():
             w = age_weights(sim.ages(p["birth_month"][pool], first), 20, 70,
                             outside_peak=self.values["outside_peak_age_weight"])
             self._pools[g] = (pool, w)
 
+    def demand(self, sim: Sim, step: int) -> float:
+        """Mechanism mode: agents the purges ask to arrest this month (hazards on their pools)."""
+        terror = sim.module("terror")
+        factor = float(terror.values["arrests_after_halt_factor"]) if terror.halted(sim, step) else 1.0
+        self._asked = {}
+        for g, (pool, _) in self._pools.items():
+            free = int(np.count_nonzero(terror.free_mask(sim, pool)))
+            self._asked[g] = float(self.values[f"{g}_arrests_per_1000_per_month"]) / 1000 * free * self._scale_up[g] * factor
+        return sum(self._asked.values())
+
+    def _mechanism_arrest(self, sim: Sim, step: int, terror: Any) -> None:
+        n = terror.allowance(self.name)
+        total = sum(self._asked.values())
+        if n <= 0 or total <= 0:
+            return
+        female = float(terror.values["female_arrest_weight"])
+        listed = float(self.values["listed_weight"])
+        p = sim.people
+        for g, a in self._asked.items():
+            v = n * a / total + self._carry.get(g, 0.0)
+            k = int(np.floor(v + 1e-9))
+            self._carry[g] = v - k
+            if k <= 0:
+                continue
+            pool, w = self._pools[g]
+            free = terror.free_mask(sim, pool)
+            pool, w = pool[free], w[free]
+            w = w * np.where(p["sex"][pool] == FEMALE, female, 1.0) * np.where(p["t_listed"][pool], listed, 1.0)
+            chosen = pick_weighted(sim, pool, w, k, f"terror.arrest.{g}", step)
+            if len(chosen) < k:
+                self.short[g] = self.short.get(g, 0) + k - len(chosen)
+            terror.arrest(sim, chosen, step, g)
+
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each purge."""
         terror = sim.module("terror")
+        if terror.mechanism:
+            self._mechanism_arrest(sim, step, terror)
+            return
         for g, plan in self._plan.items():
             n = int(plan[step])
             if n <= 0 or g not in self._pools:

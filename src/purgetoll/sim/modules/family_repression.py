@@ -108,7 +108,7 @@ class FamilyRepression(Module):
         if kids.size:
             kids = np.unique(kids)
             ev.log(step, "child_removed", p["person_id"][kids], p["sex"][kids], sim.ages(p["birth_month"][kids], step),
-                   operation=np.full(kids.size, op_code("order_00486"), np.int8), region=terror.region_of(sim, kids))
+                   operation=np.full(kids.size, op_code("order_00486"), np.int8), **terror.who(sim, kids))
             self.children += int(kids.size)
 
 

@@ -22,8 +22,17 @@ population: 24.2 in 1937 and 53.5 in 1938) and the deaths follow from the number
 prisoners return to the life table. Each month the exact expected number dies (drift-free
 rounding); who dies follows the keyed draws weighted by ``m``.
 
+**Mechanism mode** (``terror.mode``): no deaths are imposed. The level is
+``camp_mortality_per_1000_per_year`` (default the Gulag's rate of 1936, the year before the run)
+times 1 + ``camp_overcrowding_mortality_factor`` x (prisoners / ``camp_places_persons`` - 1) when the
+camps are over their places, then the multipliers above (the first months, women, the far north).
+Beside the political prisoners the camps admit ``nonpolitical_admissions_per_month_persons`` people
+sentenced by the ordinary courts (operation ``nonpolitical``; free people aged 16-60, a woman with
+odds ``nonpolitical_female_weight``, terms of ``nonpolitical_term_months``), so the camp population,
+its overcrowding and its share of women come out of admissions, releases and deaths.
+
 Random decisions: ``gulag.initial`` (0, person id), ``gulag.death`` and ``gulag.release`` (step,
-person id).
+person id); mechanism mode ``gulag.nonpolitical`` (step, person id).
 """
 
 from __future__ import annotations
@@ -41,13 +50,14 @@ from purgetoll.sim.modules.terror import (
     CATEGORIES,
     RELEASED,
     TERROR_PLAN_ORDER,
+    mechanism_mode,
     op_code,
     pack,
     refresh_slots,
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import age_weights, coded_pool, draw
+from purgetoll.sim.modules.terror_draw import age_weights, coded_pool, draw, pick_weighted
 from purgetoll.sim.state import FEMALE, NO_DEATH
 
 if TYPE_CHECKING:
@@ -94,6 +104,23 @@ class Gulag(Module):
         Param("far_north_hazard_multiplier", 9.0 / 2.42, "x", "hazard in the far-north camps relative to the "
               "other camps and colonies: Sevvostlag 9% against the Gulag's 2.42% in 1937 (gulag_population_"
               "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20),
+        Param("camp_mortality_per_1000_per_year", 21.1, "per 1000 per year", "mechanism mode: deaths per average "
+              "population while the camps are within their places, before the multipliers (prior 10-40; default "
+              "the Gulag's rate in 1936, 2.11%, gulag('deaths'))", low=0, high=1000),
+        Param("camp_places_persons", 1_300_000, "persons", "mechanism mode: prisoners the camps and colonies hold "
+              "without overcrowding (prior 1,000,000-2,000,000; assumption: no bundled figure; 1,196,369 were inside "
+              "on 1 Jan 1937)", low=1_000, high=2e7, assumption=True),
+        Param("camp_overcrowding_mortality_factor", 3.0, "x per 100% over places", "mechanism mode: the death rate is "
+              "multiplied by 1 + factor x (prisoners / places - 1) when over the places (prior 0-10; assumption)",
+              low=0, high=100, assumption=True),
+        Param("nonpolitical_admissions_per_month_persons", 30_000.0, "persons", "mechanism mode: people sentenced "
+              "by the ordinary courts admitted to the camps each month (prior 10,000-80,000; assumption: the bundle "
+              "counts only the political convictions)", low=0, high=1e6, assumption=True),
+        Param("nonpolitical_term_months", 36, "months", "mechanism mode: term of the non-political prisoners (prior "
+              "12-60; assumption)", kind="integer", low=1, high=300, assumption=True),
+        Param("nonpolitical_female_weight", 0.15, "odds", "mechanism mode: weight of a woman against a man among "
+              "those the ordinary courts send to the camps (prior 0.05-0.5; assumption)", low=0, high=1,
+              assumption=True),
     )
 
     def __init__(self, **values: Any) -> None:
@@ -110,6 +137,8 @@ class Gulag(Module):
         self.deaths_by_year: dict[int, int] = {}
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
+        self._np_carry = 0.0  # mechanism: non-political admissions' rounding
+        self._np_pool = np.empty(0, dtype=np.int64)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -122,7 +151,7 @@ class Gulag(Module):
 
     def state_dict(self) -> dict[str, Any]:
         return {"camp_ids": pack(self.camp_ids), "camp_step": pack(self.camp_step), "term_end": pack(self.term_end), "camp_type": pack(self.camp_type), "deaths_by_year": {str(k): v for k, v in self.deaths_by_year.items()},
-                "carry": self._carry, "levels": self.hazard_per_1000_per_year}
+                "carry": self._carry, "levels": self.hazard_per_1000_per_year, "np_carry": self._np_carry}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.camp_ids = unpack(state["camp_ids"])
@@ -131,6 +160,7 @@ class Gulag(Module):
         self.deaths_by_year = {int(k): int(v) for k, v in state["deaths_by_year"].items()}
         self._carry = float(state["carry"])
         self.hazard_per_1000_per_year = list(state["levels"])
+        self._np_carry = float(state.get("np_carry", 0.0))
 
     def _monthly(self, sim: Sim, series: dict[str, float], spread: bool) -> np.ndarray:
         out = np.zeros(sim.n_steps)
@@ -169,7 +199,7 @@ class Gulag(Module):
         terror = sim.module("terror")
         sim.events.log(0, "in_camp_at_start", self.camp_ids, p["sex"][chosen], sim.ages(p["birth_month"][chosen], 0),
                        operation=p["t_operation"][chosen], category=np.full(n, CATEGORIES.index("camp"), np.int8),
-                       region=terror.region_of(sim, chosen), camp_type=self.camp_type)
+                       **terror.who(sim, chosen), camp_type=self.camp_type)
 
     def admit(self, sim: Sim, slots: np.ndarray, step: int, term_months: np.ndarray) -> None:
         """Admit sentenced prisoners in ``step`` with terms of ``term_months``."""
@@ -190,16 +220,36 @@ class Gulag(Module):
         sim.events.log(step, "camp_admission", p["person_id"][slots], p["sex"][slots],
                        sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
                        category=np.full(slots.size, CATEGORIES.index("camp"), np.int8),
-                       region=sim.module("terror").region_of(sim, slots), camp_type=types)
+                       **sim.module("terror").who(sim, slots), camp_type=types)
 
     def _types(self, sim: Sim, ids: np.ndarray) -> np.ndarray:
         """Camp type of each prisoner (keyed by person: the same camp in every scenario)."""
         u = rng.uniform(sim.settings.seed, "gulag.camp_type", 0, ids)
         return np.where(u < float(self.values["far_north_share"]), CAMP_TYPES.index("far_north"), CAMP_TYPES.index("other")).astype(np.int8)
 
+    def _nonpolitical(self, sim: Sim, step: int) -> None:
+        """Mechanism mode: the month's prisoners of the ordinary courts."""
+        a = float(self.values["nonpolitical_admissions_per_month_persons"]) * sim.settings.scale + self._np_carry
+        n = int(np.floor(a + 1e-9))
+        self._np_carry = a - n
+        pool = self._np_pool
+        if n <= 0 or pool.size == 0:
+            return
+        p = sim.people
+        terror = sim.module("terror")
+        pool = pool[terror.free_mask(sim, pool)]
+        w = age_weights(sim.ages(p["birth_month"][pool], step), 16, 60, peak_low=18, peak_high=40)
+        w = w * np.where(p["sex"][pool] == FEMALE, float(self.values["nonpolitical_female_weight"]), 1.0)
+        chosen = np.sort(pick_weighted(sim, pool, w, n, "gulag.nonpolitical", step))
+        p["t_operation"][chosen] = op_code("nonpolitical")
+        self.admit(sim, chosen, step, np.full(chosen.size, int(self.values["nonpolitical_term_months"])))
+
     def release_and_deaths(self, sim: Sim, step: int) -> None:
         """Releases at term end (and of those inside at the start), then the month's deaths."""
         p = sim.people
+        mechanism = mechanism_mode(sim)
+        if mechanism:
+            self._nonpolitical(sim, step)
         if self.camp_ids.size == 0:
             return
         pid = p["person_id"]
@@ -222,7 +272,7 @@ class Gulag(Module):
             r = s[out]
             p["t_status"][r] = RELEASED
             sim.events.log(step, "release", pid[r], p["sex"][r], sim.ages(p["birth_month"][r], step),
-                           operation=p["t_operation"][r], region=sim.module("terror").region_of(sim, r),
+                           operation=p["t_operation"][r], **sim.module("terror").who(sim, r),
                            camp_type=self.camp_type[out])
             sim.module("demography").redraw_deaths(sim, r, step + 1, 1.0)
             self._keep(~out)
@@ -241,12 +291,17 @@ class Gulag(Module):
                          for c in range(8)])
         m = m_of[code]
         year = int(self._year[step])
-        if v["calibrate_deaths"]:
+        if v["calibrate_deaths"] and not mechanism:
             in_year = self._year == year
             left_target = self._deaths_m[in_year].sum() - self.deaths_by_year.get(year, 0)
             months_left = int(np.count_nonzero(in_year & (np.arange(sim.n_steps) >= step)))
             expected = max(left_target, 0.0) / max(months_left, 1)
             h = expected / m.sum() if m.sum() > 0 else 0.0
+        elif mechanism:
+            crowd = s.size / max(float(v["camp_places_persons"]) * sim.settings.scale, 1e-300)
+            rate = float(v["camp_mortality_per_1000_per_year"]) * (
+                1.0 + float(v["camp_overcrowding_mortality_factor"]) * max(crowd - 1.0, 0.0))
+            h = -np.log1p(-min(rate, 999.0) / 1000) / 12
         else:
             h = -np.log1p(-min(self._rate_m[step], 999.0) / 1000) / 12
         prob = (-np.expm1(-h * m_of))[code]
@@ -264,7 +319,7 @@ class Gulag(Module):
         dead = s[pos]
         p["alive"][dead] = False
         sim.events.log(step, "camp_death", pid[dead], p["sex"][dead], sim.ages(p["birth_month"][dead], step),
-                       operation=p["t_operation"][dead], region=sim.module("terror").region_of(sim, dead),
+                       operation=p["t_operation"][dead], **sim.module("terror").who(sim, dead),
                        camp_type=self.camp_type[pos])
         self.deaths_by_year[year] = self.deaths_by_year.get(year, 0) + n
         keep = np.ones(ids.size, bool)
@@ -278,7 +333,11 @@ class Gulag(Module):
             self.camp_sex = self.camp_sex[mask]
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
-        """Slots of the prisoners after compaction (those compacted away had died)."""
+        """Slots of the prisoners after compaction (those compacted away had died); in mechanism mode the
+        window's pool of the ordinary courts (free people aged 16-60, thinned)."""
+        if mechanism_mode(sim):
+            need = float(self.values["nonpolitical_admissions_per_month_persons"]) * sim.settings.scale * (stop - first)
+            self._np_pool = coded_pool(sim, first, 16, 60, need, "gulag.nonpolitical.pool")
         slots, found = refresh_slots(sim, self.camp_ids)
         self.camp_slots = slots
         self.camp_sex = np.empty(0, dtype=np.int8)  # regathered below, from the found slots

@@ -23,7 +23,16 @@ men run out, the rest come from the general pool (so the share of women holds); 
 assumption. Ages 16-80 with weight 1 at 30-55 (Conquest) and ``outside_peak_age_weight`` elsewhere;
 women ``female_share`` (Ilic: women 5% of purge victims, ``women_share_ilic``).
 
-Random decisions: ``terror.arrest.order_00447.<group>`` (step, person id).
+**Mechanism mode** (``terror.mode``): no monthly series; the limits as issued and as raised on the
+regions' requests, filled within the interrogators' capacity (:mod:`~purgetoll.sim.modules.limits`).
+Whom: the free people aged 16-80 of each republic, with relative weights: former kulaks
+``kulak_weight``, clergy and 'former people' ``alien_weight``, workers, kolkhozniks and others 1 (the
+'criminals' and the rest), times ``listed_weight`` for someone on the NKVD's lists, times
+``terror.female_arrest_weight`` for a woman, times the age weight. The groups' shares, the share of
+women and the ages of those arrested emerge from these weights and from who is there.
+
+Random decisions: ``terror.arrest.order_00447.<group>`` (step, person id); mechanism mode
+``terror.arrest.order_00447`` (step, person id) and ``terror.limits.request`` (step, unit).
 """
 
 from __future__ import annotations
@@ -35,14 +44,17 @@ import numpy as np
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.limits import Limits
 from purgetoll.sim.modules.terror import (
     ATTR,
     TERROR_PLAN_ORDER,
     codes,
     column,
     republic_of,
+    yyyymm_step,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw
+from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, pick_weighted
+from purgetoll.sim.state import FEMALE
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -85,6 +97,35 @@ class MassOperation(Module):
         Param("outside_peak_age_weight", 0.5, "relative weight",
               "weight of ages 16-29 and 56-80 against 30-55 (assumption: the bundle has no age distribution "
               "of those arrested; range 0.1-1)", low=0.1, high=1.0, assumption=True),
+        Param("order_yyyymm", 193708, "YYYYMM", "mechanism mode: month the operation began (Order 00447 of 30 Jul "
+              "1937, operations to begin on 5 Aug: order_00447_limits_1937)", kind="integer", low=193701,
+              high=193812),
+        Param("limit_unit_persons", 4000.0, "persons", "mechanism mode: size of the units a republic's limit is "
+              "split into, standing for its oblast administrations (assumption: Kalinin oblast's initial limit, "
+              "4,000, order_00447_limits_regional; range 1,000-10,000)", low=100, high=300_000, assumption=True),
+        Param("limit_fill_share_per_month", 0.5, "share per month", "mechanism mode: share of what is left of its "
+              "limit a unit asks to arrest each month (prior 0.2-1; assumption)", low=0, high=1, assumption=True),
+        Param("limit_request_threshold", 0.9, "share", "mechanism mode: share of its limit a unit has used before it "
+              "asks for more (prior 0.7-1; assumption)", low=0, high=1, assumption=True),
+        Param("limit_request_probability_per_month", 0.5, "per month", "mechanism mode: probability that a unit "
+              "past the threshold asks Moscow for a higher limit in a month (prior 0.1-1; assumption: Kalinin "
+              "oblast asked three times in five months, order_00447_limits_regional)", low=0, high=1,
+              assumption=True),
+        Param("limit_raise_share", 0.75, "x initial limit", "mechanism mode: each granted request raises the unit's "
+              "limit by this share of its initial limit (prior 0.25-1.5; assumption: Kalinin's raises were 1,500, "
+              "1,700 and 2,000 on a limit of 4,000)", low=0, high=10, assumption=True),
+        Param("limit_raise_category1_share", 0.6, "share", "mechanism mode: category-1 share of a raise (prior "
+              "0.3-0.9; assumption: Kalinin's raises were 4,700 category 1 and 1,500 category 2)", low=0, high=1,
+              assumption=True),
+        Param("limit_requests_until_yyyymm", 193803, "YYYYMM", "mechanism mode: last month requests are granted "
+              "(assumption: the last raise of Kalinin oblast in the bundle is of 31 Jan 1938; range 193801-193811)",
+              kind="integer", low=193708, high=193812, assumption=True),
+        Param("kulak_weight", 20.0, "x others", "mechanism mode: weight of a former kulak against a worker or "
+              "kolkhoznik of the same age and sex (prior 2-200; assumption)", low=0, high=10_000, assumption=True),
+        Param("alien_weight", 20.0, "x others", "mechanism mode: weight of clergy and 'former people' (prior 2-200; "
+              "assumption)", low=0, high=10_000, assumption=True),
+        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists (prior "
+              "1-50; assumption)", low=1, high=10_000, assumption=True),
     )
 
     def __init__(self, **values: Any) -> None:
@@ -98,6 +139,18 @@ class MassOperation(Module):
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, np.ndarray] = {}
         self._weights: dict[str, np.ndarray] = {}
+        self.limits: Limits | None = None  # mechanism mode
+        self._rep_carry = np.zeros(0)
+
+    def state_dict(self) -> dict[str, Any]:
+        if self.limits is None:
+            return {}
+        return {"limits": self.limits.state_dict(), "rep_carry": self._rep_carry.tolist()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        if state and self.limits is not None:
+            self.limits.load_state_dict(state["limits"])
+            self._rep_carry = np.asarray(state["rep_carry"], dtype=float)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -110,10 +163,18 @@ class MassOperation(Module):
                     "monthly_rhythm": "after August 1937 the USSR follows the monthly rhythm of Prikamye",
                     "criminals_pool": "'criminals' are drawn from workers, kolkhozniks and others",
                     "oblast_limits": "RSFSR oblasts share the RSFSR's weight per head",
-                }}
+                },
+                **({"limits": self.limits.summary()} if self.limits is not None else {})}
 
     def prepare(self, sim: Sim) -> None:
         terror = sim.module("terror")
+        if terror.mechanism:
+            _, republics = republic_of(sim, np.zeros(0, dtype=np.int64))
+            if self.limits is None or self.limits.n_republics != len(republics):
+                self.limits = Limits(self.values, republics)
+                self._rep_carry = np.zeros(len(republics))
+            self._active = (yyyymm_step(sim, int(self.values["order_yyyymm"])), terror.halted_step(sim))
+            return
         halt = terror.halted_step(sim)
         self._plan = {g: Budget(f"00447.{g}", {k: v * s for k, v in self.values["arrests_by_month_persons"].items()})
                       .per_step(sim, halt) for g, s in self.shares.items()}
@@ -124,6 +185,9 @@ class MassOperation(Module):
 
         Large groups are thinned to 20 times the window's need (``terror_draw.thinned_pool``).
         """
+        if self.limits is not None:
+            self._mechanism_pools(sim, first, stop)
+            return
         need = {g: float(self._plan[g][first:stop].sum()) for g in self._plan}
         if not any(need.values()):
             self._pools = {g: np.empty(0, np.int64) for g in self._plan}
@@ -142,9 +206,71 @@ class MassOperation(Module):
             self._pools[g] = pool
             self._weights[g] = w * _region_factor(sim, region[pool], self._region_limit)
 
+    # -- mechanism mode ----------------------------------------------------------------------
+    def _mechanism_pools(self, sim: Sim, first: int, stop: int) -> None:
+        a, b = self._active
+        self._mech = None
+        if b <= first or a >= stop:
+            return
+        p = sim.people
+        column(sim, ATTR["social_group"], self.name)
+        region = column(sim, ATTR["region"], self.name)
+        terror = sim.module("terror")
+        # at most the interrogators' capacity over the window's active months (an upper bound on any
+        # operation's arrests: the general pool is thinned to a margin over it)
+        months = min(b, stop) - max(a, first)
+        bound = terror.machine.capacity_agents(sim) * months
+        groups = {"kulaks": ("former_kulak",), "aliens": ("clergy", "former_people"),
+                  "general": ("worker", "kolkhoznik", "other")}
+        specs = {g: {ATTR["social_group"]: codes("social_group", names, self.name)} for g, names in groups.items()}
+        pools = coded_pools(sim, first, 16, 80, specs, {g: bound for g in groups}, "terror.pool.order_00447",
+                            margin=10.0)
+        weight = {"kulaks": float(self.values["kulak_weight"]), "aliens": float(self.values["alien_weight"]),
+                  "general": 1.0}
+        slots = np.concatenate([pools[g] for g in groups])
+        w = np.concatenate([np.full(pools[g].size, weight[g]) for g in groups])
+        w *= age_weights(sim.ages(p["birth_month"][slots], first), 16, 80,
+                         outside_peak=self.values["outside_peak_age_weight"])
+        w *= np.where(p["sex"][slots] == FEMALE, float(terror.values["female_arrest_weight"]), 1.0)
+        rep, _ = republic_of(sim, region[slots])
+        order = np.lexsort((slots, rep))  # by republic, then slot
+        slots, w, rep = slots[order], w[order], rep[order]
+        bounds = np.searchsorted(rep, np.arange(self.limits.n_republics + 1))
+        self._mech = (slots, w, bounds)
+
+    def demand(self, sim: Sim, step: int) -> float:
+        """Mechanism mode: agents the units ask to arrest this month (what is left of the limits)."""
+        a, b = self._active
+        if not a <= step < b:
+            return 0.0
+        return self.limits.demand_persons() * sim.settings.scale
+
+    def _mechanism_arrest(self, sim: Sim, step: int, terror: Any) -> None:
+        a, b = self._active
+        n = terror.allowance(self.name)
+        if not a <= step < b or self._mech is None:
+            return
+        slots, w, bounds = self._mech
+        by_rep = self.limits.by_republic(n, self._rep_carry)
+        listed = float(self.values["listed_weight"])
+        p = sim.people
+        got = np.zeros(self.limits.n_republics, dtype=np.int64)
+        for r in np.flatnonzero(by_rep):
+            seg, ws = slots[bounds[r]:bounds[r + 1]], w[bounds[r]:bounds[r + 1]]
+            free = terror.free_mask(sim, seg)
+            seg, ws = seg[free], ws[free] * np.where(p["t_listed"][seg[free]], listed, 1.0)
+            chosen = pick_weighted(sim, seg, ws, int(by_rep[r]), "terror.arrest.order_00447", step)
+            got[r] = terror.arrest(sim, chosen, step, "order_00447").size
+        self.limits.record(got, sim.settings.scale)
+        if step <= yyyymm_step(sim, int(self.values["limit_requests_until_yyyymm"])):
+            self.limits.requests_of_the_month(sim, step)
+
     def arrest(self, sim: Sim, step: int) -> None:
         """Arrest the month's number from each of the order's groups."""
         terror = sim.module("terror")
+        if self.limits is not None:
+            self._mechanism_arrest(sim, step, terror)
+            return
         female = self.values["female_share"]
         for g, plan in self._plan.items():
             n = int(plan[step])

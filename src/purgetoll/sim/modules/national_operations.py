@@ -27,6 +27,14 @@ operation from December 1937 to March 1938 (``greek_arrested``: "arrests mainly 
 nationalities is arrested at once (operation ``males_17_70``), on top of the totals above. No
 bundled source counts them: both numbers are assumptions, and the episode is a switch.
 
+**Mechanism mode** (``terror.mode``): the orders and their dates are the inputs. From the month of
+its order (``<op>_order_yyyymm``) to the halt, each operation asks each month to arrest
+``<op>_arrests_per_1000_per_month`` per 1000 free people aged 17-70 of its first nationality (divided
+by that nationality's share of the operation's targets), within the interrogators' capacity; whom it
+takes follows the same target weights, the age weight, ``terror.female_arrest_weight`` for women and
+``listed_weight`` for those on the lists (the snowball names fellow nationals). Totals, women and
+ages emerge.
+
 Random decisions: ``terror.arrest.<operation>`` and ``terror.arrest.males_17_70`` (step, person id).
 """
 
@@ -46,8 +54,15 @@ from purgetoll.sim.modules.terror import (
     column,
     yyyymm_step,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, spread
-from purgetoll.sim.state import MALE
+from purgetoll.sim.modules.terror_draw import (
+    Budget,
+    age_weights,
+    coded_pools_sized,
+    draw,
+    pick_weighted,
+    spread,
+)
+from purgetoll.sim.state import FEMALE, MALE
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -82,6 +97,12 @@ def _defaults() -> dict[str, dict[str, float]]:
     return {op: spread(total, *_MONTHS[op]) for op, (total, _) in NATIONAL_TOTALS.items()}
 
 
+#: Mechanism mode's default hazards (per 1000 free adults of the first nationality per month): an
+#: assumption each (prior 0-100), near what the position defaults' totals mean over the months.
+_HAZARD = {"polish": 25.0, "german": 4.0, "harbin": 20.0, "latvian": 20.0, "greek": 25.0, "finnish": 6.0,
+           "other_national": 20.0}
+
+
 def _specs() -> tuple[Param, ...]:
     out = []
     for op, (total, row) in NATIONAL_TOTALS.items():
@@ -102,7 +123,19 @@ def _specs() -> tuple[Param, ...]:
               assumption=True),
         Param("roundup_yyyymm", 193802, "YYYYMM", "month of the round-up (assumption)", kind="integer",
               low=193701, high=193812, assumption=True),
+        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists when an "
+              "operation chooses whom to arrest (prior 1-50; assumption)", low=1, high=10_000, assumption=True),
     ]
+    for op in NATIONAL_TOTALS:
+        first = _MONTHS[op][0]
+        out.append(Param(f"{op}_order_yyyymm", int(first.replace("-", "")), "YYYYMM",
+                         f"mechanism mode: month of the {op} operation's order, from which it arrests (assumption: "
+                         "the bundle has no dates of the national orders; the month its arrests begin in position mode)",
+                         kind="integer", low=193701, high=193812, assumption=True))
+        out.append(Param(f"{op}_arrests_per_1000_per_month", _HAZARD[op], "per 1000 per month",
+                         f"mechanism mode: arrests the {op} operation asks for each month, per 1000 free people aged "
+                         "17-70 of its first nationality (prior 0-100; assumption)", low=0, high=1000,
+                         assumption=True))
     return tuple(out)
 
 
@@ -120,6 +153,16 @@ class NationalOperations(Module):
         self._plan: dict[str, np.ndarray] = {}
         self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.short: dict[str, int] = {}
+        self._marker: dict[str, tuple[np.ndarray, float]] = {}  # mechanism: first nationality's pool, its scale
+        self._asked: dict[str, float] = {}
+        self._carry: dict[str, float] = {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"carry": self._carry, "short": self.short}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._carry = dict(state.get("carry", {}))
+        self.short = {k: int(v) for k, v in state.get("short", {}).items()}
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -133,7 +176,17 @@ class NationalOperations(Module):
                 "short_agents": dict(self.short)}
 
     def prepare(self, sim: Sim) -> None:
-        halt = sim.module("terror").halted_step(sim)
+        terror = sim.module("terror")
+        halt = terror.halted_step(sim)
+        if terror.mechanism:
+            # the plan marks the active months only (the pools are built for them); counts come from the capacity
+            self._plan = {}
+            for op in NATIONAL_TOTALS:
+                active = np.zeros(sim.n_steps, dtype=np.int64)
+                a = max(yyyymm_step(sim, int(self.values[f"{op}_order_yyyymm"])), 0)
+                active[a:max(min(halt, sim.n_steps), a)] = 1
+                self._plan[op] = active
+            return
         self._plan = {op: Budget(op, self.values[f"{op}_arrests_by_month_persons"]).per_step(sim, halt)
                       for op in NATIONAL_TOTALS}
 
@@ -147,8 +200,11 @@ class NationalOperations(Module):
         p = sim.people
         column(sim, ATTR["nationality"], self.name)  # the clear error when attributes are off
         masks, wants = {}, {}
+        mechanism = sim.module("terror").mechanism
         for op in active:
             need = float(self._plan[op][first:stop].sum())
+            if mechanism:  # an upper bound: the capacity over the active months
+                need *= sim.module("terror").machine.capacity_agents(sim)
             for label, share in TARGETS[op].items():
                 code = codes("nationality", [label], self.name)[0]
                 masks[f"{op}.{label}"] = {ATTR["nationality"]: [code]}
@@ -157,8 +213,9 @@ class NationalOperations(Module):
                 fb_codes = codes("nationality", _FALLBACK[op], self.name)
                 masks[f"{op}.fallback"] = {ATTR["nationality"]: fb_codes}
                 wants[f"{op}.fallback"] = need
-        pools = coded_pools(sim, first, 17, 70, masks, wants, "terror.pool")
+        pools, sizes = coded_pools_sized(sim, first, 17, 70, masks, wants, "terror.pool")
         weight_of = self.values["outside_peak_age_weight"]
+        self._marker = {}
         for op in active:
             parts, weights = [], []
             for label, share in TARGETS[op].items():
@@ -171,14 +228,60 @@ class NationalOperations(Module):
             pool = np.concatenate(parts) if parts else np.empty(0, np.int64)
             order = np.argsort(pool, kind="stable")
             self._pools[op] = (pool[order], np.concatenate(weights)[order] if weights else np.empty(0))
+            first_label, first_share = next(iter(TARGETS[op].items()))
+            marker = pools[f"{op}.{first_label}"]
+            # free members of the first nationality stand for the operation's reach: whole pool / thinned pool
+            self._marker[op] = (marker, sizes[f"{op}.{first_label}"] / max(marker.size, 1)
+                                / (first_share / sum(TARGETS[op].values())))
             if op in _FALLBACK:
                 fb = pools[f"{op}.fallback"]
                 self._pools[op + ".fallback"] = (fb, age_weights(sim.ages(p["birth_month"][fb], first), 17, 70,
                                                                  outside_peak=weight_of))
 
+    def demand(self, sim: Sim, step: int) -> float:
+        """Mechanism mode: agents the operations ask to arrest this month (hazards on their nationalities)."""
+        terror = sim.module("terror")
+        self._asked = {}
+        for op, plan in self._plan.items():
+            if not plan[step] or op not in self._marker:
+                continue
+            marker, factor = self._marker[op]
+            free = int(np.count_nonzero(terror.free_mask(sim, marker)))
+            self._asked[op] = float(self.values[f"{op}_arrests_per_1000_per_month"]) / 1000 * free * factor
+        return sum(self._asked.values())
+
+    def _mechanism_arrest(self, sim: Sim, step: int, terror: Any) -> None:
+        n = terror.allowance(self.name)
+        total = sum(self._asked.values())
+        if n <= 0 or total <= 0:
+            return
+        want = {op: n * a / total for op, a in self._asked.items()}
+        counts = {op: int(np.floor(v + self._carry.get(op, 0.0) + 1e-9)) for op, v in want.items()}
+        for op, v in want.items():
+            self._carry[op] = v + self._carry.get(op, 0.0) - counts[op]
+        female = float(terror.values["female_arrest_weight"])
+        listed = float(self.values["listed_weight"])
+        p = sim.people
+        for op, k in counts.items():
+            if k <= 0 or op not in self._pools:
+                continue
+            pool, w = self._pools[op]
+            free = terror.free_mask(sim, pool)
+            pool, w = pool[free], w[free]
+            w = w * np.where(p["sex"][pool] == FEMALE, female, 1.0) * np.where(p["t_listed"][pool], listed, 1.0)
+            chosen = pick_weighted(sim, pool, w, k, f"terror.arrest.{op}", step)
+            if len(chosen) < k:
+                self.short[op] = self.short.get(op, 0) + k - len(chosen)
+            terror.arrest(sim, chosen, step, op)
+
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each operation, then the round-up if it falls in this month."""
         terror = sim.module("terror")
+        if terror.mechanism:
+            self._mechanism_arrest(sim, step, terror)
+            if self.values["males_17_70_roundup"] and step == yyyymm_step(sim, self.values["roundup_yyyymm"]):
+                self._roundup(sim, step)
+            return
         for op, plan in self._plan.items():
             n = int(plan[step])
             if n <= 0 or op not in self._pools:

@@ -32,6 +32,10 @@ Those sentenced to shooting are shot ``months_to_shooting`` later (0: within the
 hundreds on the day, Novosibirsk a month or more after the troika: ``operation_timing_and_
 throughput``).
 
+**Mechanism mode** (``terror.mode``): no convictions or death sentences are imposed; the bodies
+sentence within their throughput, the backlogs carry over, and the death sentences follow from the
+shooting shares and Order 00447's category-1 limits (:mod:`~purgetoll.sim.modules.courts`).
+
 Random decisions: ``terror.sentence.shoot``, ``terror.sentence.other``, ``terror.sentence.term``
 (step, person id).
 """
@@ -42,9 +46,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.courts import Courts
 from purgetoll.sim.modules.terror import (
     BODIES,
     CATEGORIES,
@@ -54,6 +60,7 @@ from purgetoll.sim.modules.terror import (
     OTHER_SENTENCE,
     TERROR_PLAN_ORDER,
     carry_round,
+    republic_of,
     step_of_label,
     yyyymm_step,
 )
@@ -69,7 +76,7 @@ GROUP_OF: dict[str, str] = {
     "harbin": "national", "latvian": "national", "greek": "national", "finnish": "national",
     "other_national": "national", "males_17_70": "national", "party": "other", "army": "military_collegium",
     "nkvd": "military_collegium", "managers": "other", "denunciation": "other", "order_00486": "families",
-    "none": "other",
+    "none": "other", "nonpolitical": "other",
 }
 #: Camp terms (years) and Zubkin's counts behind their weights (key_totals zubkin_upto3y ... _15_25y).
 TERM_YEARS = np.array([3, 5, 10, 20])
@@ -114,6 +121,40 @@ class Sentencing(Module):
               kind="series", low=0, high=1e8),
         Param("other_sentence_share", (8280 + 20131) / 1344923, "share", "exile and other sentences: 1937-38 "
               "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1),
+        Param("troikas", 64, "troikas", "mechanism mode: troikas sitting (assumption: one per republic, krai and "
+              "oblast NKVD administration; no bundled count; range 50-80)", kind="integer", low=1, high=500,
+              assumption=True),
+        Param("troika_sittings_per_month", 6.0, "sittings per month", "mechanism mode: sittings of a troika a "
+              "month (prior 2-20; assumption)", low=0, high=31, assumption=True),
+        Param("troika_cases_per_sitting", 200.0, "persons", "mechanism mode: cases a troika decides at a sitting "
+              "(prior 50-600; assumption: the Mordovian troika sentenced 334 in its first three weeks, "
+              "operation_timing_and_throughput mordovia_sentenced)", low=0, high=5000, assumption=True),
+        Param("dvoika_cases_per_month_persons", 15_000.0, "persons", "mechanism mode: cases the dvoika (Yezhov and "
+              "Vyshinsky, the 'album' procedure) decides a month (prior 5,000-60,000; assumption: 28,822 cases of "
+              "the Polish operation in Ukraine alone were waiting at the NKVD USSR on 24 Sep 1938, "
+              "operation_timing_and_throughput ukraine_polish_pending_1)", low=0, high=1e6, assumption=True),
+        Param("special_troikas_yyyymm", 193809, "YYYYMM", "mechanism mode: month the special troikas took over the "
+              "national operations' backlog (Politburo resolution of 15 Sep 1938, operation_timing_and_throughput "
+              "special_troikas_deadline)", kind="integer", low=193701, high=193912),
+        Param("special_troika_cases_per_month_persons", 60_000.0, "persons", "mechanism mode: cases the special "
+              "troikas decide a month (prior 20,000-200,000; assumption: they were to clear the backlog within two "
+              "months, operation_timing_and_throughput)", low=0, high=1e6, assumption=True),
+        Param("military_collegium_cases_per_month_persons", 1_500.0, "persons", "mechanism mode: cases the "
+              "Military Collegium decides a month (prior 500-5,000; assumption: 5-10 minutes a hearing, "
+              "stalin_lists_and_military_collegium_1937_1940)", low=0, high=1e5, assumption=True),
+        Param("oso_cases_per_month_persons", 5_000.0, "persons", "mechanism mode: cases the Special Board (OSO) "
+              "decides a month (prior 1,000-20,000; assumption)", low=0, high=1e6, assumption=True),
+        Param("court_cases_per_month_persons", 20_000.0, "persons", "mechanism mode: political cases the courts "
+              "decide a month (prior 5,000-100,000; assumption)", low=0, high=1e6, assumption=True),
+        Param("death_sentences_not_carried_out_share", 0.001, "share", "mechanism mode: death sentences commuted to "
+              "a camp term (Zubkin: 634 of 668,305, repression_key_totals zubkin_vmn_commuted; prior 0-0.05)",
+              low=0, high=1),
+        Param("transit_months", 1, "months", "mechanism mode: months a camp sentence waits in prison and transit "
+              "before the camp admits it (prior 0-4; assumption)", kind="integer", low=0, high=12, assumption=True),
+        Param("released_at_halt_share", 0.2, "share", "mechanism mode: share of the cases still waiting for the "
+              "troikas and dvoikas at the halt that are released rather than sent to the courts (prior 0-0.5; "
+              "assumption: Zubkin counts 12,903 released by 1 Nov 1938, repression_key_totals zubkin_released)",
+              low=0, high=1, assumption=True),
     )
 
     def __init__(self, **values: Any) -> None:
@@ -126,6 +167,7 @@ class Sentencing(Module):
         self._carry: dict[str, float] = {}
         self._pending: dict[int, list[int]] = {}  # step -> person ids to shoot then
         self.last_sentenced = np.empty(0, dtype=np.int64)  # slots sentenced this month (family_repression)
+        self.courts: Courts | None = None  # mechanism mode (set in prepare)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -138,14 +180,31 @@ class Sentencing(Module):
                                 "terms": "Zubkin's term classes taken as 3, 5, 10 and 20 years"}}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"done": self.done, "shot_by_year": {str(k): v for k, v in self.shot_by_year.items()},
-                "carry": self._carry, "pending": {str(k): v for k, v in self._pending.items()}}
+        out = {"done": self.done, "shot_by_year": {str(k): v for k, v in self.shot_by_year.items()},
+               "carry": self._carry, "pending": {str(k): v for k, v in self._pending.items()}}
+        if self.courts is not None:
+            out["courts"] = self.courts.state_dict()
+        return out
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.done = int(state["done"])
         self.shot_by_year = {int(k): int(v) for k, v in state["shot_by_year"].items()}
         self._carry = dict(state["carry"])
         self._pending = {int(k): list(v) for k, v in state["pending"].items()}
+        if "courts" in state:
+            self._courts_state = state["courts"]
+
+    def custody_slots(self) -> np.ndarray:
+        """Slots awaiting execution or transport (mechanism mode; empty in position mode)."""
+        return self.courts.custody_slots() if self.courts is not None else np.empty(0, dtype=np.int64)
+
+    def drop_dead(self, sim: Sim) -> None:
+        if self.courts is not None:
+            self.courts.drop_dead(sim)
+
+    def begin_window(self, sim: Sim, first: int, stop: int) -> None:
+        if self.courts is not None:
+            self.courts.refresh(sim)
 
     def _monthly(self, sim: Sim, series: dict[str, float]) -> np.ndarray:
         persons = np.zeros(sim.n_steps)
@@ -160,6 +219,16 @@ class Sentencing(Module):
 
     def prepare(self, sim: Sim) -> None:
         v = self.values
+        terror = sim.module("terror")
+        if terror.mechanism:
+            self.courts = Courts(v, BODIES)
+            if getattr(self, "_courts_state", None) is not None:
+                self.courts.load_state_dict(self._courts_state)
+            mass = sim.modules.get("mass_operation")
+            self._troika_from = yyyymm_step(sim, int(mass.values["order_yyyymm"]) if mass is not None else _TROIKA_START)
+            self._special_from = yyyymm_step(sim, int(v["special_troikas_yyyymm"]))
+            self._year = np.array([sim.date(k).year for k in range(sim.n_steps)])
+            return
         self._cum_conv = np.cumsum(carry_round(np.cumsum(self._monthly(sim, v["convictions_by_month_persons"]))))
         self._deaths_m = self._monthly(sim, v["death_sentences_by_month_persons"])
         self._conv_m = self._monthly(sim, v["convictions_by_month_persons"])
@@ -185,10 +254,120 @@ class Sentencing(Module):
             table[c] = BODIES.index(b)
         return table[op]
 
+    # -- mechanism mode ----------------------------------------------------------------------
+    def _mechanism_body(self, sim: Sim, op: np.ndarray, step: int) -> np.ndarray:
+        terror = sim.module("terror")
+        halted = terror.halted(sim, step)
+        troika = self._troika_from <= step and not halted
+        special = self._special_from <= step and not halted
+        table = np.zeros(len(OPERATIONS), dtype=np.int8)
+        for c, name in enumerate(OPERATIONS):
+            g = GROUP_OF.get(name, "other")
+            if g == "military_collegium":
+                b = "military_collegium"
+            elif g == "families":
+                b = "oso"
+            elif g == "national":
+                b = "special_troika" if special else ("dvoika" if troika else "court")
+            elif name in ("prior", "none", "nonpolitical"):
+                b = "court"
+            else:
+                b = "troika" if troika else "court"
+            table[c] = BODIES.index(b)
+        return table[op]
+
+    def _mechanism_sentence(self, sim: Sim, step: int, terror: Any) -> None:
+        p, courts = sim.people, self.courts
+        shoot_now = courts.due_executions(step)
+        self._execute(sim, shoot_now, step)
+        arriving, term = courts.due_transit(step)
+        gulag = sim.modules.get("gulag")
+        if arriving.size:
+            if gulag is None:
+                raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
+            gulag.admit(sim, arriving, step, term)
+        if terror.queue_ids.size == 0:
+            courts.monthly.append({"step": step})
+            return
+        s = terror.queue_slots
+        if step == terror.halted_step(sim):  # the troikas and dvoikas abolished: some of their cases released
+            before = self._mechanism_body(sim, p["t_operation"][s].astype(np.int64), step - 1)
+            theirs = np.isin(before, [BODIES.index(b) for b in ("troika", "dvoika", "special_troika")])
+            u = rng.uniform(sim.settings.seed, "terror.sentence.release_at_halt", step, terror.queue_ids)
+            free = theirs & (u < float(self.values["released_at_halt_share"]))
+            if free.any():
+                terror.release_from_custody(sim, s[free], step)
+                keep = ~free
+                terror.queue_ids, terror.queue_steps = terror.queue_ids[keep], terror.queue_steps[keep]
+                terror.queue_slots = s = s[keep]
+        op = p["t_operation"][s].astype(np.int64)
+        body = self._mechanism_body(sim, op, step)
+        ready = terror.queue_steps <= step - int(self.values["months_to_trial"])
+        take = courts.select(sim, step, body, ready)
+        if take.size == 0:
+            return
+        keep = np.ones(s.size, bool)
+        keep[take] = False
+        slots, bodies = s[take], body[take]
+        terror.queue_ids, terror.queue_steps, terror.queue_slots = terror.queue_ids[keep], terror.queue_steps[keep], s[keep]
+        self.last_sentenced = slots
+        self._mechanism_convict(sim, slots, bodies, step)
+        self.done += int(slots.size)
+
+    def _mechanism_convict(self, sim: Sim, slots: np.ndarray, body: np.ndarray, step: int) -> None:
+        p, seed = sim.people, sim.settings.seed
+        terror = sim.module("terror")
+        ids = p["person_id"][slots]
+        op = p["t_operation"][slots].astype(np.int64)
+        prob = np.array([self.shares[GROUP_OF.get(name, "other")] for name in OPERATIONS])[op]
+        u = rng.uniform(seed, "terror.sentence.shoot", step, ids)
+        shoot = u < prob
+        # Order 00447 at the troikas: category 1 only within what is left of the republic's limit
+        mass = sim.modules.get("mass_operation")
+        limits = getattr(mass, "limits", None)
+        o447 = (op == OPERATIONS.index("order_00447")) & (body == BODIES.index("troika"))
+        if limits is not None and (shoot & o447).any():
+            rep, _ = republic_of(sim, terror.region_of(sim, slots))
+            scale = sim.settings.scale
+            for r in np.unique(rep[shoot & o447]):
+                idx = np.flatnonzero(shoot & o447 & (rep == r))
+                allowed = max(int(np.floor(limits.category1_left(int(r)) * scale + 1e-9)), 0)
+                if idx.size > allowed:  # the lowest draws keep category 1; the rest get category 2
+                    shoot[idx[np.argsort(u[idx], kind="stable")[allowed:]]] = False
+                limits.take_category1(int(r), min(idx.size, allowed) / scale)
+        u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
+        other = ~shoot & (u_other < float(self.values["other_sentence_share"]))
+        camp = ~shoot & ~other
+        category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
+                                                                          CATEGORIES.index("camp"))).astype(np.int8)
+        sim.events.log(step, "sentence", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
+                       operation=op.astype(np.int8), body=body.astype(np.int8), category=category,
+                       **terror.who(sim, slots))
+        year = int(self._year[step])
+        self.shot_by_year[year] = self.shot_by_year.get(year, 0) + int(shoot.sum())
+        p["t_status"][slots[other]] = OTHER_SENTENCE
+        c = slots[camp]
+        w = TERM_WEIGHTS / TERM_WEIGHTS.sum()
+        u_term = rng.uniform(seed, "terror.sentence.term", step, p["person_id"][c])
+        years = TERM_YEARS[np.minimum(np.searchsorted(np.cumsum(w), u_term, side="right"), len(w) - 1)]
+        self.courts.schedule(sim, step, slots[shoot], c, years * 12)
+        if self.values["months_to_shooting"] == 0:
+            self._execute(sim, self.courts.due_executions(step), step)
+        if self.values["transit_months"] == 0:
+            arriving, term = self.courts.due_transit(step)
+            if arriving.size:
+                gulag = sim.modules.get("gulag")
+                if gulag is None:
+                    raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
+                gulag.admit(sim, arriving, step, term)
+
     def sentence(self, sim: Sim, step: int) -> None:
         """Shoot those due, drop the dead from the queue, then the month's convictions."""
         terror, p = sim.module("terror"), sim.people
         self.last_sentenced = np.empty(0, dtype=np.int64)
+        if self.courts is not None:
+            self._mechanism_sentence(sim, step, terror)
+            return
         self._shoot_due(sim, step)
         ids, steps, s = terror.queue_ids, terror.queue_steps, terror.queue_slots
         if ids.size == 0:
@@ -199,7 +378,7 @@ class Sentencing(Module):
         if died.any():
             d = s[died]
             sim.events.log(step, "death_in_custody", pid[d], p["sex"][d], sim.ages(p["birth_month"][d], step),
-                           operation=p["t_operation"][d], region=terror.region_of(sim, d))
+                           operation=p["t_operation"][d], **terror.who(sim, d))
         ids, steps, s = ids[alive], steps[alive], s[alive]
         want = int(self._cum_conv[step]) - self.done
         ready = np.flatnonzero(steps <= step - int(self.values["months_to_trial"]))
@@ -244,9 +423,8 @@ class Sentencing(Module):
         camp = ~shoot & ~other
         category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
                                                                           CATEGORIES.index("camp"))).astype(np.int8)
-        region = terror.region_of(sim, slots)
         sim.events.log(step, "sentence", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
-                       operation=op.astype(np.int8), body=body, category=category, region=region)
+                       operation=op.astype(np.int8), body=body, category=category, **terror.who(sim, slots))
         year = self._year[step]
         self.shot_by_year[year] = self.shot_by_year.get(year, 0) + int(shoot.sum())
         p["t_status"][slots[other]] = OTHER_SENTENCE
@@ -262,8 +440,6 @@ class Sentencing(Module):
             u = rng.uniform(seed, "terror.sentence.term", step, p["person_id"][c])
             years = TERM_YEARS[np.minimum(np.searchsorted(np.cumsum(w), u, side="right"), len(w) - 1)]
             if gulag is None:
-                from purgetoll.errors import DataError
-
                 raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
             gulag.admit(sim, c, step, years * 12)
 
@@ -278,7 +454,7 @@ class Sentencing(Module):
         sim.events.log(step, "execution", p["person_id"][slots], p["sex"][slots],
                        sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
                        category=np.full(slots.size, CATEGORIES.index("shooting"), np.int8),
-                       region=terror.region_of(sim, slots))
+                       **terror.who(sim, slots))
 
     def _shoot_due(self, sim: Sim, step: int) -> None:
         ids = self._pending.pop(step, [])

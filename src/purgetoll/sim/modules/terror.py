@@ -8,14 +8,25 @@ named ``terror``:
   released, other sentence), ``t_operation`` (the operation of the arrest), ``t_listed`` (named
   under interrogation, so on the NKVD's lists). What only concerns the few (the arrest step, camp
   admission and term end) lives with the queue and the camps, not in every person's row.
-* **Events** (with the event columns ``operation``, ``body``, ``category``, ``region``, ``camp_type``):
-  ``arrest``, ``sentence``, ``execution``, ``camp_admission``, ``in_camp_at_start``,
-  ``camp_death``, ``release``, ``death_in_custody``, ``child_removed``.
+* **Events** (with the event columns ``operation``, ``body``, ``category``, ``camp_type`` and who the
+  person is, :data:`WHO_COLUMNS`: ``region``, ``urban``, ``nationality``, ``social_group``, ``party``,
+  ``household_id``): ``arrest``, ``sentence``, ``execution``, ``camp_admission``,
+  ``in_camp_at_start``, ``camp_death``, ``release`` (from a camp), ``release_from_custody``,
+  ``death_in_custody``, ``child_removed``.
 * **Arrest** (:meth:`Terror.arrest`): marks the person held, logs the event with the person's
   region, adds them to the queue waiting for a sentence and to the month's newly arrested (who are
   interrogated by the ``denunciation`` module); optionally raises their death hazard in prison.
 * **The halt**: the decree of 17 Nov 1938 ended the mass and national operations and abolished the
   troikas; arrests of the operations stop from ``operations_halt_yyyymm`` (see :meth:`halted`).
+* **Two modes** (``mode``). In ``position`` mode each module imposes a published account's totals
+  and decides only who. In ``mechanism`` mode only the historical inputs are imposed (Order 00447's
+  limits, the orders and their dates, the halt, the NKVD's staff) and arrests, sentences and deaths
+  emerge. This module then runs the machinery every arrest goes through
+  (:mod:`~purgetoll.sim.modules.custody`): the interrogators' capacity (``interrogators_persons`` x
+  ``cases_per_interrogator_per_month``, less the interrogators arrested), shared by the operations
+  in proportion to what each asks for (:meth:`Terror.allowance`), the arrests stopping when the
+  prisons hold ``prison_max_occupancy_ratio`` times their places; and the prisons, whose death rate
+  rises with overcrowding.
 
 Codes of the event columns are the positions in :data:`OPERATIONS`, :data:`BODIES`,
 :data:`CATEGORIES`; regions are the attributes module's region codes.
@@ -35,6 +46,7 @@ import numpy as np
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.custody import Machinery
 from purgetoll.sim.state import Column
 
 if TYPE_CHECKING:
@@ -42,19 +54,23 @@ if TYPE_CHECKING:
 
 __all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "CAMP_TYPES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
            "RELEASED", "OTHER_SENTENCE", "op_code", "column", "slots_of", "step_of_label",
-           "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "refresh_slots", "in_codes", "role", "labels", "codes", "republic_of"]
+           "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "refresh_slots", "in_codes", "role", "labels", "codes", "republic_of", "MODES",
+           "mechanism_mode", "WHO_COLUMNS"]
 
 #: Operation codes (event column ``operation``, person column ``t_operation``).
 OPERATIONS: tuple[str, ...] = (
     "none", "prior", "order_00447", "polish", "german", "harbin", "latvian", "greek", "finnish",
     "other_national", "males_17_70", "party", "army", "nkvd", "managers", "denunciation", "order_00486",
+    "nonpolitical",
 )
 #: Sentencing bodies (event column ``body``).
-BODIES: tuple[str, ...] = ("none", "troika", "dvoika", "military_collegium", "oso", "court")
+BODIES: tuple[str, ...] = ("none", "troika", "dvoika", "military_collegium", "oso", "court", "special_troika")
 #: Sentence categories (event column ``category``): 1 shooting, 2 camp, other sentences (exile etc.).
 CATEGORIES: tuple[str, ...] = ("none", "shooting", "camp", "other")
 #: Camp types (event column ``camp_type``): the far-north camps (Sevvostlag, Kolyma) and the rest.
 CAMP_TYPES: tuple[str, ...] = ("none", "other", "far_north")
+#: The two modes of the terror modules (parameter ``terror.mode``).
+MODES: tuple[str, ...] = ("position", "mechanism")
 #: Person status codes (column ``t_status``).
 STATUS: tuple[str, ...] = ("free", "held", "camp", "executed", "released", "other_sentence")
 FREE, HELD, CAMP, EXECUTED, RELEASED, OTHER_SENTENCE = range(6)
@@ -236,8 +252,26 @@ def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     return np.sort(idx).astype(np.int64)
 
 
+#: Event columns saying who the person is (from the attributes module; -1 or 0 when it is off).
+WHO_COLUMNS: tuple[Column, ...] = (
+    Column("region", "int16", -1, "region code of the attributes module (-1 unknown)"),
+    Column("urban", "int8", -1, "1 lives in a town, 0 in the country (-1 unknown)"),
+    Column("nationality", "int8", -1, "attributes NATIONALITIES code (-1 unknown)"),
+    Column("social_group", "int8", -1, "attributes SOCIAL_GROUPS code (-1 unknown)"),
+    Column("party", "int8", -1, "1 party member or candidate, 0 not (-1 unknown)"),
+    Column("household_id", "uint32", 0, "household group of the attributes module (0 none)"),
+)
+
+
+def mechanism_mode(sim: Sim) -> bool:
+    """True when the run's ``terror`` module is in mechanism mode."""
+    terror = sim.modules.get("terror")
+    return terror is not None and terror.values.get("mode") == "mechanism"
+
+
 class Terror(Module):
-    """Status columns, the arrest routine, the queue awaiting sentence, and the halt of Nov 1938."""
+    """Status columns, the arrest routine, the queue awaiting sentence, the halt of Nov 1938, and in
+    mechanism mode the interrogators' capacity and the prisons."""
 
     name: ClassVar[str] = "terror"
     plan_order: ClassVar[int] = TERROR_PLAN_ORDER["terror"]
@@ -245,31 +279,68 @@ class Terror(Module):
     columns: ClassVar[tuple[Column, ...]] = (
         Column("t_status", "int8", FREE, "terror status: 0 free, 1 held, 2 camp, 3 executed, 4 released, "
                "5 other sentence (codes in terror.STATUS)"),
-        Column("t_operation", "int8", 0, "operation of the arrest (terror.OPERATIONS; 17 codes fit int8)"),
+        Column("t_operation", "int8", 0, "operation of the arrest (terror.OPERATIONS; 18 codes fit int8)"),
         Column("t_listed", "bool", False, "named by someone under interrogation (on the NKVD's lists)"),
     )
     event_kinds: ClassVar[tuple[str, ...]] = (
         "arrest", "sentence", "execution", "camp_admission", "in_camp_at_start", "camp_death", "release",
-        "death_in_custody", "child_removed",
+        "death_in_custody", "child_removed", "release_from_custody",
     )
     event_columns: ClassVar[tuple[Column, ...]] = (
         Column("operation", "int8", 0, "terror.OPERATIONS code"),
         Column("body", "int8", 0, "terror.BODIES code"),
         Column("category", "int8", 0, "terror.CATEGORIES code"),
-        Column("region", "int16", -1, "region code of the attributes module (-1 unknown)"),
         Column("camp_type", "int8", 0, "terror.CAMP_TYPES code"),
+        *WHO_COLUMNS,
     )
     steps: ClassVar[tuple[str, ...]] = ("new_month",)
     parameter_specs: ClassVar[tuple[Param, ...]] = (
+        Param("mode", "position", "", "position: the modules impose a published account's totals and decide only "
+              "who; mechanism: only the historical inputs are imposed (limits, orders, dates, the halt, staff) and "
+              "arrests, sentences and deaths emerge from the machinery", kind="choice", choices=MODES),
         Param("operations_halt_yyyymm", 193811, "YYYYMM",
               "month from which the mass and national operations make no more arrests and the troikas "
               "and dvoikas no longer sentence: the decree of the SNK and CC of 17 Nov 1938 ('On arrests, "
               "procuratorial supervision and the conduct of investigations')", kind="integer",
               low=193701, high=194012),
+        Param("arrests_after_halt_factor", 0.05, "x",
+              "mechanism mode: the hazards of the lists and of the elite purges after the halt, relative to before "
+              "(prior 0-0.3; assumption: the decree of 17 Nov 1938 forbade mass arrests; arrests fell from 638,509 "
+              "in 1938 to 44,731 in 1939, repression_key_totals arrested_1938, arrested_1939)", low=0, high=1,
+              assumption=True),
+        Param("female_arrest_weight", 0.1, "odds",
+              "mechanism mode: weight of a woman against a man of the same group and age when the operations and "
+              "purges choose whom to arrest (prior 0.02-0.5; assumption: women were 3% of a sample of OGPU arrests "
+              "in Moscow in 1933, repression_key_totals women_share_ogpu_moscow_1933)", low=0, high=1,
+              assumption=True),
         Param("prison_hazard_multiplier", 1.0, "x life table",
-              "death hazard of a person held under investigation relative to the life table "
+              "position mode: death hazard of a person held under investigation relative to the life table "
               "(assumption: no bundled source gives prison mortality in 1937-38; range 1-10)",
               low=1.0, high=10.0, assumption=True),
+        Param("interrogators_persons", 25_000, "persons",
+              "mechanism mode: NKVD operational officers investigating cases at the start of 1937 (prior "
+              "10,000-50,000; assumption: the bundle has no 1937-38 total of NKVD operational staff; it has 671 "
+              "operational posts vacant in the Ukrainian NKVD alone in Feb 1938 and a central apparatus of over "
+              "30,000 in 1940, nkvd_staff_and_capacity); those arrested in the purges of the NKVD leave",
+              low=1_000, high=1_000_000, assumption=True),
+        Param("cases_per_interrogator_per_month", 4.0, "cases per officer per month",
+              "mechanism mode: new cases (arrests) an officer takes on in a month (prior 1-10; assumption: no "
+              "bundled source; Molotov oblast's cases completed within the month rose from 9 to 84 between Aug "
+              "and Dec 1937, operation_timing_and_throughput)", low=0.1, high=50, assumption=True),
+        Param("prison_places_persons", 300_000, "persons",
+              "mechanism mode: places in NKVD prisons and transit (prior 150,000-600,000; assumption: 'usually "
+              "250-300 thousand in prisons' and 435,000 held at the end of 1940, nkvd_staff_and_capacity; no "
+              "limit for 1937-38 in the bundle)", low=10_000, high=5_000_000, assumption=True),
+        Param("prison_mortality_per_1000_per_year", 10.0, "per 1000 per year",
+              "mechanism mode: deaths in custody beyond the life table while the prisons are within their places "
+              "(prior 0-50; assumption)", low=0, high=500, assumption=True),
+        Param("prison_overcrowding_mortality_factor", 1.0, "x per 100% over places",
+              "mechanism mode: the death rate in custody is multiplied by 1 + factor x (occupancy / places - 1) "
+              "when the prisons are over their places (prior 0-5; assumption)", low=0, high=50, assumption=True),
+        Param("prison_max_occupancy_ratio", 3.0, "x places",
+              "mechanism mode: arrests stop while the prisons hold more than this many times their places "
+              "(prior 1.5-5; assumption: 'interrogators, prisons, and camps, already grotesquely overloaded', "
+              "seed, 'The aftermath')", low=1.0, high=20.0, assumption=True),
     )
 
     def __init__(self, **values: Any) -> None:
@@ -280,17 +351,33 @@ class Terror(Module):
         self.queue_slots = np.empty(0, dtype=np.int64)  # valid within the window (see refresh_slots)
         self.new_ids: list[np.ndarray] = []  # arrested this month (interrogated by denunciation)
         self.arrests_by_op = np.zeros(len(OPERATIONS), dtype=np.int64)
+        self.machine = Machinery(self.values) if self.values["mode"] == "mechanism" else None
+
+    def describe(self) -> dict[str, Any]:
+        out = super().describe()
+        if self.machine is not None:
+            out["machinery_by_month"] = self.machine.monthly
+        return out
 
     def state_dict(self) -> dict[str, Any]:
         new = np.concatenate(self.new_ids) if self.new_ids else np.empty(0, np.uint32)
-        return {"queue_ids": pack(self.queue_ids), "queue_steps": pack(self.queue_steps),
-                "arrests_by_op": self.arrests_by_op.tolist(), "new_ids": pack(new)}
+        out = {"queue_ids": pack(self.queue_ids), "queue_steps": pack(self.queue_steps),
+               "arrests_by_op": self.arrests_by_op.tolist(), "new_ids": pack(new)}
+        if self.machine is not None:
+            out["machine"] = self.machine.state_dict()
+        return out
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.queue_ids = unpack(state["queue_ids"])
         self.queue_steps = unpack(state["queue_steps"])
         self.arrests_by_op = np.asarray(state["arrests_by_op"], dtype=np.int64)
         self.new_ids = [unpack(state["new_ids"])]
+        if self.machine is not None:
+            self.machine.load_state_dict(state["machine"])
+
+    def setup(self, sim: Sim) -> None:
+        if self.machine is not None:
+            self.machine.setup(sim)
 
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Slots of the queue after compaction (those compacted away had died: dropped)."""
@@ -298,6 +385,11 @@ class Terror(Module):
         self.queue_ids, self.queue_steps, self.queue_slots = self.queue_ids[found], self.queue_steps[found], slots[found]
 
     # -- helpers for the other terror modules ----------------------------------------------------
+    @property
+    def mechanism(self) -> bool:
+        """True in mechanism mode."""
+        return self.machine is not None
+
     def halted_step(self, sim: Sim) -> int:
         """Step of the halt (may be beyond the run)."""
         return yyyymm_step(sim, int(self.values["operations_halt_yyyymm"]))
@@ -312,11 +404,30 @@ class Terror(Module):
             return sim.people[ATTR["region"]][slots].astype(np.int16)
         return np.full(len(slots), -1, dtype=np.int16)
 
+    def who(self, sim: Sim, slots: np.ndarray) -> dict[str, np.ndarray]:
+        """The event columns saying who ``slots`` are (:data:`WHO_COLUMNS`), -1 / 0 without attributes."""
+        p = sim.people
+        n = len(slots)
+        if ATTR["region"] not in p.columns:
+            return {c.name: np.full(n, c.default, dtype=c.dtype) for c in WHO_COLUMNS}
+        return {"region": p[ATTR["region"]][slots].astype(np.int16),
+                "urban": p[ATTR["urban"]][slots].astype(np.int8),
+                "nationality": p[ATTR["nationality"]][slots],
+                "social_group": p[ATTR["social_group"]][slots],
+                "party": ((p[ATTR["roles"]][slots] & ROLE_BITS["party"]) != 0).astype(np.int8),
+                "household_id": p[ATTR["household"]][slots]}
+
     def free_mask(self, sim: Sim, slots: np.ndarray) -> np.ndarray:
         """Which of ``slots`` are alive and free to be arrested (never arrested, or released)."""
         p = sim.people
         st = p["t_status"][slots]
         return p["alive"][slots] & ((st == FREE) | (st == RELEASED))
+
+    def allowance(self, module: str) -> int:
+        """Mechanism mode: agents ``module`` may arrest this month (its share of the capacity)."""
+        if self.machine is None:
+            raise DataError("terror", "allowance() exists in mechanism mode only")
+        return self.machine.take(module)
 
     def arrest(self, sim: Sim, slots: np.ndarray, step: int, operation: str) -> np.ndarray:
         """Arrest the living free people among ``slots`` in ``step`` under ``operation``.
@@ -333,16 +444,29 @@ class Terror(Module):
         p["t_operation"][slots] = code
         ids = p["person_id"][slots]
         sim.events.log(step, "arrest", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
-                       operation=np.full(slots.size, code, np.int8), region=self.region_of(sim, slots))
+                       operation=np.full(slots.size, code, np.int8), **self.who(sim, slots))
         self.queue_ids = np.concatenate([self.queue_ids, ids])
         self.queue_steps = np.concatenate([self.queue_steps, np.full(slots.size, step, np.int16)])
         self.queue_slots = np.concatenate([self.queue_slots, slots])
         self.new_ids.append(ids)
         self.arrests_by_op[code] += slots.size
-        multiplier = float(self.values["prison_hazard_multiplier"])
-        if multiplier != 1.0:
-            sim.module("demography").redraw_deaths(sim, slots, step + 1, multiplier)
+        if self.machine is not None:
+            self.machine.arrested(sim, slots)
+        else:
+            multiplier = float(self.values["prison_hazard_multiplier"])
+            if multiplier != 1.0:
+                sim.module("demography").redraw_deaths(sim, slots, step + 1, multiplier)
         return slots
+
+    def release_from_custody(self, sim: Sim, slots: np.ndarray, step: int) -> None:
+        """Release people held (not sentenced, or their sentence quashed): status released, event logged."""
+        if slots.size == 0:
+            return
+        p = sim.people
+        p["t_status"][slots] = RELEASED
+        sim.events.log(step, "release_from_custody", p["person_id"][slots], p["sex"][slots],
+                       sim.ages(p["birth_month"][slots], step), operation=p["t_operation"][slots],
+                       **self.who(sim, slots))
 
     def take_newly_arrested(self) -> np.ndarray:
         """Ids arrested since the last call (all operations), and forget them: each arrest is
@@ -353,6 +477,9 @@ class Terror(Module):
 
     # -- monthly step ----------------------------------------------------------------------------
     def new_month(self, sim: Sim, step: int) -> None:
-        """Open the month; without a denunciation module nobody reads the newly arrested: forget them."""
+        """Open the month; without a denunciation module nobody reads the newly arrested: forget them.
+        In mechanism mode: deaths in custody, then the month's capacity shared among the operations."""
         if "denunciation" not in sim.modules:
             self.new_ids = []
+        if self.machine is not None:
+            self.machine.month(sim, step, self)

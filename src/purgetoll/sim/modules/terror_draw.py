@@ -26,7 +26,8 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool", "coded_pools"]
+__all__ = ["Budget", "draw", "pick_weighted", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
+           "coded_pools", "coded_pools_sized"]
 
 
 def spread(total: float, first: str, last: str) -> dict[str, float]:
@@ -114,6 +115,15 @@ def draw(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, female_share: 
         idx = np.flatnonzero(rest)
         picked.append(idx[weighted_pick(u[idx], weights[idx], n - got)])
     return pool[np.sort(np.concatenate(picked))]
+
+
+def pick_weighted(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, decision: str, step: int) -> np.ndarray:
+    """Slots of ``n`` people from ``pool`` drawn without replacement with probability ~ ``weights``
+    (keyed by (seed, ``decision``, step, person id)); nothing is imposed on their sex: mechanism mode."""
+    if n <= 0 or pool.size == 0:
+        return np.empty(0, dtype=np.int64)
+    u = rng.uniform(sim.settings.seed, decision, step, sim.people["person_id"][pool])
+    return pool[weighted_pick(u, weights, n)]
 
 
 def thinned_pool(sim: Sim, mask: Callable[[slice], np.ndarray], need: float, decision: str,
@@ -216,7 +226,7 @@ def coded_pool(sim: Sim, step: int, low: int, high: int, need: float, decision: 
                margin: float = 20.0) -> np.ndarray:
     """:func:`thinned_pool` of "alive and aged ``low``..``high`` at ``step``" (decision ``decision``),
     in two compiled passes (:func:`coded_pools` with a pool that looks at no attribute)."""
-    return _coded(sim, step, low, high, {"all": {}}, {"all": need}, {"all": decision}, margin)["all"]
+    return _coded(sim, step, low, high, {"all": {}}, {"all": need}, {"all": decision}, margin)[0]["all"]
 
 
 def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
@@ -230,15 +240,24 @@ def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[
     ``<decision>.<name>`` at step 0, slots in increasing order), without a boolean temporary per
     pool and chunk: at 1:1 each window's pools cost one counting pass and one selecting pass.
     """
+    return _coded(sim, step, low, high, pools, needs, {name: f"{decision}.{name}" for name in pools}, margin)[0]
+
+
+def coded_pools_sized(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
+                      needs: dict[str, float], decision: str, margin: float = 20.0
+                      ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """:func:`coded_pools` and the size of each whole pool before thinning (so a hazard can be applied to
+    the whole pool while the draw uses the thinned one)."""
     return _coded(sim, step, low, high, pools, needs, {name: f"{decision}.{name}" for name in pools}, margin)
 
 
 def _coded(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
-           needs: dict[str, float], decisions: dict[str, str], margin: float) -> dict[str, np.ndarray]:
+           needs: dict[str, float], decisions: dict[str, str], margin: float
+           ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     names = list(pools)
     cols = sorted({c for spec in pools.values() for c in spec})
     if not names:
-        return {}
+        return {}, {}
     if len(names) > 64 or len(cols) > 3:
         raise ValueError(f"coded_pools takes at most 64 pools and 3 columns; got {len(names)} and {cols}")
     p = sim.people
@@ -275,6 +294,7 @@ def _coded(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, 
         out = np.empty(int(cap_off[-1]), dtype=np.int64)
         filled = _coded_fill(*args, p["person_id"], streams, fraction, cap_off, out)
         if np.all(filled >= 0):
-            return {name: out[cap_off[j]: cap_off[j] + filled[j]].copy() for j, name in enumerate(names)}
+            return ({name: out[cap_off[j]: cap_off[j] + filled[j]].copy() for j, name in enumerate(names)},
+                    {name: int(sizes[j]) for j, name in enumerate(names)})
         room = np.where(filled < 0, sizes, room)  # an overrun (beyond 12 sd): the whole pool's room
     raise AssertionError("coded_pools: a pool overran the room of its whole size")  # cannot happen

@@ -1,0 +1,153 @@
+"""``purgetoll sim run --scenario``: run one scenario, in position or mechanism mode, with values set.
+
+    purgetoll sim run --scenario archival --mode mechanism --scale 0.001 --seed 1 --out runs/a
+    purgetoll sim run --scenario archival --mode mechanism --set terror.interrogators_persons=12500 \\
+        --scale 0.001 --seed 1 --out runs/b --format json
+    purgetoll sim run --keys                       # every SECTION.KEY --set accepts, with unit and range
+
+A scenario runs from its own start to its own end. The folder gets the run's snapshots, its event
+log (``events/part-NNNN.parquet``: the demographic events and the terror's, each terror event with the
+person's id, month, sex, age, region, urban or rural, nationality, social group, party membership,
+operation, household and for sentences the body and category; read the terror's with
+:func:`purgetoll.sim.summaries.read_events`) and its manifest. ``--format json`` prints the run's
+totals under the names of the verdict's totals table (:func:`purgetoll.sim.summaries.totals`:
+``arrests_1937_1938``, ``death_sentences_1937_1938``, ``camp_deaths_1938``, ...).
+
+Without ``--scenario`` the command is the demography-only run of :mod:`purgetoll.sim.cli` (this
+command calls it): the engine's package cannot import the scenarios above it, so the top-level CLI
+registers this command as ``sim run``. Imports of purgetoll are inside the command so that
+``purgetoll --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["run_cmd", "parse_set"]
+
+
+def parse_set(items: list[str]) -> dict[str, Any]:
+    """``["terror.mode=mechanism", "gulag.arrival_months=2"]`` -> ``{"terror.mode": "mechanism", ...}``.
+
+    A value is read as TOML (numbers, ``true``/``false``, quoted strings, inline tables such as
+    ``{ "1937" = 5000 }``); anything TOML cannot read is taken as a plain string.
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, eq, raw = item.partition("=")
+        if not eq or "." not in key:
+            raise typer.BadParameter(f"--set {item!r}: write SECTION.KEY=VALUE (e.g. terror.interrogators_persons=12500)")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        out[key.strip()] = value
+    return out
+
+
+def _keys(fmt: str) -> None:
+    from purgetoll.scenarios.registry import keys_frame
+
+    df = keys_frame()
+    df.insert(0, "key_path", df["section"] + "." + df["key"])
+    if fmt == "json":
+        typer.echo(df.drop(columns=["section", "key"]).to_json(orient="records", indent=1))
+        return
+    for row in df.itertuples():
+        lo = "-inf" if row.low is None or row.low != row.low else f"{row.low:g}"
+        hi = "inf" if row.high is None or row.high != row.high else f"{row.high:g}"
+        rng = f"[{lo}, {hi}]" if row.kind in ("number", "integer", "series") else row.kind
+        flag = " (assumption)" if row.assumption else ""
+        typer.echo(f"{row.key_path:60s} {rng:22s} {row.unit}{flag}")
+
+
+def run_cmd(
+    out: Annotated[Path | None, typer.Option("--out", help="Folder of the run (snapshots, events, manifest).")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help="A bundled scenario's name (archival, "
+                                                "conquest_1990, ...) or a path to a .toml file.")] = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="position (impose the account's totals) or mechanism "
+                                            "(impose only the historical inputs; the rest emerges).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="SECTION.KEY=VALUE, repeatable (see --keys).")] = None,
+    keys: Annotated[bool, typer.Option("--keys", help="List the keys --set accepts and exit.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, or json (the run's totals on stdout).")] = "text",
+    start: Annotated[str, typer.Option(help="Without --scenario: start date (ISO); the 1926 census date.")] = "1926-12-17",
+    end: Annotated[str, typer.Option(help="Without --scenario: end date (ISO).")] = "1959-01-15",
+    scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; 1 = every person.")] = 0.01,
+    seed: Annotated[int, typer.Option(help="Seed of all keyed random streams.")] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint in --out.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a finished or unfinished run in --out.")] = False,
+    events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
+) -> None:
+    """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation."""
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"--format must be text or json; got {fmt!r}")
+    if keys:
+        _keys(fmt)
+        return
+    if out is None:
+        typer.echo("error: --out is required (the folder of the run)", err=True)
+        raise typer.Exit(2)
+    if scenario is None:
+        if mode is not None or set_:
+            typer.echo("error: --mode and --set need --scenario", err=True)
+            raise typer.Exit(2)
+        from purgetoll.sim.cli import run_cmd as demography_run
+
+        demography_run(out=out, start=start, end=end, scale=scale, seed=seed, resume=resume, force=force,
+                       events=events)
+        return
+    from purgetoll.errors import PurgetollError
+    from purgetoll.scenarios.build import build_sim
+    from purgetoll.scenarios.settings import Scenario
+    from purgetoll.sim.summaries import read_events, totals
+
+    if mode is not None and mode not in ("position", "mechanism"):
+        raise typer.BadParameter(f"--mode must be position or mechanism; got {mode!r}")
+    values = parse_set(list(set_ or []))
+    if mode is not None:
+        values["terror.mode"] = mode
+    if fmt == "json" and not events:
+        typer.echo("error: --format json reads the totals from the event log: drop --no-events", err=True)
+        raise typer.Exit(2)
+    try:
+        sc = Scenario.load(scenario)
+        if values:
+            sc = sc.with_values(values)
+        sim = build_sim(sc, scale=scale, seed=seed, write_events=events)
+        result = sim.run(out, resume=resume, force=force, progress=_progress(sim, scale))
+    except (PurgetollError, FileExistsError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    run_mode = sim.module("terror").values["mode"] if "terror" in sim.modules else "none"
+    tot = totals(read_events(out), scale) if events and "terror" in sim.modules else {}
+    if fmt == "json":
+        typer.echo(json.dumps({"scenario": sc.name, "mode": run_mode, "scale": scale, "seed": seed,
+                               "start": sc.start, "end": sc.end, "out": str(out), "set": values,
+                               "totals": tot, "unit": "persons (agents / scale; estimates when scale < 1)"},
+                              indent=1, default=str))
+        return
+    typer.echo(f"wrote {out}: scenario {sc.name} ({run_mode} mode), {sim.n_steps} months, scale {scale}, seed {seed}; "
+               f"peak memory {result.peak_rss_bytes / 2**30:.2f} GiB")
+    for k in ("arrests_1937_1938", "convictions_1937", "convictions_1938", "death_sentences_1937_1938",
+              "executions_1937_1938", "camp_deaths_1937", "camp_deaths_1938"):
+        if k in tot:
+            typer.echo(f"  {k:28s} {tot[k]:>12,.0f}")
+
+
+def _progress(sim: Any, scale: float):
+    """A progress line on stderr when it is a terminal (nothing when piped)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(k: int, n: int, date: Any, n_alive: int, rss: int) -> None:
+        end = "\n" if k == n else ""
+        sys.stderr.write(f"\r{date.isoformat()}  {k}/{n} months  mem {rss / 2**30:.2f} GiB{end}")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,165 @@
+"""Mechanism mode: what the machinery produces, never the numbers it was given.
+
+Nothing here compares a run with an archival total: mechanism mode imposes none. The tests check
+what the mechanisms must do whatever their parameters (conservation between the event log and the
+people; arrests within the interrogators' capacity; category-1 sentences within Order 00447's
+limits; the bodies sitting only when they existed), that arrests respond to the machinery in its two
+regimes (issue 12: at the defaults halving the interrogators' capacity changes the 1937-38 arrests
+by more than 10%; with a capacity ten times larger, doubling the names per interrogation does), and
+that the rates do not depend on the scale (0.001 against 0.01, within Monte Carlo error).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from purgetoll.scenarios import Scenario, build_sim
+from purgetoll.sim.modules.terror import BODIES, CAMP, EXECUTED, HELD
+from purgetoll.sim.summaries import read_events, totals
+
+SCALE = 0.001
+
+
+@pytest.fixture(scope="module")
+def base_inputs():
+    from purgetoll.sim import default_inputs
+
+    return default_inputs()
+
+
+def mechanism(**values) -> Scenario:
+    return Scenario.load("archival").with_values({"terror.mode": "mechanism", **values}, source="test")
+
+
+def run_totals(base, scale=SCALE, seed=1, **values) -> dict[str, float]:
+    sim = build_sim(mechanism(**values), scale=scale, seed=seed, base=base)
+    from tempfile import TemporaryDirectory
+
+    with TemporaryDirectory() as d:
+        sim.run(d)
+        return totals(read_events(d), scale)
+
+
+@pytest.fixture(scope="module")
+def mech_run(base_inputs, tmp_path_factory):
+    d = tmp_path_factory.mktemp("mechanism")
+    sim = build_sim(mechanism(), scale=SCALE, seed=11, base=base_inputs)
+    sim.run(d)
+    return sim, read_events(d)
+
+
+def test_event_log_and_people_agree_at_the_end(mech_run):
+    """Everyone arrested is held until shot, admitted to a camp, sentenced otherwise, released or dead."""
+    sim, ev = mech_run
+    p = sim.people
+    t = totals(ev, SCALE)
+    alive = p["alive"]
+    assert t["camp_population_end"] * SCALE == pytest.approx(np.count_nonzero(alive & (p["t_status"] == CAMP)))
+    assert t["prison_population_end"] * SCALE == pytest.approx(np.count_nonzero(alive & (p["t_status"] == HELD)))
+    assert (ev["event"] == "execution").sum() == np.count_nonzero(p["t_status"] == EXECUTED)
+    sentences = ev[ev["event"] == "sentence"]
+    assert sentences["person_id"].is_unique
+
+
+def test_arrests_stay_within_the_interrogators_capacity(mech_run):
+    """Each month's arrests (but the wives of Order 00486, taken with their husbands' sentence) are at
+    most the capacity the terror module recorded, plus one agent of rounding per operation."""
+    sim, ev = mech_run
+    machine = pd.DataFrame(sim.module("terror").machine.monthly).set_index("step")
+    arrests = ev[(ev["event"] == "arrest") & (ev["operation"] != "order_00486")].groupby("step").size()
+    capacity = machine["capacity_persons"] * SCALE
+    assert np.all(arrests.reindex(machine.index, fill_value=0) <= np.floor(capacity) + 4)
+    # the capacity binds at the height of the operations, not before them
+    assert machine.loc[7:9, "granted_share"].min() < 1.0 and machine.loc[0:5, "granted_share"].min() == 1.0
+
+
+def test_category_1_stays_within_the_limits_as_raised(mech_run):
+    """Order 00447's shootings by republic never exceed the category-1 limit reached there; the limits
+    were raised (requests granted), so the totals are not the limits as issued."""
+    sim, ev = mech_run
+    limits = sim.module("mass_operation").limits
+    for r in range(limits.n_republics):
+        assert limits.used1[r] <= limits.limit1[limits.republic == r].sum() + 1 / SCALE
+    assert limits.requests.sum() > 0 and limits.limit1.sum() > limits.initial1.sum()
+    shot = ev[(ev["event"] == "sentence") & (ev["operation"] == "order_00447") & (ev["category"] == "shooting")]
+    assert len(shot) / SCALE <= limits.limit1.sum() + 1 / SCALE
+
+
+def test_bodies_sit_only_while_they_existed(mech_run):
+    """Troikas from the order's month to the halt; special troikas from September 1938; afterwards courts."""
+    _, ev = mech_run
+    s = ev[ev["event"] == "sentence"].assign(month=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m"))
+    troika = s[s["body"] == "troika"]
+    assert troika["month"].min() >= "1937-08" and troika["month"].max() <= "1938-10"
+    special = s[s["body"] == "special_troika"]
+    assert len(special) and special["month"].min() >= "1938-09" and special["month"].max() <= "1938-10"
+    assert set(s.loc[s["month"] >= "1938-11", "body"]) <= {"court", "military_collegium", "oso"}
+    assert set(s["body"]) <= set(BODIES)
+
+
+def test_women_emerge_from_the_networks_and_fewer_are_shot(mech_run):
+    """No share of women is imposed: wives arrive only through Order 00486 (never shot), the others
+    through the odds of naming and arresting a woman; so women are fewer among the shot."""
+    _, ev = mech_run
+    t = totals(ev, SCALE)
+    assert 0 < t["women_share_executed_1937_1938"] < t["women_share_arrested_1937_1938"] < 0.5
+    wives = ev[(ev["event"] == "arrest") & (ev["operation"] == "order_00486")]
+    assert len(wives) and (wives["sex"] == "female").all()
+
+
+def test_halving_the_interrogators_changes_the_arrests(base_inputs):
+    """At the defaults the capacity binds: half the interrogators, more than 10% fewer arrests."""
+    full = run_totals(base_inputs)["arrests_1937_1938"]
+    half = run_totals(base_inputs, **{"terror.interrogators_persons": 12_500})["arrests_1937_1938"]
+    assert half < 0.9 * full
+
+
+def test_with_ample_capacity_the_names_drive_the_arrests(base_inputs):
+    """Ten times the interrogators (not binding): twice the names per interrogation, more than 10% more
+    arrests (the snowball), while twice the interrogators again changes little."""
+    ample = {"terror.interrogators_persons": 250_000}
+    base = run_totals(base_inputs, **ample)["arrests_1937_1938"]
+    names = run_totals(base_inputs, **ample, **{"denunciation.names_per_interrogation": 6.0})["arrests_1937_1938"]
+    more = run_totals(base_inputs, **{"terror.interrogators_persons": 500_000})["arrests_1937_1938"]
+    assert names > 1.1 * base
+    assert abs(more / base - 1) < 0.05
+
+
+RATES = ("arrests_1937", "arrests_1938", "convictions_1937_1938", "death_sentences_1937_1938", "camp_deaths_1937",
+         "camp_deaths_1938", "camp_population_1939_01_01")
+
+
+def test_the_rates_do_not_depend_on_the_scale(base_inputs):
+    """Scale 0.01 against three seeds at 0.001: every total within 4 Monte Carlo standard errors (a count
+    c estimated at scale s has a variance of about c / s)."""
+    small = [run_totals(base_inputs, scale=SCALE, seed=s) for s in (1, 2, 3)]
+    big = run_totals(base_inputs, scale=0.01, seed=1)
+    for key in RATES:
+        mean = np.mean([r[key] for r in small])
+        se = np.sqrt(mean / SCALE / 3 + big[key] / 0.01)
+        assert abs(big[key] - mean) <= 4 * se, f"{key}: 0.01 gives {big[key]:,.0f}, 0.001 {mean:,.0f} (se {se:,.0f})"
+
+
+def test_the_command_line_runs_a_mechanism_and_lists_the_keys(tmp_path):
+    from purgetoll.cli import app
+
+    runner = CliRunner()
+    keys = runner.invoke(app, ["sim", "run", "--keys"])
+    assert keys.exit_code == 0
+    names = [line.split()[0] for line in keys.output.splitlines() if line.strip()]
+    assert "terror.interrogators_persons" in names and "denunciation.names_per_interrogation" in names
+    out = runner.invoke(app, ["sim", "run", "--scenario", "archival", "--mode", "mechanism", "--set",
+                              "terror.interrogators_persons=12500", "--scale", "0.001", "--seed", "3", "--out",
+                              str(tmp_path / "run"), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    assert doc["mode"] == "mechanism" and doc["set"]["terror.interrogators_persons"] == 12500
+    assert {"arrests_1937_1938", "death_sentences_1937_1938", "camp_deaths_1938"} <= set(doc["totals"])
+    bad = runner.invoke(app, ["sim", "run", "--scenario", "archival", "--set", "terror.interrogators=1", "--scale",
+                              "0.001", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "[terror] unknown key 'interrogators'" in bad.output
