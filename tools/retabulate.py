@@ -5,7 +5,7 @@ For maintainers only (the package never runs it)::
     python tools/retabulate.py [SHARED_DATA]
 
 ``SHARED_DATA`` is the reference folder (default: ``../shared/data`` beside the repository). Every
-table of the ``demographic``, ``archive`` and ``machinery`` catalogs is written, one line printed
+table of the ``demographic``, ``archive``, ``machinery`` and ``evidence`` catalogs is written, one line printed
 per table. The tools only move numbers (each decision is recorded in the tables or the catalogs),
 so a re-run on the same inputs gives byte-identical files: ``tests/tools/`` checks it.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from retab import SHARED_DATA, TABLES, archive, census
+from retab import SHARED_DATA, TABLES, archive, census, evidence
 
 
 def main(argv: list[str]) -> int:
@@ -28,6 +28,7 @@ def main(argv: list[str]) -> int:
         return 2
     census.write_tables(shared, TABLES)
     archive.write_tables(shared, TABLES)
+    evidence.write_tables(shared, TABLES)
     return 0
 
 

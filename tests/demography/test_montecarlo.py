@@ -19,9 +19,13 @@ def test_streams_are_keyed_by_name_and_prefix_stable():
 
 
 def test_draws_stay_in_their_documented_ranges():
+    """The ranges of the error model: padding from ADH's upper true total (168.871M) to Volkov's lowest
+    (167.6M) against the official 170,557,093; infant factor between ADH's 1926-27 infant mortality over
+    the official q0 (189.5 / 187.01) and Lorimer's 1.146."""
     d = draw_inputs(5000, seed=0)
-    assert d.infant_qx_multiplier.min() >= 1.0 and d.infant_qx_multiplier.max() <= 1.3
-    assert d.padding_1939.min() >= 2.8e6 and d.padding_1939.max() <= 2.9e6
+    assert 170_557_093 - 168_871_000 <= d.padding_1939.min() < 1.75e6
+    assert 2.9e6 < d.padding_1939.max() <= 170_557_093 - 167_600_000
+    assert d.infant_qx_multiplier.min() >= 189.5 / 187.01 - 1e-6 and d.infant_qx_multiplier.max() <= 1.146
     assert set(np.unique(d.army_age_max_1937)) == set(range(25, 35))
     assert d.annexed_scale.min() >= 0.95 and d.annexed_scale.max() <= 1.05
 
@@ -31,7 +35,10 @@ def test_switched_off_corrections_are_not_drawn():
     assert (d.infant_qx_multiplier == 1.0).all() and (d.hazard_multiplier_age1plus == 1.0).all()
     assert (d.padding_1939 == 0.0).all()
     c = central_inputs()
-    assert c.padding_1939[0] == 2_850_000 and c.army_age_max_1937[0] == 29
+    # Zhiromskaya's (1994) true total 167.6-167.7M, middle, against the official 170,557,093
+    assert c.padding_1939[0] == 170_557_093 - 167_650_000 and c.army_age_max_1937[0] == 29
+    assert (draw_inputs(10, seed=0, corrections=CensusCorrections(padding_1939=Padding1939(2e6))).padding_1939
+            == 2e6).all()
 
 
 def test_batch_mortality_equals_annual_qx():
@@ -70,7 +77,6 @@ def test_the_1937_age_table_total_is_the_bundled_table():
 
 
 def test_padding_and_errors():
-    assert Padding1939().factor(170_557_093) * 170_557_093 == pytest.approx(170_557_093 - 2_850_000)
     with pytest.raises(DataError) as err:
         Padding1939(-5)
     assert str(err.value) == "Padding1939.persons: must be a number in [0, 1e+07]; got -5"

@@ -8,7 +8,9 @@ with ``python tools/retabulate.py`` (see that script). One module per group of t
   tables, national census totals);
 - :mod:`retab.archive`: the ``archive`` and ``machinery`` catalogs, with the facts tables in
   :mod:`retab.archive_facts` and :mod:`retab.machinery`, and the parsing of printed cells
-  (ranges, "172000+", thousands and millions, vague periods) in :mod:`retab.cells`.
+  (ranges, "172000+", thousands and millions, vague periods) in :mod:`retab.cells`;
+- :mod:`retab.evidence`: the ``evidence`` catalog (the census errors and the terror's demography,
+  and ADH's RSFSR death rates 1936-1939).
 """
 
 from __future__ import annotations

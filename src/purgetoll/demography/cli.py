@@ -87,7 +87,7 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo dr
 NoUnderOpt = Annotated[bool, typer.Option("--no-underregistration", help="Use the 1926-27 and 1938-39 life tables as printed.")]
 NoArmyOpt = Annotated[bool, typer.Option("--no-army-1937", help="Do not add the army and NKVD contingents to the 1937 census.")]
 NoPadOpt = Annotated[bool, typer.Option("--no-padding-1939", help="Do not remove the padding of the 1939 census.")]
-PadOpt = Annotated[float | None, typer.Option("--padding-1939", help="Persons of padding removed from the 1939 census (default 2,850,000; published 2.8-2.9M).")]
+PadOpt = Annotated[float | None, typer.Option("--padding-1939", help="Persons of padding removed from the 1939 census, fixed (default: drawn by the error model over 1.69-2.96M, the published range).")]
 NoTerrOpt = Annotated[bool, typer.Option("--no-territory", help="Do not bring 1939 (1938 borders) to the 1946 borders of the 1959 census.")]
 FromOpt = Annotated[str, typer.Option("--from", help="Start: census:YEAR or adh:YEAR[:BORDERS].")]
 ToOpt = Annotated[str, typer.Option("--to", help="End: census:YEAR or adh:YEAR[:BORDERS].")]

@@ -8,10 +8,10 @@
   ages they are added at are not published: the census caveat says "the dip of men aged 20-29 is
   that omission", so the default spreads them over ages 20-29 in proportion to the men counted
   there (an assumption; the Monte Carlo moves the upper age between 25 and 34).
-- :class:`Padding1939`: the official 1939 total (170,557,093) is padded by about 2.8-2.9 million
-  (Zhiromskaya 1994: true total 167.6-167.7M; bundled caveat of ``census_1939_single``). Where
-  the padding sits is not published: it is removed in proportion to every age and sex (an
-  assumption); default 2.85M, range 2.8-2.9M.
+- :class:`Padding1939`: the switch of the 1939 census's padding. Its size, range and where it sits
+  by age and sex are components of the error model (:mod:`purgetoll.demography.evidence`:
+  ``padding_1939_persons`` and the shape components), the one place the padding is declared;
+  ``Padding1939(persons)`` fixes the size at a given value instead of drawing it.
 - :class:`Territory`: the 1959 census counts post-1945 borders, about 20 million more people than
   the 1939 ones. ADH (1993) give 1 January 1939 in both borders; a 1939 census population is
   brought to 1946 borders by ADH's ratio of the two by sex and 5-year group; ``annexed_scale``
@@ -84,23 +84,19 @@ class ArmyOmission1937:
 
 @dataclass(frozen=True)
 class Padding1939:
-    """Remove the padding of the 1939 census, in proportion to every age and sex."""
+    """Remove the padding of the 1939 census as the error model places it (``persons`` None: drawn)."""
 
-    persons: float = 2_850_000
-    #: Zhiromskaya (1994): true total 167.6-167.7M against 170.56M official.
-    RANGE = (2_800_000, 2_900_000)
+    persons: float | None = None
 
     def __post_init__(self) -> None:
-        _check_range("Padding1939.persons", self.persons, 0, 1e7)
-
-    def factor(self, total: float, persons: np.ndarray | float | None = None) -> np.ndarray:
-        """The multiplier (scalar or per draw) that takes the official ``total`` to the true one."""
-        p = np.asarray(self.persons if persons is None else persons, dtype=float)
-        return (total - p) / total
+        if self.persons is not None:
+            _check_range("Padding1939.persons", self.persons, 0, 1e7)
 
     def describe(self) -> str:
-        return (f"1939: padding of {self.persons / 1e6:.2f}M removed in proportion to every age and sex "
-                "(Zhiromskaya 1994: true total 167.6-167.7M; the distribution is an assumption)")
+        size = ("drawn by the error model (padding_1939_persons)" if self.persons is None
+                else f"fixed at {self.persons:,.0f}")
+        return (f"1939: padding {size}, removed by sex and age as the error model places it (in proportion, or "
+                "among mobile working-age adults, with a Dirichlet spread; the placement is an assumption)")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from purgetoll.data import ADH_YEARS, CENSUS_DATES
+from purgetoll.demography.census_errors import true_1937, true_1939
 from purgetoll.demography.corrections import CensusCorrections
 from purgetoll.demography.heaping import correct_digit_preference
 from purgetoll.demography.inputs import adh_single, census_single
@@ -107,24 +108,26 @@ def endpoint_draws(
     """The endpoint's population for each draw, (D, 2, 101), and the assumptions applied."""
     notes: list[str] = []
     w = draws.heaping_strength
-    if ep.kind == "census":
+    if ep.kind == "census" and ep.year == 1937:
+        army = corrections.army_1937 is not None
+        pop = true_1937(_census(1937), draws.errors, army=army)
+        notes.append("census 1937 (1937-01-06), unknown ages spread in proportion, corrected by the error model "
+                     "(purgetoll.demography.evidence): local digit preference removed at the drawn strength, "
+                     "under-count, infants missed, persons in transit"
+                     + ("; army (Zhiromskaya & Polyakov 2007 p.37) and NKVD contingent added at the drawn ages"
+                        if army else "; army and NKVD contingents NOT added back (correction switched off)"))
+    elif ep.kind == "census" and ep.year == 1939:
+        padded = corrections.padding_1939 is not None
+        pop = true_1939(_census(1939), draws.errors, padding=padded)
+        notes.append("census 1939 (1939-01-17), unknown ages spread in proportion, local digit preference removed at "
+                     "the drawn strength (error model)")
+        notes.append(corrections.padding_1939.describe() if corrections.padding_1939 is not None
+                     else "1939: padding NOT removed (correction switched off)")
+    elif ep.kind == "census":
         raw = _census(ep.year)
         pop = np.stack([correct_digit_preference(raw[i], w) for i in range(2)], axis=-2)
         notes.append(f"census {ep.year} ({ep.date}), unknown ages spread in proportion; digit preference at ages 30-89 "
                      "corrected with strength 0.5 of Myers' estimate (central; 0-1 in the Monte Carlo: an assumption)")
-        if ep.year == 1937:
-            if corrections.army_1937 is not None:
-                pop = pop + corrections.army_1937.added(pop, draws.army_age_max_1937)
-                notes.append(corrections.army_1937.describe())
-            else:
-                notes.append("1937: army and NKVD contingents NOT added back (correction switched off)")
-        if ep.year == 1939:
-            if corrections.padding_1939 is not None:
-                total = float(census_single(1939).sum())
-                pop = pop * corrections.padding_1939.factor(total, draws.padding_1939)[:, None, None]
-                notes.append(corrections.padding_1939.describe())
-            else:
-                notes.append("1939: padding NOT removed (correction switched off)")
     else:
         if ep.year == 1939 and ep.borders == "1946":
             a38, a46 = _mix(_adh_pair(1939, "1938"), w), _mix(_adh_pair(1939, "1946"), w)

@@ -153,3 +153,43 @@ def heaping_report(counts_by_sex: dict[str, object]) -> pd.DataFrame:
         rows.append({"sex": sex, "whipple_before": whipple_index(c), "whipple_after": whipple_index(s),
                      "myers_before": myers_index(c), "myers_after": myers_index(s)})
     return pd.DataFrame(rows)
+
+
+#: Ages whose local heaps :func:`correct_local_heaping` returns to their neighbours (multiples of 5).
+LOCAL_FIRST_AGE, LOCAL_LAST_AGE = 10, 85
+
+
+def local_heaps(counts: object, *, first: int = LOCAL_FIRST_AGE, last: int = LOCAL_LAST_AGE) -> np.ndarray:
+    """Excess of each age ending in 0 or 5 (``first..last``) over the mean of its four neighbours
+    (two years either side; a straight-line trend cancels), 0 where there is none: shape (..., n_heaps).
+
+    This sizes digit preference from the census itself, age by age, so that a heap is measured where
+    it is (it is stronger at old ages and for women) rather than from digit shares over a span.
+    """
+    c = np.asarray(counts, dtype=float)
+    _single(c.reshape(-1, c.shape[-1])[0], "local_heaps", last + 3)
+    if first % 5 or last % 5 or first < 2 or last < first:
+        raise DataError("local_heaps", f"first and last must be multiples of 5 with 2 <= first <= last; got {first}..{last}")
+    ages = np.arange(first, last + 1, 5)
+    nb = ages[:, None] + np.array([-2, -1, 1, 2])
+    expected = c[..., nb].mean(-1)
+    return np.maximum(c[..., ages] - expected, 0.0)
+
+
+def correct_local_heaping(counts: object, strength: np.ndarray | float = 1.0, *, first: int = LOCAL_FIRST_AGE,
+                          last: int = LOCAL_LAST_AGE) -> np.ndarray:
+    """Counts with ``strength`` x each local heap (:func:`local_heaps`) moved back to the four
+    neighbours of its age in proportion to them (misreports assumed to come from within two years).
+
+    The total is kept exactly; ages outside ``first - 2 .. last + 2`` are untouched. ``counts`` may
+    carry leading batch axes; ``strength`` broadcasts against them (one per Monte Carlo draw).
+    """
+    c = np.asarray(counts, dtype=float)
+    excess = local_heaps(c, first=first, last=last) * np.asarray(strength, dtype=float)[..., None]
+    out = np.array(np.broadcast_to(c, excess.shape[:-1] + c.shape[-1:]), dtype=float)
+    for j, a in enumerate(range(first, last + 1, 5)):
+        nb = np.array([a - 2, a - 1, a + 1, a + 2])
+        share = c[..., nb] / c[..., nb].sum(-1, keepdims=True)
+        out[..., a] -= excess[..., j]
+        out[..., nb] += excess[..., j, None] * share
+    return out

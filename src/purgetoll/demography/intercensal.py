@@ -86,7 +86,8 @@ def _run(start: Endpoint, end: Endpoint, draws: InputDraws, corrections: CensusC
         out0.append(p0 @ W0.T)
         out1.append(p1 @ W1.T)
         if project:
-            qx_at = batch_qx_at(d.infant_qx_multiplier, d.hazard_multiplier_age1plus, mortality=mortality)
+            qx_at = batch_qx_at(d.infant_qx_multiplier, d.hazard_multiplier_age1plus, mortality=mortality,
+                                male_hazard_ratio=d.errors["male_hazard_ratio"])
             r = project_arrays(p0, start.t, end.t, qx_at)
             outx.append(r.population @ W1.T)
     expected = np.concatenate(outx) if project else None

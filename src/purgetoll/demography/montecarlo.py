@@ -1,128 +1,118 @@
-"""Monte Carlo over every uncertain input of the census analysis, drawn once, used vectorised.
+"""Monte Carlo over every uncertain input of the census analysis, drawn from the error model.
 
-Each uncertain input is a named stream: its draws are a function of ``(seed, name)`` only
-(numpy ``SeedSequence`` keyed by the seed and a CRC-32 of the name), so adding an input or
-changing the number of draws of another never changes them (common random numbers), and the
-same seed gives the same draws on any machine.
+The inputs are the components of the error model of the evidence
+(:mod:`purgetoll.demography.evidence`: one declaration of each, with its source or "assumption",
+its range and how it is drawn), shared with the verdict. Each is a keyed stream
+(:func:`purgetoll.demography.streams.stream`): its draws are a function of ``(seed, name)`` only,
+so adding an input or changing the number of draws of another never changes them, and the same seed
+gives the same draws on any machine.
 
-The inputs and their ranges (uniform; each range is documented where the input is defined):
-
-=============================  =====================  ==========================================
-name                           range                  basis
-=============================  =====================  ==========================================
-``infant_qx_multiplier``       1.0 - 1.3              Lorimer (1946) 14.6%; :mod:`.mortality`
-``hazard_multiplier_age1plus`` 1.0 - 1.3              assumption; :mod:`.mortality`
-``padding_1939``               2.8M - 2.9M            Zhiromskaya (1994); :mod:`.corrections`
-``army_age_max_1937``          25 - 34 (whole years)  assumption; :mod:`.corrections`
-``annexed_scale``              0.95 - 1.05            assumption; :mod:`.corrections`
-``heaping_strength``           0 - 1                  assumption; :mod:`.heaping`, :mod:`.inputs`
-=============================  =====================  ==========================================
-
-``heaping_strength`` is the strength of the digit-preference correction (0 = the census as counted,
-1 = the full Myers estimate; central 0.5): a correction whose right strength is unknown.
+:class:`InputDraws` wraps one batch of error-model draws and names the inputs the engine reads
+directly (the mortality correction, the annexed territories, the digit-preference strength); the
+1937 and 1939 census endpoints apply the whole draw (:mod:`.census_errors`).
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-from purgetoll.demography.corrections import (
-    DEFAULT_CORRECTIONS,
-    ArmyOmission1937,
-    CensusCorrections,
-    Padding1939,
-    Territory,
-)
-from purgetoll.demography.inputs import HEAPING_STRENGTH
+from purgetoll.demography.corrections import DEFAULT_CORRECTIONS, CensusCorrections
+from purgetoll.demography.evidence import ErrorDraws, ErrorModel, Setting
 from purgetoll.demography.mortality import (
     DEFAULT_CORRECTION,
-    HAZARD_MULTIPLIER_AGE1PLUS_RANGE,
-    INFANT_QX_MULTIPLIER_RANGE,
     PERIODS,
     InterpolatedQx,
     UnderRegistration,
     corrected_log_hazards,
     official_log_hazards,
 )
+from purgetoll.demography.streams import stream
 from purgetoll.errors import DataError
 
-
-def stream(seed: int, name: str) -> np.random.Generator:
-    """The random generator of input ``name`` under ``seed`` (independent of every other name)."""
-    if not isinstance(seed, int | np.integer) or seed < 0:
-        raise DataError("montecarlo", f"seed must be a whole number >= 0; got {seed!r}")
-    return np.random.default_rng(np.random.SeedSequence([int(seed), zlib.crc32(name.encode())]))
+__all__ = ["InputDraws", "draw_inputs", "central_inputs", "model_for", "batch_qx_at", "interval", "stream"]
 
 
 @dataclass(frozen=True)
 class InputDraws:
-    """One value per draw (arrays of shape (n,)) of each uncertain input."""
+    """One batch of error-model draws, with the inputs the engine reads by name (arrays of shape (n,))."""
 
-    infant_qx_multiplier: np.ndarray
-    hazard_multiplier_age1plus: np.ndarray
-    padding_1939: np.ndarray
-    army_age_max_1937: np.ndarray
-    annexed_scale: np.ndarray
-    heaping_strength: np.ndarray
+    errors: ErrorDraws
 
     @property
     def n(self) -> int:
-        return int(self.infant_qx_multiplier.shape[0])
+        return self.errors.n
+
+    @property
+    def infant_qx_multiplier(self) -> np.ndarray:
+        return self.errors["infant_qx_multiplier"]
+
+    @property
+    def hazard_multiplier_age1plus(self) -> np.ndarray:
+        return self.errors["hazard_multiplier_age1plus"]
+
+    @property
+    def padding_1939(self) -> np.ndarray:
+        return self.errors["padding_1939_persons"]
+
+    @property
+    def army_age_max_1937(self) -> np.ndarray:
+        return self.errors["army_1937_age_max"].astype(int)
+
+    @property
+    def annexed_scale(self) -> np.ndarray:
+        return self.errors["annexed_scale"]
+
+    @property
+    def heaping_strength(self) -> np.ndarray:
+        return self.errors["digit_preference_strength"]
 
     def chunk(self, lo: int, hi: int) -> InputDraws:
-        return InputDraws(**{f.name: getattr(self, f.name)[lo:hi] for f in fields(self)})
+        return InputDraws(self.errors.chunk(lo, hi))
+
+
+def model_for(correction: UnderRegistration | None = DEFAULT_CORRECTION,
+              corrections: CensusCorrections = DEFAULT_CORRECTIONS, model: ErrorModel | None = None,
+              *, central: bool = False) -> ErrorModel:
+    """The error model with the engine's switches applied: no under-registration correction fixes both
+    factors at 1; a padding given explicitly (``Padding1939(persons)``) is fixed at that value; the
+    central estimate (``central=True``) uses the given correction's factors."""
+    m = model or ErrorModel.default()
+    fixed: dict[str, Setting] = {}
+    if correction is None:
+        fixed |= {k: Setting(value=1.0, source="under-registration correction switched off")
+                  for k in ("infant_qx_multiplier", "hazard_multiplier_age1plus")}
+    elif central:
+        fixed |= {"infant_qx_multiplier": Setting(value=correction.infant_qx_multiplier, source="given correction"),
+                  "hazard_multiplier_age1plus": Setting(value=correction.hazard_multiplier_age1plus,
+                                                        source="given correction")}
+    pad = corrections.padding_1939
+    if pad is None:
+        fixed["padding_1939_persons"] = Setting(value=0.0, source="padding correction switched off")
+    elif pad.persons is not None:
+        fixed["padding_1939_persons"] = Setting(value=float(pad.persons), source="given padding")
+    if corrections.territory is not None and corrections.territory.annexed_scale != 1.0:
+        fixed["annexed_scale"] = Setting(value=corrections.territory.annexed_scale, source="given territory scale")
+    return ErrorModel({**m.settings, **fixed}, m.origin) if fixed else m
 
 
 def central_inputs(
     correction: UnderRegistration | None = DEFAULT_CORRECTION,
     corrections: CensusCorrections = DEFAULT_CORRECTIONS,
+    model: ErrorModel | None = None,
 ) -> InputDraws:
-    """The single "draw" of the defaults (the central estimate), honouring switched-off corrections."""
-    c = correction or UnderRegistration(1.0, 1.0)
-    army = corrections.army_1937 or ArmyOmission1937()
-    return InputDraws(
-        infant_qx_multiplier=np.array([c.infant_qx_multiplier]),
-        hazard_multiplier_age1plus=np.array([c.hazard_multiplier_age1plus]),
-        padding_1939=np.array([(corrections.padding_1939 or Padding1939(0.0)).persons]),
-        army_age_max_1937=np.array([army.age_max]),
-        annexed_scale=np.array([(corrections.territory or Territory()).annexed_scale]),
-        heaping_strength=np.array([HEAPING_STRENGTH]),
-    )
+    """The single "draw" of the central values (the central estimate), honouring switched-off corrections."""
+    return InputDraws(model_for(correction, corrections, model, central=True).central_draw())
 
 
 def draw_inputs(n: int, seed: int, *, correction: UnderRegistration | None = DEFAULT_CORRECTION,
-                corrections: CensusCorrections = DEFAULT_CORRECTIONS) -> InputDraws:
-    """``n`` draws of every uncertain input (see the module table); switched-off ones stay off."""
-    if not isinstance(n, int | np.integer) or n < 1:
+                corrections: CensusCorrections = DEFAULT_CORRECTIONS, model: ErrorModel | None = None) -> InputDraws:
+    """``n`` draws of every component of the error model; switched-off corrections stay off."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise DataError("montecarlo", f"draws must be a whole number >= 1; got {n!r}")
-
-    def u(name: str, lo: float, hi: float) -> np.ndarray:
-        return stream(seed, name).uniform(lo, hi, size=n)
-
-    army_lo, army_hi = ArmyOmission1937.AGE_MAX_RANGE
-    d = InputDraws(
-        infant_qx_multiplier=u("infant_qx_multiplier", *INFANT_QX_MULTIPLIER_RANGE),
-        hazard_multiplier_age1plus=u("hazard_multiplier_age1plus", *HAZARD_MULTIPLIER_AGE1PLUS_RANGE),
-        padding_1939=u("padding_1939", *Padding1939.RANGE),
-        army_age_max_1937=stream(seed, "army_age_max_1937").integers(army_lo, army_hi + 1, size=n),
-        annexed_scale=u("annexed_scale", *Territory.RANGE),
-        heaping_strength=u("heaping_strength", 0.0, 1.0),
-    )
-    off = central_inputs(correction, corrections)
-    replace = {}
-    if correction is None:
-        replace |= {"infant_qx_multiplier": off.infant_qx_multiplier, "hazard_multiplier_age1plus": off.hazard_multiplier_age1plus}
-    if corrections.padding_1939 is None:
-        replace["padding_1939"] = off.padding_1939
-    if corrections.territory is None:
-        replace["annexed_scale"] = off.annexed_scale
-    if replace:
-        d = InputDraws(**{f.name: np.broadcast_to(replace.get(f.name, getattr(d, f.name)), (n,)).copy() for f in fields(d)})
-    return d
+    return InputDraws(model_for(correction, corrections, model).draw(int(n), seed))
 
 
 def batch_qx_at(
@@ -131,16 +121,20 @@ def batch_qx_at(
     *,
     mortality: str = "interpolated",
     periods: tuple[str, ...] = ("1926-1927", "1938-1939"),
+    male_hazard_ratio: np.ndarray | float = 1.0,
 ) -> Callable[[float], np.ndarray]:
     """``qx_at(year) -> (D, 2, 101)``: :func:`annual_qx` for D draws of the correction at once.
 
     ``mortality`` is ``"interpolated"`` or one official period (that table, corrected if it is one
-    of the under-registered ones, held constant).
+    of the under-registered ones, held constant). Men's hazard at ages 1+ is further multiplied by
+    ``male_hazard_ratio`` (the error model's component of that name).
     """
     rows = tuple(PERIODS.index(p) for p in periods)
+    k1 = np.asarray(hazard_multiplier_age1plus, dtype=float)
+    per_sex = (k1 * np.asarray(male_hazard_ratio, dtype=float), k1)
     logh = np.stack([
-        corrected_log_hazards(official_log_hazards(s), infant_qx_multiplier, hazard_multiplier_age1plus, rows)
-        for s in ("male", "female")
+        corrected_log_hazards(official_log_hazards(s), infant_qx_multiplier, per_sex[i], rows)
+        for i, s in enumerate(("male", "female"))
     ], axis=-3)  # (D, 2, 3, 101)
     if mortality == "interpolated":
         return InterpolatedQx(logh)
