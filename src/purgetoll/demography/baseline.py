@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from purgetoll.demography.births import births_function, births_series
+from purgetoll.demography.births import births_series
 from purgetoll.demography.evidence import ErrorDraws
 from purgetoll.demography.lexis import decimal_year
 from purgetoll.demography.mortality import (
@@ -29,7 +29,7 @@ from purgetoll.demography.mortality import (
     corrected_log_hazards,
     official_log_hazards,
 )
-from purgetoll.demography.projection import ProjectionResult, project_arrays
+from purgetoll.demography.projection import ProjectionResult, births_function, project_arrays
 
 __all__ = ["qx_for", "expected", "BASELINE_METHOD"]
 

@@ -46,16 +46,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
+from purgetoll.data import adh, adh_rsfsr_death_rates, census, evidence_figure, life_table, load
+from purgetoll.demography.births import births_series
+from purgetoll.demography.corrections import AGE_TABLE_TOTAL_1937, ARMY_1937, CENSUS_TOTAL_1937
+from purgetoll.demography.mortality import DEFAULT_CORRECTION
 from purgetoll.demography.streams import stream
 from purgetoll.errors import DataError, ScenarioError
 from purgetoll.params import Param, format_number
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = ["Component", "ErrorModel", "ErrorDraws", "components", "component", "DEFAULT_MODEL_SEED",
            "N_PADDING_CELLS", "Setting"]
@@ -94,10 +96,6 @@ class Component:
 @lru_cache(maxsize=1)
 def _facts() -> dict[str, Any]:
     """Figures computed from the bundled tables (each named where it is used)."""
-    from purgetoll.data import adh, adh_rsfsr_death_rates, census, evidence_figure, life_table, load
-    from purgetoll.demography.births import births_series
-    from purgetoll.demography.corrections import AGE_TABLE_TOTAL_1937, ARMY_1937, CENSUS_TOTAL_1937
-
     c39 = load("census_1939_5y")
     official_1939 = float(c39.loc[(c39["sex"] == "both") & (c39["age_group"] == "total"), "count"].iloc[0])
     true_totals = {k: evidence_figure(k).value for k in (
@@ -157,8 +155,6 @@ def _k(x: float) -> str:
 @lru_cache(maxsize=1)
 def components() -> tuple[Component, ...]:
     """Every component of the error model (built once from the bundled tables)."""
-    from purgetoll.demography.mortality import DEFAULT_CORRECTION
-
     f = _facts()
     pad_lo, pad_hi, pad_mid = f["padding_low"], f["padding_high"], f["padding_default"]
     inf_lo = min(min(f["infant"].values()), DEFAULT_CORRECTION.infant_qx_multiplier)
@@ -486,8 +482,6 @@ class ErrorModel:
     def table(self) -> pd.DataFrame:
         """One row per component: ``name, group, unit, default, distribution, low, high, set_by, source,
         assumption, evidence, doc`` (for the outputs that list the assumptions)."""
-        import pandas as pd
-
         rows = []
         for c in components():
             draw, lo, hi = self.prior(c.name)
@@ -560,6 +554,4 @@ class ErrorDraws:
 
     def frame(self) -> pd.DataFrame:
         """The drawn values, one column per component."""
-        import pandas as pd
-
         return pd.DataFrame({k: np.asarray(v) for k, v in self.values.items()})

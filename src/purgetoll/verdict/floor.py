@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from purgetoll.data import gulag, key_totals
 from purgetoll.demography.evidence import ErrorDraws
 from purgetoll.intervals import quantile_interval
 
@@ -35,8 +36,6 @@ YEARS_AFTER_EXECUTION = 0.9
 @lru_cache(maxsize=1)
 def floor_sources() -> dict[str, object]:
     """The archival totals with their citations."""
-    from purgetoll.data import gulag, key_totals
-
     k = key_totals().set_index("id").loc["vmn_1937_1938"]
     g = gulag("deaths")
     g = g[g["year"].isin([1937, 1938])]

@@ -38,10 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from purgetoll.demography import census_single
 from purgetoll.demography.baseline import BASELINE_METHOD, expected, qx_for
 from purgetoll.demography.census_errors import true_1937, true_1939
 from purgetoll.demography.evidence import ErrorDraws, ErrorModel, component, components
 from purgetoll.intervals import Interval, quantile_interval
+from purgetoll.params import format_number
 from purgetoll.verdict.floor import Floor, floor_draws
 
 __all__ = ["Reading", "read_census", "AGES", "CHILDREN", "METHOD", "DEFAULT_DRAWS", "CENSUS_1937", "CENSUS_1939",
@@ -174,8 +176,6 @@ def read_census(census_1939: np.ndarray | None, *, model: ErrorModel | None = No
     ``observed`` (2, 101) instead of ``census_1939`` to read a population that needs no census
     correction (ADH's reconstruction): it is taken as the 1939 population in every draw.
     """
-    from purgetoll.demography import census_single
-
     model = model or ErrorModel.default()
     c37 = census_single(1937) if census_1937 is None else np.asarray(census_1937, dtype=float)
     d = model.draw(draws, seed)
@@ -245,8 +245,6 @@ def closers(reading: Reading, sex: str, ages: str, target: float, *, points: int
 
 def describe_closers(found: list[dict[str, Any]]) -> str:
     """``padding_1939_persons at 2,950,000 persons (range 1,686,093-2,957,093); ...`` or a statement that none does."""
-    from purgetoll.params import format_number
-
     if not found:
         return "no single assumption within its stated range closes it"
 
