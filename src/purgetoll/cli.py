@@ -12,6 +12,7 @@ from purgetoll import __version__
 from purgetoll.claims.cli import claims as claims_command
 from purgetoll.data import cli as data_cli
 from purgetoll.demography import cli as demog_cli
+from purgetoll.folders.cli import verify as verify_command
 from purgetoll.mse import cli as mse_cli
 from purgetoll.report.cli import run as run_report
 from purgetoll.scenarios.cli import run_cmd as scenario_run
@@ -55,6 +56,7 @@ app.add_typer(mse_cli.app, name="mse")
 app.command("claims")(claims_command)
 app.add_typer(demog_cli.app, name="demog")
 app.command("compare")(compare_cmd)
+app.command("verify")(verify_command)
 
 
 def main() -> None:

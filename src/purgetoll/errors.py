@@ -53,3 +53,46 @@ class BoundaryWarning(UserWarning):
 
 class StatisticalWarning(UserWarning):
     """A result is computed but a statistical assumption behind it looks doubtful."""
+
+
+class OutputError(PurgetollError, OSError):
+    """Writing an output failed: the message names the path, what was being done and why.
+
+    Raised instead of a bare ``OSError`` by every write of purgetoll (``purgetoll.atomic`` and
+    ``purgetoll.folders``), so a full disk reads ``runs/x/report.html: cannot write: no space left
+    on the device (ENOSPC)`` rather than a traceback. It is an ``OSError`` too: ``errno`` keeps the
+    system's error number (``None`` when the problem is not a system error, e.g. a folder in use).
+    """
+
+    def __init__(self, path: str | object, problem: str, errno: int | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        message = f"{self.path}: {problem}"
+        super().__init__(message)
+        self.errno = errno
+        self.filename = self.path
+        self._message = message
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):  # picklable across processes (the verdict runs in a pool)
+        return (self.__class__, (self.path, self.problem, self.errno))
+
+
+class RunExistsError(OutputError, FileExistsError):
+    """The output folder already holds a finished run (pass ``force`` to replace it), or an
+    unfinished one (pass ``resume`` or ``force``)."""
+
+
+class ForeignContentError(OutputError):
+    """The output folder holds files that no purgetoll run wrote; purgetoll never removes them."""
+
+
+class FolderInUseError(OutputError):
+    """Another purgetoll process holds the output folder's lock."""
+
+
+class DamagedError(DataError):
+    """A file purgetoll wrote (a checkpoint, an event part, a run's file) no longer matches the
+    SHA-256 recorded when it was written: truncated, overwritten, deleted or edited."""

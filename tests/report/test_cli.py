@@ -50,8 +50,8 @@ def test_rerun_without_force_exits_1_and_keeps_files(tmp_path, tiny_report):
     result = runner.invoke(app, ["run", "--name", "a", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: run '{tmp_path / 'a'}' already exists; choose another --name or pass --force "
-        "to replace it\n"
+        f"error: {tmp_path / 'a'}: already holds a finished run; pass --force to replace it (only "
+        "once the new one is complete)\n"
     )
     assert {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()} == before
     forced = runner.invoke(app, ["run", "--name", "a", "--out", str(tmp_path), "--force"])
@@ -91,7 +91,8 @@ def test_out_inside_a_file_exits_1_naming_the_folder(tmp_path, tiny_report):
     out = blocker / "runs"
     result = runner.invoke(app, ["run", "--name", "x", "--out", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: cannot write the run under {str(out)!r}: ")
+    assert result.stderr == (f"error: {out}: cannot create the folder: a part of the path is a file, "
+                             "not a folder (ENOTDIR)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 

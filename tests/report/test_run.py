@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from purgetoll import __version__
+from purgetoll.errors import ForeignContentError
 from purgetoll.report import Figure, ReportError, RunExistsError, Section, Table, write_run
 from tests.report.conftest import bar_plot, failing_section, tiny_frame, tiny_section
 
@@ -83,7 +84,8 @@ def test_rerun_without_force_refuses_and_keeps_earlier_files(tmp_path, tiny_sect
     with pytest.raises(RunExistsError) as err:
         write_run(tmp_path, "keep", sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC))
     assert str(err.value) == (
-        f"run '{tmp_path / 'keep'}' already exists; choose another --name or pass --force to replace it"
+        f"{tmp_path / 'keep'}: already holds a finished run; pass --force to replace "
+        "it (only once the new one is complete)"
     )
     assert _snapshot(tmp_path / "keep") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep"]
@@ -91,14 +93,28 @@ def test_rerun_without_force_refuses_and_keeps_earlier_files(tmp_path, tiny_sect
 
 def test_force_replaces_the_whole_run(tmp_path, tiny_sections):
     write_run(tmp_path, "r", sections=tiny_sections, now=NOON)
-    (tmp_path / "r" / "stray.txt").write_text("from an older version")
     write_run(
         tmp_path, "r", force=True, sections=tiny_sections, now=datetime(2027, 1, 1, tzinfo=UTC)
     )
-    assert "stray.txt" not in {p.name for p in (tmp_path / "r").iterdir()}
     assert json.loads((tmp_path / "r" / "manifest.json").read_text())["created_utc"].startswith(
         "2027"
     )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_force_never_removes_a_file_the_run_did_not_write(tmp_path, tiny_sections):
+    """A file added to a finished run is not the run's: --force refuses, naming it, and changes
+    nothing (issue 10: a forced rerun deleted a user's file)."""
+    write_run(tmp_path, "r", sections=tiny_sections, now=NOON)
+    (tmp_path / "r" / "stray.txt").write_text("my notes")
+    before = _snapshot(tmp_path / "r")
+    with pytest.raises(ForeignContentError) as err:
+        write_run(tmp_path, "r", force=True, sections=tiny_sections)
+    assert str(err.value) == (
+        f"{tmp_path / 'r'}: holds stray.txt, which the run in it did not write (not in its "
+        "manifest.json); purgetoll never removes such files: move them out first"
+    )
+    assert _snapshot(tmp_path / "r") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
@@ -237,12 +253,17 @@ def test_force_never_replaces_what_purgetoll_did_not_write(tmp_path, tiny_sectio
         (target / "precious.py").write_text("print('keep me')")
         if kind == "bad_manifest":
             (target / "manifest.json").write_text('{"name": "some other tool"}')
-    with pytest.raises(RunExistsError) as err:
+    with pytest.raises(ForeignContentError) as err:
         write_run(tmp_path, "src", force=True, sections=tiny_sections)
-    assert str(err.value) == (
-        f"'{target}' exists but is not a purgetoll run (no manifest.json with a "
-        "purgetoll_version); refusing to replace it, even with --force"
-    )
+    expected = {
+        "file": f"{target}: is a file, not a folder; give a folder for the run",
+        "folder": f"{target}: exists and holds no purgetoll run (1 entries: precious.py); give a new "
+        "or empty folder (purgetoll never writes over files it did not write)",
+        "bad_manifest": f"{target}: exists and holds no purgetoll run (2 entries: manifest.json, "
+        "precious.py); give a new or empty folder (purgetoll never writes over files it did not "
+        "write)",
+    }
+    assert str(err.value) == expected[kind]
     if kind == "file":
         assert target.read_text() == "precious"
     else:

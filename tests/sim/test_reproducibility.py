@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from purgetoll.errors import DataError
+from purgetoll.folders import find_stagings
 from purgetoll.sim import Demography, Interrupted, Sim, SimSettings, Territory
 
 SETTINGS = dict(start="1926-12-17", end="1931-03-01", scale=0.002, seed=5, event_chunk_rows=20_000)
@@ -25,6 +26,12 @@ SETTINGS = dict(start="1926-12-17", end="1931-03-01", scale=0.002, seed=5, event
 
 def make_sim(inputs, **overrides) -> Sim:
     return Sim(SimSettings(**{**SETTINGS, **overrides}), [Territory(inputs), Demography(inputs)])
+
+
+def unfinished(out: Path) -> Path:
+    """The staging folder of the unfinished run of ``out`` (beside it, until it is finished)."""
+    (staging,) = find_stagings(out.parent, out.name)
+    return staging.path
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -66,9 +73,10 @@ def test_interrupted_run_resumes_to_identical_bytes(reference, toy_inputs, tmp_p
     out = tmp_path / "killed"
     with pytest.raises(Interrupted):
         make_sim(toy_inputs).run(out, stop_at=31)  # last checkpoint at step 24, part of the window written
-    assert (out / "checkpoint" / "meta.json").exists()
-    assert not (out / "manifest.json").exists()
-    assert not list(out.rglob("*.tmp")), "a half-written file was left behind"
+    work = unfinished(out)
+    assert (work / "checkpoint" / "meta.json").exists()
+    assert not out.exists()  # nothing at the target until the run is finished
+    assert not list(work.rglob("*.tmp")), "a half-written file was left behind"
     make_sim(toy_inputs).run(out, resume=True)
     got = files(out)
     assert sorted(got) == sorted(ref)
@@ -102,8 +110,9 @@ def test_killed_process_resumes_to_identical_bytes(reference, toy_inputs, tmp_pa
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    assert not (out / "manifest.json").exists()
-    assert sorted(p.name for p in (out / "events").glob("part-*.parquet")) == ["part-0000.parquet", "part-0001.parquet"]
+    assert not out.exists()
+    parts = unfinished(out) / "run" / "events"
+    assert sorted(p.name for p in parts.glob("part-*.parquet")) == ["part-0000.parquet", "part-0001.parquet"]
     make_sim(toy_inputs).run(out, resume=True)
     got = files(out)
     for name in ref:
@@ -116,15 +125,22 @@ def test_resume_refuses_other_settings_and_guards_finished_runs(reference, toy_i
         make_sim(toy_inputs).run(out, stop_at=13)
     with pytest.raises(DataError) as err:
         make_sim(toy_inputs, seed=9).run(out, resume=True)
-    assert str(err.value) == f"{out / 'checkpoint' / 'meta.json'}: cannot resume: setting 'seed' is 9 but the checkpoint was made with 5"
-    with pytest.raises(FileExistsError, match="holds an unfinished run; pass resume"):
+    work = unfinished(out)
+    assert str(err.value) == f"{work / 'checkpoint' / 'meta.json'}: cannot resume: setting 'seed' is 9 but the checkpoint was made with 5"
+    with pytest.raises(FileExistsError) as err:
         make_sim(toy_inputs).run(out)
-    with pytest.raises(FileExistsError, match="already holds a finished run; pass force"):
+    assert str(err.value) == (f"{out}: holds an unfinished run (in {work}); pass --resume to "
+                              "continue it or --force to start afresh")
+    with pytest.raises(FileExistsError) as err:
         make_sim(toy_inputs).run(reference[0])
-    with pytest.raises(DataError, match=r"run: the run is already finished \(manifest.json is there\); nothing to resume"):
+    assert str(err.value) == (f"{reference[0]}: already holds a finished run; pass --force to "
+                              "replace it (only once the new one is complete)")
+    with pytest.raises(DataError) as err:
         make_sim(toy_inputs).run(reference[0], resume=True)
-    with pytest.raises(DataError, match="no checkpoint to resume from"):
+    assert str(err.value) == f"{reference[0]}: the run is already finished (manifest.json is there); nothing to resume"
+    with pytest.raises(DataError) as err:
         make_sim(toy_inputs).run(tmp_path / "empty", resume=True)
+    assert str(err.value) == f"{tmp_path / 'empty'}: no unfinished run to resume (run without --resume to start afresh)"
 
 
 def test_events_balance_the_population(reference):

@@ -41,10 +41,7 @@ def run(
 
     try:
         path = write_run(out, name, force=force)
-    except PurgetollError as exc:
+    except PurgetollError as exc:  # bad input, a folder in use, a full or read-only disk: named
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from exc
-    except OSError as exc:  # an output folder that cannot be created or written
-        typer.echo(f"error: cannot write the run under {str(out)!r}: {exc}", err=True)
         raise typer.Exit(code=1) from exc
     typer.echo(str(path))

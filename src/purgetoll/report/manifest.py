@@ -2,16 +2,15 @@
 
 It records the purgetoll version and the versions of Python and the numerical libraries, the
 command line, the sections in order with their figures and tables, every source used (with the
-bundled table's catalog name where there is one) and the SHA-256 of every file written beside it.
+bundled table's catalog name where there is one); ``purgetoll.folders.RunFolder.commit`` adds the
+size and SHA-256 of every file written beside it (``files``) and seals it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import platform
 from collections.abc import Sequence
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from purgetoll.report.html import collect_sources
@@ -35,16 +34,9 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def build_manifest(
-    ctx: RunContext, sections: Sequence[tuple[str, Section]], run_dir: Path
-) -> dict[str, Any]:
-    """The manifest of a run whose files (all but the manifest) are already in ``run_dir``."""
+def build_manifest(ctx: RunContext, sections: Sequence[tuple[str, Section]]) -> dict[str, Any]:
+    """The manifest of a run (its ``files`` are added when the run folder is committed)."""
     sources = collect_sources(sections)
-    files = sorted(p for p in run_dir.iterdir() if p.is_file() and p.name != MANIFEST_NAME)
     return {
         "purgetoll_version": ctx.version,
         "run": ctx.name,
@@ -71,7 +63,4 @@ def build_manifest(
             {"table": s.table, "citation": s.citation} for s in sources if s.table is not None
         ],
         "other_sources": [{"citation": s.citation} for s in sources if s.table is None],
-        "files": [
-            {"path": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files
-        ],
     }

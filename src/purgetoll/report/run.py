@@ -1,16 +1,16 @@
 """Write one run of the report: ``<out>/<name>/`` with report.html, one CSV per figure and table,
 and manifest.json, all at once or not at all.
 
-The run directory is built in a hidden temporary sibling and moved into place only when every
-section has been built and every file written (``purgetoll.atomic.atomic_dir``): a run that fails
-leaves nothing behind and an earlier run of the same name as it was. An existing run is replaced
-only with ``force=True``; without a name, the run is named after the UTC time it was made, with a
-suffix if that name is taken, so a plain rerun never overwrites anything.
+The run directory is a :class:`purgetoll.folders.RunFolder`: built in a hidden staging folder beside
+it under its lock and swapped into place only when every section has been built and every file
+written, so a run that fails leaves nothing behind and an earlier run of the same name as it was.
+An existing run is replaced only with ``force=True``, and a folder holding files that no run wrote
+never; without a name, the run is named after the UTC time it was made, with a suffix if that name
+is taken (or being written by another process), so a plain rerun never overwrites anything.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections.abc import Sequence
@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from purgetoll import __version__
-from purgetoll.atomic import atomic_dir
-from purgetoll.errors import PurgetollError
+from purgetoll.atomic import atomic_file
+from purgetoll.errors import FolderInUseError, PurgetollError, RunExistsError
+from purgetoll.folders import RunFolder
 from purgetoll.report.html import render_html
 from purgetoll.report.manifest import MANIFEST_NAME, build_manifest
 from purgetoll.report.model import ReportError, RunContext, Section
@@ -37,10 +38,6 @@ _RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _RESERVED = {REPORT_NAME.removesuffix(".html"), MANIFEST_NAME.removesuffix(".json")}
 
 
-class RunExistsError(PurgetollError, FileExistsError):
-    """The named run directory exists and ``force`` was not given."""
-
-
 def default_run_name(now: datetime, out: Path) -> str:
     """``YYYYMMDDTHHMMSSZ`` of ``now`` in UTC, with ``-2``, ``-3``, ... if that run exists."""
     base = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -49,15 +46,6 @@ def default_run_name(now: datetime, out: Path) -> str:
         n += 1
         name = f"{base}-{n}"
     return name
-
-
-def _is_run(path: Path) -> bool:
-    """Whether ``path`` is a run directory written by purgetoll (its manifest says so)."""
-    try:
-        manifest = json.loads((path / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and "purgetoll_version" in manifest
 
 
 def _command(out: Path, name: str | None, force: bool) -> str:
@@ -144,55 +132,68 @@ def write_run(
     Raises
     ------
     RunExistsError
-        ``<out>/<name>`` exists and ``force`` is False, or it exists and is not a purgetoll run
-        (no ``manifest.json``), which even ``force`` never replaces (nothing is written).
+        ``<out>/<name>`` holds a run and ``force`` is False (nothing is written).
+    ForeignContentError
+        ``<out>/<name>`` holds files that no purgetoll run wrote, which even ``force`` never
+        replaces (nothing is written).
+    FolderInUseError
+        Another process is writing ``<out>/<name>``.
+    OutputError
+        A write failed (full or read-only file system, ...): the message names the path; an
+        earlier run of that name is left as it was.
     ReportError
         A section failed or handed back something that cannot be shown (nothing is written).
     """
     out = Path(out)
     now = now or datetime.now(UTC)
-    if name is None:
-        run_name = default_run_name(now, out)
-    else:
-        if not isinstance(name, str) or not _RUN_NAME.match(name):
-            raise ReportError(
-                f"run name {name!r} must be 1-100 letters, digits, '.', '_' or '-', "
-                "starting with a letter or digit"
-            )
-        run_name = name
-    target = out / run_name
-    if target.exists() and not force:
-        raise RunExistsError(
-            f"run {str(target)!r} already exists; choose another --name or pass --force to replace it"
-        )
-    if target.exists() and not _is_run(target):
-        # --force replaces a whole directory: never one that purgetoll did not write.
-        raise RunExistsError(
-            f"{str(target)!r} exists but is not a purgetoll run (no manifest.json with a "
-            "purgetoll_version); refusing to replace it, even with --force"
+    if name is not None and (not isinstance(name, str) or not _RUN_NAME.match(name)):
+        raise ReportError(
+            f"run name {name!r} must be 1-100 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
         )
     builders = list(sections) if sections is not None else section_builders()
-    ctx = RunContext(
-        name=run_name,
-        command=command or _command(out, name, force),
-        created_utc=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        version=__version__,
-        sections=tuple(n for n, _ in builders),
-    )
-    with atomic_dir(target, overwrite=force) as tmp:
+    with _claim(out, name, force, now) as folder:
+        run_name = folder.name
+        ctx = RunContext(
+            name=run_name,
+            command=command or _command(out, name, force),
+            created_utc=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            version=__version__,
+            sections=tuple(n for n, _ in builders),
+        )
+        tmp = folder.path
         built = _build_all(ctx, builders)
         pngs: dict[str, bytes] = {}
         for _, section in built:
             for fig in section.figures:
                 pngs[fig.name] = render_png(fig)
-                fig.data.to_csv(tmp / f"{fig.name}.csv", index=False, lineterminator="\n")
+                _write_csv(fig.data, tmp / f"{fig.name}.csv")
             for table in section.tables:
                 if table.name in pngs:
                     continue  # the figure of the same name wrote this very data
-                table.data.to_csv(tmp / f"{table.name}.csv", index=False, lineterminator="\n")
-        (tmp / REPORT_NAME).write_text(render_html(ctx, built, pngs), encoding="utf-8")
-        manifest = build_manifest(ctx, built, tmp)
-        (tmp / MANIFEST_NAME).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-    return target / REPORT_NAME
+                _write_csv(table.data, tmp / f"{table.name}.csv")
+        with atomic_file(tmp / REPORT_NAME, encoding="utf-8") as fh:
+            fh.write(render_html(ctx, built, pngs))
+        folder.commit(build_manifest(ctx, built), indent=2, sort_keys=False)
+    return out / run_name / REPORT_NAME
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    with atomic_file(path, encoding="utf-8", newline="") as fh:
+        df.to_csv(fh, index=False, lineterminator="\n")
+
+
+def _claim(out: Path, name: str | None, force: bool, now: datetime) -> RunFolder:
+    """The opened run folder ``out/name``; without a name, the first free time-stamped one."""
+    if name is not None:
+        return RunFolder(out / name, kind="report", force=force).open()
+    base = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        candidate = base if n == 1 else f"{base}-{n}"
+        if (out / candidate).exists():
+            continue
+        try:
+            return RunFolder(out / candidate, kind="report").open()
+        except (FolderInUseError, RunExistsError):
+            continue  # another run took this name first
+    raise ReportError(f"no free run name under {str(out)!r} for {base}")

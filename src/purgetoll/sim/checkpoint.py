@@ -1,44 +1,83 @@
-"""Yearly checkpoints: the whole state at a window boundary, written atomically.
+"""Yearly checkpoints: the whole state at a window boundary, written atomically, checked on resume.
 
-Layout of ``<out>/checkpoint/``: one ``<column>.npy`` per person column (used slots only),
-``__snapshots.npy`` (the snapshot counts so far) and ``meta.json`` (the step, the next person
-id, the settings it was made with, the snapshot dates, event counts, module states). The folder is built beside the old one and swapped in whole
-(``purgetoll.atomic.atomic_dir``), so a run killed while checkpointing keeps the previous
-checkpoint. Resuming checks that the settings match and names the first key that differs.
+A checkpoint lives in the run's staging folder (``purgetoll.folders.RunFolder.work``), beside the
+run's files: ``<work>/checkpoint/`` holds one ``<column>.npy`` per person column (used slots only),
+``__snapshots.npy`` (the snapshot counts so far) and ``meta.json``: the step, the next person id,
+the settings it was made with, the snapshot dates, event counts, module states, and ``files``, the
+size and SHA-256 of every ``.npy`` and of every event part published so far (paths relative to
+``<work>``). ``meta.json`` is sealed with the SHA-256 of its own content. The folder is built beside
+the old one and swapped in whole (``purgetoll.atomic.atomic_dir``), so a run killed while
+checkpointing keeps the previous checkpoint.
+
+Resuming (:func:`read_checkpoint`) trusts nothing: the seal of ``meta.json``, then the size and
+SHA-256 of every file it lists, then the settings (named key) and the step; a file that is missing,
+truncated, altered or edited is a :class:`purgetoll.errors.DamagedError` naming it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from purgetoll.atomic import atomic_dir
-from purgetoll.errors import DataError
+from purgetoll.atomic import atomic_dir, atomic_file
+from purgetoll.errors import DamagedError, DataError
+from purgetoll.folders import CHECKPOINT, HashingWriter, read_sealed, seal, verify_entries
 
-__all__ = ["write_checkpoint", "read_checkpoint", "CHECKPOINT_DIR"]
+__all__ = ["write_checkpoint", "read_checkpoint", "write_npy", "CHECKPOINT_DIR"]
 
-CHECKPOINT_DIR = "checkpoint"
+CHECKPOINT_DIR = CHECKPOINT
+META = "meta.json"
+_CHUNK = 1 << 26  # bytes per write: the arrays go out as views, never copied whole
 
 
-def write_checkpoint(out: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
-    """Write ``arrays`` and ``meta`` (JSON-able) as ``out/checkpoint``, replacing any earlier one."""
-    with atomic_dir(out / CHECKPOINT_DIR, overwrite=True) as tmp:
+def write_npy(handle: Any, arr: np.ndarray) -> None:
+    """Write ``arr`` in ``.npy`` format (version 1.0, as ``np.save``) to the binary ``handle``,
+    without copying it: the header, then the array's memory in slices."""
+    arr = np.ascontiguousarray(arr)
+    np.lib.format.write_array_header_1_0(handle, np.lib.format.header_data_from_array_1_0(arr))
+    view = memoryview(arr.reshape(-1)).cast("B")
+    for start in range(0, view.nbytes, _CHUNK):
+        handle.write(view[start:start + _CHUNK])
+
+
+def write_checkpoint(work: Path, arrays: Mapping[str, np.ndarray], meta: dict[str, Any],
+                     also: Sequence[dict[str, Any]] = ()) -> None:
+    """Write ``arrays`` and ``meta`` (JSON-able) as ``work/checkpoint``, replacing any earlier one.
+
+    ``also`` lists other files the checkpoint depends on (the event parts published so far) as
+    ``{"path" (relative to work), "bytes", "sha256"}``: they are checked on resume too.
+    """
+    files: list[dict[str, Any]] = []
+    with atomic_dir(work / CHECKPOINT_DIR, overwrite=True) as tmp:
         for name, arr in arrays.items():
-            np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
-        (tmp / "meta.json").write_text(json.dumps(meta, sort_keys=True))
+            with atomic_file(tmp / f"{name}.npy", "wb", durable=False) as fh:
+                hashed = HashingWriter(fh)
+                write_npy(hashed, arr)
+            files.append({"path": f"{CHECKPOINT_DIR}/{name}.npy", **hashed.entry()})
+        body = {**meta, "files": files + list(also)}
+        with atomic_file(tmp / META) as fh:
+            fh.write(json.dumps(seal(body), sort_keys=True))
 
 
-def read_checkpoint(out: Path, settings: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Read ``out/checkpoint``; its settings must equal ``settings`` (else DataError naming the key)."""
-    folder = out / CHECKPOINT_DIR
-    meta_file = folder / "meta.json"
+def read_checkpoint(work: Path, settings: dict[str, Any], n_steps: int, every: int
+                    ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Read and check ``work/checkpoint``; its settings must equal ``settings``.
+
+    Raises :class:`DamagedError` naming the first damaged file, or :class:`DataError` naming the key
+    of a setting that differs.
+    """
+    folder = work / CHECKPOINT_DIR
+    meta_file = folder / META
     if not meta_file.exists():
         raise DataError(str(folder), "no checkpoint to resume from (run without --resume to start afresh)")
-    meta = json.loads(meta_file.read_text())
-    saved = meta["settings"]
+    meta = read_sealed(meta_file, "checkpoint")
+    saved = meta.get("settings")
+    if not isinstance(saved, dict):
+        raise DamagedError(str(meta_file), "damaged: no settings")
     for key in sorted(set(saved) | set(settings)):
         if saved.get(key) != settings.get(key):
             raise DataError(
@@ -46,5 +85,20 @@ def read_checkpoint(out: Path, settings: dict[str, Any]) -> tuple[dict[str, np.n
                 f"cannot resume: setting {key!r} is {settings.get(key)!r} but the checkpoint was made with "
                 f"{saved.get(key)!r}",
             )
-    arrays = {p.stem: np.load(p, allow_pickle=False) for p in sorted(folder.glob("*.npy"))}
+    step = meta.get("step")
+    if not (isinstance(step, int) and 0 <= step < n_steps and step % every == 0):
+        raise DamagedError(str(meta_file), f"damaged: step {step!r} is not a window boundary of this "
+                           f"run (0 to {n_steps - 1} in steps of {every})")
+    files = meta.get("files")
+    if not isinstance(files, list) or not all(isinstance(e, dict) and "path" in e for e in files):
+        raise DamagedError(str(meta_file), "damaged: no list of files")
+    verify_entries(work, files)
+    arrays = {}
+    for e in files:
+        path = work / e["path"]
+        if path.parent == folder and path.suffix == ".npy":
+            try:
+                arrays[path.stem] = np.load(path, allow_pickle=False)
+            except (ValueError, OSError, EOFError) as exc:  # cannot happen to a file that matched
+                raise DamagedError(str(path), f"damaged: not a numpy array ({exc})") from None
     return arrays, meta

@@ -2,8 +2,10 @@
 
 ``purgetoll sim run --start 1926-12-17 --end 1959-01-15 --scale 0.01 --seed 1 --out DIR`` writes
 ``DIR/snapshots.parquet``, ``DIR/events/part-NNNN.parquet``, ``DIR/timings.json`` and finally
-``DIR/manifest.json``; ``--resume`` continues a killed run from its last yearly checkpoint to the
-identical result. ``purgetoll sim plan`` prints the monthly order of module steps.
+``DIR/manifest.json`` (every file's SHA-256), all at once: the run is built beside ``DIR`` and
+swapped in when finished (``purgetoll.folders.RunFolder``); ``--resume`` continues a killed run from
+its last yearly checkpoint to the identical result, after checking the checkpoint's checksums.
+``purgetoll sim plan`` prints the monthly order of module steps.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ app = typer.Typer(
 
 @app.command("run")
 def run_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Folder for snapshots, events, manifest and checkpoints.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder of the run: snapshots, events, manifest (written whole when finished).")],
     start: Annotated[str, typer.Option(help="Start date (ISO); the 1926 census date.")] = "1926-12-17",
     end: Annotated[str, typer.Option(help="End date (ISO).")] = "1959-01-15",
     scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; 1 = every person.")] = 0.01,
     seed: Annotated[int, typer.Option(help="Seed of all keyed random streams.")] = 1,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint in --out.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace a finished or unfinished run in --out.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run of --out from its last checkpoint.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the finished run in --out (once the new one is complete), or discard an unfinished one.")] = False,
     events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
 ) -> None:
     """Run the demography-only simulation (births, deaths, ageing, the 1939-40 annexations)."""
@@ -62,10 +64,12 @@ def run_cmd(
 
         try:
             result = sim.run(out, resume=resume, force=force, progress=progress)
-        except (PurgetollError, FileExistsError) as exc:
+        except PurgetollError as exc:
             bar.stop()
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     counts = result.event_counts
     typer.echo(f"wrote {out} ({sim.n_steps} months; scale {scale}, seed {seed}); alive at end "
                f"{result.people_alive / scale:,.0f} persons (estimate from {result.people_alive:,} agents); "

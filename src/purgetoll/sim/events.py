@@ -3,7 +3,8 @@
 Events are buffered in memory and streamed to Parquet in row groups of ``chunk_rows``; each yearly
 window of the run (the interval between two checkpoints) is one part file
 ``events/part-NNNN.parquet``, written under a temporary name and renamed when the window closes, so a
-killed run leaves only whole parts, each matching a checkpoint.
+killed run leaves only whole parts, each matching a checkpoint. The size and SHA-256 of each part are
+kept in ``EventLog.published`` when it is published; checkpoints record them and a resume checks them.
 
 Columns (one row per event):
 
@@ -33,6 +34,7 @@ import pyarrow.parquet as pq
 
 from purgetoll.atomic import atomic_file
 from purgetoll.errors import DataError
+from purgetoll.folders import sha256_file
 from purgetoll.sim.calendar import time_point
 from purgetoll.sim.state import SEXES, Column
 
@@ -102,6 +104,8 @@ class EventLog:
         self._pending: Future | None = None
         self._window = 0
         self.counts: dict[str, int] = dict.fromkeys(self.kinds, 0)
+        #: size and SHA-256 of every part published, by file name (recorded in checkpoints)
+        self.published: dict[str, dict[str, int | str]] = {}
 
     def log(self, step: int, kind: str, person_id: np.ndarray, sex: np.ndarray, age: np.ndarray,
             **extra: np.ndarray) -> None:
@@ -194,6 +198,8 @@ class EventLog:
             writer.close()
             cm.__exit__(None, None, None)
             self._part = None
+        size, digest = sha256_file(self.directory / part_name(window))
+        self.published[part_name(window)] = {"bytes": size, "sha256": digest}
         self._window = window + 1
 
     def shutdown(self) -> None:

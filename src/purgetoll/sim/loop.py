@@ -12,7 +12,11 @@ Around the months:
   part, compact the dead away if they fill more than ``compact_dead_fraction`` of the slots, write a
   checkpoint, let modules index the window's due events (``begin_window``);
 * at the end: the last snapshots, the last event part, ``snapshots.parquet``, ``timings.json`` and
-  finally ``manifest.json`` (its presence marks a finished run); the checkpoint is then removed.
+  finally ``manifest.json`` (its presence marks a finished run, and it lists every file with its
+  SHA-256); the run is then swapped into its folder and the checkpoint removed.
+
+With an output folder, the run is a :class:`purgetoll.folders.RunFolder`: written in a staging folder
+beside ``out`` (checkpoints there too) under the folder's lock, and swapped in whole when finished.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import resource
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -35,8 +38,9 @@ import pyarrow.parquet as pq
 
 from purgetoll.atomic import atomic_file
 from purgetoll.errors import DataError
+from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
 from purgetoll.sim import calendar
-from purgetoll.sim.checkpoint import CHECKPOINT_DIR, read_checkpoint, write_checkpoint
+from purgetoll.sim.checkpoint import read_checkpoint, write_checkpoint
 from purgetoll.sim.events import EventLog, part_name
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
@@ -143,6 +147,8 @@ class SimResult:
     people_alive: int
     peak_rss_bytes: int
     timings: pd.DataFrame = field(repr=False)
+    #: what the output folder did besides writing (a stale lock taken over, debris removed)
+    notes: list[str] = field(default_factory=list)
 
 
 class Sim:
@@ -227,19 +233,27 @@ class Sim:
     ) -> SimResult:
         """Run from the start (or the last checkpoint with ``resume``) to the end.
 
-        ``out`` receives the files (None: in memory only, no events, no checkpoints). ``force``
-        replaces a finished run in ``out``. ``stop_at`` raises :class:`Interrupted` just before step
-        ``stop_at`` (tests use it to kill a run part way).
+        ``out`` receives the files (None: in memory only, no events, no checkpoints); it is a
+        :class:`purgetoll.folders.RunFolder`: the run is written beside it and swapped in whole when
+        finished, under its lock. ``force`` replaces a finished run in ``out`` (or discards an
+        unfinished one); ``resume`` continues the unfinished one from its last checkpoint, after
+        checking every checkpoint file and event part against its SHA-256. ``stop_at`` raises
+        :class:`Interrupted` just before step ``stop_at`` (tests use it to kill a run part way).
         """
-        out_path = Path(out) if out is not None else None
-        if resume and out_path is None:
+        if resume and out is None:
             raise DataError("Sim.run", "resume needs the folder of the interrupted run (out)")
+        if out is None:
+            return self._run(None, progress, stop_at)
+        folder = RunFolder(out, kind="sim", force=force, resume=resume, volatile=("timings.json",))
+        with folder:
+            return self._run(folder, progress, stop_at)
+
+    def _run(self, folder: RunFolder | None, progress: Progress | None, stop_at: int | None) -> SimResult:
         s = self.settings
         self._seconds = {}
         every = s.checkpoint_every_steps
-        if out_path is not None:
-            self._check_out(out_path, resume, force)
-        events_dir = out_path / "events" if (out_path is not None and s.write_events) else None
+        work = folder.path if folder is not None else None
+        events_dir = work / "events" if (work is not None and s.write_events) else None
         if events_dir is not None:
             events_dir.mkdir(parents=True, exist_ok=True)
         kinds = [k for m in self.modules.values() for k in m.event_kinds]
@@ -251,8 +265,9 @@ class Sim:
             self._timed((m.name, "prepare"), m.prepare, self)
 
         records: list[tuple[str, str, np.ndarray]] = []
-        if resume:
-            arrays, meta = read_checkpoint(out_path, self.settings.fingerprint())
+        resumed = folder is not None and folder.resumed
+        if resumed:
+            arrays, meta = read_checkpoint(folder.work, self.settings.fingerprint(), self.n_steps, every)
             self.people = People.from_arrays(arrays, capacity, meta["next_id"], extra)
             k_begin = int(meta["step"])
             counts = arrays.pop("__snapshots")
@@ -260,16 +275,14 @@ class Sim:
             self.events.counts.update(meta["event_counts"])
             for name, state in meta["modules"].items():
                 self.module(name).load_state_dict(state)
+            prefix = f"{PAYLOAD}/events/"
+            self.events.published = {e["path"].removeprefix(prefix): {"bytes": e["bytes"], "sha256": e["sha256"]}
+                                     for e in meta["files"] if e["path"].startswith(prefix)}
             if events_dir is not None:  # parts of windows after the checkpoint are redone
                 for p in events_dir.glob("part-*.parquet"):
-                    if int(p.stem.split("-")[1]) >= k_begin // every:
+                    if p.name not in self.events.published:
                         p.unlink()
         else:
-            if out_path is not None:
-                shutil.rmtree(out_path / CHECKPOINT_DIR, ignore_errors=True)
-                if events_dir is not None:
-                    for p in events_dir.glob("part-*.parquet"):
-                        p.unlink()
             self.people = People(capacity, extra)
             k_begin = 0
             for m in self.modules.values():
@@ -279,7 +292,7 @@ class Sim:
         try:
             for k in range(k_begin, self.n_steps):
                 if k % every == 0:
-                    self._window_boundary(k, out_path, records, fresh=(k != k_begin or not resume))
+                    self._window_boundary(k, folder, records, fresh=(k != k_begin or not resumed))
                 if stop_at is not None and k == stop_at:
                     raise Interrupted(f"stopped before step {k} (stop_at)")
                 self._timed(("engine", "snapshots"), self._snapshot, k, records)
@@ -294,28 +307,16 @@ class Sim:
         except BaseException:
             self.events.abort()
             raise
-        return self._finish(out_path, records)
+        return self._finish(folder, records)
 
-    def _check_out(self, out: Path, resume: bool, force: bool) -> None:
-        if resume:
-            if (out / "manifest.json").exists() and not (out / CHECKPOINT_DIR).exists():
-                raise DataError(str(out), "the run is already finished (manifest.json is there); nothing to resume")
-            return
-        if (out / "manifest.json").exists() and not force:
-            raise FileExistsError(f"{out} already holds a finished run; pass force (--force) to replace it")
-        if (out / CHECKPOINT_DIR).exists() and not force:
-            raise FileExistsError(f"{out} holds an unfinished run; pass resume (--resume) to continue it or force (--force) to restart")
-        if force:
-            (out / "manifest.json").unlink(missing_ok=True)
-
-    def _window_boundary(self, k: int, out: Path | None, records: list, fresh: bool) -> None:
+    def _window_boundary(self, k: int, folder: RunFolder | None, records: list, fresh: bool) -> None:
         s = self.settings
         people = self.people
         if k > 0 and fresh:  # when resuming at k, that part was published before the checkpoint
             self._timed(("engine", "events"), self.events.close_window, k // s.checkpoint_every_steps - 1)
         if people.n and (people.n - people.n_alive()) > s.compact_dead_fraction * people.n:
             self._timed(("engine", "compact"), people.compact)
-        if out is not None and fresh:
+        if folder is not None and fresh:
             meta = {
                 "step": k,
                 "next_id": people.next_id,
@@ -326,7 +327,9 @@ class Sim:
             }
             arrays = {name: people[name] for name in people.columns}  # views: no copy of the people
             arrays["__snapshots"] = np.array([c for _, _, c in records], dtype=np.int64).reshape(-1, 2, 101)
-            self._timed(("engine", "checkpoint"), write_checkpoint, out, arrays, meta)
+            parts = [{"path": f"{PAYLOAD}/events/{name}", **e} for name, e in sorted(self.events.published.items())]
+            self._timed(("engine", "checkpoint"), write_checkpoint, folder.work, arrays, meta, parts)
+            folder.mark_resumable()
         stop = min(k + s.checkpoint_every_steps, self.n_steps)
         for m in self.modules.values():
             self._timed((m.name, "begin_window"), m.begin_window, self, k, stop)
@@ -369,7 +372,7 @@ class Sim:
             "in completed years (100 = 100+); counts = agents / scale are estimates when scale < 1",
         }
 
-    def _finish(self, out: Path | None, records: list) -> SimResult:
+    def _finish(self, folder: RunFolder | None, records: list) -> SimResult:
         snaps = snapshot_frame(records, self.settings.scale)
         manifest = self.manifest()
         manifest["event_counts"] = dict(self.events.counts)
@@ -380,13 +383,15 @@ class Sim:
             "events": f"events/{part_name(0).replace('0000', 'NNNN')} (one part per window)" if self.settings.write_events else None,
         }
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        if out is not None:
+        out = None
+        if folder is not None:
+            work = folder.path
             table = pa.Table.from_pandas(snaps, preserve_index=False)
-            with atomic_file(out / "snapshots.parquet", "wb") as fh:
+            with atomic_file(work / "snapshots.parquet", "wb") as fh:
                 pq.write_table(table, fh, compression="zstd")
-            with atomic_file(out / "timings.json") as fh:
+            with atomic_file(work / "timings.json") as fh:
                 json.dump({"seconds": self.timings().to_dict(orient="records"), "peak_rss_bytes": peak}, fh, indent=1)
-            with atomic_file(out / "manifest.json") as fh:
-                json.dump(manifest, fh, indent=1, sort_keys=True, default=str)
-            shutil.rmtree(out / CHECKPOINT_DIR, ignore_errors=True)
-        return SimResult(snaps, dict(self.events.counts), manifest, out, self.people.n_alive(), peak, self.timings())
+            out = folder.commit(manifest)
+            manifest = read_manifest(out) or manifest
+        return SimResult(snaps, dict(self.events.counts), manifest, out, self.people.n_alive(), peak, self.timings(),
+                         notes=list(folder.notes) if folder is not None else [])
