@@ -13,22 +13,20 @@ Public surface (``from purgetoll.scenarios import ...``):
 - :func:`build_sim`: the simulation of a scenario (starting population, attributes, its modules).
 """
 
-from purgetoll._lazy import lazy_exports
-from purgetoll.errors import ScenarioError
-from purgetoll.params import Param
-from purgetoll.scenarios.registry import sections
+from typing import TYPE_CHECKING
 
-#: Public names loaded on first use (pandas and the engine come with them), so ``purgetoll --help``,
-#: which imports ``purgetoll.scenarios.cli``, does not pay for them.
-_EXPORTS: dict[str, str] = {
-    "Scenario": "settings",
-    "Value": "settings",
-    "bundled_names": "settings",
-    "load_scenarios": "selection",
-    "build_sim": "build",
-}
+# The public names, loaded on first use (purgetoll._lazy): pandas and the engine come with them, and
+# `purgetoll --help`, which imports purgetoll.scenarios.cli, does not pay for them. Param and
+# ScenarioError are the base layer's, re-exported through the modules that use them.
+if TYPE_CHECKING:
+    from purgetoll.scenarios.build import build_sim
+    from purgetoll.scenarios.registry import Param, sections
+    from purgetoll.scenarios.selection import load_scenarios
+    from purgetoll.scenarios.settings import Scenario, ScenarioError, Value, bundled_names
+else:
+    from purgetoll._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = ["Param", "Scenario", "ScenarioError", "Value", "build_sim", "bundled_names", "load_scenarios",
            "sections"]
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
