@@ -46,6 +46,12 @@ if TYPE_CHECKING:
     from purgetoll.data._census import CENSUS_DATES, CENSUS_YEARS, census, sex_ratio_yearbook
     from purgetoll.data._census_checks import men_per_1000_women
     from purgetoll.data._checks import check_all, check_table
+    from purgetoll.data._evidence import (
+        EvidenceFigure,
+        adh_rsfsr_death_rates,
+        census_evidence,
+        evidence_figure,
+    )
     from purgetoll.data._life import LIFE_TABLE_PERIODS, LIFE_TABLE_SEXES, life_table
     from purgetoll.data._machinery import MACHINERY_TABLES, machinery
     from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
@@ -57,7 +63,8 @@ else:
 __all__ = [
     "ADH_YEARS", "CENSUS_DATES", "CENSUS_YEARS", "LIFE_TABLE_PERIODS", "LIFE_TABLE_SEXES",
     "MACHINERY_TABLES", "Problem", "TableInfo", "adh", "army_purge", "catalog", "census",
-    "check_all", "check_table", "estimates", "gulag", "key_totals", "life_table", "load",
+    "EvidenceFigure", "adh_rsfsr_death_rates", "census_evidence", "check_all", "check_table",
+    "estimates", "evidence_figure", "gulag", "key_totals", "life_table", "load",
     "machinery", "men_per_1000_women", "operations", "register_check", "register_kind",
     "repression", "sex_ratio_yearbook", "table_info",
 ]
