@@ -15,8 +15,10 @@ from purgetoll.errors import (
     BoundaryWarning,
     ConvergenceError,
     DataError,
+    ProblemsError,
     PurgetollError,
     ScenarioError,
+    SettingsError,
     StatisticalWarning,
 )
 
@@ -26,8 +28,10 @@ __all__ = [
     "BoundaryWarning",
     "ConvergenceError",
     "DataError",
+    "ProblemsError",
     "PurgetollError",
     "ScenarioError",
+    "SettingsError",
     "StatisticalWarning",
     "__version__",
 ]

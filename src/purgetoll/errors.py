@@ -32,8 +32,13 @@ class DataError(PurgetollError, ValueError):
         super().__init__(f"{where}: {problem}")
 
 
-class ScenarioError(PurgetollError, ValueError):
-    """A scenario or settings file has one or more problems; all are listed at once."""
+class ProblemsError(PurgetollError, ValueError):
+    """Something a user wrote (a file, a set of values) has one or more problems, all listed at once.
+
+    The common base of :class:`ScenarioError`, :class:`SettingsError` and
+    :class:`purgetoll.claims.ClaimsFileError`: catch it for any of them. ``source`` names the file
+    or the values; ``problems`` lists each problem, naming the key and what was expected.
+    """
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
@@ -41,6 +46,18 @@ class ScenarioError(PurgetollError, ValueError):
         n = len(self.problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{source}: {n} problem{'s' if n != 1 else ''}\n{lines}")
+
+
+class ScenarioError(ProblemsError):
+    """A scenario file (or the set of scenarios of one comparison) has one or more problems.
+
+    For one release it is also the base of :class:`SettingsError` and ``ClaimsFileError``, so that
+    ``except ScenarioError`` written before they had their own classes still catches them.
+    """
+
+
+class SettingsError(ScenarioError):
+    """A run's settings or a module's parameter values have one or more problems, all listed."""
 
 
 class ConvergenceError(PurgetollError, RuntimeError):

@@ -126,7 +126,7 @@ def projection_of_the_sim_inputs(inputs, settings, state_date: str) -> np.ndarra
     annexation at the time point where the territory module adds it (the month nearest its date),
     all on the simulation's clock (time point k is the start plus k/12 years). Persons x scale."""
     from purgetoll.demography import Addition, project
-    from purgetoll.sim.calendar import decimal_year, parse_date, time_point_of
+    from purgetoll.sim.calendar import parse_date, time_point_of, time_point_year
     from purgetoll.sim.inputs import population_matrix
 
     start = parse_date(settings.start)
@@ -135,8 +135,8 @@ def projection_of_the_sim_inputs(inputs, settings, state_date: str) -> np.ndarra
     for date, label, counts in inputs.annexation_groups():
         k = time_point_of(start, parse_date(date))
         if k < k_end:  # added at time point k, before the snapshot (Territory.annexed_before)
-            adds.append(Addition(decimal_year(start, k), counts, label))
-    proj = project(population_matrix(inputs.initial, "initial"), decimal_year(start, 0), decimal_year(start, k_end),
+            adds.append(Addition(time_point_year(start, k), counts, label))
+    proj = project(population_matrix(inputs.initial, "initial"), time_point_year(start, 0), time_point_year(start, k_end),
                    mortality=lambda t: np.stack([inputs.qx(t, s) for s in ("male", "female")]),
                    births=inputs.births_between, additions=adds)
     return proj.population.reshape(-1) * settings.scale

@@ -57,7 +57,11 @@ _ID = re.compile(r"^[a-z0-9_]+$")
 
 
 class ClaimsFileError(ScenarioError):
-    """A claims file has one or more problems; all of them are listed, each naming claim and key."""
+    """A claims file has one or more problems; all of them are listed, each naming claim and key.
+
+    A :class:`~purgetoll.errors.ProblemsError`; it derives from ``ScenarioError`` for one release
+    only, so that earlier ``except ScenarioError`` clauses keep catching it.
+    """
 
 
 # --------------------------------------------------------------------------------- figure kinds

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,17 +20,10 @@ from rich.table import Table
 from purgetoll.claims._schema import SECTIONS, ClaimsFileError, load_claims
 from purgetoll.claims._verdict import Verdict
 from purgetoll.errors import DataError
+from purgetoll.terminal import Format, fail
 
 if TYPE_CHECKING:  # the checks (pandas, the data loaders) load when a command runs
     from purgetoll.claims._table import ClaimResult
-
-
-class Format(StrEnum):
-    """Output formats of ``purgetoll claims``."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 _STYLE = {
@@ -164,8 +156,7 @@ def claims(
             return
         results = [check_claim(c) for c in records]
     except (ClaimsFileError, DataError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        fail(exc)
     if format is Format.json:
         typer.echo(json.dumps([result_record(r) for r in results], ensure_ascii=False, indent=2))
     else:

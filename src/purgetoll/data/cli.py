@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,6 +19,7 @@ from rich.table import Table
 
 from purgetoll import data  # its names load on first use (data.load, ...): --help stays light
 from purgetoll.errors import DataError
+from purgetoll.terminal import Format, fail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,19 +31,6 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-
-
-class Format(StrEnum):
-    """Output formats of ``purgetoll data show``."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _fail(exc: DataError) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(1)
 
 
 @app.command("list")
@@ -80,8 +67,7 @@ def show(
         info = data.table_info(name)
         df = data.load(name)
     except DataError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     citation = f"Source: {info.source}\nUnit: {info.unit}\nCaveats: {info.caveats}"
     if format is Format.csv:
         typer.echo(df.to_csv(index=False, lineterminator="\n"), nl=False)
@@ -125,8 +111,7 @@ def check(
             problems = data.check_table(table, data.load(table))
             n = 1
     except DataError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     for p in problems:
         typer.echo(str(p))
     if problems:

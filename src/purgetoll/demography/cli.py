@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from purgetoll import demography  # its names load on first use: --help loads no numpy, numba, scipy
 from purgetoll.errors import DataError
+from purgetoll.terminal import Format, fail
 
 if TYPE_CHECKING:  # numpy and pandas load with the first command, not with --help
     import numpy as np
@@ -34,14 +34,6 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def _emit(df: pd.DataFrame, fmt: Format, assumptions: list[str], *, digits: int | None = None) -> None:
@@ -66,11 +58,6 @@ def _emit(df: pd.DataFrame, fmt: Format, assumptions: list[str], *, digits: int 
         typer.echo("\nAssumptions:")
         for note in assumptions:
             typer.echo(f"  - {note}")
-
-
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(1)
 
 
 def _corrections(no_army: bool, no_padding: bool, no_territory: bool, padding: float | None):
@@ -153,7 +140,7 @@ def project(
         df = r.to_frame()[["sex", "age", "count"]]
         df["count"] = np.rint(df["count"]).astype(np.int64)
     except DataError as exc:
-        _fail(exc)
+        fail(exc)
     _emit(df, format, [f"base: {note}", *r.assumptions, f"projected to {to}"])
 
 
@@ -176,7 +163,7 @@ def survival(
         df = demography.cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed,
                              corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except DataError as exc:
-        _fail(exc)
+        fail(exc)
     _emit(df, format, _interval_note(df, draws, seed), digits=6)
 
 
@@ -202,7 +189,7 @@ def deficit(
                          correction=None if no_underregistration else demography.DEFAULT_CORRECTION, draws=draws, seed=seed,
                          corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except DataError as exc:
-        _fail(exc)
+        fail(exc)
     _emit(df, format, _interval_note(df, draws, seed), digits=0)
 
 
@@ -216,7 +203,7 @@ def births(
     try:
         df = demography.births_series(first, last)
     except DataError as exc:
-        _fail(exc)
+        fail(exc)
     notes = [df.attrs["source"], *dict.fromkeys(df["method"]), *dict.fromkeys(df["source"])]
     _emit(df[["year", "sex", "count", "borders"]], format, notes, digits=0)
 
@@ -230,7 +217,7 @@ def heaping(
     try:
         pop = demography.census_single(year)
     except DataError as exc:
-        _fail(exc)
+        fail(exc)
     df = demography.heaping_report({"male": pop[0], "female": pop[1]})
     notes = [f"census {year}, single years, unknown ages spread in proportion",
              "Whipple: ages 23-62, 100 = no preference for 0 and 5, 500 = maximal; Myers: ages 10-89, 0 = none, 90 = maximal",

@@ -21,6 +21,7 @@ import typer
 
 from purgetoll import mse  # its names load on first use: --help loads no numpy, pandas or scipy
 from purgetoll.errors import PurgetollError
+from purgetoll.terminal import fail
 
 app = typer.Typer(
     name="mse",
@@ -92,11 +93,6 @@ def _make(method: str, seed: int, n_boot: int | None):
     return est
 
 
-def _fail(err: Exception) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(1)
-
-
 @app.command()
 def estimate(
     file: Annotated[Path, typer.Argument(help="capture CSV: 0/1 list columns and a count column")],
@@ -115,7 +111,7 @@ def estimate(
 ) -> None:
     """Estimate the population size with one method; print one JSON object (or a table)."""
     if output_format not in ("json", "table"):
-        _fail(ValueError(f"--format must be json or table; got {output_format!r}"))
+        fail(ValueError(f"--format must be json or table; got {output_format!r}"))
     try:
         table = _read(file, strata)
         parts = [t for _, t in table] if isinstance(table, mse.StratifiedTable) else [table]
@@ -134,8 +130,7 @@ def estimate(
             else:
                 est.fit(table)
     except (PurgetollError, ValueError, TypeError) as err:
-        _fail(err)
-        return
+        fail(err)
     out = _result(est, table, method)
     if useless:
         out["uninformative_lists"] = useless
@@ -166,8 +161,7 @@ def compare(
     try:
         table = mse.read_capture_csv(file)
     except PurgetollError as err:
-        _fail(err)
-        return
+        fail(err)
     specs: list[str] = []
     for name, spec in mse.methods().items():
         specs += [name if s is None else f"{name}:{s}" for s in spec.compare]
@@ -229,8 +223,7 @@ def rank(
             raise ValueError("rank works on one table; give no --strata")
         ranking = mse.rank_models(table, family=family, max_order=max_order, criterion=criterion)
     except (PurgetollError, ValueError) as err:
-        _fail(err)
-        return
+        fail(err)
     shown = ranking.head(top)
     if output_format == "json":
         typer.echo(json.dumps(_jsonable(shown.to_dict("records")), indent=2))

@@ -28,7 +28,7 @@ __all__ = [
     "n_steps",
     "time_point",
     "time_point_of",
-    "decimal_year",
+    "time_point_year",
 ]
 
 _DAYS_PER_MONTH = 365.2425 / 12
@@ -81,8 +81,13 @@ def time_point_of(start: dt.date, date: dt.date) -> int:
     return int(months_between(start, date) + 0.5)
 
 
-def decimal_year(start: dt.date, k: float) -> float:
-    """Calendar time of (possibly fractional) time point ``k`` as a decimal year (1927.0 = 1 Jan 1927)."""
+def time_point_year(start: dt.date, k: float) -> float:
+    """Calendar time of (possibly fractional) time point ``k`` in years (1927.0 = 1 Jan 1927).
+
+    The simulation's convention: ``start`` as a decimal year plus ``k`` twelfths, every month a
+    twelfth of a year. :func:`purgetoll.demography.decimal_year` of the same month's date counts
+    its days instead and may differ by a few days.
+    """
     day_of_year = start.timetuple().tm_yday - 1
     length = 366 if (start.year % 4 == 0 and start.year % 100 != 0) or start.year % 400 == 0 else 365
     return start.year + day_of_year / length + k / 12

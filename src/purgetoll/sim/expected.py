@@ -50,7 +50,7 @@ def expected_population(inputs: DemographyInputs, settings: SimSettings) -> pd.D
     init = population_matrix(inputs.initial, "DemographyInputs.initial") * scale
     for s, label in enumerate(SEXES):
         # infants: birth months m0 - j (j = 0..11) weighted by survival under step 0's first-year hazard
-        infant0 = infant_birth_month_weights(_first_year(inputs, sim.decimal_year(0.5), label)[1])
+        infant0 = infant_birth_month_weights(_first_year(inputs, sim.time_point_year(0.5), label)[1])
         for a in range(N_AGES):
             if init[s, a] > 0:
                 # ages in months 12a..12a+11 at time point 0 -> birth months m0-12a-11 .. m0-12a
@@ -91,7 +91,7 @@ def expected_population(inputs: DemographyInputs, settings: SimSettings) -> pd.D
         for s in range(2):
             if births[k, s] > 0:
                 origins.append((s, m0 + k + 1 - first, 1, births[k, s], 0, np.ones(1)))
-        year = sim.decimal_year(k + 0.5)
+        year = sim.time_point_year(k + 0.5)
         ages_months = m0 + k - (first + np.arange(n_coh))
         born = ages_months >= 0
         age = np.minimum(np.maximum(ages_months, 0) // 12, N_AGES - 1)

@@ -124,9 +124,9 @@ class SimSettings:
             except DataError as exc:
                 problems.append(str(exc))
         if problems:
-            from purgetoll.errors import ScenarioError
+            from purgetoll.errors import SettingsError
 
-            raise ScenarioError("sim settings", problems)
+            raise SettingsError("sim settings", problems)
 
     def fingerprint(self) -> dict[str, Any]:
         """Settings that must match for a checkpoint to be resumed (everything but I/O knobs)."""
@@ -192,9 +192,14 @@ class Sim:
         """Month index (months since 1900-01) of time point ``step``."""
         return self.start_month + step
 
-    def decimal_year(self, k: float) -> float:
-        """Calendar time (years) of time point ``k`` (may be fractional, e.g. mid-step ``k + 0.5``)."""
-        return calendar.decimal_year(self.start, k)
+    def time_point_year(self, k: float) -> float:
+        """Calendar time (years) of time point ``k`` (may be fractional, e.g. mid-step ``k + 0.5``),
+        months as twelfths (:func:`purgetoll.sim.calendar.time_point_year`)."""
+        return calendar.time_point_year(self.start, k)
+
+    #: The old name, still used by sim/modules/demography.py; goes when that module moves to
+    #: ``time_point_year`` (demography's ``decimal_year`` counts days, this one twelfths).
+    decimal_year = time_point_year
 
     def date(self, step: int) -> dt.date:
         """Date of time point ``step``."""

@@ -189,9 +189,9 @@ class Attributes(Module):
         rep = republic_shares(start)
         oblasts = np.array([p[_OBLAST_KEYS[r][0]] for r in OBLASTS_00447])
         if oblasts.sum() >= 1:
-            from purgetoll.errors import ScenarioError
+            from purgetoll.errors import SettingsError
 
-            raise ScenarioError("[attributes]", [f"the RSFSR regions' shares sum to {oblasts.sum():g} >= 1"])
+            raise SettingsError("[attributes]", [f"the RSFSR regions' shares sum to {oblasts.sum():g} >= 1"])
         rsfsr = rep.shares[0]
         labels = (*OBLASTS_00447, "RSFSR (other)", *rep.labels[1:])
         shares = np.concatenate([rsfsr * oblasts, [rsfsr * (1 - oblasts.sum())], rep.shares[1:]])

@@ -10,7 +10,7 @@ A module is a class with:
   (name with its unit, default, range, source or "assumption"). The base class does the rest:
   ``Module(**values)`` checks the values against the declarations (an unknown key is a
   ``TypeError`` naming it and the valid ones; a value out of range a
-  :class:`~purgetoll.errors.ScenarioError` listing every problem) and keeps them, defaults filled
+  :class:`~purgetoll.errors.SettingsError` listing every problem) and keeps them, defaults filled
   in, in ``self.values``; ``parameters()`` returns them; ``describe()`` adds the data tables and
   the assumptions (every parameter declared ``assumption=True``) for the manifest;
 * ``plan_order`` (modules of a scenario run in this order, then by name) and ``runs_by_default``
@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from purgetoll.errors import ScenarioError
+from purgetoll.errors import SettingsError
 from purgetoll.params import Param, declared_values, problems
 from purgetoll.sim.state import Column
 
@@ -62,7 +62,7 @@ class Module:
         self.values = declared_values(self.parameter_specs, values, type(self).__name__)
         wrong = problems(self.parameter_specs, values)
         if wrong:
-            raise ScenarioError(f"[{self.name}]", wrong)
+            raise SettingsError(f"[{self.name}]", wrong)
 
     def parameters(self) -> dict[str, Any]:
         """Parameters with units in their names (JSON-able values): the declared ones, as given or default."""

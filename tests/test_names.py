@@ -1,0 +1,66 @@
+"""One name per concept: errors that say what failed, the shared terminal helpers, renamed names."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from purgetoll import ProblemsError, ScenarioError, SettingsError
+from purgetoll.claims import ClaimsFileError, parse_claims
+from purgetoll.params import Param
+from purgetoll.sim import SimSettings
+from purgetoll.sim.modules import Module
+from purgetoll.terminal import Format, fail
+
+
+def test_settings_errors_have_their_own_class():
+    with pytest.raises(SettingsError) as err:
+        SimSettings(start="1926-12-17", end="1959-01-15", scale=0, seed=0)
+    assert err.value.source == "sim settings"
+
+
+def test_module_values_raise_a_settings_error():
+    class Toy(Module):
+        name: ClassVar[str] = "toy"
+        parameter_specs: ClassVar[tuple[Param, ...]] = (Param("share", 0.5, "share", "a share", low=0, high=1),)
+
+    with pytest.raises(SettingsError) as err:
+        Toy(share=2)
+    assert err.value.problems == ["share must be in [0, 1] share; got 2"]
+
+
+def test_claims_errors_have_their_own_class():
+    with pytest.raises(ClaimsFileError) as err:
+        parse_claims({}, "claims.toml")
+    assert str(err.value) == ("claims.toml: 1 problem\n  - missing [[claim]] records: expected at least one "
+                              "[[claim]] table")
+
+
+@pytest.mark.parametrize("cls", [ScenarioError, SettingsError, ClaimsFileError])
+def test_one_base_catches_them_all_and_old_except_clauses_still_work(cls):
+    error = cls("somewhere", ["a problem"])
+    assert isinstance(error, ProblemsError) and isinstance(error, ValueError)
+    assert isinstance(error, ScenarioError)  # for one release: `except ScenarioError` keeps working
+    assert str(error) == "somewhere: 1 problem\n  - a problem"
+
+
+def test_fail_prints_on_stderr_and_exits_1():
+    app = typer.Typer()
+
+    @app.command()
+    def broken(format: Format = Format.table) -> None:
+        fail(ValueError(f"nothing to show as {format}"))
+
+    result = CliRunner().invoke(app, ["--format", "json"])
+    assert result.exit_code == 1
+    assert result.stderr == "error: nothing to show as json\n"
+    assert result.stdout == ""
+
+
+def test_old_names_are_aliases_for_one_release():
+    from purgetoll.sim import Sim
+
+    assert Sim.decimal_year is Sim.time_point_year
