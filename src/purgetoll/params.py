@@ -78,6 +78,10 @@ class Param:
         Valid strings of a ``choice``.
     assumption:
         True when no source gives the default: outputs say it is an assumption.
+    prior:
+        ``(low, high)`` of a number the calibration may vary (a uniform prior over that range, inside
+        ``[low, high]``); ``None`` for a number held at its value. Declared once here, it is what
+        ``purgetoll sim run --keys`` and the calibration read.
     """
 
     name: str
@@ -89,6 +93,7 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] = ()
     assumption: bool = False
+    prior: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
@@ -100,6 +105,11 @@ class Param:
         problem = self.check(self.default)
         if problem is not None:
             raise ValueError(f"parameter {self.name!r}: its default is invalid: {problem}")
+        if self.prior is not None:
+            lo, hi = self.prior
+            if self.kind != "number" or not lo < hi or self.check(lo) or self.check(hi):
+                raise ValueError(f"parameter {self.name!r}: a prior is a range (low < high) of a number within "
+                                 f"{self.range_text()}; got {self.prior!r}")
 
     @property
     def needs_source(self) -> bool:
@@ -162,7 +172,7 @@ class Param:
         """JSON-able form (for manifests and ``purgetoll compare --format json``)."""
         return {"name": self.name, "default": self.default, "unit": self.unit, "kind": self.kind,
                 "low": self.low, "high": self.high, "choices": list(self.choices),
-                "assumption": self.assumption, "doc": self.doc}
+                "assumption": self.assumption, "prior": list(self.prior) if self.prior else None, "doc": self.doc}
 
 
 def declared_values(specs: Iterable[Param], values: dict[str, Any], owner: str = "parameters") -> dict[str, Any]:

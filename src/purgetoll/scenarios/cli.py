@@ -64,7 +64,8 @@ def _keys(fmt: str) -> None:
         hi = "inf" if row.high is None or row.high != row.high else f"{row.high:g}"
         rng = f"[{lo}, {hi}]" if row.kind in ("number", "integer", "series") else row.kind
         flag = " (assumption)" if row.assumption else ""
-        typer.echo(f"{row.key_path:60s} {rng:22s} {row.unit}{flag}")
+        prior = f"  prior [{row.prior[0]:g}, {row.prior[1]:g}]" if row.prior else ""
+        typer.echo(f"{row.key_path:60s} {rng:22s} {row.unit}{flag}{prior}")
 
 
 def run_cmd(

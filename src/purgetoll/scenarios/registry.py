@@ -117,7 +117,8 @@ def _check_specs(section: str, specs: tuple[Param, ...]) -> None:
 
 
 def keys_frame(table: dict[str, SectionSpec] | None = None) -> pd.DataFrame:
-    """Every valid scenario key: ``section, key, kind, unit, low, high, default, assumption, doc``."""
+    """Every valid scenario key: ``section, key, kind, unit, low, high, default, assumption, prior, doc``
+    (``prior``: the ``(low, high)`` a calibration may vary it over, or None)."""
     import pandas as pd
 
     rows = []
@@ -125,5 +126,6 @@ def keys_frame(table: dict[str, SectionSpec] | None = None) -> pd.DataFrame:
         for p in spec.all_params():
             rows.append({"section": name, "key": p.name, "kind": p.kind, "unit": p.unit, "low": p.low,
                          "high": p.high, "default": p.default if p.kind != "series" else str(p.default),
-                         "assumption": p.assumption, "doc": p.doc})
-    return pd.DataFrame(rows, columns=["section", "key", "kind", "unit", "low", "high", "default", "assumption", "doc"])
+                         "assumption": p.assumption, "prior": p.prior, "doc": p.doc})
+    return pd.DataFrame(rows, columns=["section", "key", "kind", "unit", "low", "high", "default", "assumption", "prior",
+                                       "doc"])

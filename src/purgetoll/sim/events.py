@@ -29,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -65,6 +66,9 @@ class EventLog:
         Start date of the run (dates of time points are derived from it).
     chunk_rows:
         Rows buffered before a row group is written.
+    keep:
+        Without a directory, keep the events in memory (:meth:`frame`) instead of only counting them:
+        for small runs read at once, such as a calibration's.
     """
 
     def __init__(
@@ -74,12 +78,14 @@ class EventLog:
         extra_columns: Sequence[Column],
         start: dt.date,
         chunk_rows: int = 1 << 21,
+        keep: bool = False,
     ) -> None:
         if len(set(kinds)) != len(kinds):
             raise DataError("EventLog", f"event kinds must be unique; got {list(kinds)}")
         if len(kinds) > 127:
             raise DataError("EventLog", "at most 127 event kinds")
         self.directory = directory
+        self.keep = bool(keep) and directory is None
         self.kinds = tuple(kinds)
         self._code = {k: i for i, k in enumerate(self.kinds)}
         self.extra = tuple(extra_columns)
@@ -114,7 +120,7 @@ class EventLog:
             raise KeyError(f"unknown event kind {kind!r}; declared kinds are {list(self.kinds)}")
         n = len(person_id)
         self.counts[kind] += n
-        if n == 0 or self.directory is None:
+        if n == 0 or (self.directory is None and not self.keep):
             return
         unknown = set(extra) - {c.name for c in self.extra}
         if unknown:
@@ -176,6 +182,14 @@ class EventLog:
         # simulation goes on; one write in flight at a time keeps the row groups in order
         self._wait()
         self._pending = self._pool.submit(self._part[2].write_table, table)
+
+    def frame(self) -> pd.DataFrame:
+        """The events kept in memory (``keep``), with the columns of the Parquet parts."""
+        if not self.keep:
+            raise DataError("EventLog", "events are kept in memory only with keep=True and no directory")
+        if not self._buffered:
+            return self.schema.empty_table().to_pandas()
+        return self._table().to_pandas()
 
     def _wait(self) -> None:
         if self._pending is not None:

@@ -179,6 +179,8 @@ class Sim:
         self._seconds: dict[tuple[str, str], float] = {}
         self.people: People | None = None
         self.events: EventLog | None = None
+        #: a run without an output folder keeps its events in memory (``sim.events.frame()``) when True
+        self.keep_events = False
 
     # -- helpers for modules ------------------------------------------------------------------
     def module(self, name: str) -> Module:
@@ -263,7 +265,8 @@ class Sim:
             events_dir.mkdir(parents=True, exist_ok=True)
         kinds = [k for m in self.modules.values() for k in m.event_kinds]
         ecols = [c for m in self.modules.values() for c in m.event_columns]
-        self.events = EventLog(events_dir, kinds, ecols, self.start, s.event_chunk_rows)
+        self.events = EventLog(events_dir, kinds, ecols, self.start, s.event_chunk_rows,
+                               keep=self.keep_events and events_dir is None)
         extra = [c for m in self.modules.values() for c in m.columns]
         capacity = sum(m.capacity(self) for m in self.modules.values())
         for m in self.modules.values():

@@ -24,7 +24,7 @@ import pandas as pd
 from purgetoll.errors import DataError
 from purgetoll.sim.modules.terror import BODIES, CAMP_TYPES, CATEGORIES, OPERATIONS
 
-__all__ = ["read_events", "summarise", "totals", "male_share_of_dead", "TERROR_KINDS", "DEAD_KINDS", "BY"]
+__all__ = ["read_events", "labelled", "summarise", "totals", "male_share_of_dead", "TERROR_KINDS", "DEAD_KINDS", "BY"]
 
 TERROR_KINDS = ("arrest", "sentence", "execution", "camp_admission", "in_camp_at_start", "camp_death", "release",
                 "death_in_custody", "child_removed", "release_from_custody")
@@ -42,7 +42,11 @@ def read_events(run: str | Path, kinds: Sequence[str] = TERROR_KINDS) -> pd.Data
     path = Path(run) / "events"
     if not path.is_dir():
         raise DataError(str(path), "no event log: run the simulation with an output directory and write_events")
-    df = pd.read_parquet(path)
+    return labelled(pd.read_parquet(path), kinds)
+
+
+def labelled(df: pd.DataFrame, kinds: Sequence[str] = TERROR_KINDS) -> pd.DataFrame:
+    """The terror events of an event table (Parquet parts or ``EventLog.frame()``), codes as labels."""
     df = df[df["event"].astype(str).isin(kinds)].copy()
     df["event"] = df["event"].astype(str)
     df["sex"] = df["sex"].astype(str)

@@ -40,6 +40,7 @@ are not linked: assumption) and no household or workplace; the annexed of 1939-4
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -184,7 +185,13 @@ class Attributes(Module):
 
     # -- the target distributions -----------------------------------------------------------
     def marginals(self, start: str) -> dict[str, Any]:
-        """The distributions drawn from at ``start`` (the tests compare the agents with these)."""
+        """The distributions drawn from at ``start`` (the tests compare the agents with these).
+
+        A pure function of ``start`` and the parameters, computed once per process for each (a
+        calibration builds thousands of runs with the same attributes)."""
+        return _marginals_cached(start, tuple(sorted(self.values.items())))  # shared: callers only read it
+
+    def _compute_marginals(self, start: str) -> dict[str, Any]:
         p = self.values
         rep = republic_shares(start)
         oblasts = np.array([p[_OBLAST_KEYS[r][0]] for r in OBLASTS_00447])
@@ -350,3 +357,8 @@ class Attributes(Module):
             out[sel] = ids_g
             offset = int(ids_g.max()) if ids_g.size else offset
         return out
+
+
+@lru_cache(maxsize=4)
+def _marginals_cached(start: str, values: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return Attributes(**dict(values))._compute_marginals(start)

@@ -96,32 +96,32 @@ class Denunciation(Module):
               "the residual arrests (arrested_1937 936,750 and pospelov_arrested 1,548,366 minus the other "
               "modules' defaults), spread evenly (Jan-Oct in 1938; assumption)", kind="series", low=0, high=1e8),
         Param("names_per_interrogation", 3.0, "persons", "mean contacts named by each person interrogated "
-              "(assumption: no bundled source; range 0-10)", low=0, high=10, assumption=True),
-        Param("household_share", 0.3, "share", "share of names from the household (assumption, range 0-1)",
-              low=0, high=1, assumption=True),
+              "(assumption: no bundled source)", low=0, high=10, assumption=True, prior=(0.5, 8)),
+        Param("household_share", 0.3, "share", "share of names from the household (assumption)",
+              low=0, high=1, assumption=True, prior=(0, 0.5)),
         Param("workplace_share", 0.5, "share", "share of names from the workplace (assumption, range 0-1; the "
-              "rest from the party cell)", low=0, high=1, assumption=True),
+              "rest from the party cell)", low=0, high=1, assumption=True, prior=(0.2, 0.8)),
         Param("prison_capacity_persons", 2_000_000, "persons", "most people held under investigation at once "
               "(assumption, range 1e5-1e7; NKVD prisons held 435,000 at the end of 1940, "
               "nkvd_staff_and_capacity prisons_end_1940, when they were not overloaded)", low=1e5, high=1e7,
               assumption=True),
         Param("initial_listed_persons", 500_000, "persons", "people on the lists at the start (assumption, "
-              "range 0-1e7)", low=0, high=1e7, assumption=True),
+              "range 0-1e7)", low=0, high=1e7, assumption=True, prior=(0, 2_000_000)),
         Param("female_share", 0.05, "share", "women among those arrested from the lists: 5% of purge victims "
               "(Ilic, victim_composition_regional_samples women_share_ilic); the lists name women as often as "
               "their contacts are women, the arrests took men (position mode)", low=0, high=1),
         Param("list_arrest_hazard_per_month", 0.03, "per month",
-              "mechanism mode: share of the free people on the lists the NKVD asks to arrest each month (prior "
-              "0.005-0.15; assumption: no bundled source); the capacity decides how many are", low=0, high=1,
-              assumption=True),
+              "mechanism mode: share of the free people on the lists the NKVD asks to arrest each month "
+              "(assumption: no bundled source); the capacity decides how many are", low=0, high=1,
+              assumption=True, prior=(0.005, 0.15)),
         Param("nationality_share", 0.1, "share",
               "mechanism mode: share of names from fellow nationals in the same region, for the diaspora "
-              "nationalities of the national operations (prior 0-0.3; assumption)", low=0, high=1, assumption=True),
+              "nationalities of the national operations (assumption)", low=0, high=1, assumption=True, prior=(0, 0.3)),
         Param("female_naming_weight", 0.1, "odds",
-              "mechanism mode: odds that a woman drawn from the networks is written down, against a man (prior "
-              "0.02-0.5; assumption: the NKVD's 'organisations' were of men; women were 3% of a sample of OGPU "
+              "mechanism mode: odds that a woman drawn from the networks is written down, against a man "
+              "(assumption: the NKVD's 'organisations' were of men; women were 3% of a sample of OGPU "
               "arrests in Moscow in 1933, repression_key_totals women_share_ogpu_moscow_1933)", low=0, high=1,
-              assumption=True),
+              assumption=True, prior=(0.02, 0.5)),
     )
 
     def __init__(self, **values: Any) -> None:

@@ -81,13 +81,13 @@ def _specs() -> tuple[Param, ...]:
         Param("female_share", 0.05, "share", "women among party members and managers arrested (assumption, "
               "range 0-0.2; the army and NKVD purges take men only)", low=0, high=0.2, assumption=True),
         Param("outside_peak_age_weight", 0.5, "relative weight", "weight of ages 20-29 and 56-70 against "
-              "30-55 (assumption, range 0.1-1)", low=0.1, high=1.0, assumption=True),
+              "30-55 (assumption, range 0.1-1)", low=0.1, high=1.0, assumption=True, prior=(0.1, 1)),
         *(Param(f"{g}_arrests_per_1000_per_month", h, "per 1000 per month",
                 f"mechanism mode: arrests the {g} purge asks for each month per 1000 free members of its pool "
-                f"(prior {lo}-{hi}; assumption: {why})", low=0, high=1000, assumption=True)
+                f"(assumption: {why})", low=0, high=1000, assumption=True, prior=(lo, hi))
           for g, h, lo, hi, why in _HAZARDS),
-        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists (prior "
-              "1-50; assumption)", low=1, high=10_000, assumption=True),
+        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists "
+              "(assumption)", low=1, high=10_000, assumption=True, prior=(1, 50)),
     )
 
 

@@ -48,7 +48,7 @@ class FamilyRepression(Module):
         Param("wife_arrest_probability", 0.5, "probability", "chance that the wife of a convicted 'traitor' is "
               "arrested (assumption, range 0-1; 0.5 brings the archival scenario near the about 18,000 wives "
               "arrested, o486_wives_arrested)",
-              low=0, high=1, assumption=True),
+              low=0, high=1, assumption=True, prior=(0, 1)),
         Param("start_yyyymm", 193708, "YYYYMM", "month Order 00486 took effect (order of 15 Aug 1937: "
               "order_00486_families wives_term_years)", kind="integer", low=193701, high=193812),
     )

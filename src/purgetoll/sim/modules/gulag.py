@@ -82,8 +82,8 @@ class Gulag(Module):
         Param("initial_female_share", 0.061, "share", "women among the prisoners in 1937: 6.1% (gulag('sex'))",
               low=0, high=1),
         Param("initial_release_per_1000_per_year", 100.0, "per 1000 per year", "release rate of those inside at "
-              "the start (assumption: the bundled releases start in 1939; range 0-400)", low=0, high=1000,
-              assumption=True),
+              "the start (assumption: the bundled releases start in 1939;)", low=0, high=1000,
+              assumption=True, prior=(0, 400)),
         Param("calibrate_deaths", True, "", "fix each year's deaths at deaths_by_month_persons (else use "
               "mortality_per_1000_per_year)", kind="bool"),
         Param("deaths_by_month_persons", {"1937": 31056, "1938": 108654}, "persons", "deaths in the camps and "
@@ -92,35 +92,35 @@ class Gulag(Module):
               "average population (gulag('deaths') deaths_pct_of_average_population x 10)", kind="series",
               low=0, high=1000),
         Param("arrival_hazard_multiplier", 2.0, "x", "hazard in the first months after arrival relative to later "
-              "(assumption: range 1-5)", low=1, high=10, assumption=True),
+              "(assumption)", low=1, high=10, assumption=True, prior=(1, 5)),
         Param("arrival_months", 3, "months", "how long the arrival hazard lasts (assumption: range 1-12)",
               kind="integer", low=0, high=24, assumption=True),
-        Param("female_hazard_multiplier", 0.5, "x", "women's hazard relative to men's (assumption: range 0.2-1)",
-              low=0.05, high=1, assumption=True),
+        Param("female_hazard_multiplier", 0.5, "x", "women's hazard relative to men's (assumption)",
+              low=0.05, high=1, assumption=True, prior=(0.2, 1)),
         Param("far_north_share", 2443 / 0.09 / 1283306, "share", "share of prisoners in the far-north camps "
               "(Sevvostlag, Kolyma): 2,443 deaths at 9% mortality in 1937 imply about 27,000 of the Gulag's "
               "1,283,306 average (gulag_population_supplement sevvostlag_deaths_1937, sevvostlag_mortality_1937; "
               "low-confidence popular page)", low=0, high=1),
         Param("far_north_hazard_multiplier", 9.0 / 2.42, "x", "hazard in the far-north camps relative to the "
               "other camps and colonies: Sevvostlag 9% against the Gulag's 2.42% in 1937 (gulag_population_"
-              "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20),
+              "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20, prior=(1, 10)),
         Param("camp_mortality_per_1000_per_year", 21.1, "per 1000 per year", "mechanism mode: deaths per average "
-              "population while the camps are within their places, before the multipliers (prior 10-40; default "
-              "the Gulag's rate in 1936, 2.11%, gulag('deaths'))", low=0, high=1000),
+              "population while the camps are within their places, before the multipliers (default "
+              "the Gulag's rate in 1936, 2.11%, gulag('deaths'))", low=0, high=1000, prior=(10, 40)),
         Param("camp_places_persons", 1_300_000, "persons", "mechanism mode: prisoners the camps and colonies hold "
-              "without overcrowding (prior 1,000,000-2,000,000; assumption: no bundled figure; 1,196,369 were inside "
-              "on 1 Jan 1937)", low=1_000, high=2e7, assumption=True),
+              "without overcrowding (assumption: no bundled figure; 1,196,369 were inside "
+              "on 1 Jan 1937)", low=1_000, high=2e7, assumption=True, prior=(1_000_000, 2_000_000)),
         Param("camp_overcrowding_mortality_factor", 3.0, "x per 100% over places", "mechanism mode: the death rate is "
-              "multiplied by 1 + factor x (prisoners / places - 1) when over the places (prior 0-10; assumption)",
-              low=0, high=100, assumption=True),
+              "multiplied by 1 + factor x (prisoners / places - 1) when over the places (assumption)",
+              low=0, high=100, assumption=True, prior=(0, 10)),
         Param("nonpolitical_admissions_per_month_persons", 30_000.0, "persons", "mechanism mode: people sentenced "
-              "by the ordinary courts admitted to the camps each month (prior 10,000-80,000; assumption: the bundle "
-              "counts only the political convictions)", low=0, high=1e6, assumption=True),
+              "by the ordinary courts admitted to the camps each month (assumption: the bundle "
+              "counts only the political convictions)", low=0, high=1e6, assumption=True, prior=(10_000, 80_000)),
         Param("nonpolitical_term_months", 36, "months", "mechanism mode: term of the non-political prisoners (prior "
               "12-60; assumption)", kind="integer", low=1, high=300, assumption=True),
         Param("nonpolitical_female_weight", 0.15, "odds", "mechanism mode: weight of a woman against a man among "
-              "those the ordinary courts send to the camps (prior 0.05-0.5; assumption)", low=0, high=1,
-              assumption=True),
+              "those the ordinary courts send to the camps (assumption)", low=0, high=1,
+              assumption=True, prior=(0.05, 0.5)),
     )
 
     def __init__(self, **values: Any) -> None:

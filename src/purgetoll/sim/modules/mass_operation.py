@@ -96,7 +96,7 @@ class MassOperation(Module):
               "victim_composition_regional_samples)", low=0, high=0.5),
         Param("outside_peak_age_weight", 0.5, "relative weight",
               "weight of ages 16-29 and 56-80 against 30-55 (assumption: the bundle has no age distribution "
-              "of those arrested; range 0.1-1)", low=0.1, high=1.0, assumption=True),
+              "of those arrested;)", low=0.1, high=1.0, assumption=True, prior=(0.1, 1)),
         Param("order_yyyymm", 193708, "YYYYMM", "mechanism mode: month the operation began (Order 00447 of 30 Jul "
               "1937, operations to begin on 5 Aug: order_00447_limits_1937)", kind="integer", low=193701,
               high=193812),
@@ -104,28 +104,28 @@ class MassOperation(Module):
               "split into, standing for its oblast administrations (assumption: Kalinin oblast's initial limit, "
               "4,000, order_00447_limits_regional; range 1,000-10,000)", low=100, high=300_000, assumption=True),
         Param("limit_fill_share_per_month", 0.5, "share per month", "mechanism mode: share of what is left of its "
-              "limit a unit asks to arrest each month (prior 0.2-1; assumption)", low=0, high=1, assumption=True),
+              "limit a unit asks to arrest each month (assumption)", low=0, high=1, assumption=True, prior=(0.2, 1)),
         Param("limit_request_threshold", 0.9, "share", "mechanism mode: share of its limit a unit has used before it "
-              "asks for more (prior 0.7-1; assumption)", low=0, high=1, assumption=True),
+              "asks for more (assumption)", low=0, high=1, assumption=True, prior=(0.7, 1)),
         Param("limit_request_probability_per_month", 0.5, "per month", "mechanism mode: probability that a unit "
-              "past the threshold asks Moscow for a higher limit in a month (prior 0.1-1; assumption: Kalinin "
+              "past the threshold asks Moscow for a higher limit in a month (assumption: Kalinin "
               "oblast asked three times in five months, order_00447_limits_regional)", low=0, high=1,
-              assumption=True),
+              assumption=True, prior=(0.1, 1)),
         Param("limit_raise_share", 0.75, "x initial limit", "mechanism mode: each granted request raises the unit's "
-              "limit by this share of its initial limit (prior 0.25-1.5; assumption: Kalinin's raises were 1,500, "
-              "1,700 and 2,000 on a limit of 4,000)", low=0, high=10, assumption=True),
-        Param("limit_raise_category1_share", 0.6, "share", "mechanism mode: category-1 share of a raise (prior "
-              "0.3-0.9; assumption: Kalinin's raises were 4,700 category 1 and 1,500 category 2)", low=0, high=1,
-              assumption=True),
+              "limit by this share of its initial limit (assumption: Kalinin's raises were 1,500, "
+              "1,700 and 2,000 on a limit of 4,000)", low=0, high=10, assumption=True, prior=(0.25, 1.5)),
+        Param("limit_raise_category1_share", 0.6, "share", "mechanism mode: category-1 share of a raise "
+              "(assumption: Kalinin's raises were 4,700 category 1 and 1,500 category 2)", low=0, high=1,
+              assumption=True, prior=(0.3, 0.9)),
         Param("limit_requests_until_yyyymm", 193803, "YYYYMM", "mechanism mode: last month requests are granted "
               "(assumption: the last raise of Kalinin oblast in the bundle is of 31 Jan 1938; range 193801-193811)",
               kind="integer", low=193708, high=193812, assumption=True),
         Param("kulak_weight", 20.0, "x others", "mechanism mode: weight of a former kulak against a worker or "
-              "kolkhoznik of the same age and sex (prior 2-200; assumption)", low=0, high=10_000, assumption=True),
-        Param("alien_weight", 20.0, "x others", "mechanism mode: weight of clergy and 'former people' (prior 2-200; "
-              "assumption)", low=0, high=10_000, assumption=True),
-        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists (prior "
-              "1-50; assumption)", low=1, high=10_000, assumption=True),
+              "kolkhoznik of the same age and sex (assumption)", low=0, high=10_000, assumption=True, prior=(2, 200)),
+        Param("alien_weight", 20.0, "x others", "mechanism mode: weight of clergy and 'former people' ("
+              "assumption)", low=0, high=10_000, assumption=True, prior=(2, 200)),
+        Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists "
+              "(assumption)", low=1, high=10_000, assumption=True, prior=(1, 50)),
     )
 
     def __init__(self, **values: Any) -> None:

@@ -98,7 +98,7 @@ def _defaults() -> dict[str, dict[str, float]]:
 
 
 #: Mechanism mode's default hazards (per 1000 free adults of the first nationality per month): an
-#: assumption each (prior 0-100), near what the position defaults' totals mean over the months.
+#: assumption each, near what the position defaults' totals mean over the months (prior 0.5-100).
 _HAZARD = {"polish": 25.0, "german": 4.0, "harbin": 20.0, "latvian": 20.0, "greek": 25.0, "finnish": 6.0,
            "other_national": 20.0}
 
@@ -115,7 +115,7 @@ def _specs() -> tuple[Param, ...]:
               "('overwhelmingly men'; assumption: 5%, the share of women among all purge victims (Ilic), "
               "range 0-0.2)", low=0, high=0.2, assumption=True),
         Param("outside_peak_age_weight", 0.5, "relative weight", "weight of ages 17-29 and 56-70 against 30-55 "
-              "(assumption, range 0.1-1)", low=0.1, high=1.0, assumption=True),
+              "(assumption)", low=0.1, high=1.0, assumption=True, prior=(0.1, 1)),
         Param("males_17_70_roundup", False, "", "switch: the 'all males from 17 to 70' round-ups as an episode",
               kind="bool"),
         Param("roundup_share_of_males", 0.25, "share", "share of the free men aged 17-70 of the targeted "
@@ -124,7 +124,7 @@ def _specs() -> tuple[Param, ...]:
         Param("roundup_yyyymm", 193802, "YYYYMM", "month of the round-up (assumption)", kind="integer",
               low=193701, high=193812, assumption=True),
         Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists when an "
-              "operation chooses whom to arrest (prior 1-50; assumption)", low=1, high=10_000, assumption=True),
+              "operation chooses whom to arrest (assumption)", low=1, high=10_000, assumption=True, prior=(1, 50)),
     ]
     for op in NATIONAL_TOTALS:
         first = _MONTHS[op][0]
@@ -134,8 +134,8 @@ def _specs() -> tuple[Param, ...]:
                          kind="integer", low=193701, high=193812, assumption=True))
         out.append(Param(f"{op}_arrests_per_1000_per_month", _HAZARD[op], "per 1000 per month",
                          f"mechanism mode: arrests the {op} operation asks for each month, per 1000 free people aged "
-                         "17-70 of its first nationality (prior 0-100; assumption)", low=0, high=1000,
-                         assumption=True))
+                         "17-70 of its first nationality (assumption)", low=0, high=1000,
+                         assumption=True, prior=(0.5, 100.0)))
     return tuple(out)
 
 

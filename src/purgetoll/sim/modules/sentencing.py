@@ -101,13 +101,13 @@ class Sentencing(Module):
               "Butovo shot on the day, Novosibirsk a month or more later; range 0-3)", kind="integer", low=0,
               high=3, assumption=True),
         Param("shooting_share_order_00447", 387000 / 767000, "share", "Order 00447: 387,000 shot of 767,000 "
-              "sentenced (Werth; o447_shot_werth, o447_sentenced_werth)", low=0, high=1),
+              "sentenced (Werth; o447_shot_werth, o447_sentenced_werth)", low=0, high=1, prior=(0.3, 0.9)),
         Param("shooting_share_national", 247157 / 347000, "share", "national operations: 247,157 shot "
-              "(national_ops_shot) of about 347,000 sentenced (national_ops_sentenced_ablazhei)", low=0, high=1),
+              "(national_ops_shot) of about 347,000 sentenced (national_ops_sentenced_ablazhei)", low=0, high=1, prior=(0.5, 0.9)),
         Param("shooting_share_military_collegium", 30514 / 36157, "share", "Military Collegium: 30,514 sentenced "
-              "to shooting of 36,157 convicted (vkvs_shot, vkvs_convicted)", low=0, high=1),
+              "to shooting of 36,157 convicted (vkvs_shot, vkvs_convicted)", low=0, high=1, prior=(0.6, 0.95)),
         Param("shooting_share_other", 0.1, "share", "party members, managers, the denounced (assumption: "
-              "range 0-0.5)", low=0, high=1, assumption=True),
+              "range 0-0.5)", low=0, high=1, assumption=True, prior=(0, 0.5)),
         Param("shooting_share_families", 0.0, "share", "wives under Order 00486 (the order sent them to camps)",
               low=0, high=1),
         Param("shooting_share_order_00447_by_month", {"1937-08": 9766 / 14305}, "share",
@@ -120,41 +120,41 @@ class Sentencing(Module):
               "death sentences by year (1953 MVD certificate, repression() mvd_1953 'death'; 681,692 in all)",
               kind="series", low=0, high=1e8),
         Param("other_sentence_share", (8280 + 20131) / 1344923, "share", "exile and other sentences: 1937-38 "
-              "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1),
+              "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1, prior=(0, 0.05)),
         Param("troikas", 64, "troikas", "mechanism mode: troikas sitting (assumption: one per republic, krai and "
               "oblast NKVD administration; no bundled count; range 50-80)", kind="integer", low=1, high=500,
               assumption=True),
         Param("troika_sittings_per_month", 6.0, "sittings per month", "mechanism mode: sittings of a troika a "
-              "month (prior 2-20; assumption)", low=0, high=31, assumption=True),
+              "month (assumption)", low=0, high=31, assumption=True, prior=(2, 20)),
         Param("troika_cases_per_sitting", 200.0, "persons", "mechanism mode: cases a troika decides at a sitting "
-              "(prior 50-600; assumption: the Mordovian troika sentenced 334 in its first three weeks, "
-              "operation_timing_and_throughput mordovia_sentenced)", low=0, high=5000, assumption=True),
+              "(assumption: the Mordovian troika sentenced 334 in its first three weeks, "
+              "operation_timing_and_throughput mordovia_sentenced)", low=0, high=5000, assumption=True, prior=(50, 600)),
         Param("dvoika_cases_per_month_persons", 15_000.0, "persons", "mechanism mode: cases the dvoika (Yezhov and "
-              "Vyshinsky, the 'album' procedure) decides a month (prior 5,000-60,000; assumption: 28,822 cases of "
+              "Vyshinsky, the 'album' procedure) decides a month (assumption: 28,822 cases of "
               "the Polish operation in Ukraine alone were waiting at the NKVD USSR on 24 Sep 1938, "
-              "operation_timing_and_throughput ukraine_polish_pending_1)", low=0, high=1e6, assumption=True),
+              "operation_timing_and_throughput ukraine_polish_pending_1)", low=0, high=1e6, assumption=True, prior=(5000, 60_000)),
         Param("special_troikas_yyyymm", 193809, "YYYYMM", "mechanism mode: month the special troikas took over the "
               "national operations' backlog (Politburo resolution of 15 Sep 1938, operation_timing_and_throughput "
               "special_troikas_deadline)", kind="integer", low=193701, high=193912),
         Param("special_troika_cases_per_month_persons", 60_000.0, "persons", "mechanism mode: cases the special "
-              "troikas decide a month (prior 20,000-200,000; assumption: they were to clear the backlog within two "
-              "months, operation_timing_and_throughput)", low=0, high=1e6, assumption=True),
+              "troikas decide a month (assumption: they were to clear the backlog within two "
+              "months, operation_timing_and_throughput)", low=0, high=1e6, assumption=True, prior=(20_000, 200_000)),
         Param("military_collegium_cases_per_month_persons", 1_500.0, "persons", "mechanism mode: cases the "
-              "Military Collegium decides a month (prior 500-5,000; assumption: 5-10 minutes a hearing, "
-              "stalin_lists_and_military_collegium_1937_1940)", low=0, high=1e5, assumption=True),
+              "Military Collegium decides a month (assumption: 5-10 minutes a hearing, "
+              "stalin_lists_and_military_collegium_1937_1940)", low=0, high=1e5, assumption=True, prior=(500, 5000)),
         Param("oso_cases_per_month_persons", 5_000.0, "persons", "mechanism mode: cases the Special Board (OSO) "
-              "decides a month (prior 1,000-20,000; assumption)", low=0, high=1e6, assumption=True),
+              "decides a month (assumption)", low=0, high=1e6, assumption=True, prior=(1000, 20_000)),
         Param("court_cases_per_month_persons", 20_000.0, "persons", "mechanism mode: political cases the courts "
-              "decide a month (prior 5,000-100,000; assumption)", low=0, high=1e6, assumption=True),
+              "decide a month (assumption)", low=0, high=1e6, assumption=True, prior=(5000, 100_000)),
         Param("death_sentences_not_carried_out_share", 0.001, "share", "mechanism mode: death sentences commuted to "
-              "a camp term (Zubkin: 634 of 668,305, repression_key_totals zubkin_vmn_commuted; prior 0-0.05)",
-              low=0, high=1),
+              "a camp term (Zubkin: 634 of 668,305, repression_key_totals zubkin_vmn_commuted)",
+              low=0, high=1, prior=(0, 0.05)),
         Param("transit_months", 1, "months", "mechanism mode: months a camp sentence waits in prison and transit "
               "before the camp admits it (prior 0-4; assumption)", kind="integer", low=0, high=12, assumption=True),
         Param("released_at_halt_share", 0.2, "share", "mechanism mode: share of the cases still waiting for the "
-              "troikas and dvoikas at the halt that are released rather than sent to the courts (prior 0-0.5; "
+              "troikas and dvoikas at the halt that are released rather than sent to the courts ("
               "assumption: Zubkin counts 12,903 released by 1 Nov 1938, repression_key_totals zubkin_released)",
-              low=0, high=1, assumption=True),
+              low=0, high=1, assumption=True, prior=(0, 0.5)),
     )
 
     def __init__(self, **values: Any) -> None:

@@ -305,42 +305,42 @@ class Terror(Module):
               low=193701, high=194012),
         Param("arrests_after_halt_factor", 0.05, "x",
               "mechanism mode: the hazards of the lists and of the elite purges after the halt, relative to before "
-              "(prior 0-0.3; assumption: the decree of 17 Nov 1938 forbade mass arrests; arrests fell from 638,509 "
+              "(assumption: the decree of 17 Nov 1938 forbade mass arrests; arrests fell from 638,509 "
               "in 1938 to 44,731 in 1939, repression_key_totals arrested_1938, arrested_1939)", low=0, high=1,
-              assumption=True),
+              assumption=True, prior=(0, 0.3)),
         Param("female_arrest_weight", 0.1, "odds",
               "mechanism mode: weight of a woman against a man of the same group and age when the operations and "
-              "purges choose whom to arrest (prior 0.02-0.5; assumption: women were 3% of a sample of OGPU arrests "
+              "purges choose whom to arrest (assumption: women were 3% of a sample of OGPU arrests "
               "in Moscow in 1933, repression_key_totals women_share_ogpu_moscow_1933)", low=0, high=1,
-              assumption=True),
+              assumption=True, prior=(0.02, 0.5)),
         Param("prison_hazard_multiplier", 1.0, "x life table",
               "position mode: death hazard of a person held under investigation relative to the life table "
               "(assumption: no bundled source gives prison mortality in 1937-38; range 1-10)",
               low=1.0, high=10.0, assumption=True),
         Param("interrogators_persons", 25_000, "persons",
-              "mechanism mode: NKVD operational officers investigating cases at the start of 1937 (prior "
-              "10,000-50,000; assumption: the bundle has no 1937-38 total of NKVD operational staff; it has 671 "
+              "mechanism mode: NKVD operational officers investigating cases at the start of 1937 "
+              "(assumption: the bundle has no 1937-38 total of NKVD operational staff; it has 671 "
               "operational posts vacant in the Ukrainian NKVD alone in Feb 1938 and a central apparatus of over "
               "30,000 in 1940, nkvd_staff_and_capacity); those arrested in the purges of the NKVD leave",
-              low=1_000, high=1_000_000, assumption=True),
+              low=1_000, high=1_000_000, assumption=True, prior=(10_000, 50_000)),
         Param("cases_per_interrogator_per_month", 4.0, "cases per officer per month",
-              "mechanism mode: new cases (arrests) an officer takes on in a month (prior 1-10; assumption: no "
+              "mechanism mode: new cases (arrests) an officer takes on in a month (assumption: no "
               "bundled source; Molotov oblast's cases completed within the month rose from 9 to 84 between Aug "
-              "and Dec 1937, operation_timing_and_throughput)", low=0.1, high=50, assumption=True),
+              "and Dec 1937, operation_timing_and_throughput)", low=0.1, high=50, assumption=True, prior=(1, 10)),
         Param("prison_places_persons", 300_000, "persons",
-              "mechanism mode: places in NKVD prisons and transit (prior 150,000-600,000; assumption: 'usually "
+              "mechanism mode: places in NKVD prisons and transit (assumption: 'usually "
               "250-300 thousand in prisons' and 435,000 held at the end of 1940, nkvd_staff_and_capacity; no "
-              "limit for 1937-38 in the bundle)", low=10_000, high=5_000_000, assumption=True),
+              "limit for 1937-38 in the bundle)", low=10_000, high=5_000_000, assumption=True, prior=(150_000, 600_000)),
         Param("prison_mortality_per_1000_per_year", 10.0, "per 1000 per year",
               "mechanism mode: deaths in custody beyond the life table while the prisons are within their places "
-              "(prior 0-50; assumption)", low=0, high=500, assumption=True),
+              "(assumption)", low=0, high=500, assumption=True, prior=(0, 50)),
         Param("prison_overcrowding_mortality_factor", 1.0, "x per 100% over places",
               "mechanism mode: the death rate in custody is multiplied by 1 + factor x (occupancy / places - 1) "
-              "when the prisons are over their places (prior 0-5; assumption)", low=0, high=50, assumption=True),
+              "when the prisons are over their places (assumption)", low=0, high=50, assumption=True, prior=(0, 5)),
         Param("prison_max_occupancy_ratio", 3.0, "x places",
               "mechanism mode: arrests stop while the prisons hold more than this many times their places "
-              "(prior 1.5-5; assumption: 'interrogators, prisons, and camps, already grotesquely overloaded', "
-              "seed, 'The aftermath')", low=1.0, high=20.0, assumption=True),
+              "(assumption: 'interrogators, prisons, and camps, already grotesquely overloaded', "
+              "seed, 'The aftermath')", low=1.0, high=20.0, assumption=True, prior=(1.5, 5)),
     )
 
     def __init__(self, **values: Any) -> None:
