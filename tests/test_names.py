@@ -61,6 +61,8 @@ def test_fail_prints_on_stderr_and_exits_1():
 
 
 def test_old_names_are_aliases_for_one_release():
+    from purgetoll.demography import Borders1946, Territory
     from purgetoll.sim import Sim
 
+    assert Territory is Borders1946
     assert Sim.decimal_year is Sim.time_point_year

@@ -12,7 +12,8 @@ Public surface (``from purgetoll.demography import ...``); each concept lives in
 - :mod:`.lexis`: ``cohort_of``, ``age_of``, ``exposure``, ``shift_ages``, ``decimal_year``.
 - :mod:`.births`: ``births_series`` (1927-1959 by reverse survival), ``implied_births``.
 - :mod:`.inputs`: ``population("census:1959")``, ``census_single``, ``adh_single``.
-- :mod:`.corrections`: ``ArmyOmission1937``, ``Padding1939``, ``Territory``, ``CensusCorrections``.
+- :mod:`.corrections`: ``ArmyOmission1937``, ``Padding1939``, ``Borders1946``, ``CensusCorrections``
+  (``Territory``: the old name of ``Borders1946``, kept for one release).
 - :mod:`.intercensal`: ``cohort_survival``, ``deficit`` (with Monte Carlo intervals,
   :mod:`.montecarlo`).
 """
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from purgetoll.demography.corrections import (
         DEFAULT_CORRECTIONS,
         ArmyOmission1937,
+        Borders1946,
         CensusCorrections,
         Padding1939,
         Territory,
@@ -80,7 +82,7 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = [
-    "Addition", "ArmyOmission1937", "CensusCorrections", "DEFAULT_CORRECTION",
+    "Addition", "ArmyOmission1937", "Borders1946", "CensusCorrections", "DEFAULT_CORRECTION",
     "DEFAULT_CORRECTIONS", "MIDPOINTS", "PERIODS", "Padding1939", "ProjectionResult", "Territory",
     "UnderRegistration", "adh_single", "age_of", "annual_qx", "birth_interval", "births_function",
     "births_series", "census_single", "cohort_of", "cohort_survival", "correct_digit_preference",

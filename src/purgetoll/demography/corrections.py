@@ -12,7 +12,7 @@
   by age and sex are components of the error model (:mod:`purgetoll.demography.evidence`:
   ``padding_1939_persons`` and the shape components), the one place the padding is declared;
   ``Padding1939(persons)`` fixes the size at a given value instead of drawing it.
-- :class:`Territory`: the 1959 census counts post-1945 borders, about 20 million more people than
+- :class:`Borders1946`: the 1959 census counts post-1945 borders, about 20 million more people than
   the 1939 ones. ADH (1993) give 1 January 1939 in both borders; a 1939 census population is
   brought to 1946 borders by ADH's ratio of the two by sex and 5-year group; ``annexed_scale``
   multiplies the annexed part (1.0 = ADH; the Monte Carlo range 0.95-1.05 is an assumption about
@@ -100,18 +100,26 @@ class Padding1939:
 
 
 @dataclass(frozen=True)
-class Territory:
-    """Bring a 1939 (pre-September-1939 borders) population to post-1946 borders via ADH's ratio."""
+class Borders1946:
+    """Bring a 1939 (pre-September-1939 borders) population to post-1946 borders via ADH's ratio.
+
+    Called ``Territory`` before (kept one release as an alias): the simulation's
+    :class:`purgetoll.sim.modules.Territory` is another thing, the annexations as a mechanism.
+    """
 
     annexed_scale: float = 1.0
     RANGE = (0.95, 1.05)
 
     def __post_init__(self) -> None:
-        _check_range("Territory.annexed_scale", self.annexed_scale, 0.0, 2.0)
+        _check_range("Borders1946.annexed_scale", self.annexed_scale, 0.0, 2.0)
 
     def describe(self) -> str:
         return ("territory: 1939 brought to post-1946 borders (the 1959 census territory) by ADH 1993's 1939 "
                 f"populations in both borders; annexed part x {self.annexed_scale:g} (range 0.95-1.05: assumption)")
+
+
+#: The old name of :class:`Borders1946`, kept for one release.
+Territory = Borders1946
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ class CensusCorrections:
 
     army_1937: ArmyOmission1937 | None = ArmyOmission1937()
     padding_1939: Padding1939 | None = Padding1939()
-    territory: Territory | None = Territory()
+    territory: Borders1946 | None = Borders1946()
 
 
 #: Every correction at its default.
