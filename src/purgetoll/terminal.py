@@ -1,17 +1,23 @@
 """What every ``purgetoll`` command shares on the terminal.
 
 - :class:`Format`: the output formats a command offers (``--format table|csv|json``);
-- :func:`fail`: end a command on an error: ``error: <message>`` on stderr, exit status 1.
+- :func:`fail`: end a command on an error: ``error: <message>`` on stderr, exit status 1;
+- :func:`progress`: a progress bar over a long job's steps (the runs of ``purgetoll compare``, and
+  the calibrations and linkages to come) on a terminal, nothing when the output is piped.
 
 Base layer: it imports typer and nothing of purgetoll, so any part's CLI may use it.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Iterator, Sized
 from enum import StrEnum
-from typing import NoReturn
+from typing import NoReturn, TextIO, TypeVar
 
 import typer
+
+T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -27,3 +33,28 @@ def fail(error: Exception | str) -> NoReturn:
     """Print ``error: <error>`` on stderr and end the command with exit status 1."""
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(1)
+
+
+def progress(items: Iterable[T], description: str, *, total: int | None = None,
+             stream: TextIO | None = None) -> Iterator[T]:
+    """Yield ``items`` while a progress bar advances on ``stream`` (default stderr).
+
+    The bar shows only when ``stream`` is a terminal: piped or redirected (CI, ``> out.json``,
+    tests) nothing is written, so a command's JSON or CSV on stdout and its messages on stderr
+    stay as they were. ``total`` defaults to ``len(items)`` when it has one.
+    """
+    stream = sys.stderr if stream is None else stream
+    if not stream.isatty():
+        yield from items
+        return
+    from rich.console import Console  # rich's progress loads only when a bar is shown
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if total is None and isinstance(items, Sized):
+        total = len(items)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(file=stream, force_terminal=True)) as bar:
+        task = bar.add_task(description, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)

@@ -1,11 +1,25 @@
-"""Tiny sections that exercise the report framework without the bundled data."""
+"""Tiny sections that exercise the report framework without the bundled data, and the real run."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from purgetoll.cli import app
 from purgetoll.report import Figure, RunContext, Section, Source, Table
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory):
+    """Two real `purgetoll run`s of the same data under different names (test_full_run.py,
+    test_browser.py): made once, about 20 s."""
+    out = tmp_path_factory.mktemp("runs")
+    for name in ("one", "two"):
+        result = CliRunner().invoke(app, ["run", "--name", name, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"{out / name / 'report.html'}\n"
+    return out
 
 
 def tiny_frame() -> pd.DataFrame:

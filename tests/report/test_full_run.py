@@ -1,4 +1,5 @@
-"""The real `purgetoll run`, every section, from the command line into tmp_path."""
+"""The real `purgetoll run`, every section, from the command line into tmp_path (the ``runs``
+fixture of conftest.py, shared with the browser test)."""
 
 from __future__ import annotations
 
@@ -8,24 +9,9 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from purgetoll.cli import app
 from purgetoll.data import sex_ratio_yearbook
 from purgetoll.report.sections import SECTIONS
-
-runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Two runs of the same data under different names."""
-    out = tmp_path_factory.mktemp("runs")
-    for name in ("one", "two"):
-        result = runner.invoke(app, ["run", "--name", name, "--out", str(out)])
-        assert result.exit_code == 0, result.output
-        assert result.stdout == f"{out / name / 'report.html'}\n"
-    return out
 
 
 def _manifest(run_dir):

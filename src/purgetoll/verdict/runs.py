@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from purgetoll.scenarios import Scenario
+from purgetoll.terminal import progress
 
 __all__ = ["RunRecord", "run_one", "run_many", "memory_workers", "CENSUS_1937", "CENSUS_1939"]
 
@@ -112,7 +113,8 @@ def run_many(scenarios: list[Scenario], seeds: list[int], scale: float, start: s
     """
     jobs = [(s, seed, scale, start) for s in scenarios for seed in seeds]
     n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1, memory_workers(scale))
+    label = f"compare: {len(jobs)} runs"  # a bar on a terminal only (purgetoll.terminal.progress)
     if n <= 1 or len(jobs) == 1:
-        return [_job(j) for j in jobs]
+        return [_job(j) for j in progress(jobs, label)]
     with ProcessPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(_job, jobs))
+        return list(progress(pool.map(_job, jobs), label, total=len(jobs)))
