@@ -63,7 +63,7 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import coded_pool, draw, pick_weighted, weighted_pick
+from purgetoll.sim.modules.terror_draw import FreePool, coded_pool, draw, pick_free, weighted_pick
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -252,7 +252,7 @@ class Denunciation(Module):
             cand = self._listed_free(sim)
         arrested = 0
         if n > 0 and cand.size:
-            chosen = pick_weighted(sim, cand, np.ones(cand.size), n, "terror.arrest.denunciation", step)
+            chosen = pick_free(sim, FreePool.of(sim, cand, np.ones(cand.size)), n, "terror.arrest.denunciation", step)
             arrested = int(terror.arrest(sim, chosen, step, "denunciation").size)
             self.done += arrested
         self._cand = None

@@ -39,13 +39,14 @@ from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
 from purgetoll.sim.modules.terror_draw import (
     Budget,
+    FreePool,
     age_weights,
     coded_pools_sized,
+    count_free,
     draw,
-    pick_weighted,
+    pick_free,
     spread,
 )
-from purgetoll.sim.state import FEMALE
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -106,6 +107,7 @@ class ElitePurges(Module):
         self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.short: dict[str, int] = {}
         self._scale_up: dict[str, float] = {}  # mechanism: whole pool / thinned pool
+        self._free: dict[str, FreePool] = {}  # mechanism: the pools prepared for monthly draws
         self._asked: dict[str, float] = {}
         self._carry: dict[str, float] = {}
 
@@ -143,21 +145,25 @@ class ElitePurges(Module):
         """Pools of the window, by purge (thinned to 20 times the window's need)."""
         self._pools = {}
         p = sim.people
-        needs = {g: float(self._plan[g][first:stop].sum()) for g in _PURGES}
-        terror = sim.module("terror")
-        margin = 20.0
-        if terror.mechanism:  # an upper bound: the capacity over the window
-            needs = {g: v * terror.machine.capacity_agents(sim) for g, v in needs.items()}
-            margin = 5.0
+        needs: Any = {g: float(self._plan[g][first:stop].sum()) for g in _PURGES}
         masks = {g: self._pool_codes(sim, g) for g in _PURGES if needs[g] > 0}
         if not masks:
             return
-        pools, sizes = coded_pools_sized(sim, first, 20, 70, masks, needs, "terror.pool", margin)
+        if sim.module("terror").mechanism:  # the hazard over the window's months, times the lists' pull
+            months = {g: needs[g] for g in masks}
+            hazard = {g: float(self.values[f"{g}_arrests_per_1000_per_month"]) / 1000 for g in masks}
+            listed = float(self.values["listed_weight"])
+
+            def needs(sizes: dict[str, int]) -> dict[str, float]:
+                return {g: min(1.0, hazard[g] * months[g] * listed) * sizes[g] for g in sizes}
+        pools, sizes = coded_pools_sized(sim, first, 20, 70, masks, needs, "terror.pool")
         self._scale_up = {g: sizes[g] / max(pools[g].size, 1) for g in pools}
         for g, pool in pools.items():
             w = age_weights(sim.ages(p["birth_month"][pool], first), 20, 70,
                             outside_peak=self.values["outside_peak_age_weight"])
             self._pools[g] = (pool, w)
+            if sim.module("terror").mechanism:
+                self._free[g] = FreePool.of(sim, pool, w, float(sim.module("terror").values["female_arrest_weight"]))
 
     def demand(self, sim: Sim, step: int) -> float:
         """Mechanism mode: agents the purges ask to arrest this month (hazards on their pools)."""
@@ -165,7 +171,7 @@ class ElitePurges(Module):
         factor = float(terror.values["arrests_after_halt_factor"]) if terror.halted(sim, step) else 1.0
         self._asked = {}
         for g, (pool, _) in self._pools.items():
-            free = int(np.count_nonzero(terror.free_mask(sim, pool)))
+            free = count_free(sim, pool)
             self._asked[g] = float(self.values[f"{g}_arrests_per_1000_per_month"]) / 1000 * free * self._scale_up[g] * factor
         return sum(self._asked.values())
 
@@ -174,20 +180,14 @@ class ElitePurges(Module):
         total = sum(self._asked.values())
         if n <= 0 or total <= 0:
             return
-        female = float(terror.values["female_arrest_weight"])
         listed = float(self.values["listed_weight"])
-        p = sim.people
         for g, a in self._asked.items():
             v = n * a / total + self._carry.get(g, 0.0)
             k = int(np.floor(v + 1e-9))
             self._carry[g] = v - k
             if k <= 0:
                 continue
-            pool, w = self._pools[g]
-            free = terror.free_mask(sim, pool)
-            pool, w = pool[free], w[free]
-            w = w * np.where(p["sex"][pool] == FEMALE, female, 1.0) * np.where(p["t_listed"][pool], listed, 1.0)
-            chosen = pick_weighted(sim, pool, w, k, f"terror.arrest.{g}", step)
+            chosen = pick_free(sim, self._free[g], k, f"terror.arrest.{g}", step, listed)
             if len(chosen) < k:
                 self.short[g] = self.short.get(g, 0) + k - len(chosen)
             terror.arrest(sim, chosen, step, g)

@@ -57,7 +57,7 @@ from purgetoll.sim.modules.terror import (
     step_of_label,
     unpack,
 )
-from purgetoll.sim.modules.terror_draw import age_weights, coded_pool, draw, pick_weighted
+from purgetoll.sim.modules.terror_draw import FreePool, age_weights, coded_pool, draw, pick_free
 from purgetoll.sim.state import FEMALE, NO_DEATH
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class Gulag(Module):
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
         self._carry = 0.0
         self._np_carry = 0.0  # mechanism: non-political admissions' rounding
-        self._np_pool = np.empty(0, dtype=np.int64)
+        self._np_pool: FreePool | None = None
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -232,15 +232,10 @@ class Gulag(Module):
         a = float(self.values["nonpolitical_admissions_per_month_persons"]) * sim.settings.scale + self._np_carry
         n = int(np.floor(a + 1e-9))
         self._np_carry = a - n
-        pool = self._np_pool
-        if n <= 0 or pool.size == 0:
+        if n <= 0 or self._np_pool is None:
             return
         p = sim.people
-        terror = sim.module("terror")
-        pool = pool[terror.free_mask(sim, pool)]
-        w = age_weights(sim.ages(p["birth_month"][pool], step), 16, 60, peak_low=18, peak_high=40)
-        w = w * np.where(p["sex"][pool] == FEMALE, float(self.values["nonpolitical_female_weight"]), 1.0)
-        chosen = np.sort(pick_weighted(sim, pool, w, n, "gulag.nonpolitical", step))
+        chosen = pick_free(sim, self._np_pool, n, "gulag.nonpolitical", step)
         p["t_operation"][chosen] = op_code("nonpolitical")
         self.admit(sim, chosen, step, np.full(chosen.size, int(self.values["nonpolitical_term_months"])))
 
@@ -337,7 +332,9 @@ class Gulag(Module):
         window's pool of the ordinary courts (free people aged 16-60, thinned)."""
         if mechanism_mode(sim):
             need = float(self.values["nonpolitical_admissions_per_month_persons"]) * sim.settings.scale * (stop - first)
-            self._np_pool = coded_pool(sim, first, 16, 60, need, "gulag.nonpolitical.pool")
+            pool = coded_pool(sim, first, 16, 60, need, "gulag.nonpolitical.pool", margin=5.0)
+            w = age_weights(sim.ages(sim.people["birth_month"][pool], first), 16, 60, peak_low=18, peak_high=40)
+            self._np_pool = FreePool.of(sim, pool, w, float(self.values["nonpolitical_female_weight"]))
         slots, found = refresh_slots(sim, self.camp_ids)
         self.camp_slots = slots
         self.camp_sex = np.empty(0, dtype=np.int8)  # regathered below, from the found slots

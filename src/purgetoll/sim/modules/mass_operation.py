@@ -53,7 +53,14 @@ from purgetoll.sim.modules.terror import (
     republic_of,
     yyyymm_step,
 )
-from purgetoll.sim.modules.terror_draw import Budget, age_weights, coded_pools, draw, pick_weighted
+from purgetoll.sim.modules.terror_draw import (
+    Budget,
+    FreePool,
+    age_weights,
+    coded_pools,
+    draw,
+    pick_free,
+)
 from purgetoll.sim.state import FEMALE
 
 if TYPE_CHECKING:
@@ -224,7 +231,7 @@ class MassOperation(Module):
                   "general": ("worker", "kolkhoznik", "other")}
         specs = {g: {ATTR["social_group"]: codes("social_group", names, self.name)} for g, names in groups.items()}
         pools = coded_pools(sim, first, 16, 80, specs, {g: bound for g in groups}, "terror.pool.order_00447",
-                            margin=10.0)
+                            margin=5.0)
         weight = {"kulaks": float(self.values["kulak_weight"]), "aliens": float(self.values["alien_weight"]),
                   "general": 1.0}
         slots = np.concatenate([pools[g] for g in groups])
@@ -236,7 +243,7 @@ class MassOperation(Module):
         order = np.lexsort((slots, rep))  # by republic, then slot
         slots, w, rep = slots[order], w[order], rep[order]
         bounds = np.searchsorted(rep, np.arange(self.limits.n_republics + 1))
-        self._mech = (slots, w, bounds)
+        self._mech = (FreePool.of(sim, slots, w), bounds)
 
     def demand(self, sim: Sim, step: int) -> float:
         """Mechanism mode: agents the units ask to arrest this month (what is left of the limits)."""
@@ -250,16 +257,13 @@ class MassOperation(Module):
         n = terror.allowance(self.name)
         if not a <= step < b or self._mech is None:
             return
-        slots, w, bounds = self._mech
+        pool, bounds = self._mech
         by_rep = self.limits.by_republic(n, self._rep_carry)
         listed = float(self.values["listed_weight"])
-        p = sim.people
         got = np.zeros(self.limits.n_republics, dtype=np.int64)
         for r in np.flatnonzero(by_rep):
-            seg, ws = slots[bounds[r]:bounds[r + 1]], w[bounds[r]:bounds[r + 1]]
-            free = terror.free_mask(sim, seg)
-            seg, ws = seg[free], ws[free] * np.where(p["t_listed"][seg[free]], listed, 1.0)
-            chosen = pick_weighted(sim, seg, ws, int(by_rep[r]), "terror.arrest.order_00447", step)
+            chosen = pick_free(sim, pool.part(bounds[r], bounds[r + 1]), int(by_rep[r]), "terror.arrest.order_00447",
+                               step, listed)
             got[r] = terror.arrest(sim, chosen, step, "order_00447").size
         self.limits.record(got, sim.settings.scale)
         if step <= yyyymm_step(sim, int(self.values["limit_requests_until_yyyymm"])):

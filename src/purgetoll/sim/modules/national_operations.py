@@ -56,13 +56,15 @@ from purgetoll.sim.modules.terror import (
 )
 from purgetoll.sim.modules.terror_draw import (
     Budget,
+    FreePool,
     age_weights,
     coded_pools_sized,
+    count_free,
     draw,
-    pick_weighted,
+    pick_free,
     spread,
 )
-from purgetoll.sim.state import FEMALE, MALE
+from purgetoll.sim.state import MALE
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
@@ -156,6 +158,7 @@ class NationalOperations(Module):
         self._marker: dict[str, tuple[np.ndarray, float]] = {}  # mechanism: first nationality's pool, its scale
         self._asked: dict[str, float] = {}
         self._carry: dict[str, float] = {}
+        self._free: dict[str, FreePool] = {}  # mechanism: the pools prepared for monthly draws
 
     def state_dict(self) -> dict[str, Any]:
         return {"carry": self._carry, "short": self.short}
@@ -203,8 +206,6 @@ class NationalOperations(Module):
         mechanism = sim.module("terror").mechanism
         for op in active:
             need = float(self._plan[op][first:stop].sum())
-            if mechanism:  # an upper bound: the capacity over the active months
-                need *= sim.module("terror").machine.capacity_agents(sim)
             for label, share in TARGETS[op].items():
                 code = codes("nationality", [label], self.name)[0]
                 masks[f"{op}.{label}"] = {ATTR["nationality"]: [code]}
@@ -213,7 +214,24 @@ class NationalOperations(Module):
                 fb_codes = codes("nationality", _FALLBACK[op], self.name)
                 masks[f"{op}.fallback"] = {ATTR["nationality"]: fb_codes}
                 wants[f"{op}.fallback"] = need
-        pools, sizes = coded_pools_sized(sim, first, 17, 70, masks, wants, "terror.pool")
+        needs: Any = wants
+        if mechanism:  # the hazard on the first nationality over the active months, shared by the targets
+            listed = float(self.values["listed_weight"])
+
+            def needs(sizes: dict[str, int]) -> dict[str, float]:
+                out = {}
+                for op in active:
+                    months = float(self._plan[op][first:stop].sum())
+                    first_label, first_share = next(iter(TARGETS[op].items()))
+                    total = sum(TARGETS[op].values())
+                    reach = float(self.values[f"{op}_arrests_per_1000_per_month"]) / 1000 * months * listed
+                    demand = min(reach, 1.0) * sizes[f"{op}.{first_label}"] * total / first_share
+                    for label, share in TARGETS[op].items():
+                        out[f"{op}.{label}"] = min(demand * share / total, sizes[f"{op}.{label}"])
+                    if op in _FALLBACK:
+                        out[f"{op}.fallback"] = demand
+                return out
+        pools, sizes = coded_pools_sized(sim, first, 17, 70, masks, needs, "terror.pool")
         weight_of = self.values["outside_peak_age_weight"]
         self._marker = {}
         for op in active:
@@ -228,6 +246,9 @@ class NationalOperations(Module):
             pool = np.concatenate(parts) if parts else np.empty(0, np.int64)
             order = np.argsort(pool, kind="stable")
             self._pools[op] = (pool[order], np.concatenate(weights)[order] if weights else np.empty(0))
+            if mechanism:
+                self._free[op] = FreePool.of(sim, *self._pools[op],
+                                             float(sim.module("terror").values["female_arrest_weight"]))
             first_label, first_share = next(iter(TARGETS[op].items()))
             marker = pools[f"{op}.{first_label}"]
             # free members of the first nationality stand for the operation's reach: whole pool / thinned pool
@@ -240,13 +261,12 @@ class NationalOperations(Module):
 
     def demand(self, sim: Sim, step: int) -> float:
         """Mechanism mode: agents the operations ask to arrest this month (hazards on their nationalities)."""
-        terror = sim.module("terror")
         self._asked = {}
         for op, plan in self._plan.items():
             if not plan[step] or op not in self._marker:
                 continue
             marker, factor = self._marker[op]
-            free = int(np.count_nonzero(terror.free_mask(sim, marker)))
+            free = count_free(sim, marker)
             self._asked[op] = float(self.values[f"{op}_arrests_per_1000_per_month"]) / 1000 * free * factor
         return sum(self._asked.values())
 
@@ -259,17 +279,11 @@ class NationalOperations(Module):
         counts = {op: int(np.floor(v + self._carry.get(op, 0.0) + 1e-9)) for op, v in want.items()}
         for op, v in want.items():
             self._carry[op] = v + self._carry.get(op, 0.0) - counts[op]
-        female = float(terror.values["female_arrest_weight"])
         listed = float(self.values["listed_weight"])
-        p = sim.people
         for op, k in counts.items():
             if k <= 0 or op not in self._pools:
                 continue
-            pool, w = self._pools[op]
-            free = terror.free_mask(sim, pool)
-            pool, w = pool[free], w[free]
-            w = w * np.where(p["sex"][pool] == FEMALE, female, 1.0) * np.where(p["t_listed"][pool], listed, 1.0)
-            chosen = pick_weighted(sim, pool, w, k, f"terror.arrest.{op}", step)
+            chosen = pick_free(sim, self._free[op], k, f"terror.arrest.{op}", step, listed)
             if len(chosen) < k:
                 self.short[op] = self.short.get(op, 0) + k - len(chosen)
             terror.arrest(sim, chosen, step, op)

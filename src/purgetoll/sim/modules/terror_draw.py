@@ -26,7 +26,7 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "pick_weighted", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
+__all__ = ["Budget", "draw", "pick_weighted", "pick_free", "count_free", "FreePool", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
            "coded_pools", "coded_pools_sized"]
 
 
@@ -124,6 +124,86 @@ def pick_weighted(sim: Sim, pool: np.ndarray, weights: np.ndarray, n: int, decis
         return np.empty(0, dtype=np.int64)
     u = rng.uniform(sim.settings.seed, decision, step, sim.people["person_id"][pool])
     return pool[weighted_pick(u, weights, n)]
+
+
+@dataclass(frozen=True)
+class FreePool:
+    """A window's pool prepared for monthly draws (:func:`pick_free`): slots, person ids and weights
+    (the sex factor included) side by side, so a month reads only who is still free and listed."""
+
+    slots: np.ndarray
+    pid: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def of(cls, sim: Sim, slots: np.ndarray, weights: np.ndarray, female_weight: float = 1.0) -> FreePool:
+        p = sim.people
+        slots = np.asarray(slots, dtype=np.int64)
+        w = np.asarray(weights, dtype=np.float64) * np.where(p["sex"][slots] == FEMALE, female_weight, 1.0)
+        return cls(slots, p["person_id"][slots].copy(), w)
+
+    def part(self, a: int, b: int) -> FreePool:
+        return FreePool(self.slots[a:b], self.pid[a:b], self.weights[a:b])
+
+    @property
+    def size(self) -> int:
+        return int(self.slots.size)
+
+
+def pick_free(sim: Sim, pool: FreePool, n: int, decision: str, step: int, listed_weight: float = 1.0) -> np.ndarray:
+    """Slots of ``n`` people drawn from the free members of ``pool`` with probability ~ their weight x
+    ``listed_weight`` for someone on the lists (mechanism mode).
+
+    The draw of :func:`pick_weighted` over the free members with those weights (Efraimidis-Spirakis:
+    the ``n`` smallest ``-log(u) / w`` of the keyed uniforms of (seed, ``decision``, step, person id)),
+    in one compiled pass over the pool: the operations draw every month from pools of millions.
+    """
+    if n <= 0 or pool.size == 0:
+        return np.empty(0, dtype=np.int64)
+    p = sim.people
+    keys = np.empty(pool.size)
+    m = _free_keys(pool.slots, pool.pid, pool.weights, p["alive"], p["t_status"], p["t_listed"],
+                   rng.stream_of(sim.settings.seed, decision), np.int64(step), float(listed_weight), keys)
+    n = min(n, m)
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    idx = np.argpartition(keys, n - 1)[:n] if n < keys.size else np.arange(keys.size)
+    idx = idx[np.isfinite(keys[idx])]
+    return np.sort(pool.slots[idx])
+
+
+def count_free(sim: Sim, pool: np.ndarray) -> int:
+    """How many of ``pool`` (slots) are alive and free to be arrested (one compiled pass)."""
+    p = sim.people
+    return int(_count_free(pool, p["alive"], p["t_status"]))
+
+
+@nb.njit(cache=True)
+def _count_free(pool, alive, status):
+    m = 0
+    for i in range(pool.shape[0]):
+        s = pool[i]
+        if alive[s] and (status[s] == 0 or status[s] == 4):
+            m += 1
+    return m
+
+
+@nb.njit(cache=True)
+def _free_keys(slots, pid, weights, alive, status, listed, stream, step, listed_weight, keys):
+    """Key -log(u) / w of each free member with w > 0 (inf otherwise); returns how many are finite."""
+    m = 0
+    for i in range(slots.shape[0]):
+        s = slots[i]
+        st = status[s]
+        w = weights[i]
+        if listed[s]:
+            w *= listed_weight
+        if not alive[s] or not (st == 0 or st == 4) or w <= 0.0:  # free: never arrested (0) or released (4)
+            keys[i] = np.inf
+            continue
+        keys[i] = -np.log(rng.uniform_one(stream, step, pid[i])) / w
+        m += 1
+    return m
 
 
 def thinned_pool(sim: Sim, mask: Callable[[slice], np.ndarray], need: float, decision: str,
@@ -244,15 +324,17 @@ def coded_pools(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[
 
 
 def coded_pools_sized(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
-                      needs: dict[str, float], decision: str, margin: float = 20.0
-                      ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+                      needs: dict[str, float] | Callable[[dict[str, int]], dict[str, float]], decision: str,
+                      margin: float = 20.0) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     """:func:`coded_pools` and the size of each whole pool before thinning (so a hazard can be applied to
-    the whole pool while the draw uses the thinned one)."""
+    the whole pool while the draw uses the thinned one). ``needs`` may be a function of the whole
+    pools' sizes (counted in the first pass): a hazard's need is a share of its pool."""
     return _coded(sim, step, low, high, pools, needs, {name: f"{decision}.{name}" for name in pools}, margin)
 
 
 def _coded(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, np.ndarray]],
-           needs: dict[str, float], decisions: dict[str, str], margin: float
+           needs: dict[str, float] | Callable[[dict[str, int]], dict[str, float]], decisions: dict[str, str],
+           margin: float
            ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     names = list(pools)
     cols = sorted({c for spec in pools.values() for c in spec})
@@ -284,6 +366,8 @@ def _coded(sim: Sim, step: int, low: int, high: int, pools: dict[str, dict[str, 
     args = (p["alive"], p["birth_month"], np.int64(bm_low), np.int64(bm_high),
             views[0], luts[0], views[1], luts[1], views[2], luts[2])
     sizes = _coded_counts(*args, len(names))
+    if callable(needs):  # the needs as a function of the whole pools' sizes (a hazard on a pool)
+        needs = needs({name: int(sizes[j]) for j, name in enumerate(names)})
     fraction = np.array([margin * needs[name] / sizes[j] if sizes[j] else 1.0 for j, name in enumerate(names)])
     streams = np.array([rng.stream_of(sim.settings.seed, decisions[name]) for name in names], dtype=np.uint64)
     # room per pool: the whole pool when kept whole, else the expected number plus 12 standard deviations
