@@ -195,7 +195,9 @@ class Denunciation(Module):
             if sim.module("terror").mechanism:
                 region = column(sim, ATTR["region"], self.name)
                 nat = column(sim, ATTR["nationality"], self.name)
-                self._index["nationality"] = _nat_csr(region, nat, self._diaspora(), np.int64(_NAT_STRIDE * 128 + 1))
+                # only those with a household (the starting population): babies and the annexed join no
+                # group, so a resumed run rebuilds the very index an uninterrupted one kept
+                self._index["nationality"] = _nat_csr(region, nat, hh, self._diaspora(), np.int64(_NAT_STRIDE * 128 + 1))
             self._index_key = (int(p.n), int(p["person_id"][p.n - 1]) if p.n else -1)
         slots, found = refresh_slots(sim, self.list_ids)
         keep = found & p["alive"][slots]
@@ -408,12 +410,13 @@ def _nat_group(region, nat, diaspora, s):
 
 
 @nb.njit(cache=True)
-def _nat_csr(region, nat, diaspora, n_groups):
-    """Members of each fellow-national group (diaspora nationality x region): offsets and slots."""
+def _nat_csr(region, nat, household, diaspora, n_groups):
+    """Members of each fellow-national group (diaspora nationality x region) among those with a
+    household: offsets and slots."""
     off = np.zeros(n_groups + 1, dtype=np.int64)
     for i in range(region.shape[0]):
         g = _nat_group(region, nat, diaspora, i)
-        if g > 0:
+        if g > 0 and household[i] > 0:
             off[g + 1] += 1
     for j in range(n_groups):
         off[j + 1] += off[j]
@@ -421,7 +424,7 @@ def _nat_csr(region, nat, diaspora, n_groups):
     order = np.empty(off[n_groups], dtype=np.int32)
     for i in range(region.shape[0]):
         g = _nat_group(region, nat, diaspora, i)
-        if g > 0:
+        if g > 0 and household[i] > 0:
             order[fill[g]] = i
             fill[g] += 1
     return off, order

@@ -191,8 +191,11 @@ class Sentencing(Module):
         self.shot_by_year = {int(k): int(v) for k, v in state["shot_by_year"].items()}
         self._carry = dict(state["carry"])
         self._pending = {int(k): list(v) for k, v in state["pending"].items()}
-        if "courts" in state:
-            self._courts_state = state["courts"]
+        if "courts" in state:  # prepare (run before a checkpoint is read) made the courts; else they load it
+            if self.courts is not None:
+                self.courts.load_state_dict(state["courts"])
+            else:
+                self._courts_state = state["courts"]
 
     def custody_slots(self) -> np.ndarray:
         """Slots awaiting execution or transport (mechanism mode; empty in position mode)."""
