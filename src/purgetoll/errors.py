@@ -21,14 +21,22 @@ class DataError(PurgetollError, ValueError):
     problem:
         What is wrong, including what was expected.
     row:
-        The row (0-based data row, or a key such as ``"sex=male, age=40"``), if one can be named.
+        The row (0-based data row of a table or frame, or a key such as ``"sex=male, age=40"``),
+        if one can be named.
+    line:
+        For a file a user wrote: the line of the file (1-based, as an editor numbers it; the header
+        of a CSV is line 1). Shown instead of ``row`` when given.
     """
 
-    def __init__(self, table: str, problem: str, row: int | str | None = None) -> None:
+    def __init__(self, table: str, problem: str, row: int | str | None = None, *, line: int | None = None) -> None:
         self.table = table
         self.row = row
+        self.line = line
         self.problem = problem
-        where = f"{table}" if row is None else f"{table}, row {row}"
+        if line is not None:
+            where = f"{table}, line {line}"
+        else:
+            where = f"{table}" if row is None else f"{table}, row {row}"
         super().__init__(f"{where}: {problem}")
 
 
@@ -58,6 +66,19 @@ class ScenarioError(ProblemsError):
 
 class SettingsError(ScenarioError):
     """A run's settings or a module's parameter values have one or more problems, all listed."""
+
+
+class NotEstimableError(PurgetollError, ValueError):
+    """The estimate asked for does not exist or is not identifiable from the data given.
+
+    Raised instead of returning a number (an estimate at infinity, a value fixed by an aliased
+    term). The message says which, why, and how to ask for a result marked as not estimable.
+    """
+
+
+class LimitError(PurgetollError, ValueError):
+    """A job exceeds a declared limit (:mod:`purgetoll.limits`); the message names the limit, the
+    job's size and the option that raises the limit. Checked before the work starts."""
 
 
 class ConvergenceError(PurgetollError, RuntimeError):

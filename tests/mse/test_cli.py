@@ -120,7 +120,7 @@ def test_compare_table():
         ),
         (
             ["estimate", "{HIV}", "--format", "xml"],
-            "error: --format must be json or table; got 'xml'",
+            "error: --format must be json, table or csv; got 'xml'",
         ),
         (
             ["estimate", "{HIV}", "--strata", "sex"],
@@ -141,7 +141,7 @@ def test_bad_csv_row(tmp_path):
     path.write_text("A,B,C,count\n0,0,1,4\n0,1,0,3\n1,1,2,5\n")
     res = _run("estimate", str(path), "--method", "loglinear:Mt")
     assert res.exit_code == 1
-    assert res.output == f"error: {path}, row 2: column 'C' must be 0 or 1; got 2\n"
+    assert res.output == f"error: {path}, line 4: column 'C' must be 0 or 1; got 2\n"
 
 
 def test_uninformative_lists_reported_and_dropped(tmp_path):

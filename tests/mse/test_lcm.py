@@ -10,6 +10,7 @@ rest of the margin.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purgetoll.errors import StatisticalWarning
+from purgetoll.errors import NotEstimableError, StatisticalWarning
 from purgetoll.mse import CaptureTable, LatentClass, PopulationBoundWarning, make_estimator
 from purgetoll.mse._base import InvalidParameterError
 from purgetoll.mse._gibbs_diagnostics import ess_bulk, split_rhat
@@ -287,7 +288,7 @@ def test_draws_are_whole_people_at_least_the_observed():
     assert np.all(m.draws_ >= table.n_observed)
     assert np.all(m.draws_ == np.round(m.draws_))
     assert list(m.summary().columns) == [
-        "estimate", "se", "lower_95", "upper_95", "n_observed", "method", "ess", "r_hat",
+        "estimate", "se", "lower_95", "upper_95", "n_observed", "method", "status", "interval", "ess", "r_hat",
     ]  # fmt: skip
     s = m.summary().iloc[0]
     assert s["method"] == "lcm" and np.isfinite(s["ess"]) and np.isfinite(s["r_hat"])
@@ -296,18 +297,37 @@ def test_draws_are_whole_people_at_least_the_observed():
 # ---------------------------------------------------------------- bound and errors
 
 
-def test_bound_on_n_warns_instead_of_capping_silently():
-    """Artificial_3 has a long right tail; a bound of 50 unobserved people is hit and said."""
+def test_a_posterior_that_reaches_the_bound_is_not_a_number():
+    """Artificial_3 has a long right tail: with a bound of 50 unobserved people, draws of N pile up at
+    the bound. The median and quantiles would be the bound's, not the data's (issue 10: an estimate
+    that does not exist is never a number): the fit is refused, or marked when asked."""
     table = load_table("sparsemse_Artificial_3")
-    with pytest.warns(
-        PopulationBoundWarning,
-        match=r"sparsemse_Artificial_3: \d+ of 2400 sweeps drew more than max_missing=50 unobserved",
-    ):
-        m = LatentClass(n_chains=2, burn_in=200, n_draws=100, thin=10, max_missing=50, seed=5).fit(
-            table
-        )
-    assert m.diagnostics_["bound_hits"] > 0
-    assert m.draws_.max() <= table.n_observed + 50
+    opts = {"n_chains": 2, "burn_in": 200, "n_draws": 100, "thin": 10, "max_missing": 50, "seed": 5}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PopulationBoundWarning)
+        with pytest.raises(NotEstimableError) as err:
+            LatentClass(**opts).fit(table)
+        assert re.fullmatch(
+            r"lcm on sparsemse_Artificial_3: the estimate of N does not exist: \d+ of 200 posterior draws of N "
+            r"reached the sampler's bound \(max_missing=50 unobserved people\): the lists do not bound N, and the "
+            r"posterior is the bound's, not the data's; raise max_missing to see whether it ever closes\. No number "
+            r"is reported; to get a result marked as not estimable, pass mark_not_estimable=True \(CLI: "
+            r"--mark-not-estimable\)", str(err.value))
+        m = LatentClass(**opts).fit(table, mark_not_estimable=True)
+    assert np.isnan(m.population_) and np.isnan(m.interval_).all() and m.draws_ is None
+    s = m.summary().iloc[0]
+    assert np.isnan(s["estimate"]) and s["status"].startswith("not estimable: the estimate of N does not exist: ")
+    assert s["interval"] == "no interval: no estimate"
+    assert m.diagnostics_["not_estimable"] == "does not exist"
+
+
+def test_bound_hits_during_burn_in_only_warn():
+    """Hits of the bound in sweeps that are not kept are said, and the draws kept are used."""
+    table = load_table("sparsemse_Artificial_3")
+    with pytest.warns(PopulationBoundWarning, match=r"sparsemse_Artificial_3: \d+ of \d+ sweeps drew more than "
+                                                     r"max_missing=1000 unobserved"):
+        m = LatentClass(n_chains=2, burn_in=300, n_draws=100, thin=2, warm_up=100, max_missing=1000, seed=1).fit(table)
+    assert m.diagnostics_["bound_hits"] > 0 and m.draws_.max() < table.n_observed + 1000
 
 
 @pytest.mark.parametrize(
@@ -389,11 +409,11 @@ def test_fit_rejects_a_non_table():
 
 def test_empty_table_is_refused():
     table = CaptureTable.from_counts([0, 0, 0], ("A", "B"), source="empty.csv")
-    with pytest.raises(
-        InvalidParameterError,
-        match=r"LatentClass on empty.csv: the table has no observed individual",
-    ):
+    with pytest.raises(NotEstimableError) as err:
         LatentClass().fit(table)
+    assert str(err.value).startswith(
+        "lcm on empty.csv: the estimate of N does not exist: no individual is observed on any list. No number is "
+        "reported")
 
 
 # ---------------------------------------------------------------- pure parts

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from purgetoll.errors import LimitError
 from purgetoll.mse import InvalidParameterError, MinBIC
 from purgetoll.mse._selection import hierarchical_models, rank_models
 from purgetoll.mse.datasets import load_table
@@ -42,10 +43,16 @@ def test_hierarchical_limits():
         "max_order must be between 1 and 3 (the number of lists minus one; the 4-way term is "
         "confounded with the unobserved cell); got 4"
     )
-    with pytest.raises(
-        InvalidParameterError, match="more than 40000 hierarchical models for 8 lists"
-    ):
+    with pytest.raises(LimitError) as err:
         hierarchical_models(8, 2)
+    assert str(err.value).startswith(
+        "the hierarchical models on 8 lists up to order 2: at least 40,001 models exceeds the limit mse_models = "
+        "40,000 (candidate models fitted and ranked by BIC or AIC"
+    )
+    assert str(err.value).endswith(
+        "Lower max_order or use stepwise selection (method 'stepwise'), or raise the limit with --limit "
+        "mse_models=VALUE (Python: limits={'mse_models': VALUE})"
+    )
 
 
 def test_ranking_is_sorted_and_consistent():

@@ -165,7 +165,8 @@ def test_csv_errors(tmp_path):
     path.write_text("A,B,count\n0,1,5\n1,0,-3\n")
     with pytest.raises(DataError) as err:
         read_capture_csv(path)
-    assert str(err.value) == f"{path}, row 1: column 'count' must be a non-negative integer; got -3"
+    # the file's line (issue 10: "row 1" was the file's line 3)
+    assert str(err.value) == f"{path}, line 3: column 'count' must be a non-negative integer; got -3"
     with pytest.raises(DataError) as err:
         read_capture_csv(tmp_path / "nope.csv")
     assert str(err.value) == f"{tmp_path / 'nope.csv'}: file not found"

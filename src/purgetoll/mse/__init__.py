@@ -10,10 +10,14 @@ Tables
 
 Estimators (one contract, :class:`Estimator` in ``_base``)
     ``Est(**options)`` stores options; ``fit(table)`` validates and returns ``self``; results
-    end in ``_``: ``population_`` (persons), ``interval_`` (95%), ``se_``, ``model_``,
-    ``diagnostics_``, ``draws_`` (bootstrap replicates / posterior draws or ``None``);
-    ``summary()`` has ``estimate, se, lower_95, upper_95, n_observed, method`` (+ ``ess,
-    r_hat`` for samplers); ``interval()``, ``print_summary()``, ``plot(ax=None)``.
+    end in ``_``: ``population_`` (persons), ``interval_`` (95%), ``interval_method_``,
+    ``status_``, ``se_``, ``model_``, ``diagnostics_``, ``draws_`` (bootstrap replicates /
+    posterior draws or ``None``); ``summary()`` has ``estimate, se, lower_95, upper_95,
+    n_observed, method, status, interval`` (+ ``ess, r_hat`` for samplers); ``interval()``,
+    ``print_summary()``, ``plot(ax=None)``. An estimate that does not exist or is not
+    identifiable raises :class:`purgetoll.errors.NotEstimableError` (or, with
+    ``fit(table, mark_not_estimable=True)``, is NaN with the reason in ``status_``); declared
+    limits (:mod:`purgetoll.limits`) are checked before any work (``fit(table, limits=...)``).
 
     * :class:`LogLinear` - the Rcapture family (M0, Mt, Mh/Mth with Chao, Poisson2, Darroch,
       Gamma3.5) with hierarchical list interactions; Wald and multinomial profile intervals.

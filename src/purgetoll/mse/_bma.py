@@ -41,7 +41,7 @@ from purgetoll.mse._base import (
     is_real,
 )
 from purgetoll.mse._bma_math import bma_posterior, graph_posterior_n, posterior_quantile
-from purgetoll.mse._decomposable import MAX_LISTS_ENUMERATED
+from purgetoll.mse._decomposable import MAX_LISTS_ENUMERATED, decomposable_graphs
 from purgetoll.mse._registry import register
 from purgetoll.mse._rng import keyed_rng
 from purgetoll.mse._table import CaptureTable, history_matrix
@@ -113,6 +113,15 @@ class BMA(Estimator):
         self.n_draws = n_draws
         self.seed = seed
 
+    def _grid_top(self, table: CaptureTable) -> int:
+        return DEFAULT_GRID_MULTIPLE * table.n_observed if self.max_missing is None else int(self.max_missing)
+
+    def _work(self, table: CaptureTable) -> list[tuple[str, float, str]]:
+        if table.n_lists > MAX_LISTS_ENUMERATED:
+            return []  # refused in _fit with its own message
+        graphs = len(decomposable_graphs(table.n_lists))
+        return [("mse_grid", graphs * (self._grid_top(table) + 1), "lower max_missing or merge lists")]
+
     def _fit(self, table: CaptureTable) -> Fit:
         k = table.n_lists
         if k > MAX_LISTS_ENUMERATED:
@@ -122,10 +131,9 @@ class BMA(Estimator):
                 "Merge or drop lists, or use the 'lcm' method."
             )
         y = table.counts.astype(np.float64)
-        n = int(table.n_observed)
         _warn_no_overlap(table)
         delta = 2.0**-k if self.delta is None else float(self.delta)
-        top = DEFAULT_GRID_MULTIPLE * n if self.max_missing is None else int(self.max_missing)
+        top = self._grid_top(table)
         grid = np.arange(0, top + 1, dtype=np.float64)
         post = bma_posterior(y, grid, delta, prior_n=self.prior_n)
         values, probs = post.n_total, post.posterior_n
@@ -186,6 +194,7 @@ class BMA(Estimator):
             draws=draws,
             ess=None,
             r_hat=None,
+            interval_method=f"posterior 2.5% and 97.5% quantiles, exact on the grid of N0 = 0..{top}",
         )
 
 

@@ -45,23 +45,38 @@ def bootstrap_replicates(
 
 
 def jackknife_acceleration(table: CaptureTable, estimate: Callable[[CaptureTable], float]) -> float:
-    """The BCa acceleration from the leave-one-individual-out jackknife."""
+    """The BCa acceleration from the leave-one-individual-out jackknife.
+
+    When removing one individual leaves no finite estimate, the jackknife cannot measure the
+    skewness and the acceleration is 0 (plain bias-corrected percentiles); the replicates, which
+    then include infinite ones, carry the instability into the upper limit.
+    """
     counts = table.counts.astype(float)
     jack = np.zeros(len(counts))
     for i in np.flatnonzero(table.counts > 0):
         c = table.counts.copy()
         c[i] -= 1
         jack[i] = estimate(CaptureTable(table.lists, c, source=table.source))
+    if not np.all(np.isfinite(jack)):
+        return 0.0
     w = counts
     resid = np.sum(w * jack) / np.sum(w) - jack
     denom = 6.0 * np.sum(w * resid**2) ** 1.5
     return float(np.sum(w * resid**3) / denom) if denom > 0 else 0.0
 
 
+#: Stands for an infinite replicate while interpolating quantiles (inf - inf would give NaN).
+_HUGE = 1e300
+
+
 def bca_quantiles(
     reps: np.ndarray, estimate: float, acceleration: float, alpha: Sequence[float]
 ) -> np.ndarray:
-    """BCa-adjusted quantiles of the replicates at the nominal levels ``alpha``."""
+    """BCa-adjusted quantiles of the replicates at the nominal levels ``alpha``.
+
+    Replicates may be ``inf`` (no finite estimate on that resample): a quantile that reaches
+    them is ``inf``.
+    """
     share = float(np.mean(reps < estimate))
     # All replicates on one side: z0 is infinite; clip so the interval falls on the extreme
     # replicate rather than failing.
@@ -70,4 +85,5 @@ def bca_quantiles(
     za = stats.norm.ppf(np.asarray(alpha, dtype=float))
     za0 = za + z0
     levels = stats.norm.cdf(z0 + za0 / (1.0 - acceleration * za0))
-    return np.quantile(reps, levels, method="median_unbiased")
+    q = np.quantile(np.minimum(reps, _HUGE), levels, method="median_unbiased")
+    return np.where(q >= _HUGE / 10, np.inf, q)

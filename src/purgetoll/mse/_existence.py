@@ -30,8 +30,12 @@ from scipy.optimize import linprog
 from purgetoll.mse._table import CaptureTable, history_matrix
 
 __all__ = [
+    "Estimability",
     "ExistenceCheck",
     "check_model",
+    "disjoint_pairs",
+    "facial_set",
+    "unobserved_estimability",
     "facial_lp_optimum",
     "overlap_counts",
     "pair_design",
@@ -208,3 +212,158 @@ def _facial_lp_memo(x_bytes: bytes, shape: tuple[int, int], support: tuple[bool,
     replicates with the same zero pattern reuse the answer."""
     x = np.frombuffer(x_bytes, dtype=float).reshape(shape)
     return facial_lp_optimum(x, np.asarray(support))
+
+
+# --------------------------------------------------------------------------- estimability of N
+#: A fitted-value direction larger than this on a cell takes the cell off the facial set.
+FACE_TOL = 1e-7
+
+
+def facial_set(x: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """The cells whose fitted counts stay positive in the extended MLE (the facial set).
+
+    Fienberg & Rinaldo (2012): with zero cells ``Z`` and positive cells ``S``, a cell is off the
+    facial set when some direction ``b`` with ``X_S b = 0`` and ``X_Z b >= 0`` is positive on it
+    (moving along ``b`` raises the likelihood while that cell's fitted count goes to zero). The
+    cells are found by linear programmes, each maximising ``sum X_C b`` over the zero cells ``C``
+    not yet known to be off (capped at 1 each) until the optimum is zero. Returns a boolean mask.
+    """
+    support = np.asarray(support, dtype=bool)
+    inside = np.ones(len(support), dtype=bool)
+    if support.all():
+        return inside
+    return ~np.asarray(_facial_off_memo(x.tobytes(), x.shape, tuple(bool(v) for v in support)))
+
+
+@lru_cache(maxsize=4096)
+def _facial_off_memo(x_bytes: bytes, shape: tuple[int, int], support_t: tuple[bool, ...]) -> tuple[bool, ...]:
+    x = np.frombuffer(x_bytes, dtype=float).reshape(shape)
+    support = np.asarray(support_t)
+    zero = ~support
+    candidates = zero.copy()
+    off = np.zeros(len(support), dtype=bool)
+    xs = x[support]
+    n_par = x.shape[1]
+    while candidates.any():
+        xc = x[candidates]
+        res = linprog(
+            -xc.sum(axis=0),
+            A_ub=np.vstack([-x[zero], xc]),
+            b_ub=np.concatenate([np.zeros(int(zero.sum())), np.ones(len(xc))]),
+            A_eq=xs if xs.shape[0] else None,
+            b_eq=np.zeros(xs.shape[0]) if xs.shape[0] else None,
+            bounds=[(None, None)] * n_par,
+            method="highs",
+        )
+        if res.status != 0 or -res.fun <= LP_ZERO:
+            break
+        new = candidates & (x @ res.x > FACE_TOL)
+        if not new.any():
+            break
+        off |= new
+        candidates &= ~new
+    return tuple(bool(v) for v in off)
+
+
+def _in_row_space(rows: np.ndarray, v: np.ndarray) -> bool:
+    """Whether ``v`` is a linear combination of ``rows`` (numerically, by rank)."""
+    if rows.shape[0] == 0:
+        return not np.any(v)
+    r = np.linalg.matrix_rank(rows)
+    return int(np.linalg.matrix_rank(np.vstack([rows, v]))) == int(r)
+
+
+@dataclass(frozen=True)
+class Estimability:
+    """Whether ``N = n + exp(intercept)`` is estimated by a log-linear fit, and if not, why.
+
+    ``kind`` is ``None`` (estimable), ``"does not exist"`` (the maximum-likelihood estimate of the
+    unobserved count is infinite) or ``"is not identifiable"`` (the unobserved count is confounded
+    with the model's terms, whatever the counts or given the zero counts).
+    """
+
+    kind: str | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is None
+
+
+def unobserved_estimability(x: np.ndarray, y: np.ndarray, *, zero_pairs: str = "") -> Estimability:
+    """Is the expected count of the all-zero history, ``exp(x0 b)`` with ``x0`` the intercept-only
+    row, estimable from counts ``y`` under the design ``x`` (intercept first)?
+
+    * Identifiable iff ``x0`` is in the row space of ``x`` (otherwise some term moves the unobserved
+      count freely without changing any observed one: e.g. Mt + A:B on two lists).
+    * With zero counts the likelihood is maximised only in a limit (the extended MLE, Fienberg &
+      Rinaldo 2012) where the cells off the facial set are fitted at 0. The unobserved count is
+      then finite if ``x0`` is in the row space of the facial rows ``F``; it goes to 0 (N = n, on
+      the boundary, as Rcapture reports it) if ``x0`` is ``F``'s rows plus a non-negative mix of
+      the off-face rows; it goes to infinity (the estimate does not exist: two lists without
+      overlap under independence) if minus such a mix; otherwise it is left free (not
+      identifiable).
+
+    ``zero_pairs`` (e.g. ``"A and B"``) names lists that share no individual, for the message.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    x0 = np.zeros(x.shape[1])
+    x0[0] = 1.0
+    if not _in_row_space(x, x0):
+        rank = int(np.linalg.matrix_rank(x))
+        return Estimability(
+            "is not identifiable",
+            f"the count of people on no list is confounded with the model's terms (the design has rank "
+            f"{rank} for {x.shape[1]} parameters on {x.shape[0]} observable histories); choose a model "
+            "with fewer interactions",
+        )
+    face = facial_set(x, y > 0)
+    if _in_row_space(x[face], x0):
+        return Estimability(None)
+    why = f"lists {zero_pairs} share no individual" if zero_pairs else "histories with zero counts"
+    if _in_face_plus_cone(x[face], x[~face], x0, +1.0):
+        # x0 = (facial rows) + (non-negative mix of the cells fitted at zero): along every path to
+        # the maximum the unobserved count goes to 0 with them. The limit N = n is the extended MLE.
+        return Estimability(None)
+    if _in_face_plus_cone(x[face], x[~face], x0, -1.0):
+        return Estimability(
+            "does not exist",
+            f"{why}: the likelihood keeps rising as the count of people on no list grows, so the "
+            "maximum-likelihood estimate is infinite",
+        )
+    return Estimability(
+        "is not identifiable",
+        f"{why}: the maximum-likelihood fit is on the boundary of the model, where every count of "
+        "people on no list fits the data equally well",
+    )
+
+
+def _in_face_plus_cone(face_rows: np.ndarray, off_rows: np.ndarray, v: np.ndarray, sign: float) -> bool:
+    """Whether ``v = face_rows' a + sign * off_rows' c`` for some ``a`` and some ``c >= 0``.
+
+    With ``sign = +1`` the linear predictor of ``v`` goes to minus infinity along every path to the
+    extended MLE (each off-face cell's does, and the facial ones converge); with ``-1`` to plus
+    infinity.
+    """
+    n_f, n_o = face_rows.shape[0], off_rows.shape[0]
+    if n_o == 0:
+        return False
+    a_eq = np.hstack([face_rows.T, sign * off_rows.T])
+    res = linprog(
+        np.zeros(n_f + n_o),
+        A_eq=a_eq,
+        b_eq=v,
+        bounds=[(None, None)] * n_f + [(0, None)] * n_o,
+        method="highs",
+    )
+    return res.status == 0
+
+
+def disjoint_pairs(table: CaptureTable, lists: Iterable[int] | None = None) -> str:
+    """``"A and B, A and C"``: pairs of (non-empty) lists that share no individual, for messages."""
+    totals = table.list_totals().to_numpy()
+    keep = set(range(table.n_lists) if lists is None else lists)
+    pairs = [f"{table.lists[i]} and {table.lists[j]}" for (i, j), c in overlap_counts(table).items()
+             if c == 0 and i in keep and j in keep and totals[i] > 0 and totals[j] > 0]
+    return ", ".join(pairs)

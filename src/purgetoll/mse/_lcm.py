@@ -40,6 +40,7 @@ from purgetoll.mse._base import (
     Estimator,
     Fit,
     InvalidParameterError,
+    NotEstimable,
     is_int,
     is_real,
 )
@@ -170,12 +171,12 @@ class LatentClass(Estimator):
     def method_label(self) -> str:
         return "lcm"
 
+    def _work(self, table: CaptureTable) -> list[tuple[str, float, str]]:
+        sweeps = self.n_chains * (self.warm_up + self.burn_in + self.n_draws * self.thin)
+        return [("mse_sweeps", sweeps, "shorten burn_in, n_draws or thin, or run fewer chains")]
+
     def _fit(self, table: CaptureTable) -> Fit:
         n = int(table.n_observed)
-        if n == 0:
-            raise InvalidParameterError(
-                f"LatentClass on {table.source}: the table has no observed individual"
-            )
         offsets, lists, cell_counts = compress_histories(table.counts, table.n_lists)
         bound = DEFAULT_MISSING_MULTIPLE * n if self.max_missing is None else int(self.max_missing)
         rngs = [keyed_rng(self.seed, "mse.lcm.chain", c) for c in range(self.n_chains)]
@@ -219,6 +220,14 @@ class LatentClass(Estimator):
                 stacklevel=3,
             )
         pooled = chains.ravel()
+        at_bound = int(np.sum(pooled >= n + bound))
+        if at_bound:
+            return Fit.none(NotEstimable(
+                "does not exist",
+                f"{at_bound} of {pooled.size} posterior draws of N reached the sampler's bound (max_missing="
+                f"{bound} unobserved people): the lists do not bound N, and the posterior is the bound's, not "
+                "the data's; raise max_missing to see whether it ever closes"), "latent classes",
+                {"bound_hits": hits, "draws_at_bound": at_bound, "max_missing": bound})
         median, lower, upper = np.quantile(pooled, [0.5, 0.025, 0.975])
         r_hat = split_rhat(chains) if self.n_chains * self.n_draws >= 8 else float("nan")
         ess = ess_bulk(chains)
@@ -271,6 +280,9 @@ class LatentClass(Estimator):
             draws=pooled,
             ess=ess,
             r_hat=r_hat,
+            interval_method=f"posterior 2.5% and 97.5% quantiles of {pooled.size} draws ({self.n_chains} chains; "
+                            f"effective sample size {ess:.0f})",
+            interval_draws=float(ess) if np.isfinite(ess) else 0.0,
         )
 
 

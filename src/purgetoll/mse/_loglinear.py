@@ -25,7 +25,7 @@ from scipy import optimize, stats
 from scipy.special import gammaln, xlogy
 
 from purgetoll.errors import BoundaryWarning, StatisticalWarning
-from purgetoll.mse._base import Constraint, Estimator, Fit, InvalidParameterError
+from purgetoll.mse._base import Constraint, Estimator, Fit, InvalidParameterError, NotEstimable
 from purgetoll.mse._design import (
     ModelSpec,
     ModelSyntaxError,
@@ -33,7 +33,12 @@ from purgetoll.mse._design import (
     n_non_heterogeneity_columns,
     parse_model,
 )
-from purgetoll.mse._existence import LP_ZERO, facial_lp_optimum
+from purgetoll.mse._existence import (
+    LP_ZERO,
+    disjoint_pairs,
+    facial_lp_optimum,
+    unobserved_estimability,
+)
 from purgetoll.mse._glm import PoissonFit, poisson_glm
 from purgetoll.mse._registry import register
 from purgetoll.mse._table import CaptureTable
@@ -220,9 +225,15 @@ class LogLinear(Estimator):
                 f"The 'model' parameter of LogLinear is invalid for {table.source}: {err}"
             ) from None
 
+    def _work(self, table: CaptureTable) -> list[tuple[str, float, str]]:
+        return [("mse_lists", table.n_lists, "merge lists or drop some, or use the 'lcm' method")]
+
     def _fit(self, table: CaptureTable) -> Fit:
         spec = self._spec(table)
         res = fit_loglinear(table, spec)
+        estimability = unobserved_estimability(res.design, table.counts, zero_pairs=disjoint_pairs(table))
+        if not estimability.ok:
+            return Fit.none(NotEstimable(estimability.kind or "", estimability.reason), spec.name(table.lists))
         wald = res.wald
         diagnostics: dict = {
             "deviance": res.glm.deviance,
@@ -265,7 +276,9 @@ class LogLinear(Estimator):
             )
             diagnostics["boundary"] = True
         lower, upper = wald
+        interval_method = "Wald: estimate +/- 1.96 s.e. (raised to the number observed where below it)"
         if self.ci == "profile":
+            interval_method = "multinomial profile likelihood (Cormack 1992)"
             mode, lower, upper = profile_interval(table, spec, res.estimate)
             diagnostics.update(profile_mode=mode, profile_lower=lower, profile_upper=upper)
             # The profile interval is around the multinomial mode, which sits a little below
@@ -278,6 +291,7 @@ class LogLinear(Estimator):
             upper=upper,
             model=spec.name(table.lists),
             diagnostics=diagnostics,
+            interval_method=interval_method,
         )
 
 

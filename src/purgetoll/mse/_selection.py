@@ -25,15 +25,26 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.errors import BoundaryWarning, StatisticalWarning
-from purgetoll.mse._base import Constraint, Estimator, Fit, InvalidParameterError, is_int
+from purgetoll.limits import check, limit_value
+from purgetoll.mse._base import (
+    Constraint,
+    Estimator,
+    Fit,
+    InvalidParameterError,
+    NotEstimable,
+    is_int,
+    table_not_estimable,
+)
 from purgetoll.mse._design import ModelSpec, parse_model
+from purgetoll.mse._existence import disjoint_pairs, unobserved_estimability
 from purgetoll.mse._loglinear import LogLinear, fit_loglinear
 from purgetoll.mse._registry import register
 from purgetoll.mse._table import CaptureTable
 
 __all__ = ["MinBIC", "hierarchical_models", "rank_models", "rcapture_models"]
 
-#: Most candidate models :func:`rank_models` will fit; beyond that, use stepwise selection.
+#: Most candidate models :func:`hierarchical_models` enumerates by default (the declared limit
+#: ``mse_models`` of :mod:`purgetoll.limits`; beyond it, use stepwise selection).
 MAX_MODELS = 40_000
 
 
@@ -76,10 +87,9 @@ def hierarchical_models(
 
     grow(0, frozenset())
     if len(models) > max_models:
-        raise InvalidParameterError(
-            f"more than {max_models} hierarchical models for {n_lists} lists up to order "
-            f"{max_order}; lower max_order or use stepwise selection (method 'stepwise')"
-        )
+        check("mse_models", len(models), {"mse_models": max_models},
+              job=f"the hierarchical models on {n_lists} lists up to order {max_order}",
+              advice="lower max_order or use stepwise selection (method 'stepwise')", at_least=True)
     return [ModelSpec("Mt", None, m) for m in models]
 
 
@@ -89,31 +99,43 @@ def rank_models(
     family: str = "hierarchical",
     max_order: int = 2,
     criterion: str = "bic",
+    limits: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Fit every candidate model and rank them by ``criterion`` (``"bic"`` or ``"aic"``).
 
     Columns: ``model`` (readable name), ``spec`` (CLI string), ``n_params``, ``deviance``,
     ``df``, ``aic``, ``bic``, ``estimate`` (persons), ``se``, ``converged``, ``bias``
-    (Rcapture's asymptotic bias of the estimate, persons) and ``large_bias`` (Rcapture's
-    warning: |bias| > 10% of the estimate). Models whose estimate ran to infinity are dropped.
+    (Rcapture's asymptotic bias of the estimate, persons), ``large_bias`` (Rcapture's
+    warning: |bias| > 10% of the estimate) and ``status`` (``"ok"`` or why the model's estimate
+    of N is not estimable). Only models with status ``ok`` and a finite criterion are ranked;
+    the others follow, unranked, with NaN for every number and the reason in ``status`` (an
+    estimate that does not exist is never a number, and a criterion of -inf never wins).
+
+    ``limits`` raises the declared limits (``mse_lists``, ``mse_models``; :mod:`purgetoll.limits`).
     """
-    if family == "rcapture":
-        specs = rcapture_models(table.n_lists)
-    elif family == "hierarchical":
-        specs = hierarchical_models(table.n_lists, max_order)
-    else:
+    if family not in ("rcapture", "hierarchical"):
         raise InvalidParameterError(f"family must be 'rcapture' or 'hierarchical'; got {family!r}")
     if criterion not in ("aic", "bic"):
         raise InvalidParameterError(f"criterion must be 'aic' or 'bic'; got {criterion!r}")
+    job = f"ranking models on {table.source}"
+    check("mse_lists", table.n_lists, limits, job=job, advice="merge lists or drop some")
+    if family == "rcapture":
+        specs = rcapture_models(table.n_lists)
+    else:
+        specs = hierarchical_models(table.n_lists, max_order,
+                                    max_models=int(limit_value("mse_models", limits)))
+    whole = table_not_estimable(table)
+    pairs = disjoint_pairs(table)
     rows = []
     for spec in specs:
-        res = fit_loglinear(table, spec)
-        if not np.isfinite(res.estimate):
-            continue
-        rows.append(
-            {
-                "model": spec.name(table.lists),
-                "spec": spec.cli_name(),
+        row: dict = {"model": spec.name(table.lists), "spec": spec.cli_name()}
+        res = None if whole is not None else fit_loglinear(table, spec)
+        why = whole
+        if res is not None:
+            e = unobserved_estimability(res.design, table.counts, zero_pairs=pairs)
+            why = None if e.ok else NotEstimable(e.kind or "", e.reason)
+        if why is None and res is not None and np.isfinite(res.estimate):
+            row.update({
                 "n_params": res.glm.rank,
                 "deviance": res.glm.deviance,
                 "df": res.glm.df_residual,
@@ -124,16 +146,29 @@ def rank_models(
                 "converged": res.glm.converged,
                 "bias": res.asymptotic_bias(),
                 "large_bias": res.large_bias(),
-            }
-        )
-    df = pd.DataFrame(rows)
+                "status": "ok",
+            })
+            if not np.isfinite(row[criterion]):
+                row["status"] = f"not ranked: {criterion.upper()} is {row[criterion]}"
+        else:
+            reason = why.text() if why is not None else "not estimable: the estimate of N is not finite"
+            row.update({c: np.nan for c in _NUMBERS})
+            row.update({"converged": False, "large_bias": False, "status": reason})
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=_COLUMNS)
     # Models whose fitted values coincide (e.g. every Mth heterogeneity form on three lists,
     # where h(k) is always in the span of the main effects) tie up to rounding noise; rank
     # them by the criterion rounded to 1e-6 and then in candidate order (Rcapture's table
     # order, which is what R's which.min returns among exact ties).
-    key = df[criterion].round(6)
-    order = np.lexsort((np.arange(len(df)), key.to_numpy()))
+    ranked = (df["status"] == "ok").to_numpy()
+    key = np.where(ranked, df[criterion].round(6).to_numpy(dtype=float), np.inf)
+    order = np.lexsort((np.arange(len(df)), key, ~ranked))
     return df.iloc[order].reset_index(drop=True)
+
+
+_NUMBERS = ("n_params", "deviance", "df", "aic", "bic", "estimate", "se", "bias")
+_COLUMNS = ["model", "spec", "n_params", "deviance", "df", "aic", "bic", "estimate", "se", "converged", "bias",
+            "large_bias", "status"]
 
 
 class MinBIC(Estimator):
@@ -187,10 +222,20 @@ class MinBIC(Estimator):
     def method_label(self) -> str:
         return "bic" if self.criterion == "bic" else "aic"
 
+    def _work(self, table: CaptureTable) -> list[tuple[str, float, str]]:
+        return [("mse_lists", table.n_lists, "merge lists or drop some, or use the 'lcm' method")]
+
     def _fit(self, table: CaptureTable) -> Fit:
         ranking = rank_models(
-            table, family=self.family, max_order=self.max_order, criterion=self.criterion
+            table, family=self.family, max_order=self.max_order, criterion=self.criterion,
+            limits={"mse_lists": table.n_lists},  # checked by fit(), with the caller's limits
         )
+        self.ranking_ = ranking
+        ranking = ranking[ranking["status"] == "ok"]
+        if ranking.empty:
+            reasons = sorted(set(self.ranking_["status"]))
+            return Fit.none(NotEstimable("does not exist", "no candidate model estimates N (" + "; ".join(reasons)
+                                         + ")"), "no model")
         eligible = ranking
         if self.exclude_large_bias:
             eligible = ranking[~ranking["large_bias"]]
@@ -205,13 +250,13 @@ class MinBIC(Estimator):
         best = eligible.iloc[0]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            inner = LogLinear(model=best["spec"], ci=self.ci).fit(table)
+            inner = LogLinear(model=best["spec"], ci=self.ci).fit(table, limits={"mse_lists": table.n_lists})
         for w in caught:  # re-raise the selected model's warnings with this estimator's name
             if issubclass(w.category, BoundaryWarning):
                 warnings.warn(str(w.message), BoundaryWarning, stacklevel=3)
-        self.ranking_ = ranking
         diagnostics = dict(inner.diagnostics_)
-        diagnostics["candidates"] = len(ranking)
+        diagnostics["candidates"] = len(self.ranking_)
+        diagnostics["not_estimable_candidates"] = int(len(self.ranking_) - len(ranking))
         diagnostics["excluded_large_bias"] = int(len(ranking) - len(eligible))
         diagnostics["selected_spec"] = best["spec"]
         if len(eligible) > 1:
@@ -225,6 +270,7 @@ class MinBIC(Estimator):
             upper=inner.interval_[1],
             model=inner.model_,
             diagnostics=diagnostics,
+            interval_method=inner.interval_method_ + ", given the selected model",
         )
 
 

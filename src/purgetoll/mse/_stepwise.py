@@ -30,9 +30,17 @@ import numpy as np
 from scipy import special, stats
 
 from purgetoll.errors import StatisticalWarning
-from purgetoll.mse._base import SEED, Constraint, Estimator, Fit, is_int, is_real
+from purgetoll.mse._base import SEED, Constraint, Estimator, Fit, NotEstimable, is_int, is_real
 from purgetoll.mse._bootstrap import bca_quantiles, bootstrap_replicates, jackknife_acceleration
-from purgetoll.mse._existence import Pair, check_model, overlap_counts, pair_design
+from purgetoll.mse._existence import (
+    Estimability,
+    Pair,
+    check_model,
+    disjoint_pairs,
+    overlap_counts,
+    pair_design,
+    unobserved_estimability,
+)
 from purgetoll.mse._glm import PoissonFit, poisson_glm
 from purgetoll.mse._registry import register
 from purgetoll.mse._table import CaptureTable
@@ -142,7 +150,9 @@ class Stepwise(Estimator):
         ``"bca"`` (bootstrap redoing the selection; default) or ``"conditional"`` (given the
         selected model, as ``estimatepopulation.0``).
     n_boot:
-        Bootstrap replicates for ``"bca"`` (SparseMSE's default is 1000).
+        Bootstrap replicates for ``"bca"`` (SparseMSE's default is 1000). Fewer than
+        :data:`purgetoll.intervals.MIN_DRAWS_QUANTILE` give no interval (said in
+        ``interval_method_``); more than the limit ``mse_boot`` are refused before any is drawn.
     seed:
         Seed of the keyed bootstrap streams; the same seed gives the same replicates.
     """
@@ -151,7 +161,7 @@ class Stepwise(Estimator):
     _parameter_constraints = {
         "pthresh": Constraint("a number in [0, 1]", lambda v: is_real(v) and 0 <= v <= 1),
         "ci": Constraint("one of 'bca', 'conditional'", lambda v: v in ("bca", "conditional")),
-        "n_boot": Constraint("an integer >= 10", lambda v: is_int(v) and v >= 10),
+        "n_boot": Constraint("an integer >= 1", lambda v: is_int(v) and v >= 1),
         "seed": SEED,
     }
 
@@ -163,11 +173,27 @@ class Stepwise(Estimator):
         self.n_boot = n_boot
         self.seed = seed
 
+    def _work(self, table: CaptureTable) -> list[tuple[str, float, str]]:
+        work = [("mse_lists", table.n_lists, "merge lists or drop some, or use the 'lcm' method")]
+        if self.ci == "bca":
+            refits = self.n_boot + int(np.count_nonzero(table.counts))
+            work += [("mse_boot", self.n_boot, "use fewer replicates"),
+                     ("mse_refit_histories", refits * (2**table.n_lists - 1),
+                      f"the BCa interval refits the selection {refits:,} times ({self.n_boot:,} replicates and "
+                      f"{refits - self.n_boot:,} jackknife refits, one per distinct history) on "
+                      f"{2**table.n_lists - 1:,} histories: use fewer replicates or lists, or ci='conditional'")]
+        return work
+
     def _point(self, table: CaptureTable) -> float:
-        return stepwise_select(table, self.pthresh)[0].estimate
+        """The estimate on a resample; infinite when N is not estimable there (no finite MLE)."""
+        fit = stepwise_select(table, self.pthresh)[0]
+        return fit.estimate if _estimability(table, fit).ok else math.inf
 
     def _fit(self, table: CaptureTable) -> Fit:
         fit, trace = stepwise_select(table, self.pthresh)
+        estimability = _estimability(table, fit, named=True)
+        if not estimability.ok:
+            return Fit.none(NotEstimable(estimability.kind or "", estimability.reason), fit.name(table.lists))
         self.steps_ = trace
         self.pairs_ = [(table.lists[i], table.lists[j]) for i, j in fit.pairs]
         cond = fit.conditional_interval()
@@ -188,19 +214,27 @@ class Stepwise(Estimator):
         se = math.sqrt(e0 + e0 * e0 * fit.glm.cov[0, 0])
         draws = None
         lower, upper = cond
+        interval_method = "given the selected model: n + exp(b0 +/- 1.96 se(b0)) (SparseMSE)"
+        interval_draws = None
         if self.ci == "bca":
             draws = bootstrap_replicates(
                 table, self._point, self.n_boot, seed=self.seed, name="stepwise.bootstrap"
             )
             accel = jackknife_acceleration(table, self._point)
             lower, upper = bca_quantiles(draws, fit.estimate, accel, (0.025, 0.975))
+            finite = draws[np.isfinite(draws)]
+            boot_se = float(np.std(finite, ddof=1)) if finite.size > 1 else math.nan
             diagnostics.update(
                 n_boot=self.n_boot,
                 acceleration=accel,
                 seed=self.seed,
-                bootstrap_se=float(np.std(draws, ddof=1)),
+                bootstrap_se=boot_se,
+                not_estimable_replicates=int(np.sum(~np.isfinite(draws))),
             )
-            se = float(np.std(draws, ddof=1))
+            se = boot_se
+            interval_method = (f"BCa bootstrap: {self.n_boot} replicates redoing the selection (a replicate "
+                               "without a finite estimate counts as infinite)")
+            interval_draws = float(self.n_boot)
             # A replicate in which a small list comes out empty, or two lists stop
             # overlapping, can have no finite MLE: its estimate explodes. Say so.
             extreme = int(np.sum(~np.isfinite(draws) | (draws > EXTREME_FACTOR * table.n_observed)))
@@ -222,7 +256,19 @@ class Stepwise(Estimator):
             model=fit.name(table.lists),
             diagnostics=diagnostics,
             draws=draws,
+            interval_method=interval_method,
+            interval_draws=interval_draws,
         )
+
+
+def _estimability(table: CaptureTable, fit: PairModelFit, named: bool = False) -> Estimability:
+    """Whether the selected model estimates N on ``table``. A model to which the selection added
+    a pair passed :func:`check_model` (its MLE exists and is identified); the starting model of
+    main effects was not checked."""
+    if fit.pairs or np.all(table.counts > 0):
+        return Estimability(None)
+    x, keep, _, _ = pair_design(table, fit.pairs)
+    return unobserved_estimability(x, table.counts[keep], zero_pairs=disjoint_pairs(table) if named else "")
 
 
 register(

@@ -14,11 +14,16 @@ over the strata of one margin (e.g. all men), are combined by the rule that keep
 * deterministic estimators without draws (log-linear models): the estimate is the sum, the
   standard error ``sqrt(sum se^2)`` and the interval the normal (Wald) interval.
 
+Every total's lower limit is at least the number observed in its strata (N >= n is certain), an
+interval from summed draws needs enough effective draws (:mod:`purgetoll.intervals`), and a
+stratum whose estimate does not exist makes every total that contains it not estimable.
+
 Counts are persons.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from purgetoll.errors import DataError
+from purgetoll.errors import DataError, NotEstimableError
+from purgetoll.intervals import MIN_DRAWS_QUANTILE
 from purgetoll.mse._base import SEED, Constraint, Estimator, Fit, InvalidParameterError
 from purgetoll.mse._rng import keyed_rng
 from purgetoll.mse._table import CaptureTable, StratifiedTable
@@ -36,8 +42,21 @@ __all__ = ["Stratified", "combine"]
 Z95 = float(stats.norm.ppf(0.975))
 
 
+def _summed_quantiles(total: np.ndarray) -> tuple[float, float]:
+    """2.5% and 97.5% quantiles of summed draws, some of which may be infinite."""
+    huge = 1e300
+    q = np.quantile(np.minimum(total, huge), [0.025, 0.975])
+    return tuple(float(v) if v < huge / 10 else math.inf for v in q)  # type: ignore[return-value]
+
+
 def combine(fits: Sequence[Estimator], *, sampler: bool) -> dict[str, Any]:
-    """Combine fitted estimators of disjoint strata into the estimate of their total."""
+    """Combine fitted estimators of disjoint strata into the estimate of their total.
+
+    Every fit must be estimable (``status_ == "ok"``). The lower limit is never below the
+    number observed in the strata combined; an interval from summed draws needs as many
+    effective draws as any interval from draws (:mod:`purgetoll.intervals`): the fewest of the
+    strata's (their ESS for samplers, their number of replicates otherwise).
+    """
     n_obs = int(sum(f.n_observed_ for f in fits))
     draws = [f.draws_ for f in fits]
     if all(d is not None for d in draws):
@@ -47,21 +66,34 @@ def combine(fits: Sequence[Estimator], *, sampler: bool) -> dict[str, Any]:
                 f"cannot sum draws of different lengths across strata: {sorted(lengths)}"
             )
         total = np.sum(np.vstack(draws), axis=0)
-        lower, upper = np.quantile(total, [0.025, 0.975])
+        lower, upper = _summed_quantiles(total)
         if sampler:
             estimate = float(np.median(total))
             rule = "median and quantiles of summed posterior draws"
         else:
             estimate = float(sum(f.population_ for f in fits))
             rule = "sum of estimates; percentile interval of summed bootstrap replicates"
-        se = float(np.std(total, ddof=1))
+        finite = total[np.isfinite(total)]
+        se = float(np.std(finite, ddof=1)) if finite.size > 1 else math.nan
+        effective = float(len(total))
+        for f in fits:
+            if f.ess_ is not None and math.isfinite(f.ess_):
+                effective = min(effective, float(f.ess_))
+        method = f"{rule}: {len(total)} draws"
+        if effective < MIN_DRAWS_QUANTILE:
+            lower = upper = math.nan
+            method = (f"no interval: {effective:.0f} effective draws (a 95% interval needs at least "
+                      f"{MIN_DRAWS_QUANTILE})")
+        else:
+            lower, upper = max(min(lower, estimate), n_obs), max(upper, estimate)
         return {
             "estimate": estimate,
             "se": se,
-            "lower_95": float(min(lower, estimate)),
-            "upper_95": float(max(upper, estimate)),
+            "lower_95": lower,
+            "upper_95": upper,
             "n_observed": n_obs,
             "rule": rule,
+            "interval": method,
             "draws": total,
         }
     if any(d is not None for d in draws):
@@ -71,12 +103,22 @@ def combine(fits: Sequence[Estimator], *, sampler: bool) -> dict[str, Any]:
     return {
         "estimate": estimate,
         "se": se,
-        "lower_95": estimate - Z95 * se,
+        "lower_95": max(estimate - Z95 * se, n_obs),
         "upper_95": estimate + Z95 * se,
         "n_observed": n_obs,
         "rule": "sum of estimates; Wald interval with sqrt(sum se^2)",
+        "interval": "Wald: sum +/- 1.96 sqrt(sum se^2), raised to the number observed where below it",
         "draws": None,
     }
+
+
+def _not_estimable_total(fits: Sequence[Estimator], labels: Sequence[str], n_obs: int) -> dict[str, Any]:
+    bad = [lab for f, lab in zip(fits, labels, strict=True) if not f.estimable_]
+    nan = math.nan
+    return {"estimate": nan, "se": nan, "lower_95": nan, "upper_95": nan, "n_observed": n_obs,
+            "rule": "not estimable", "interval": "no interval: no estimate", "draws": None,
+            "status": f"not estimable: the estimate of N does not exist for stratum {'; '.join(bad)}, "
+                      "so neither does the total"}
 
 
 class Stratified(Estimator):
@@ -120,8 +162,17 @@ class Stratified(Estimator):
             est.set_params(seed=int(keyed_rng(self.seed, "strata.seed", label).integers(2**31)))
         return est
 
-    def fit(self, table: StratifiedTable) -> Stratified:  # type: ignore[override]
-        """Fit every stratum, then combine; returns ``self``."""
+    def _label(self, key: tuple) -> str:
+        return ", ".join(f"{s}={v}" for s, v in zip(self.strata_names_, key, strict=True))
+
+    def fit(self, table: StratifiedTable, *, mark_not_estimable: bool = False,  # type: ignore[override]
+            limits: dict[str, float] | None = None) -> Stratified:
+        """Fit every stratum, then combine; returns ``self``.
+
+        A stratum whose estimate does not exist or is not identifiable makes the total not
+        estimable too: :class:`~purgetoll.errors.NotEstimableError` naming the stratum, or with
+        ``mark_not_estimable`` a result whose stratum rows, margins and total say so.
+        """
         self._validate_params()
         if not isinstance(table, StratifiedTable):
             raise TypeError(
@@ -129,22 +180,30 @@ class Stratified(Estimator):
             )
         for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
             delattr(self, attr)
+        self.strata_names_ = table.strata
         fits: dict[tuple, Estimator] = {}
         for key, sub in table:
             try:
-                fits[key] = self._stratum_estimator(key).fit(sub)
+                fits[key] = self._stratum_estimator(key).fit(sub, mark_not_estimable=True, limits=limits)
             except DataError:
                 raise
             except Exception as err:  # name the stratum, keep the cause
-                label = ", ".join(f"{s}={v}" for s, v in zip(table.strata, key, strict=True))
                 try:
-                    named = type(err)(f"stratum {label}: {err}")
+                    named = type(err)(f"stratum {self._label(key)}: {err}")
                 except Exception:  # an exception type that takes other arguments
                     raise err from None
                 raise named from err
+        bad = [(key, f) for key, f in fits.items() if not f.estimable_]
+        if bad and not mark_not_estimable:
+            key, f = bad[0]
+            more = f" (and {len(bad) - 1} other strata)" if len(bad) > 1 else ""
+            raise NotEstimableError(
+                f"stratum {self._label(key)}{more}: {f.method_} on {f.table_.source}: "
+                f"{f.status_.removeprefix('not estimable: ')}. No number is reported; to get a result marked "
+                "as not estimable, pass mark_not_estimable=True (CLI: --mark-not-estimable)"
+            )
         self.fits_ = fits
         self.table_ = table
-        self.strata_names_ = table.strata
         rows = []
         for key, f in fits.items():
             row = dict(zip(table.strata, key, strict=True))
@@ -152,11 +211,13 @@ class Stratified(Estimator):
             row["model"] = f.model_
             rows.append(row)
         self.strata_ = pd.DataFrame(rows)
-        total = combine(list(fits.values()), sampler=self.sampler)
+        total = self._total(list(fits.items()))
         self.n_observed_ = total["n_observed"]
         self.population_ = total["estimate"]
         self.se_ = total["se"]
         self.interval_ = (total["lower_95"], total["upper_95"])
+        self.interval_method_ = total["interval"]
+        self.status_ = total.get("status", "ok")
         self.model_ = f"per stratum of {', '.join(table.strata)}"
         self.diagnostics_ = {"combination": total["rule"], "strata": len(fits)}
         self.draws_ = total["draws"]
@@ -164,6 +225,13 @@ class Stratified(Estimator):
         self.r_hat_ = None
         self.method_ = self.method_label()
         return self
+
+    def _total(self, items: list[tuple[tuple, Estimator]]) -> dict[str, Any]:
+        fits = [f for _, f in items]
+        if all(f.estimable_ for f in fits):
+            return combine(fits, sampler=self.sampler)
+        n_obs = int(sum(f.n_observed_ for f in fits))
+        return _not_estimable_total(fits, [self._label(k) for k, _ in items], n_obs)
 
     def _fit(self, table: CaptureTable) -> Fit:  # pragma: no cover - fit is overridden
         # Stratified.fit() fits each stratum with the inner estimator; there is no pooled fit.
@@ -179,17 +247,19 @@ class Stratified(Estimator):
                 f"{', '.join(columns) if columns else 'none'}"
             )
         idx = [self.strata_names_.index(c) for c in columns]
-        groups: dict[tuple, list[Estimator]] = {}
+        groups: dict[tuple, list[tuple[tuple, Estimator]]] = {}
         for key, f in self.fits_.items():
-            groups.setdefault(tuple(key[i] for i in idx), []).append(f)
+            groups.setdefault(tuple(key[i] for i in idx), []).append((key, f))
         rows = []
-        for level, fits in groups.items():
-            total = combine(fits, sampler=self.sampler)
+        for level, items in groups.items():
+            total = self._total(items)
             row = dict(zip(columns, level, strict=True))
             row.update(
                 {k: total[k] for k in ("estimate", "se", "lower_95", "upper_95", "n_observed")}
             )
             row["method"] = self.method_
+            row["status"] = total.get("status", "ok")
+            row["interval"] = total["interval"]
             rows.append(row)
         return pd.DataFrame(rows)
 

@@ -13,7 +13,7 @@ of R's ``expand.grid`` reversed:
 Tables are built from record-level data (one row per person, a 0/1 column per list) or from
 aggregated histories (0/1 list columns, or one string column such as ``"0101"``, plus a count
 column). Every problem raises :class:`purgetoll.errors.DataError` naming the file or frame, the
-0-based data row and what was expected. Stratified data (a sex, age or region column) give a
+line of the file (or the 0-based row of a frame) and what was expected. Stratified data (a sex, age or region column) give a
 :class:`StratifiedTable`, one :class:`CaptureTable` per stratum.
 """
 
@@ -22,12 +22,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from purgetoll.errors import DataError
+from purgetoll.files import read_csv
 
 __all__ = ["CaptureTable", "StratifiedTable", "history_matrix", "read_capture_csv"]
 
@@ -57,7 +57,20 @@ def _fmt(pattern: Iterable[int]) -> str:
     return "".join(str(int(v)) for v in pattern)
 
 
-def _as_int_column(values: pd.Series, source: str, column: str, *, binary: bool) -> np.ndarray:
+Lines = Sequence[int] | None
+
+
+def _at(pos: int, lines: Lines) -> dict[str, int]:
+    """Where data row ``pos`` is: its line of the file if known, else the 0-based row."""
+    return {"row": pos} if lines is None else {"row": pos, "line": int(lines[pos])}
+
+
+def _where_text(pos: int, lines: Lines) -> str:
+    return f"row {pos}" if lines is None else f"line {lines[pos]}"
+
+
+def _as_int_column(values: pd.Series, source: str, column: str, *, binary: bool,
+                   lines: Lines = None) -> np.ndarray:
     """Check that a column holds integers (0/1 if ``binary``), naming the first bad row."""
     numeric = pd.to_numeric(values, errors="coerce")
     expected = "0 or 1" if binary else "a non-negative integer"
@@ -70,8 +83,13 @@ def _as_int_column(values: pd.Series, source: str, column: str, *, binary: bool)
             or (binary and val not in (0.0, 1.0))
         )
         if bad:
-            shown = "a missing value" if pd.isna(raw) else repr(raw)
-            raise DataError(source, f"column '{column}' must be {expected}; got {shown}", row=pos)
+            if pd.isna(raw) or (isinstance(raw, str) and not raw.strip()):
+                shown = "a missing value"
+            elif isinstance(raw, str) and np.isfinite(val):
+                shown = raw.strip()  # a number as written in the file
+            else:
+                shown = repr(raw)
+            raise DataError(source, f"column '{column}' must be {expected}; got {shown}", **_at(pos, lines))
     return arr.astype(np.int64)
 
 
@@ -150,11 +168,14 @@ class CaptureTable:
         lists: Sequence[str] | None = None,
         count: str = "count",
         source: str = "<DataFrame>",
+        lines: Lines = None,
     ) -> CaptureTable:
-        """Aggregated histories if ``df`` has a ``count`` column, else one row per person."""
+        """Aggregated histories if ``df`` has a ``count`` column, else one row per person.
+
+        ``lines`` gives the line of the file each row came from (errors then name the line)."""
         if count in df.columns:
-            return cls.from_histories(df, lists=lists, count=count, source=source)
-        return cls.from_records(df, lists=lists, source=source)
+            return cls.from_histories(df, lists=lists, count=count, source=source, lines=lines)
+        return cls.from_records(df, lists=lists, source=source, lines=lines)
 
     @classmethod
     def from_histories(
@@ -165,6 +186,7 @@ class CaptureTable:
         count: str = "count",
         history: str | None = None,
         source: str = "<DataFrame>",
+        lines: Lines = None,
     ) -> CaptureTable:
         """A table from aggregated histories: one row per history with its count.
 
@@ -178,21 +200,22 @@ class CaptureTable:
             raise DataError(
                 source, f"no '{count}' column; columns are {', '.join(map(str, df.columns))}"
             )
-        counts = _as_int_column(df[count], source, count, binary=False)
+        counts = _as_int_column(df[count], source, count, binary=False, lines=lines)
         if history is not None:
-            patterns, lists = _parse_history_strings(df, history, lists, source)
+            patterns, lists = _parse_history_strings(df, history, lists, source, lines)
         else:
             lists = _resolve_lists(df, lists, exclude=(count,), source=source)
             patterns = (
-                np.column_stack([_as_int_column(df[c], source, c, binary=True) for c in lists])
+                np.column_stack([_as_int_column(df[c], source, c, binary=True, lines=lines) for c in lists])
                 if len(df)
                 else np.zeros((0, len(lists)), dtype=np.int64)
             )
-        return cls._from_patterns(patterns, counts, lists, source, aggregated=True)
+        return cls._from_patterns(patterns, counts, lists, source, aggregated=True, lines=lines)
 
     @classmethod
     def from_records(
-        cls, df: pd.DataFrame, *, lists: Sequence[str] | None = None, source: str = "<DataFrame>"
+        cls, df: pd.DataFrame, *, lists: Sequence[str] | None = None, source: str = "<DataFrame>",
+        lines: Lines = None,
     ) -> CaptureTable:
         """A table from record-level data: one row per person, a 0/1 column per list.
 
@@ -200,9 +223,11 @@ class CaptureTable:
         error (it usually means a list column is missing or mis-named).
         """
         lists = _resolve_lists(df, lists, exclude=(), source=source)
-        patterns = np.column_stack([_as_int_column(df[c], source, c, binary=True) for c in lists])
+        if len(lists) < 2:
+            raise DataError(source, f"at least two lists are needed; got {len(lists)} ({', '.join(lists)})")
+        patterns = np.column_stack([_as_int_column(df[c], source, c, binary=True, lines=lines) for c in lists])
         return cls._from_patterns(
-            patterns, np.ones(len(df), dtype=np.int64), lists, source, aggregated=False
+            patterns, np.ones(len(df), dtype=np.int64), lists, source, aggregated=False, lines=lines
         )
 
     @classmethod
@@ -214,6 +239,7 @@ class CaptureTable:
         source: str,
         *,
         aggregated: bool,
+        lines: Lines = None,
     ) -> CaptureTable:
         k = len(lists)
         if k < 2:
@@ -226,7 +252,7 @@ class CaptureTable:
                 source,
                 f"{what} {_fmt(patterns[zero[0]])} is on no list; the all-zero history cannot be "
                 "observed (it is what the estimators estimate), remove it",
-                row=int(zero[0]),
+                **_at(int(zero[0]), lines),
             )
         if aggregated:
             seen: dict[int, int] = {}
@@ -234,9 +260,9 @@ class CaptureTable:
                 if code in seen:
                     raise DataError(
                         source,
-                        f"duplicate history {_fmt(patterns[pos])} (first given at row {seen[code]}); "
-                        "each history must appear once",
-                        row=pos,
+                        f"duplicate history {_fmt(patterns[pos])} (first given at "
+                        f"{_where_text(seen[code], lines)}); each history must appear once",
+                        **_at(pos, lines),
                     )
                 seen[code] = pos
         full = np.bincount(codes, weights=counts, minlength=2**k)[1:]
@@ -373,7 +399,7 @@ def _resolve_lists(
 
 
 def _parse_history_strings(
-    df: pd.DataFrame, column: str, lists: Sequence[str] | None, source: str
+    df: pd.DataFrame, column: str, lists: Sequence[str] | None, source: str, lines: Lines = None
 ) -> tuple[np.ndarray, list[str]]:
     if column not in df.columns:
         raise DataError(
@@ -384,7 +410,7 @@ def _parse_history_strings(
     for pos, s in enumerate(raw):
         if len(s) != k or set(s) - {"0", "1"}:
             raise DataError(
-                source, f"history '{s}' must be a string of {k} characters 0 or 1", row=pos
+                source, f"history '{s}' must be a string of {k} characters 0 or 1", **_at(pos, lines)
             )
     names = list(lists) if lists is not None else [f"L{j + 1}" for j in range(k)]
     patterns = np.array([[int(c) for c in s] for s in raw], dtype=np.int64).reshape(len(raw), k)
@@ -433,10 +459,12 @@ class StratifiedTable:
         lists: Sequence[str] | None = None,
         count: str = "count",
         source: str = "<DataFrame>",
+        lines: Lines = None,
     ) -> StratifiedTable:
         """Split ``df`` by the ``strata`` columns; each part is read by :meth:`CaptureTable.from_frame`.
 
-        Row numbers in error messages refer to ``df`` as a whole.
+        Row numbers in error messages refer to ``df`` as a whole (or to the lines of the file,
+        ``lines``).
         """
         strata = [str(s) for s in strata]
         if not strata:
@@ -449,9 +477,11 @@ class StratifiedTable:
                 f"{', '.join(map(str, df.columns))}",
             )
         for s in strata:
-            na = np.flatnonzero(df[s].isna().to_numpy())
+            col = df[s]
+            blank = col.isna() | col.map(lambda v: isinstance(v, str) and not v.strip())
+            na = np.flatnonzero(blank.to_numpy())
             if na.size:
-                raise DataError(source, f"stratum column '{s}' is missing a value", row=int(na[0]))
+                raise DataError(source, f"stratum column '{s}' is missing a value", **_at(int(na[0]), lines))
         if lists is None:
             lists = [str(c) for c in df.columns if c not in strata and c != count]
         body = df.reset_index(drop=True)
@@ -468,6 +498,7 @@ class StratifiedTable:
                 row = err.row
                 if isinstance(row, int):
                     row = int(part.index[row])
+                    raise DataError(source, f"{err.problem} (stratum {label})", **_at(row, lines)) from None
                 raise DataError(source, f"{err.problem} (stratum {label})", row=row) from None
         return cls(tuple(strata), tables, source=source)
 
@@ -481,16 +512,18 @@ def read_capture_csv(
 ) -> CaptureTable | StratifiedTable:
     """Read a capture CSV: aggregated (with ``count``) or record-level, optionally stratified.
 
-    Without ``strata`` every non-count column is a list. Errors name the file and the 0-based
-    data row.
+    Without ``strata`` every non-count column is a list. Errors name the file and the line of
+    the file (the header is line 1); the file itself is checked by
+    :func:`purgetoll.files.read_csv` (a directory, not UTF-8, a column name given twice, a row
+    with the wrong number of fields).
     """
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(str(path), "file not found")
-    try:
-        df = pd.read_csv(p)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise DataError(str(path), f"not a readable CSV file ({err})") from None
+    text = read_csv(path)
+    df = text.frame()
+    for col in strata or ():
+        if col in df.columns:
+            numeric = pd.to_numeric(df[col], errors="coerce")
+            if numeric.notna().all() and len(df):  # numbers as pandas would read them (Age = 1, 2, ...)
+                df[col] = numeric
     if strata:
-        return StratifiedTable.from_frame(df, strata, lists=lists, count=count, source=str(path))
-    return CaptureTable.from_frame(df, lists=lists, count=count, source=str(path))
+        return StratifiedTable.from_frame(df, strata, lists=lists, count=count, source=str(path), lines=text.lines)
+    return CaptureTable.from_frame(df, lists=lists, count=count, source=str(path), lines=text.lines)

@@ -6,6 +6,12 @@ from the registry (:func:`purgetoll.mse.methods`): ``loglinear:M0``, ``loglinear
 ``loglinear:Mth-Chao``, ``loglinear:Mth-Poisson2``, ``loglinear:Mth-Darroch``,
 ``loglinear:Mth-Gamma``, ``loglinear:Mt+1:2+2:3``, ``bic``, ``aic``, ``stepwise``, and the
 Bayesian ``bma`` and ``lcm``.
+
+An estimate that does not exist or is not identifiable (two lists that share no one, a model
+with as many terms as histories) is an error (exit 1) naming why; with ``--mark-not-estimable``
+it is a result whose estimate and interval are empty (JSON null, CSV empty, "none" in tables)
+and whose ``status`` says why. Declared limits (:mod:`purgetoll.limits`) are checked before any
+work and raised with ``--limit NAME=VALUE``. Errors go to stderr as ``error: ...``.
 """
 
 from __future__ import annotations
@@ -69,6 +75,8 @@ def _result(est, table, method: str) -> dict[str, Any]:
         "lower": est.interval_[0],
         "upper": est.interval_[1],
         "se": est.se_,
+        "status": est.status_,
+        "interval": est.interval_method_,
         "model": est.model_,
         "label": "estimate of the population size (persons), 95% interval",
         "diagnostics": dict(est.diagnostics_),
@@ -86,33 +94,61 @@ def _result(est, table, method: str) -> dict[str, Any]:
     return out
 
 
-def _make(method: str, seed: int, n_boot: int | None):
+def _make(method: str, seed: int, n_boot: int | None, *, strict: bool = True):
     est = mse.make_estimator(method, seed=seed)
-    if n_boot is not None and "n_boot" in est.get_params():
-        est.set_params(n_boot=n_boot)
+    if n_boot is not None:
+        if "n_boot" in est.get_params():
+            est.set_params(n_boot=n_boot)
+        elif strict:
+            raise mse.InvalidParameterError(f"--n-boot applies to the methods that bootstrap (stepwise); "
+                                        f"{method} does not")
     return est
+
+
+def _csv_out(df) -> None:
+    import sys
+
+    sys.stdout.write(df.to_csv(index=False))
+
+
+def _limits(items: list[str] | None) -> dict[str, float]:
+    from purgetoll.limits import parse_overrides
+
+    return parse_overrides(items)
+
+
+FORMATS = ("json", "table", "csv")
+LimitOpt = typer.Option(None, "--limit", help="raise a declared limit, NAME=VALUE (repeatable; "
+                                               "e.g. mse_boot=50000; names: python -c 'import purgetoll.limits')")
+MarkOpt = typer.Option(False, "--mark-not-estimable", help="report an estimate that does not exist or is not "
+                                                           "identifiable as a result marked so (empty numbers, "
+                                                           "status saying why) instead of an error")
 
 
 @app.command()
 def estimate(
     file: Annotated[Path, typer.Argument(help="capture CSV: 0/1 list columns and a count column")],
     method: str = typer.Option("stepwise", "--method", "-m", help="method, e.g. loglinear:Mt"),
-    output_format: str = typer.Option("json", "--format", help="json or table"),
+    output_format: str = typer.Option("json", "--format", help="json, table or csv"),
     strata: str | None = typer.Option(None, "--strata", help="stratum columns, comma separated"),
     seed: int = typer.Option(0, "--seed", help="seed of bootstrap and MCMC streams"),
     n_boot: int | None = typer.Option(
-        None, "--n-boot", help="bootstrap replicates (methods that bootstrap; default 1000)"
+        None, "--n-boot", help="bootstrap replicates (methods that bootstrap; default 1000; fewer than 200 "
+                               "give no interval)"
     ),
     drop_uninformative: bool = typer.Option(
         False,
         "--drop-uninformative",
         help="drop lists that are empty, record everyone or repeat another",
     ),
+    mark: bool = MarkOpt,
+    limit: list[str] | None = LimitOpt,
 ) -> None:
-    """Estimate the population size with one method; print one JSON object (or a table)."""
-    if output_format not in ("json", "table"):
-        fail(ValueError(f"--format must be json or table; got {output_format!r}"))
+    """Estimate the population size with one method; print one JSON object (or a table, or CSV)."""
+    if output_format not in FORMATS:
+        fail(ValueError(f"--format must be json, table or csv; got {output_format!r}"))
     try:
+        limits = _limits(limit)
         table = _read(file, strata)
         parts = [t for _, t in table] if isinstance(table, mse.StratifiedTable) else [table]
         useless = sorted(
@@ -126,9 +162,9 @@ def estimate(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if isinstance(table, mse.StratifiedTable):
-                est = mse.Stratified(est, seed=seed).fit(table)
+                est = mse.Stratified(est, seed=seed).fit(table, mark_not_estimable=mark, limits=limits)
             else:
-                est.fit(table)
+                est.fit(table, mark_not_estimable=mark, limits=limits)
     except (PurgetollError, ValueError, TypeError) as err:
         fail(err)
     out = _result(est, table, method)
@@ -139,16 +175,34 @@ def estimate(
         out["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if output_format == "json":
         typer.echo(json.dumps(_jsonable(out), indent=2))
+    elif output_format == "csv":
+        _csv_out(_summary_rows(est))
+        for w in out.get("warnings", []):
+            typer.echo(f"# warning: {w}", err=True)
     else:
         est.print_summary()
         for w in out.get("warnings", []):
             typer.echo(f"warning: {w}")
 
 
+def _summary_rows(est):
+    """The summary as CSV rows: one per stratum and the total (stratum columns ``all``), or one."""
+    import pandas as pd
+
+    total = est.summary().assign(model=est.model_)
+    if not isinstance(est, mse.Stratified):
+        return total
+    strata = est.strata_.copy()
+    for col in est.strata_names_:
+        total.insert(list(est.strata_names_).index(col), col, "all")
+    return pd.concat([strata[[*est.strata_names_, *total.columns[len(est.strata_names_):]]], total],
+                     ignore_index=True)
+
+
 @app.command()
 def compare(
     file: Annotated[Path, typer.Argument(help="capture CSV: 0/1 list columns and a count column")],
-    output_format: str = typer.Option("table", "--format", help="table or json"),
+    output_format: str = typer.Option("table", "--format", help="table, json or csv"),
     seed: int = typer.Option(0, "--seed", help="seed of bootstrap and MCMC streams"),
     only: str | None = typer.Option(
         None, "--methods", help="comma-separated methods to run (default: all registered)"
@@ -156,10 +210,20 @@ def compare(
     n_boot: int | None = typer.Option(
         None, "--n-boot", help="bootstrap replicates (methods that bootstrap; default 1000)"
     ),
+    limit: list[str] | None = LimitOpt,
 ) -> None:
-    """Run every registered method (and each log-linear variant) side by side."""
+    """Run every registered method (and each log-linear variant) side by side.
+
+    A method that fails, or whose estimate does not exist, has a row saying so and no number;
+    when no method gives an estimate the command exits 1.
+    """
+    if output_format not in ("table", "json", "csv"):
+        fail(ValueError(f"--format must be table, json or csv; got {output_format!r}"))
     try:
+        limits = _limits(limit)
         table = mse.read_capture_csv(file)
+        if isinstance(table, mse.StratifiedTable):  # pragma: no cover - read_capture_csv without strata
+            raise ValueError("compare works on one table")
     except PurgetollError as err:
         fail(err)
     specs: list[str] = []
@@ -173,7 +237,7 @@ def compare(
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                est = _make(m, seed, n_boot).fit(table)
+                est = _make(m, seed, n_boot, strict=False).fit(table, mark_not_estimable=True, limits=limits)
             row = {
                 "method": m,
                 "model": est.model_,
@@ -181,29 +245,47 @@ def compare(
                 "estimate": est.population_,
                 "lower": est.interval_[0],
                 "upper": est.interval_[1],
+                "status": est.status_,
+                "interval": est.interval_method_,
                 "warnings": len(caught),
             }
-        except Exception as err:  # one failing method must not hide the others
-            row = {"method": m, "model": f"error: {err}", "observed": table.n_observed}
+        except PurgetollError as err:  # one failing method must not hide the others
+            row = {"method": m, "model": "", "observed": table.n_observed, "estimate": None, "lower": None,
+                   "upper": None, "status": f"error: {err}", "interval": "", "warnings": 0}
         row["seconds"] = round(time.perf_counter() - t0, 3)
         rows.append(row)
+    ok = [r for r in rows if r["status"] == "ok"]
     if output_format == "json":
         typer.echo(json.dumps(_jsonable(rows), indent=2))
-        return
+    elif output_format == "csv":
+        import pandas as pd
+
+        _csv_out(pd.DataFrame(rows))
+    else:
+        _print_compare(table, rows)
+    if not ok:
+        typer.echo(f"error: {table.source}: no method gave an estimate ({len(rows)} tried; each row says why)",
+                   err=True)
+        raise typer.Exit(1)
+
+
+def _print_compare(table, rows: list[dict[str, Any]]) -> None:
+    def num(v: Any) -> str:
+        return "none" if v is None or not math.isfinite(v) else f"{v:.1f}"
+
     typer.echo(f"{table.source}: {table.n_observed} observed on {table.n_lists} lists")
     typer.echo("estimates of the population size (persons) with 95% intervals")
     header = f"{'method':24s} {'estimate':>10s} {'lower':>10s} {'upper':>10s} {'sec':>7s}  model"
     typer.echo(header)
     for r in rows:
-        if "estimate" not in r:
-            typer.echo(
-                f"{r['method']:24s} {'':>10s} {'':>10s} {'':>10s} {r['seconds']:7.2f}  {r['model']}"
-            )
+        if r["status"] != "ok":
+            typer.echo(f"{r['method']:24s} {'':>10s} {'':>10s} {'':>10s} {r['seconds']:7.2f}  {r['status']}")
             continue
         warn = f" ({r['warnings']} warnings)" if r["warnings"] else ""
+        note = "" if math.isfinite(r["lower"]) else f" [{r['interval']}]"
         typer.echo(
-            f"{r['method']:24s} {r['estimate']:10.1f} {r['lower']:10.1f} {r['upper']:10.1f} "
-            f"{r['seconds']:7.2f}  {r['model']}{warn}"
+            f"{r['method']:24s} {num(r['estimate']):>10s} {num(r['lower']):>10s} {num(r['upper']):>10s} "
+            f"{r['seconds']:7.2f}  {r['model']}{warn}{note}"
         )
 
 
@@ -211,29 +293,52 @@ def compare(
 def rank(
     file: Annotated[Path, typer.Argument(help="capture CSV: 0/1 list columns and a count column")],
     family: str = typer.Option("hierarchical", "--family", help="hierarchical or rcapture"),
-    max_order: int = typer.Option(2, "--max-order", help="highest interaction order"),
+    max_order: int | None = typer.Option(None, "--max-order", help="highest interaction order (default 2, or 1 "
+                                                                    "on two lists)"),
     criterion: str = typer.Option("bic", "--criterion", help="bic or aic"),
     top: int = typer.Option(20, "--top", help="how many models to show"),
-    output_format: str = typer.Option("table", "--format", help="table or json"),
+    output_format: str = typer.Option("table", "--format", help="table, json or csv"),
+    limit: list[str] | None = LimitOpt,
 ) -> None:
-    """Rank log-linear models by BIC or AIC (estimates of the population size, persons)."""
+    """Rank log-linear models by BIC or AIC (estimates of the population size, persons).
+
+    Models whose estimate does not exist or is not identifiable, or whose criterion is not
+    finite, are listed after the ranked ones with the reason, and never ranked.
+    """
+    if output_format not in ("table", "json", "csv"):
+        fail(ValueError(f"--format must be table, json or csv; got {output_format!r}"))
+    if top < 1:
+        fail(ValueError(f"--top must be >= 1; got {top}"))
     try:
+        limits = _limits(limit)
         table = mse.read_capture_csv(file)
-        if isinstance(table, mse.StratifiedTable):
+        if isinstance(table, mse.StratifiedTable):  # pragma: no cover - read_capture_csv without strata
             raise ValueError("rank works on one table; give no --strata")
-        ranking = mse.rank_models(table, family=family, max_order=max_order, criterion=criterion)
+        order = min(2, table.n_lists - 1) if max_order is None else max_order
+        ranking = mse.rank_models(table, family=family, max_order=order, criterion=criterion, limits=limits)
     except (PurgetollError, ValueError) as err:
         fail(err)
+    ranked = int((ranking["status"] == "ok").sum())
     shown = ranking.head(top)
     if output_format == "json":
         typer.echo(json.dumps(_jsonable(shown.to_dict("records")), indent=2))
-        return
-    typer.echo(
-        f"{table.source}: {len(ranking)} models ranked by {criterion.upper()} "
-        f"(estimate of the population size, persons; Wald s.e.)"
-    )
-    cols = ["model", "n_params", "deviance", "aic", "bic", "estimate", "se"]
-    typer.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    elif output_format == "csv":
+        _csv_out(shown)
+    else:
+        typer.echo(
+            f"{table.source}: {ranked} of {len(ranking)} models ranked by {criterion.upper()} "
+            f"(estimate of the population size, persons; Wald s.e.)"
+        )
+        cols = ["model", "n_params", "deviance", "aic", "bic", "estimate", "se"]
+        ok = shown[shown["status"] == "ok"]
+        if len(ok):
+            typer.echo(ok[cols].to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        for r in shown[shown["status"] != "ok"].itertuples():
+            typer.echo(f"{r.model}: {r.status}")
+    if ranked == 0:
+        typer.echo(f"error: {table.source}: no model gives an estimate ({len(ranking)} candidates; each says why)",
+                   err=True)
+        raise typer.Exit(1)
 
 
 @app.command("methods")
