@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.scenarios.build import build_sim
+from purgetoll.scenarios.registry import sections
 from purgetoll.scenarios.settings import Scenario
 from purgetoll.sim.attributes_tables import NATIONALITIES, SOCIAL_GROUPS
 from purgetoll.sim.summaries import labelled
@@ -106,13 +107,21 @@ def simulate_summaries(values: Mapping[str, float], seed: int, scale: float = 0.
     kernels and the bundled inputs are loaded (the first call in a process loads them: a few seconds).
     """
     sc = _scenario(scenario) if isinstance(scenario, str) else scenario
-    sc = sc.with_values({**{k: float(v) for k, v in values.items()}, "terror.mode": mode},
+    sc = sc.with_values({**{k: _typed(k, v) for k, v in values.items()}, "terror.mode": mode},
                         source="simulate_summaries")
     sim = build_sim(sc, scale=scale, seed=seed, base=base if base is not None else _base(),
                     snapshot_dates=())
     sim.keep_events = True  # no folder, no files: the events stay in memory
     sim.run(None)
     return summaries(labelled(sim.events.frame()), scale)
+
+
+def _typed(key: str, value: float) -> float | int:
+    """A number as its declaration wants it: integers (months, counts) rounded, the rest as floats."""
+    sec, _, name = key.partition(".")
+    spec = sections().get(sec)
+    p = spec.param(name) if spec is not None else None
+    return int(round(float(value))) if p is not None and p.kind == "integer" else float(value)
 
 
 def summaries(events: pd.DataFrame, scale: float) -> dict[str, float]:

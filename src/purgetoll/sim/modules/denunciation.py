@@ -110,14 +110,14 @@ class Denunciation(Module):
         Param("female_share", 0.05, "share", "women among those arrested from the lists: 5% of purge victims "
               "(Ilic, victim_composition_regional_samples women_share_ilic); the lists name women as often as "
               "their contacts are women, the arrests took men (position mode)", low=0, high=1),
-        Param("list_arrest_hazard_per_month", 0.03, "per month",
+        Param("list_arrest_hazard_per_month", 0.015, "per month",
               "mechanism mode: share of the free people on the lists the NKVD asks to arrest each month "
               "(assumption: no bundled source); the capacity decides how many are", low=0, high=1,
               assumption=True, prior=(0.005, 0.15)),
         Param("nationality_share", 0.1, "share",
               "mechanism mode: share of names from fellow nationals in the same region, for the diaspora "
               "nationalities of the national operations (assumption)", low=0, high=1, assumption=True, prior=(0, 0.3)),
-        Param("female_naming_weight", 0.1, "odds",
+        Param("female_naming_weight", 0.03, "odds",
               "mechanism mode: odds that a woman drawn from the networks is written down, against a man "
               "(assumption: the NKVD's 'organisations' were of men; women were 3% of a sample of OGPU "
               "arrests in Moscow in 1933, repression_key_totals women_share_ogpu_moscow_1933)", low=0, high=1,

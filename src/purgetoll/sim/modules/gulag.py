@@ -104,21 +104,22 @@ class Gulag(Module):
         Param("far_north_hazard_multiplier", 9.0 / 2.42, "x", "hazard in the far-north camps relative to the "
               "other camps and colonies: Sevvostlag 9% against the Gulag's 2.42% in 1937 (gulag_population_"
               "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20, prior=(1, 10)),
-        Param("camp_mortality_per_1000_per_year", 21.1, "per 1000 per year", "mechanism mode: deaths per average "
-              "population while the camps are within their places, before the multipliers (default "
-              "the Gulag's rate in 1936, 2.11%, gulag('deaths'))", low=0, high=1000, prior=(10, 40)),
+        Param("camp_mortality_per_1000_per_year", 15.0, "per 1000 per year", "mechanism mode: deaths per average "
+              "population of those past their first months while the camps are within their places (assumption: "
+              "below the Gulag's 2.11% of 1936, gulag('deaths'), which counts the newly arrived too)", low=0, high=1000,
+              assumption=True, prior=(10, 40)),
         Param("camp_places_persons", 1_300_000, "persons", "mechanism mode: prisoners the camps and colonies hold "
               "without overcrowding (assumption: no bundled figure; 1,196,369 were inside "
               "on 1 Jan 1937)", low=1_000, high=2e7, assumption=True, prior=(1_000_000, 2_000_000)),
-        Param("camp_overcrowding_mortality_factor", 3.0, "x per 100% over places", "mechanism mode: the death rate is "
+        Param("camp_overcrowding_mortality_factor", 4.0, "x per 100% over places", "mechanism mode: the death rate is "
               "multiplied by 1 + factor x (prisoners / places - 1) when over the places (assumption)",
               low=0, high=100, assumption=True, prior=(0, 10)),
-        Param("nonpolitical_admissions_per_month_persons", 30_000.0, "persons", "mechanism mode: people sentenced "
+        Param("nonpolitical_admissions_per_month_persons", 15_000.0, "persons", "mechanism mode: people sentenced "
               "by the ordinary courts admitted to the camps each month (assumption: the bundle "
               "counts only the political convictions)", low=0, high=1e6, assumption=True, prior=(10_000, 80_000)),
         Param("nonpolitical_term_months", 36, "months", "mechanism mode: term of the non-political prisoners (prior "
               "12-60; assumption)", kind="integer", low=1, high=300, assumption=True),
-        Param("nonpolitical_female_weight", 0.15, "odds", "mechanism mode: weight of a woman against a man among "
+        Param("nonpolitical_female_weight", 0.08, "odds", "mechanism mode: weight of a woman against a man among "
               "those the ordinary courts send to the camps (assumption)", low=0, high=1,
               assumption=True, prior=(0.05, 0.5)),
     )

@@ -110,24 +110,24 @@ class MassOperation(Module):
         Param("limit_unit_persons", 4000.0, "persons", "mechanism mode: size of the units a republic's limit is "
               "split into, standing for its oblast administrations (assumption: Kalinin oblast's initial limit, "
               "4,000, order_00447_limits_regional; range 1,000-10,000)", low=100, high=300_000, assumption=True),
-        Param("limit_fill_share_per_month", 0.5, "share per month", "mechanism mode: share of what is left of its "
+        Param("limit_fill_share_per_month", 0.7, "share per month", "mechanism mode: share of what is left of its "
               "limit a unit asks to arrest each month (assumption)", low=0, high=1, assumption=True, prior=(0.2, 1)),
         Param("limit_request_threshold", 0.9, "share", "mechanism mode: share of its limit a unit has used before it "
               "asks for more (assumption)", low=0, high=1, assumption=True, prior=(0.7, 1)),
-        Param("limit_request_probability_per_month", 0.5, "per month", "mechanism mode: probability that a unit "
+        Param("limit_request_probability_per_month", 0.7, "per month", "mechanism mode: probability that a unit "
               "past the threshold asks Moscow for a higher limit in a month (assumption: Kalinin "
               "oblast asked three times in five months, order_00447_limits_regional)", low=0, high=1,
               assumption=True, prior=(0.1, 1)),
-        Param("limit_raise_share", 0.75, "x initial limit", "mechanism mode: each granted request raises the unit's "
+        Param("limit_raise_share", 1.0, "x initial limit", "mechanism mode: each granted request raises the unit's "
               "limit by this share of its initial limit (assumption: Kalinin's raises were 1,500, "
               "1,700 and 2,000 on a limit of 4,000)", low=0, high=10, assumption=True, prior=(0.25, 1.5)),
         Param("limit_raise_category1_share", 0.6, "share", "mechanism mode: category-1 share of a raise "
               "(assumption: Kalinin's raises were 4,700 category 1 and 1,500 category 2)", low=0, high=1,
               assumption=True, prior=(0.3, 0.9)),
-        Param("limit_requests_until_yyyymm", 193803, "YYYYMM", "mechanism mode: last month requests are granted "
+        Param("limit_requests_until_yyyymm", 193801, "YYYYMM", "mechanism mode: last month requests are granted "
               "(assumption: the last raise of Kalinin oblast in the bundle is of 31 Jan 1938; range 193801-193811)",
               kind="integer", low=193708, high=193812, assumption=True),
-        Param("kulak_weight", 20.0, "x others", "mechanism mode: weight of a former kulak against a worker or "
+        Param("kulak_weight", 10.0, "x others", "mechanism mode: weight of a former kulak against a worker or "
               "kolkhoznik of the same age and sex (assumption)", low=0, high=10_000, assumption=True, prior=(2, 200)),
         Param("alien_weight", 20.0, "x others", "mechanism mode: weight of clergy and 'former people' ("
               "assumption)", low=0, high=10_000, assumption=True, prior=(2, 200)),

@@ -124,9 +124,9 @@ class Sentencing(Module):
         Param("troikas", 64, "troikas", "mechanism mode: troikas sitting (assumption: one per republic, krai and "
               "oblast NKVD administration; no bundled count; range 50-80)", kind="integer", low=1, high=500,
               assumption=True),
-        Param("troika_sittings_per_month", 6.0, "sittings per month", "mechanism mode: sittings of a troika a "
+        Param("troika_sittings_per_month", 8.0, "sittings per month", "mechanism mode: sittings of a troika a "
               "month (assumption)", low=0, high=31, assumption=True, prior=(2, 20)),
-        Param("troika_cases_per_sitting", 200.0, "persons", "mechanism mode: cases a troika decides at a sitting "
+        Param("troika_cases_per_sitting", 250.0, "persons", "mechanism mode: cases a troika decides at a sitting "
               "(assumption: the Mordovian troika sentenced 334 in its first three weeks, "
               "operation_timing_and_throughput mordovia_sentenced)", low=0, high=5000, assumption=True, prior=(50, 600)),
         Param("dvoika_cases_per_month_persons", 15_000.0, "persons", "mechanism mode: cases the dvoika (Yezhov and "

@@ -308,7 +308,7 @@ class Terror(Module):
               "(assumption: the decree of 17 Nov 1938 forbade mass arrests; arrests fell from 638,509 "
               "in 1938 to 44,731 in 1939, repression_key_totals arrested_1938, arrested_1939)", low=0, high=1,
               assumption=True, prior=(0, 0.3)),
-        Param("female_arrest_weight", 0.1, "odds",
+        Param("female_arrest_weight", 0.02, "odds",
               "mechanism mode: weight of a woman against a man of the same group and age when the operations and "
               "purges choose whom to arrest (assumption: women were 3% of a sample of OGPU arrests "
               "in Moscow in 1933, repression_key_totals women_share_ogpu_moscow_1933)", low=0, high=1,
@@ -317,7 +317,7 @@ class Terror(Module):
               "position mode: death hazard of a person held under investigation relative to the life table "
               "(assumption: no bundled source gives prison mortality in 1937-38; range 1-10)",
               low=1.0, high=10.0, assumption=True),
-        Param("interrogators_persons", 25_000, "persons",
+        Param("interrogators_persons", 35_000, "persons",
               "mechanism mode: NKVD operational officers investigating cases at the start of 1937 "
               "(assumption: the bundle has no 1937-38 total of NKVD operational staff; it has 671 "
               "operational posts vacant in the Ukrainian NKVD alone in Feb 1938 and a central apparatus of over "
