@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from purgetoll import data
+
 
 class DataNotLoaded(LookupError):
     """A table a check needs is not available in this installation; ``reason`` says which."""
@@ -24,9 +26,7 @@ class DataNotLoaded(LookupError):
 
 
 def _data_module() -> Any:
-    # Imported on use: the claims records and their validation work without the data layer.
-    import purgetoll.data as data
-
+    """The data layer (its names load on first use); tests hand in a stand-in here."""
     return data
 
 

@@ -20,6 +20,7 @@ from purgetoll.claims._checks import (
 )
 from purgetoll.claims._methods import METHODS
 from purgetoll.claims._schema import (
+    SECTIONS,
     Claim,
     ClaimsFileError,
     Count,
@@ -255,8 +256,6 @@ def check_claims(
     """
     records = tuple(load_claims() if claims is None else claims)
     if section is not None:
-        from purgetoll.claims._schema import SECTIONS
-
         if section not in SECTIONS:
             raise ValueError(
                 f"section must be one of {', '.join(map(repr, SECTIONS))}; got {section!r}"
