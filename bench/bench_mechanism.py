@@ -92,12 +92,15 @@ def _bigmem(scale: float):
 
 def regimes(seeds: tuple[int, ...]) -> dict:
     """1937-38 arrests in the machinery's two regimes (scale 0.001)."""
+    from purgetoll.scenarios import sections
     from purgetoll.scenarios.summaries import simulate_summaries
 
-    cases = {"defaults": {}, "half_interrogators": {"terror.interrogators_persons": 12_500.0},
-             "ten_times_interrogators": {"terror.interrogators_persons": 250_000.0},
-             "ten_times_interrogators_twice_the_names": {"terror.interrogators_persons": 250_000.0,
-                                                         "denunciation.names_per_interrogation": 6.0}}
+    staff = float(sections()["terror"].param("interrogators_persons").default)
+    names = float(sections()["denunciation"].param("names_per_interrogation").default)
+    cases = {"defaults": {}, "half_interrogators": {"terror.interrogators_persons": staff / 2},
+             "ten_times_interrogators": {"terror.interrogators_persons": 10 * staff},
+             "ten_times_interrogators_twice_the_names": {"terror.interrogators_persons": 10 * staff,
+                                                         "denunciation.names_per_interrogation": 2 * names}}
     out = {"loadavg_before": _load()}
     for name, values in cases.items():
         got = [simulate_summaries(values, seed=s) for s in seeds]

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from purgetoll.scenarios import Scenario, build_sim
+from purgetoll.scenarios import Scenario, build_sim, sections
 from purgetoll.sim.modules.terror import BODIES, CAMP, EXECUTED, HELD
 from purgetoll.sim.summaries import read_events, totals
 
@@ -112,22 +112,29 @@ def test_women_emerge_from_the_networks_and_fewer_are_shot(mech_run):
     assert len(wives) and (wives["sex"] == "female").all()
 
 
+def default(key: str) -> float:
+    sec, name = key.split(".")
+    return sections()[sec].param(name).default
+
+
 def test_halving_the_interrogators_changes_the_arrests(base_inputs):
     """At the defaults the capacity binds: half the interrogators, more than 10% fewer arrests."""
     full = run_totals(base_inputs)["arrests_1937_1938"]
-    half = run_totals(base_inputs, **{"terror.interrogators_persons": 12_500})["arrests_1937_1938"]
-    assert half < 0.9 * full
+    half = run_totals(base_inputs, **{"terror.interrogators_persons": default("terror.interrogators_persons") / 2})
+    assert half["arrests_1937_1938"] < 0.9 * full
 
 
 def test_with_ample_capacity_the_names_drive_the_arrests(base_inputs):
     """Ten times the interrogators (not binding): twice the names per interrogation, more than 10% more
     arrests (the snowball), while twice the interrogators again changes little."""
-    ample = {"terror.interrogators_persons": 250_000}
+    staff = default("terror.interrogators_persons")
+    ample = {"terror.interrogators_persons": 10 * staff}
+    names = {"denunciation.names_per_interrogation": 2 * default("denunciation.names_per_interrogation")}
     base = run_totals(base_inputs, **ample)["arrests_1937_1938"]
-    names = run_totals(base_inputs, **ample, **{"denunciation.names_per_interrogation": 6.0})["arrests_1937_1938"]
-    more = run_totals(base_inputs, **{"terror.interrogators_persons": 500_000})["arrests_1937_1938"]
-    assert names > 1.1 * base
-    assert abs(more / base - 1) < 0.05
+    more_names = run_totals(base_inputs, **ample, **names)["arrests_1937_1938"]
+    more_staff = run_totals(base_inputs, **{"terror.interrogators_persons": 20 * staff})["arrests_1937_1938"]
+    assert more_names > 1.1 * base
+    assert abs(more_staff / base - 1) < 0.05
 
 
 RATES = ("arrests_1937", "arrests_1938", "convictions_1937_1938", "death_sentences_1937_1938", "camp_deaths_1937",

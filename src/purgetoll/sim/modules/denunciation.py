@@ -110,7 +110,7 @@ class Denunciation(Module):
         Param("female_share", 0.05, "share", "women among those arrested from the lists: 5% of purge victims "
               "(Ilic, victim_composition_regional_samples women_share_ilic); the lists name women as often as "
               "their contacts are women, the arrests took men (position mode)", low=0, high=1),
-        Param("list_arrest_hazard_per_month", 0.015, "per month",
+        Param("list_arrest_hazard_per_month", 0.02, "per month",
               "mechanism mode: share of the free people on the lists the NKVD asks to arrest each month "
               "(assumption: no bundled source); the capacity decides how many are", low=0, high=1,
               assumption=True, prior=(0.005, 0.15)),
