@@ -35,9 +35,10 @@ class _FaultyFile:
 
     def write(self, data: Any) -> int:
         n = len(memoryview(data).cast("B")) if not isinstance(data, str) else len(data)
-        if self._seam.tick("write") and n > 1:
-            self._raw.write(data[: n // 2])  # half of it reaches the file, then the fault
-            self._raw.flush()
+        if self._seam.tick("write"):
+            if n > 1:
+                self._raw.write(data[: n // 2])  # half of it reaches the file, then the fault
+                self._raw.flush()
             self._seam.fire("write")
         return self._raw.write(data)
 
@@ -55,7 +56,8 @@ class Seam:
     """Count the seam's calls; make call number ``at`` (1-based) fail with ``fault``.
 
     ``fault`` is an errno (``errno.ENOSPC``, ...) or :data:`KILL`. ``ops`` limits which calls count
-    (default: all, including each write). ``calls`` records ``(number, op)`` of every call.
+    (default: all, including each write). ``calls`` records ``(number, op, file name)`` of every
+    call (the name of the file or folder it acts on, or its prefix for a temporary; '' for writes).
     """
 
     def __init__(self, at: int | None = None, fault: int | str = errno.ENOSPC, ops: tuple[str, ...] | None = None,
@@ -67,12 +69,12 @@ class Seam:
         self.calls: list[tuple[int, str]] = []
         self._saved: dict[str, Callable] = {}
 
-    def tick(self, op: str) -> bool:
-        """Count a call of ``op``; True if it is the one to fail."""
+    def tick(self, op: str, detail: str = "") -> bool:
+        """Count a call of ``op`` (on ``detail``, a file name); True if it is the one to fail."""
         if self.ops is not None and op not in self.ops:
             return False
         self.n += 1
-        self.calls.append((self.n, op))
+        self.calls.append((self.n, op, detail))
         return self.at is not None and self.n == self.at
 
     def fire(self, op: str) -> None:
@@ -82,7 +84,10 @@ class Seam:
 
     def _wrap(self, name: str, fn: Callable) -> Callable:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if self.tick(name.lstrip("_")):
+            detail = os.path.basename(str(args[1] if name in ("_replace", "_rename", "_exchange") else args[0]))
+            if name in ("_mkstemp", "_mkdtemp"):
+                detail = str(args[0])
+            if self.tick(name.lstrip("_"), detail if name != "_fsync" else ""):
                 self.fire(name)
             out = fn(*args, **kwargs)
             return _FaultyFile(out, self) if name == "_open" else out

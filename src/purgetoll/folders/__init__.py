@@ -9,7 +9,8 @@ The base layer every verb that writes a folder uses (``purgetoll sim run``, ``pu
   :func:`read_sealed`, :class:`HashingWriter`: checksums recorded when written, checked when read
   (``checksums.py``);
 - :func:`verify_folder`: check a run folder (finished, or unfinished and resumable) against its
-  checksums (``verify.py``, the ``purgetoll verify`` verb).
+  checksums (``verify.py``, the ``purgetoll verify`` verb); :func:`verify_run_files`: check the
+  files of a finished run before reading them (``read_events`` does).
 
 See ``docs/GUARANTEES.md`` for what is guaranteed and how it is tested.
 """
@@ -27,7 +28,7 @@ from purgetoll.folders.layout import MANIFEST, inspect_target, read_manifest
 from purgetoll.folders.lock import FolderLock, lock_path
 from purgetoll.folders.owner import Owner
 from purgetoll.folders.runfolder import CHECKPOINT, PAYLOAD, RunFolder, clean_debris, find_stagings
-from purgetoll.folders.verify import VerifyReport, verify_folder
+from purgetoll.folders.verify import VerifyReport, verify_folder, verify_run_files
 
 __all__ = [
     "CHECKPOINT",
@@ -50,4 +51,5 @@ __all__ = [
     "verify_entries",
     "verify_file",
     "verify_folder",
+    "verify_run_files",
 ]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from purgetoll.folders.checksums import SEAL_KEY, seal
+
 __all__ = ["MANIFEST", "TargetState", "inspect_target", "owned_paths", "read_manifest"]
 
 MANIFEST = "manifest.json"
@@ -61,6 +63,16 @@ def _walk(folder: Path) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(dirs)
 
 
+def _damaged_manifest(path: Path) -> bool:
+    try:
+        json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 @dataclass
 class TargetState:
     """What :func:`inspect_target` found at an output folder."""
@@ -69,6 +81,8 @@ class TargetState:
     manifest: dict[str, Any] | None = None
     foreign: list[str] = field(default_factory=list)  # entries no run wrote (relative paths)
     legacy: bool = False  # a purgetoll run whose manifest does not list its files
+    damaged_manifest: bool = False  # a manifest.json that is not JSON (or not UTF-8)
+    altered: bool = False  # a sealed manifest.json whose content no longer matches its seal
 
 
 def inspect_target(target: str | os.PathLike[str]) -> TargetState:
@@ -84,8 +98,11 @@ def inspect_target(target: str | os.PathLike[str]) -> TargetState:
         return TargetState("empty")
     manifest = read_manifest(target)
     if manifest is None:
+        damaged = MANIFEST in files and _damaged_manifest(target / MANIFEST)
         return TargetState("foreign", foreign=files + [d + "/" for d in dirs if not any(
-            f.startswith(d + "/") for f in files)])
+            f.startswith(d + "/") for f in files)], damaged_manifest=damaged)
+    if SEAL_KEY in manifest and seal(manifest)[SEAL_KEY] != manifest[SEAL_KEY]:
+        return TargetState("run", manifest, altered=True)
     owned = owned_paths(manifest)
     if owned is None:
         return TargetState("run", manifest, legacy=True)

@@ -48,6 +48,7 @@ from purgetoll.atomic import (
     temp_dir,
 )
 from purgetoll.errors import (
+    DamagedError,
     DataError,
     FolderInUseError,
     ForeignContentError,
@@ -55,7 +56,7 @@ from purgetoll.errors import (
     PurgetollError,
     RunExistsError,
 )
-from purgetoll.folders.checksums import file_entries, seal
+from purgetoll.folders.checksums import SEAL_KEY, file_entries, seal
 from purgetoll.folders.layout import MANIFEST, inspect_target, owned_paths, read_manifest
 from purgetoll.folders.lock import FolderLock
 from purgetoll.folders.owner import Owner
@@ -101,7 +102,7 @@ class Staging:
 
     def write_marker(self, **changes: Any) -> None:
         self.marker = {**self.marker, **changes}
-        with atomic_file(self.path / STAGING_MARK) as fh:
+        with atomic_file(self.path / STAGING_MARK, durable=False) as fh:
             fh.write(json.dumps(self.marker, indent=1, sort_keys=True))
 
 
@@ -129,6 +130,17 @@ def find_stagings(parent: Path, name: str | None = None) -> list[Staging]:
             continue
         out.append(Staging(Path(entry.path), marker))
     return sorted(out, key=lambda s: (str(s.marker.get("created", "")), s.path.name))
+
+
+def _damaged_markers(parent: Path, name: str) -> list[Path]:
+    """Markers of staging folders of target ``name`` that cannot be read (their run is kept)."""
+    out = []
+    for entry in os.scandir(parent):
+        parsed = parse_temp_name(entry.name)
+        marker = Path(entry.path) / STAGING_MARK
+        if parsed and parsed[0] == name and entry.is_dir() and marker.exists() and _read_marker(Path(entry.path)) is None:
+            out.append(marker)
+    return out
 
 
 def dispose_run(folder: Path) -> list[str]:
@@ -337,9 +349,14 @@ class RunFolder:
                 self._check_replaceable(state)
         if self.resume:
             if not unfinished:
+                for path in _damaged_markers(self.parent, self.name):
+                    raise DamagedError(str(path), "damaged: not a purgetoll staging marker, so the "
+                                       "unfinished run beside it cannot be resumed (run with --force to "
+                                       "start afresh)")
                 if state.kind == "run":
+                    done = " (" + "; ".join(self.notes) + ")" if self.notes else ""
                     raise DataError(self._where(), "the run is already finished (manifest.json is there); "
-                                    "nothing to resume")
+                                    f"nothing to resume{done}")
                 raise DataError(self._where(), "no unfinished run to resume (run without --resume to "
                                 "start afresh)")
             self.staging = unfinished[-1]
@@ -356,11 +373,17 @@ class RunFolder:
                 "to continue it or --force to start afresh")
         for s in unfinished:
             _remove_staging(s.path)
+        for marker in _damaged_markers(self.parent, self.name):  # ours by name and marker file
+            _remove_staging(marker.parent)
         self._create_staging()
 
     def _check_replaceable(self, state) -> None:
         if state.kind == "file":
             raise ForeignContentError(self._where(), "is a file, not a folder; give a folder for the run")
+        if state.kind == "foreign" and state.damaged_manifest:
+            raise ForeignContentError(
+                self._where(), "its manifest.json is damaged (not valid JSON), so which files are a "
+                "run's cannot be told; move the folder away or delete it yourself")
         if state.kind == "foreign":
             shown = ", ".join(state.foreign[:3]) + (", ..." if len(state.foreign) > 3 else "")
             raise ForeignContentError(
@@ -370,6 +393,11 @@ class RunFolder:
             if not self.force:
                 raise RunExistsError(self._where(), "already holds a finished run; pass --force "
                                      "to replace it (only once the new one is complete)")
+            if state.altered:
+                raise ForeignContentError(
+                    self._where(), "its manifest.json was altered since it was written (its SHA-256 seal "
+                    "does not match), so which files are the run's cannot be trusted; move the folder "
+                    "away or delete it yourself")
             if state.legacy:
                 raise ForeignContentError(
                     self._where(), "holds a run written before purgetoll listed a run's files in its "
@@ -415,15 +443,27 @@ class RunFolder:
                     p.unlink(missing_ok=True)
 
     def _recover(self) -> None:
-        """Finish a replacement interrupted between its two renames (file systems without an atomic
-        exchange): the complete new run is moved in, or else the old one moved back."""
+        """Finish a replacement that a killed process had completed but not yet swapped in (its
+        staging marker says ``complete`` and its ``run/`` still holds the new run, known by the seal
+        of its manifest), or move back an old run left aside by a replacement without an atomic
+        exchange."""
+        for s in reversed(find_stagings(self.parent, self.name)):  # we hold the lock: none is active
+            if s.state != "complete":
+                continue
+            manifest = read_manifest(s.path / PAYLOAD)
+            if manifest is None or manifest.get(SEAL_KEY) != s.marker.get("commit"):
+                continue  # swapped already: run/ holds the run it replaced
+            state = inspect_target(self.target)
+            if state.kind == "run" and not state.foreign and not state.legacy or state.kind in ("absent", "empty"):
+                displaced = swap_dir(s.path / PAYLOAD, self.target)
+                self.notes.append(f"finished the replacement of {self.target} that a stopped process had "
+                                  "completed but not swapped in")
+                kept = _remove_staging(s.path, displaced=displaced)
+                if kept:
+                    s.write_marker(state="kept")
+            return
         if os.path.lexists(self.target):
             return
-        for s in reversed(find_stagings(self.parent, self.name)):
-            if s.state == "complete" and s.owner_gone() and read_manifest(s.path / PAYLOAD) is not None:
-                swap_dir(s.path / PAYLOAD, self.target)
-                self.notes.append(f"finished the replacement of {self.target} that a stopped process began")
-                return
         for entry in os.scandir(self.parent):
             parsed = parse_temp_name(entry.name)
             if (parsed and parsed[0] == self.name and entry.name.endswith("-aside.tmp")
@@ -450,7 +490,8 @@ class RunFolder:
         body = {k: v for k, v in manifest.items() if k not in ("files", "volatile_files")}
         body["files"] = file_entries(payload, exclude=[MANIFEST, *volatile])
         body["volatile_files"] = volatile
-        text = json.dumps(seal(body), indent=indent, sort_keys=sort_keys, ensure_ascii=False, default=str)
+        sealed = seal(body)
+        text = json.dumps(sealed, indent=indent, sort_keys=sort_keys, ensure_ascii=False, default=str)
         with atomic_file(payload / MANIFEST, encoding="utf-8") as fh:
             fh.write(text + "\n")
         for d in [payload, *(p for p in payload.rglob("*") if p.is_dir())]:
@@ -458,7 +499,9 @@ class RunFolder:
         state = inspect_target(self.target)  # files may have been put there while we ran
         if state.kind != "absent":
             self._check_replaceable(state)
-        self.staging.write_marker(state="complete")
+        # from here the new run is complete: a process killed before the swap is finished by the
+        # next one (_recover), which knows the new run by the seal of its manifest
+        self.staging.write_marker(state="complete", commit=sealed[SEAL_KEY])
         displaced = swap_dir(payload, self.target)
         self.committed = True
         try:  # the run is in place: what follows only tidies up, and never fails the run

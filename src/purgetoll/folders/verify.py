@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from purgetoll.errors import DamagedError
-from purgetoll.folders.checksums import read_sealed, verify_file
+from purgetoll.folders.checksums import read_sealed, verify_entries, verify_file
 from purgetoll.folders.layout import MANIFEST, inspect_target
 from purgetoll.folders.runfolder import CHECKPOINT, find_stagings
 
-__all__ = ["VerifyReport", "verify_folder", "CHECKPOINT_META"]
+__all__ = ["VerifyReport", "verify_folder", "verify_run_files", "CHECKPOINT_META"]
 
 CHECKPOINT_META = "meta.json"
 
@@ -72,6 +72,12 @@ def verify_folder(target: str | os.PathLike[str]) -> VerifyReport:
             report.notes.append(f"{target / rel}: not written by the run (not in its manifest.json)")
     elif state.kind == "file":
         report.problems.append(f"{target}: is a file, not a run folder")
+    elif state.kind == "foreign" and (target / MANIFEST).is_file():
+        try:  # a manifest that no longer parses: say so, naming it
+            read_sealed(target / MANIFEST, "manifest")
+            report.problems.append(f"{target / MANIFEST}: not a purgetoll manifest (no purgetoll_version)")
+        except DamagedError as exc:
+            report.problems.append(str(exc))
     elif state.kind == "foreign":
         report.problems.append(f"{target}: holds no purgetoll run (no manifest.json naming purgetoll)")
     elif not unfinished:
@@ -86,3 +92,26 @@ def verify_folder(target: str | os.PathLike[str]) -> VerifyReport:
             continue
         _check_list(s.path, index.get("files"), report, meta)
     return report
+
+
+def verify_run_files(run: str | os.PathLike[str], under: str = "") -> int:
+    """Check the files of the finished run in ``run`` below ``under`` (``"events/"``) before they are
+    read: each must match its size and SHA-256 in the sealed manifest, and no other file may be
+    there (it would be read as the run's). Returns how many were checked; raises
+    :class:`DamagedError` naming the first file that does not fit.
+    """
+    run = Path(run)
+    manifest = read_sealed(run / MANIFEST, "manifest")
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        raise DamagedError(str(run / MANIFEST), "damaged: no list of files")
+    entries = [e for e in files if isinstance(e, dict) and str(e.get("path", "")).startswith(under)]
+    listed = {e["path"] for e in entries}
+    base = run / under if under else run
+    if base.is_dir():
+        for p in sorted(base.rglob("*")):
+            rel = p.relative_to(run).as_posix()
+            if p.is_file() and rel not in listed and rel != MANIFEST and rel not in manifest.get("volatile_files", []):
+                raise DamagedError(str(p), "not part of the run (not in its manifest.json); it would be read "
+                                   "as the run's: move it out of the run folder")
+    return verify_entries(run, entries)

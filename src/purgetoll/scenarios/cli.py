@@ -125,6 +125,8 @@ def run_cmd(
     except (PurgetollError, FileExistsError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     run_mode = sim.module("terror").values["mode"] if "terror" in sim.modules else "none"
     tot = totals(read_events(out), scale) if events and "terror" in sim.modules else {}
     if fmt == "json":

@@ -59,7 +59,7 @@ def write_checkpoint(work: Path, arrays: Mapping[str, np.ndarray], meta: dict[st
                 write_npy(hashed, arr)
             files.append({"path": f"{CHECKPOINT_DIR}/{name}.npy", **hashed.entry()})
         body = {**meta, "files": files + list(also)}
-        with atomic_file(tmp / META) as fh:
+        with atomic_file(tmp / META, durable=False) as fh:
             fh.write(json.dumps(seal(body), sort_keys=True))
 
 
@@ -72,7 +72,7 @@ def read_checkpoint(work: Path, settings: dict[str, Any], n_steps: int, every: i
     """
     folder = work / CHECKPOINT_DIR
     meta_file = folder / META
-    if not meta_file.exists():
+    if not folder.is_dir():
         raise DataError(str(folder), "no checkpoint to resume from (run without --resume to start afresh)")
     meta = read_sealed(meta_file, "checkpoint")
     saved = meta.get("settings")

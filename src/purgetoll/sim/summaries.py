@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.errors import DataError
+from purgetoll.folders import verify_run_files
 from purgetoll.sim.modules.terror import BODIES, CAMP_TYPES, CATEGORIES, OPERATIONS
 
 __all__ = ["read_events", "labelled", "summarise", "totals", "male_share_of_dead", "TERROR_KINDS", "DEAD_KINDS", "BY"]
@@ -36,12 +37,16 @@ BY = ("month", "year", "sex", "age_group", "category", "operation", "body", "reg
 def read_events(run: str | Path, kinds: Sequence[str] = TERROR_KINDS) -> pd.DataFrame:
     """The terror events of a finished run directory, codes replaced by labels.
 
+    Every event part is first checked against the run's manifest (size and SHA-256; no part missing
+    or added): a damaged log is a :class:`purgetoll.errors.DamagedError` naming the part.
+
     Columns: ``step, date, person_id, event, sex, age, operation, body, category, region, camp_type`` (region as
     the attributes module's code, -1 unknown).
     """
     path = Path(run) / "events"
     if not path.is_dir():
         raise DataError(str(path), "no event log: run the simulation with an output directory and write_events")
+    verify_run_files(run, "events/")  # a part deleted, truncated or added would change every count
     return labelled(pd.read_parquet(path), kinds)
 
 
