@@ -26,11 +26,7 @@ CONFIG = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["t
 
 #: Modules named in a string (loaded through importlib) from a lower layer, each with who removes
 #: it. Delete an entry when its import goes (the test fails on an entry that no longer holds).
-NAMED_EXCEPTIONS = {
-    # scenarios' registry loads the verdict's declared corrections by name; the verdict engineer
-    # (issue 9) moves the verdict's settings out of the scenario files and this goes with it.
-    ("purgetoll.scenarios.registry", "purgetoll.verdict.corrections"),
-}
+NAMED_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _lint(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -19,8 +19,10 @@ ALL = [(s.name, p) for s in sections().values() for p in s.params]
 
 
 def test_the_shared_sections_are_declared():
-    assert {"attributes", "population", "verdict"} <= set(sections())
+    assert {"attributes", "population"} <= set(sections())
     assert sections()["attributes"].runs_by_default
+    # the verdict's settings (the error model of the evidence) are not the judged scenario's
+    assert "verdict" not in sections()
 
 
 @pytest.mark.parametrize(("section", "param"), ALL, ids=[f"{s}.{p.name}" for s, p in ALL])

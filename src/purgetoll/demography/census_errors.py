@@ -130,3 +130,24 @@ def true_1937(census: np.ndarray, draws: ErrorDraws, *, army: bool = True) -> np
         totals = np.stack([ARMY_1937[0] + nkvd * (1 - women_share), ARMY_1937[1] + nkvd * women_share], axis=-1)
         pop = pop + _at_ages(pop, draws["army_1937_age_min"], draws["army_1937_age_max"], totals)
     return pop
+
+
+def enumerated_1939(true_pop: np.ndarray, draws: ErrorDraws, heaped_like: np.ndarray) -> np.ndarray:
+    """What a 1939 census would count (D, 2, 101) in a world whose true 1939 population is ``true_pop``
+    ((2, 101) or (D, 2, 101)) under each draw: the padding added where the draw places it, then digit
+    preference: the counts whose local heaps, removed at the draw's strength, give back the padded
+    population (fixed-point iteration started from the padded population heaped like ``heaped_like``, a
+    real census, age by age). :func:`true_1939` undoes it, up to where the padding is placed (on the
+    corrected counts there, on the true ones here); used to build the censuses of synthetic worlds."""
+    t = np.broadcast_to(_check(true_pop, "true 1939 population"), (draws.n, 2, N_AGES))
+    padded = t + draws["padding_1939_persons"][:, None, None] * padding_shares(t, draws)
+    ref = _check(heaped_like, "census heaped like")
+    smooth = deheap(ref, draws)
+    ratio = np.where(smooth > 0, np.broadcast_to(ref, smooth.shape) / np.where(smooth > 0, smooth, 1.0), 1.0)
+    x = padded * ratio
+    for _ in range(100):
+        gap = padded - deheap(x, draws)
+        x = np.maximum(x + gap, 0.0)
+        if np.abs(gap).max() < 0.01:
+            break
+    return x

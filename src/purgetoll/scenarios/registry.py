@@ -4,10 +4,10 @@ Sections are named after the simulation modules. Every class in a file of
 ``purgetoll.sim.modules`` that subclasses :class:`~purgetoll.sim.modules.base.Module` and declares
 ``parameter_specs`` (a tuple of :class:`~purgetoll.params.Param`) is a section, named by
 the module's ``name``; so a new module file (``terror.py``, ``gulag.py``) or a new parameter is
-picked up without editing anything here. Two further sections are not modules:
-
-* ``population``: the starting population (:mod:`purgetoll.sim.start_1937`, ``PARAMETER_SPECS``);
-* ``verdict``: the corrections of the census comparison (:mod:`purgetoll.verdict.corrections`).
+picked up without editing anything here. One further section is not a module: ``population``, the
+starting population (:mod:`purgetoll.sim.start_1937`, ``PARAMETER_SPECS``). The verdict's settings
+(the error model of the evidence) belong to the verdict, not to the scenario it judges: ``purgetoll
+compare --errors FILE --set KEY=VALUE``.
 
 Which modules run: a module runs when the scenario file has its section (and does not say
 ``enabled = false``); a module whose class sets ``runs_by_default = True`` (the attributes, which
@@ -37,7 +37,6 @@ __all__ = ["SectionSpec", "sections", "sections_of", "keys_frame", "EXTRA_SECTIO
 #: Sections that are not simulation modules: name -> module holding ``PARAMETER_SPECS``.
 EXTRA_SECTIONS: dict[str, str] = {
     "population": "purgetoll.sim.start_1937",
-    "verdict": "purgetoll.verdict.corrections",
 }
 
 #: The switch every module section accepts.

@@ -54,7 +54,7 @@ SEXES = ("male", "female")
 #: The age groups of the implied toll, by age on 17 Jan 1939 (inclusive; None: open).
 AGES: dict[str, tuple[int, int | None]] = {"all": (0, None), "20-59": (20, 59)}
 CHILDREN = (0, 14)
-DEFAULT_DRAWS = 20_000
+DEFAULT_DRAWS = 40_000
 METHOD = (
     "Implied excess deaths 6 Jan 1937 - 17 Jan 1939 = expected 1939 population (the 1937 census corrected by each "
     "draw of the error model, projected by cohort components under the draw's baseline mortality and births; "
@@ -78,11 +78,13 @@ def _hash(*arrays: np.ndarray | None) -> str:
     return h.hexdigest()
 
 
-_EXPECTED_CACHE: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = {}
+_EXPECTED_CACHE: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
-def _expected(census_1937: np.ndarray, draws: ErrorDraws, key: tuple[Any, ...] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Expected 1939 population (D, 2, 101) and the baseline death rate of men 20-59 (D,); cached by key."""
+def _expected(census_1937: np.ndarray, draws: ErrorDraws,
+              key: tuple[Any, ...] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 1937 population (D, 2, 101), the expected 1939 population (D, 2, 101) and the baseline death
+    rate of men 20-59 (D,) of each draw; cached by ``key`` (the same draws of the same census)."""
     if key is not None and key in _EXPECTED_CACHE:
         return _EXPECTED_CACHE[key]
     p37 = true_1937(census_1937, draws)
@@ -90,7 +92,7 @@ def _expected(census_1937: np.ndarray, draws: ErrorDraws, key: tuple[Any, ...] |
     q = qx_for(draws)(1938.0)[:, 0, 20:60]
     w = exp[:, 0, 20:60]
     rate = (w * -np.log1p(-q)).sum(-1) / w.sum(-1)
-    out = (exp, rate)
+    out = (p37, exp, rate)
     if key is not None:
         if len(_EXPECTED_CACHE) > 8:
             _EXPECTED_CACHE.clear()
@@ -104,6 +106,7 @@ class Reading:
 
     reference: str
     draws: ErrorDraws
+    start: np.ndarray  # (D, 2, 101) the 1937 population of each draw
     expected: np.ndarray  # (D, 2, 101)
     observed: np.ndarray  # (D, 2, 101)
     weights: np.ndarray  # (D,)
@@ -114,7 +117,12 @@ class Reading:
 
     @property
     def excess(self) -> np.ndarray:
-        return self.expected - self.observed
+        """Implied excess deaths (D, 2, 101) by sex and age on 17 Jan 1939 (computed once)."""
+        cached = self.__dict__.get("_excess")
+        if cached is None:
+            cached = self.expected - self.observed
+            object.__setattr__(self, "_excess", cached)
+        return cached
 
     def measure(self, sex: str, ages: str | tuple[int, int | None]) -> np.ndarray:
         """Implied excess (D,) of ``sex`` (``male``, ``female`` or ``both``) at ``ages`` (a key of
@@ -180,7 +188,7 @@ def read_census(census_1939: np.ndarray | None, *, model: ErrorModel | None = No
     c37 = census_single(1937) if census_1937 is None else np.asarray(census_1937, dtype=float)
     d = model.draw(draws, seed)
     key = (tuple(sorted(model.settings.items())), draws, seed, _hash(c37))
-    exp, rate = _expected(c37, d, key)
+    p37, exp, rate = _expected(c37, d, key)
     if observed is not None:
         obs = np.broadcast_to(np.asarray(observed, dtype=float), exp.shape).copy()
         c39 = None
@@ -189,7 +197,7 @@ def read_census(census_1939: np.ndarray | None, *, model: ErrorModel | None = No
         obs = true_1939(c39, d)
     fl = floor_draws(d, rate)
     w = _weights(exp - obs, fl, d)
-    return Reading(reference, d, exp, obs, w, fl, seed, c37, c39)
+    return Reading(reference, d, p37, exp, obs, w, fl, seed, c37, c39)
 
 
 # -- which assumption closes a gap ----------------------------------------------------------------
@@ -197,7 +205,8 @@ def _weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     return quantile_interval(x, w, min_draws=0).estimate
 
 
-def closers(reading: Reading, sex: str, ages: str, target: float, *, points: int = 41) -> list[dict[str, Any]]:
+def closers(reading: Reading, sex: str, ages: str | tuple[int, int | None], target: float, *,
+            points: int = 41) -> list[dict[str, Any]]:
     """For the implied excess of ``sex`` at ``ages``: each drawn assumption that, moved alone within its
     range (the others at their weighted medians), brings the excess to ``target``; with the value that
     does it. Sorted by how far into its range the value lies."""
@@ -219,10 +228,10 @@ def closers(reading: Reading, sex: str, ages: str, target: float, *, points: int
             rows.append(base | {c.name: float(v)})
     values = {name: np.array([r[name] for r in rows]) for name in base}
     d = ErrorDraws(values, None, model)
-    exp, _ = _expected(reading.census_1937, d, None)
+    _, exp, _ = _expected(reading.census_1937, d, None)
     obs = (np.broadcast_to(reading.observed[0], exp.shape) if reading.census_1939 is None
            else true_1939(reading.census_1939, d))
-    lo_a, hi_a = AGES[ages]
+    lo_a, hi_a = AGES[ages] if isinstance(ages, str) else ages
     e = exp - obs
     y = _group(e, lo_a, hi_a).sum(-1) if sex == "both" else _group(e[:, SEXES.index(sex)], lo_a, hi_a)
     out, k = [], 0
@@ -256,7 +265,7 @@ def describe_closers(found: list[dict[str, Any]]) -> str:
 
 
 def with_reference(reading: Reading, observed: np.ndarray, reference: str) -> Reading:
-    """The same draws and expected populations read against another 1939 population (ADH's)."""
+    """The same draws, expected populations and weights read against another 1939 population (ADH's):
+    the baseline as the census's anchors pinned it, ADH's 1939 in place of the corrected census."""
     obs = np.broadcast_to(np.asarray(observed, dtype=float), reading.expected.shape).copy()
-    w = _weights(reading.expected - obs, reading.floor, reading.draws)
-    return replace(reading, reference=reference, observed=obs, weights=w, census_1939=None)
+    return replace(reading, reference=reference, observed=obs, census_1939=None)
