@@ -45,7 +45,7 @@ class Limit:
 def _fmt(x: float) -> str:
     if float(x).is_integer() and abs(x) < 1e15:
         return f"{int(x):,}"
-    return f"{x:.3g}"
+    return f"{x:,.1f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
@@ -74,6 +74,10 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("demog_draws", 100_000, "draws",
           "Monte Carlo draws of the census analysis (--draws)",
           "the default is 1,000; memory grows with the draws (about 20 kB a draw for a deficit)"),
+    Limit("demog_years", 200, "years",
+          "years a projection runs (--to minus the base date)",
+          "the engine steps a year at a time; the bundled life tables end in 1958-59 and are held constant "
+          "after, and without births the base population is gone within about 100 years"),
     Limit("sim_agent_months", 1.2e11, "agent-months",
           "agents x months of a simulation: persons at the start x scale x months of the run",
           "1:1 from the 1926 census to 1959 is about 6e10 agent-months (147M people, 385 months)"),
@@ -114,8 +118,9 @@ def check(name: str, amount: float, overrides: Mapping[str, float] | None = None
 
 
 def _fmt_arg(x: float) -> str:
-    if float(x).is_integer() and abs(x) < 1e15:
-        return str(int(x))
+    """A value that lets the job through: the amount, rounded up."""
+    if abs(x) < 1e15:
+        return str(math.ceil(x)) if abs(x) >= 1 else f"{x:.3g}"
     return f"{x:.3g}"
 
 

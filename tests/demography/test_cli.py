@@ -67,4 +67,4 @@ def test_project_with_fertility(tmp_path):
     rates.write_text("age,births_per_woman\n20,1.5\n")
     bad = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1961-01-15", "--asfr", str(rates)])
     assert bad.exit_code == 1
-    assert bad.stderr.strip() == f"error: {rates}, row 0: births_per_woman must be in [0, 1] per year; got 1.5"
+    assert bad.stderr.strip() == f"error: {rates}, line 2: births_per_woman must be in [0, 1] per year; got 1.5"

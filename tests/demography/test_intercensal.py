@@ -61,7 +61,7 @@ def test_same_seed_same_numbers():
 
 
 def test_deficit_1939_1959():
-    d = deficit("adh:1939", "census:1959", draws=100, seed=2)
+    d = deficit("adh:1939", "census:1959", draws=200, seed=2)
     assert list(d.columns[:8]) == ["sex", "cohort", "cohort_first", "cohort_last", "start", "expected", "observed", "deficit"]
     assert (d["expected"] < d["start"]).all()  # no births, normal mortality: every cohort shrinks
     assert np.allclose(d["deficit"], d["expected"] - d["observed"])

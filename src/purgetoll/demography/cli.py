@@ -8,6 +8,9 @@
 
 For ``csv`` the assumptions go to stderr (lines starting ``# ``) so stdout stays a clean CSV;
 ``json`` embeds them; ``table`` prints them under the table. Bad input exits 1 with the error.
+Monte Carlo intervals need at least 200 draws (``purgetoll.intervals``): with fewer the bounds are
+empty and the notes say there is no interval. ``--limit NAME=VALUE`` raises a declared limit
+(``demog_draws``, ``demog_years``; :mod:`purgetoll.limits`), which is checked before any work.
 """
 
 from __future__ import annotations
@@ -19,11 +22,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from purgetoll import demography  # its names load on first use: --help loads no numpy, numba, scipy
-from purgetoll.errors import DataError
+from purgetoll.errors import DataError, PurgetollError
 from purgetoll.terminal import Format, fail
 
 if TYPE_CHECKING:  # numpy and pandas load with the first command, not with --help
-    import numpy as np
     import pandas as pd
 
 app = typer.Typer(
@@ -80,32 +82,19 @@ FromOpt = Annotated[str, typer.Option("--from", help="Start: census:YEAR or adh:
 ToOpt = Annotated[str, typer.Option("--to", help="End: census:YEAR or adh:YEAR[:BORDERS].")]
 
 
-def _interval_note(df: pd.DataFrame, draws: int, seed: int) -> list[str]:
-    """The assumptions of a Monte Carlo result and how its interval was made."""
-    return [*df.attrs["assumptions"], f"interval: {df.attrs['level']:.0%} of {draws} Monte Carlo draws, seed {seed}"]
+LimitOpt = Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
+                                                                   "demog_draws, demog_years.")]
 
 
-def _read_asfr(path: str) -> np.ndarray:
-    """Births per woman per year by single age 0..100 from a CSV ``age, births_per_woman``."""
-    import numpy as np
-    import pandas as pd
+def _interval_note(df: pd.DataFrame) -> list[str]:
+    """The assumptions of a Monte Carlo result and how its interval was made (or why there is none)."""
+    return [*df.attrs["assumptions"], df.attrs["interval"]]
 
-    try:
-        df = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise DataError(path, f"could not read an age-specific fertility CSV (age, births_per_woman): {exc}") from None
-    for col in ("age", "births_per_woman"):
-        if col not in df.columns:
-            raise DataError(path, f"missing column {col!r}; expected age, births_per_woman")
-    out = np.zeros(101)
-    for i, row in enumerate(df.itertuples(index=False)):
-        age, rate = row.age, row.births_per_woman
-        if pd.isna(age) or int(age) != age or not 0 <= age <= 100:
-            raise DataError(path, f"age must be a whole number in 0..100; got {age!r}", row=i)
-        if pd.isna(rate) or not 0 <= float(rate) <= 1:
-            raise DataError(path, f"births_per_woman must be in [0, 1] per year; got {rate!r}", row=i)
-        out[int(age)] = float(rate)
-    return out
+
+def _limits(items: list[str] | None) -> dict[str, float]:
+    from purgetoll.limits import parse_overrides
+
+    return parse_overrides(items)
 
 
 @app.command()
@@ -117,29 +106,32 @@ def project(
     asfr: Annotated[str | None, typer.Option("--asfr", help="CSV of age-specific fertility (columns age, births_per_woman: births per woman per year).")] = None,
     sex_ratio_at_birth: Annotated[float, typer.Option("--sex-ratio-at-birth", help="Males per female born, with --asfr (default 1.05: an assumption).")] = 1.05,
     no_underregistration: NoUnderOpt = False,
+    limit: LimitOpt = None,
     format: FormatOpt = Format.table,
 ) -> None:
     """Project a population by single year of age and sex to a date (births only if given)."""
     import numpy as np
-    import pandas as pd
+
+    from purgetoll.demography.userfiles import read_asfr_csv, read_births_csv
 
     try:
+        limits = _limits(limit)
         date, arr, note = demography.population(base)
         series = None
         if births == "implied":
             series = demography.births_series()
         elif births is not None:
-            try:
-                series = pd.read_csv(births)
-            except (OSError, ValueError) as exc:
-                raise DataError(births, f"could not read a births CSV (year, sex, count): {exc}") from None
-        rates = None if asfr is None else _read_asfr(asfr)
+            series = read_births_csv(births)
+        if births is not None and asfr is not None:
+            raise DataError("project", "give --births or --asfr, not both (each says how many are born)")
+        rates = None if asfr is None else read_asfr_csv(asfr)
         kwargs = {} if not no_underregistration else {"correction": None}
-        r = demography.project(arr, date, demography.decimal_year(to), mortality=life_table, births=series, asfr=rates,
-                           sex_ratio_at_birth=sex_ratio_at_birth, **kwargs)
+        demography.decimal_year(to)  # a bad date is named as such before anything is read
+        r = demography.project(arr, date, to, mortality=life_table, births=series, asfr=rates,
+                               sex_ratio_at_birth=sex_ratio_at_birth, limits=limits, **kwargs)
         df = r.to_frame()[["sex", "age", "count"]]
         df["count"] = np.rint(df["count"]).astype(np.int64)
-    except DataError as exc:
+    except PurgetollError as exc:
         fail(exc)
     _emit(df, format, [f"base: {note}", *r.assumptions, f"projected to {to}"])
 
@@ -156,15 +148,16 @@ def survival(
     no_padding_1939: NoPadOpt = False,
     padding_1939: PadOpt = None,
     no_territory: NoTerrOpt = False,
+    limit: LimitOpt = None,
     format: FormatOpt = Format.table,
 ) -> None:
     """Cohort survival between two censuses by sex: the share of the cohorts counted again."""
     try:
-        df = demography.cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed,
-                             corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
-    except DataError as exc:
+        df = demography.cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed, limits=_limits(limit),
+                                        corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
+    except PurgetollError as exc:
         fail(exc)
-    _emit(df, format, _interval_note(df, draws, seed), digits=6)
+    _emit(df, format, _interval_note(df), digits=6)
 
 
 @app.command()
@@ -181,16 +174,18 @@ def deficit(
     no_padding_1939: NoPadOpt = False,
     padding_1939: PadOpt = None,
     no_territory: NoTerrOpt = False,
+    limit: LimitOpt = None,
     format: FormatOpt = Format.table,
 ) -> None:
     """Expected (normal mortality), observed and missing persons by sex and birth cohort, with intervals."""
     try:
         df = demography.deficit(from_, to, cohorts=cohorts, width=width, mortality=life_table,
-                         correction=None if no_underregistration else demography.DEFAULT_CORRECTION, draws=draws, seed=seed,
-                         corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
-    except DataError as exc:
+                                correction=None if no_underregistration else demography.DEFAULT_CORRECTION,
+                                draws=draws, seed=seed, limits=_limits(limit),
+                                corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
+    except PurgetollError as exc:
         fail(exc)
-    _emit(df, format, _interval_note(df, draws, seed), digits=0)
+    _emit(df, format, _interval_note(df), digits=0)
 
 
 @app.command()
@@ -202,7 +197,7 @@ def births(
     """Births by calendar year and sex implied by reverse survival of the young cohorts."""
     try:
         df = demography.births_series(first, last)
-    except DataError as exc:
+    except PurgetollError as exc:
         fail(exc)
     notes = [df.attrs["source"], *dict.fromkeys(df["method"]), *dict.fromkeys(df["source"])]
     _emit(df[["year", "sex", "count", "borders"]], format, notes, digits=0)
@@ -216,7 +211,7 @@ def heaping(
     """Age heaping of a census: Whipple's and Myers' indices before and after the digit correction."""
     try:
         pop = demography.census_single(year)
-    except DataError as exc:
+    except PurgetollError as exc:
         fail(exc)
     df = demography.heaping_report({"male": pop[0], "female": pop[1]})
     notes = [f"census {year}, single years, unknown ages spread in proportion",

@@ -12,7 +12,7 @@
 Both carry Monte Carlo intervals over every uncertain input (:mod:`.montecarlo`), computed in
 chunks of draws as array operations, and a list of the assumptions used in ``df.attrs``.
 The central estimate is the run with every default; the interval is the equal-tailed
-percentile interval of the draws.
+percentile interval of the draws, when there are enough of them (:mod:`purgetoll.intervals`).
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ from purgetoll.demography.montecarlo import (
     central_inputs,
     draw_inputs,
     interval,
+    interval_note,
 )
 from purgetoll.demography.mortality import DEFAULT_CORRECTION, UnderRegistration
 from purgetoll.demography.projection import SEXES, project_arrays
 from purgetoll.errors import DataError
+from purgetoll.limits import check
 
 CHUNK = 2500  # draws per array pass: bounds memory (about 2 MB per 1000 draws per array)
 
@@ -45,10 +47,22 @@ def cohort_matrix(date: float, groups: list[tuple[int, int]]) -> np.ndarray:
     return w
 
 
+#: Widest birth-cohort group: the ages tracked (0 to 100+) span 101 birth years.
+MAX_WIDTH = 100
+
+
+def _check_width(width: int) -> None:
+    if isinstance(width, bool) or not isinstance(width, int | np.integer) or not 1 <= width <= MAX_WIDTH:
+        raise DataError("cohorts", f"cohort width must be a whole number of years in 1..{MAX_WIDTH} (the ages "
+                                   f"tracked, 0 to 100+, span 101 birth years); got {width!r}")
+
+
 def _groups(first: int, last: int, width: int) -> list[tuple[int, int]]:
-    if width < 1:
-        raise DataError("cohorts", f"cohort width must be >= 1 year; got {width}")
-    return [(lo, min(lo + width - 1, last)) for lo in range(first, last + 1, width)]
+    _check_width(width)
+    groups = [(lo, min(lo + width - 1, last)) for lo in range(first, last + 1, width)]
+    if not groups:
+        raise DataError("cohorts", f"no birth cohort from {first} to {last}")
+    return groups
 
 
 def parse_cohorts(text: str) -> tuple[int, int]:
@@ -108,6 +122,7 @@ def cohort_survival(
     draws: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    limits: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Share of the cohorts counted at ``start`` that are counted again at ``end``, by sex.
 
@@ -121,7 +136,9 @@ def cohort_survival(
     by:
         ``"sex"`` (one row per sex) or ``"cohort"`` (one row per sex and single birth year).
     draws, seed, level:
-        Monte Carlo draws over the uncertain inputs, their seed and the interval's level.
+        Monte Carlo draws over the uncertain inputs, their seed and the interval's level. Fewer
+        than 200 draws give no interval (NaN bounds; ``attrs["interval"]`` says so); more than
+        the limit ``demog_draws`` (:mod:`purgetoll.limits`; raise it with ``limits``) are refused.
 
     Returns
     -------
@@ -131,6 +148,7 @@ def cohort_survival(
     first, last = parse_cohorts(cohorts) if isinstance(cohorts, str) else cohorts
     if by not in ("sex", "cohort"):
         raise DataError("cohort_survival", f"by must be 'sex' or 'cohort'; got {by!r}")
+    check("demog_draws", draws, limits, job=f"cohort survival {start} -> {end}", advice="use fewer draws")
     s, e = resolve(start), resolve(end)
     _check_cohorts(s, e, first, last)
     groups = [(first, last)] if by == "sex" else _groups(first, last, 1)
@@ -147,7 +165,7 @@ def cohort_survival(
     df = pd.DataFrame(rows)
     df.attrs.update(table="cohort survival", unit="counts in persons; survival as a proportion",
                     start=s.spec, end=e.spec, level=level, draws=draws, seed=seed,
-                    assumptions=list(dict.fromkeys(notes)))
+                    interval=interval_note(draws, level, seed), assumptions=list(dict.fromkeys(notes)))
     return df
 
 
@@ -163,6 +181,7 @@ def deficit(
     draws: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    limits: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Expected (projected under normal mortality), observed and missing persons by sex and cohort.
 
@@ -173,7 +192,7 @@ def deficit(
     cohorts:
         Birth years covered; default every cohort wholly born by the start and under 100 at the end.
     width:
-        Years per cohort group (5 by default; 1 for single birth years).
+        Years per cohort group (5 by default; 1 for single birth years; at most 100).
     mortality:
         ``"interpolated"`` (official tables interpolated by year) or one official period.
     correction:
@@ -185,6 +204,8 @@ def deficit(
     ``expected, observed, deficit`` and for each of the three ``*_lower_95``/``*_upper_95``, plus
     ``deficit_share`` (deficit / expected). Persons.
     """
+    _check_width(width)
+    check("demog_draws", draws, limits, job=f"deficit {start} -> {end}", advice="use fewer draws")
     s, e = resolve(start), resolve(end)
     if cohorts is None:
         # every cohort wholly born by the start and under 100 at the end, groups aligned on multiples of width
@@ -215,5 +236,6 @@ def deficit(
             if mortality == "interpolated" else f"official life table {mortality} held constant")
     corr = "no under-registration correction" if correction is None else correction.describe()
     df.attrs.update(table="deficit", unit="persons", start=s.spec, end=e.spec, level=level, draws=draws, seed=seed,
+                    interval=interval_note(draws, level, seed),
                     assumptions=list(dict.fromkeys(notes + [f"expected: {mort}; {corr}; no births (cohorts alive at the start only)"])))
     return df

@@ -7,6 +7,7 @@ births are assumed spread evenly within each interval (the standard Lexis-diagra
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import numpy as np
@@ -33,7 +34,7 @@ def decimal_year(date: str | dt.date | float | int) -> float:
     if not isinstance(date, dt.date):
         raise DataError("date", f"expected an ISO date (YYYY-MM-DD) or a decimal year; got {date!r}")
     start = dt.date(date.year, 1, 1)
-    days = (dt.date(date.year + 1, 1, 1) - start).days
+    days = 366 if calendar.isleap(date.year) else 365  # not date(year + 1, 1, 1): 9999-12-31 is valid
     return date.year + (date - start).days / days
 
 

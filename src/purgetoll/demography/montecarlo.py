@@ -31,6 +31,7 @@ from purgetoll.demography.mortality import (
 )
 from purgetoll.demography.streams import stream
 from purgetoll.errors import DataError
+from purgetoll.intervals import MIN_DRAWS_QUANTILE
 
 __all__ = ["InputDraws", "draw_inputs", "central_inputs", "model_for", "batch_qx_at", "interval", "stream"]
 
@@ -145,8 +146,26 @@ def batch_qx_at(
 
 
 def interval(draws: np.ndarray, level: float = 0.95, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Equal-tailed ``level`` interval of ``draws`` along ``axis`` (percentiles)."""
+    """Equal-tailed ``level`` interval of ``draws`` along ``axis`` (percentiles).
+
+    The one rule for intervals from draws (:mod:`purgetoll.intervals`): with fewer than
+    :data:`~purgetoll.intervals.MIN_DRAWS_QUANTILE` draws there is no interval (NaN bounds, and
+    :func:`interval_note` says so), never the zero-width "interval" of one draw.
+    """
     if not (0 < level < 1):
         raise DataError("montecarlo", f"level must be in (0, 1); got {level!r}")
+    draws = np.asarray(draws)
+    if draws.shape[axis] < MIN_DRAWS_QUANTILE:
+        shape = draws.shape[:axis] + draws.shape[axis + 1:]
+        return np.full(shape, np.nan), np.full(shape, np.nan)
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=axis)
     return lo, hi
+
+
+def interval_note(draws: int, level: float = 0.95, seed: int | None = None) -> str:
+    """How the intervals of a result were made, or why it has none (for the output's notes)."""
+    seeded = "" if seed is None else f", seed {seed}"
+    if draws < MIN_DRAWS_QUANTILE:
+        return (f"no interval: {draws} Monte Carlo draw{'s' if draws != 1 else ''}{seeded} (a {level:.0%} interval "
+                f"needs at least {MIN_DRAWS_QUANTILE})")
+    return f"interval: equal-tailed {level:.0%} of {draws} Monte Carlo draws{seeded}"

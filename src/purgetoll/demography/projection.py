@@ -65,6 +65,7 @@ from purgetoll.demography.mortality import (
     table_qx,
 )
 from purgetoll.errors import DataError
+from purgetoll.limits import check
 
 SEXES: tuple[str, str] = ("male", "female")
 N_AGES = 101
@@ -542,8 +543,12 @@ def project(
     additions: Sequence[Addition] = (),
     sex_ratio_at_birth: float = SEX_RATIO_AT_BIRTH,
     correction: object = "default",
+    limits: dict[str, float] | None = None,
 ) -> ProjectionResult:
     """Project a population by single year of age and sex from ``start`` to ``end``.
+
+    A projection longer than the limit ``demog_years`` (:mod:`purgetoll.limits`, 200 years; raise it
+    with ``limits``) is refused before it starts.
 
     Parameters
     ----------
@@ -569,6 +574,8 @@ def project(
         Passed to :func:`annual_qx` for ``mortality="interpolated"`` (``"default"`` = its default).
     """
     t0, t1 = decimal_year(start), decimal_year(end)
+    check("demog_years", t1 - t0, limits, job=f"projection from {start} to {end}",
+          advice="project to an earlier date")
     arr = population_array(base) if isinstance(base, pd.DataFrame) else np.asarray(base, dtype=float)
     notes: list[str] = []
     if mortality is None:
