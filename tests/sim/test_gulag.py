@@ -16,7 +16,7 @@ from purgetoll.errors import ScenarioError
 from purgetoll.scenarios import Scenario
 from purgetoll.sim import Demography, Module, Sim, SimSettings, Territory
 from purgetoll.sim.modules.gulag import Gulag
-from purgetoll.sim.modules.terror import CAMP, RELEASED, Terror
+from purgetoll.sim.modules.terror import CAMP, RELEASED, Terror, op_code
 from purgetoll.sim.state import NO_DEATH
 
 SCALE = 0.002
@@ -139,3 +139,42 @@ def test_far_north_camps_are_deadlier(toy_inputs, tmp_path):
     assert set(d0.loc[d0["camp_type"] == 2, "person_id"]) <= far
     ratio = (d0["person_id"].isin(far).sum() / len(far)) / (d0["person_id"].isin(other).sum() / len(other))
     assert ratio == pytest.approx(4.0, rel=0.2)
+
+
+def test_mechanism_mode_overcrowding_raises_the_death_rate(toy_inputs, tmp_path):
+    """Mechanism mode imposes no deaths: the rate is the base times 1 + factor x (prisoners / places - 1).
+    Five million inside 2.5 million places with a factor of 2 die at three times the rate of the same
+    camps with room, in the first month (before the overcrowded lose more than a few percent)."""
+    def month0(places):
+        gulag = Gulag(initial_prisoners_persons=5_000_000, initial_release_per_1000_per_year=0,
+                      camp_mortality_per_1000_per_year=60, camp_places_persons=places,
+                      camp_overcrowding_mortality_factor=2.0, nonpolitical_admissions_per_month_persons=0,
+                      female_hazard_multiplier=1.0, far_north_share=0.0)
+        settings = SimSettings(start="1937-01-06", end="1937-04-06", scale=SCALE, seed=3)
+        sim = Sim(settings, [Territory(toy_inputs), Demography(toy_inputs), Terror(mode="mechanism"), gulag])
+        sim.run(tmp_path / str(places))
+        ev = pd.read_parquet(tmp_path / str(places) / "events")
+        ev["event"] = ev["event"].astype(str)
+        return ((ev["event"] == "camp_death") & (ev["step"] == 0)).sum() / (ev["event"] == "in_camp_at_start").sum()
+    roomy, crowded = month0(1e7), month0(2_500_000)
+    h = -np.log1p(-0.06) / 12
+    assert roomy == pytest.approx(1 - np.exp(-h), rel=0.15)
+    assert crowded / roomy == pytest.approx(3.0, rel=0.15)
+
+
+def test_mechanism_mode_admits_the_ordinary_courts_prisoners(toy_inputs, tmp_path):
+    """The non-political admissions arrive at their rate (persons x scale a month, drift-free), from the
+    free aged 16-60, a woman with the declared odds against a man."""
+    gulag = Gulag(initial_prisoners_persons=0, nonpolitical_admissions_per_month_persons=250_000,
+                  nonpolitical_female_weight=0.25, nonpolitical_term_months=2)
+    settings = SimSettings(start="1937-01-06", end="1937-07-06", scale=SCALE, seed=4)
+    sim = Sim(settings, [Territory(toy_inputs), Demography(toy_inputs), Terror(mode="mechanism"), gulag])
+    sim.run(tmp_path)
+    ev = pd.read_parquet(tmp_path / "events")
+    ev["event"], ev["sex"] = ev["event"].astype(str), ev["sex"].astype(str)
+    adm = ev[ev["event"] == "camp_admission"]
+    assert len(adm) == 6 * 250_000 * SCALE
+    assert adm["age"].between(16, 61).all() and (adm["operation"] == op_code("nonpolitical")).all()  # 16-60 in January
+    assert (adm["sex"] == "female").mean() == pytest.approx(0.25 / 1.25, abs=0.05)  # equal numbers of each sex
+    released = ev[ev["event"] == "release"]
+    assert len(released) and (released["step"] >= 2).all()  # two-month terms

@@ -240,7 +240,7 @@ class MassOperation(Module):
                          outside_peak=self.values["outside_peak_age_weight"])
         w *= np.where(p["sex"][slots] == FEMALE, float(terror.values["female_arrest_weight"]), 1.0)
         rep, _ = republic_of(sim, region[slots])
-        order = np.lexsort((slots, rep))  # by republic, then slot
+        order = np.argsort(rep, kind="stable")  # by republic (a draw's keys do not depend on the order within)
         slots, w, rep = slots[order], w[order], rep[order]
         bounds = np.searchsorted(rep, np.arange(self.limits.n_republics + 1))
         self._mech = (FreePool.of(sim, slots, w), bounds)
