@@ -46,7 +46,7 @@ def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyIn
     across runs (it takes a few seconds to build). ``mode`` (``"position"`` or ``"mechanism"``)
     replaces the scenario's ``terror.mode``.
     """
-    if mode is not None:
+    if mode is not None and scenario.enabled("terror"):  # a scenario without the terror has no mode to set
         scenario = scenario.with_values({"terror.mode": mode})
     from purgetoll.sim.modules import Demography, Territory
 

@@ -111,13 +111,15 @@ def run_cmd(
     if mode is not None and mode not in ("position", "mechanism"):
         raise typer.BadParameter(f"--mode must be position or mechanism; got {mode!r}")
     values = parse_set(list(set_ or []))
-    if mode is not None:
-        values["terror.mode"] = mode
     if fmt == "json" and not events:
         typer.echo("error: --format json reads the totals from the event log: drop --no-events", err=True)
         raise typer.Exit(2)
     try:
         sc = Scenario.load(scenario)
+        if mode is not None and sc.enabled("terror"):
+            values["terror.mode"] = mode
+        elif mode is not None:
+            typer.echo(f"note: scenario {sc.name} runs no terror module: --mode {mode} changes nothing", err=True)
         if values:
             sc = sc.with_values(values)
         sim = build_sim(sc, scale=scale, seed=seed, write_events=events)
