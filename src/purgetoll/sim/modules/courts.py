@@ -27,13 +27,14 @@ waiting for them is released (``release_from_custody``); the rest go to the cour
 A case is sentenced to shooting with the probability of its group (``shooting_share_*``; Order 00447
 at the troika: ``shooting_share_order_00447``, within what is left of its republic's category-1
 limit, else category 2); else to exile and the like (``other_sentence_share``); else to a camp with a
-term from Zubkin's distribution. A death sentence is carried out ``months_to_shooting`` later, except
+term from Zubkin's distribution. A death sentence is carried out ``months_to_shooting`` later, in that
+month for ``executions_in_month_of_sentence_share`` of them and the next for the rest, except
 ``death_sentences_not_carried_out_share`` (commuted to a camp term of 10 years); a camp sentence
 waits ``transit_months`` in prison and transit before the camp admits it. Those awaiting execution
 or transport are in custody (their deaths are the prisons', :mod:`~purgetoll.sim.modules.custody`).
 
 Random decisions: ``terror.sentence.shoot``, ``terror.sentence.other``, ``terror.sentence.term``,
-``terror.sentence.commute``, ``terror.sentence.release_at_halt`` (step, person id).
+``terror.sentence.commute``, ``terror.sentence.delay``, ``terror.sentence.release_at_halt`` (step, person id).
 """
 
 from __future__ import annotations
@@ -141,9 +142,11 @@ class Courts:
             camp = np.concatenate([camp, shoot[commuted]])
             term_months = np.concatenate([term_months, np.full(int(commuted.sum()), _COMMUTED_TERM_MONTHS)])
             shoot = shoot[~commuted]
-            due = step + int(self.v["months_to_shooting"])
+            later = rng.uniform(seed, "terror.sentence.delay", step, p["person_id"][shoot]) >= float(
+                self.v["executions_in_month_of_sentence_share"])
+            due = step + int(self.v["months_to_shooting"]) + later.astype(np.int64)
             self.exec_ids = np.concatenate([self.exec_ids, p["person_id"][shoot]])
-            self.exec_due = np.concatenate([self.exec_due, np.full(shoot.size, due, dtype=np.int16)])
+            self.exec_due = np.concatenate([self.exec_due, due.astype(np.int16)])
             self.exec_slots = np.concatenate([self.exec_slots, shoot])
         if camp.size:
             due = step + int(self.v["transit_months"])

@@ -149,6 +149,11 @@ class Sentencing(Module):
         Param("death_sentences_not_carried_out_share", 0.001, "share", "mechanism mode: death sentences commuted to "
               "a camp term (Zubkin: 634 of 668,305, repression_key_totals zubkin_vmn_commuted)",
               low=0, high=1, prior=(0, 0.05)),
+        Param("executions_in_month_of_sentence_share", 0.5, "share", "mechanism mode: share of the death sentences "
+              "carried out in the month of the sentence (after months_to_shooting); the rest a month later "
+              "(assumption: the Mordovian NKVD had shot 110 of 264 sentenced to category 1 within its first three "
+              "weeks, operation_timing_and_throughput mordovia_shot; Butovo shot hundreds on the day, Novosibirsk a "
+              "month or more after the troika)", low=0, high=1, assumption=True, prior=(0.2, 1.0)),
         Param("transit_months", 1, "months", "mechanism mode: months a camp sentence waits in prison and transit "
               "before the camp admits it (prior 0-4; assumption)", kind="integer", low=0, high=12, assumption=True),
         Param("released_at_halt_share", 0.2, "share", "mechanism mode: share of the cases still waiting for the "
@@ -354,8 +359,7 @@ class Sentencing(Module):
         u_term = rng.uniform(seed, "terror.sentence.term", step, p["person_id"][c])
         years = TERM_YEARS[np.minimum(np.searchsorted(np.cumsum(w), u_term, side="right"), len(w) - 1)]
         self.courts.schedule(sim, step, slots[shoot], c, years * 12)
-        if self.values["months_to_shooting"] == 0:
-            self._execute(sim, self.courts.due_executions(step), step)
+        self._execute(sim, self.courts.due_executions(step), step)  # those due this month
         if self.values["transit_months"] == 0:
             arriving, term = self.courts.due_transit(step)
             if arriving.size:
