@@ -16,8 +16,11 @@ truncated, altered or edited is a :class:`purgetoll.errors.DamagedError` naming 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from purgetoll.atomic import atomic_dir, atomic_file
 from purgetoll.errors import DamagedError, DataError
-from purgetoll.folders import CHECKPOINT, HashingWriter, read_sealed, seal, verify_entries
+from purgetoll.folders import CHECKPOINT, read_sealed, seal, verify_entries
 
 __all__ = ["write_checkpoint", "read_checkpoint", "write_npy", "CHECKPOINT_DIR"]
 
@@ -34,14 +37,28 @@ META = "meta.json"
 _CHUNK = 1 << 26  # bytes per write: the arrays go out as views, never copied whole
 
 
+def _npy_header(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, np.lib.format.header_data_from_array_1_0(arr))
+    return buf.getvalue()
+
+
 def write_npy(handle: Any, arr: np.ndarray) -> None:
     """Write ``arr`` in ``.npy`` format (version 1.0, as ``np.save``) to the binary ``handle``,
     without copying it: the header, then the array's memory in slices."""
     arr = np.ascontiguousarray(arr)
-    np.lib.format.write_array_header_1_0(handle, np.lib.format.header_data_from_array_1_0(arr))
+    handle.write(_npy_header(arr))
     view = memoryview(arr.reshape(-1)).cast("B")
     for start in range(0, view.nbytes, _CHUNK):
         handle.write(view[start:start + _CHUNK])
+
+
+def _digest(arr: np.ndarray) -> dict[str, Any]:
+    """Size and SHA-256 of ``arr`` as :func:`write_npy` writes it (hashlib releases the GIL)."""
+    header = _npy_header(arr)
+    sha = hashlib.sha256(header)
+    sha.update(memoryview(arr.reshape(-1)).cast("B"))
+    return {"bytes": len(header) + arr.nbytes, "sha256": sha.hexdigest()}
 
 
 def write_checkpoint(work: Path, arrays: Mapping[str, np.ndarray], meta: dict[str, Any],
@@ -49,18 +66,22 @@ def write_checkpoint(work: Path, arrays: Mapping[str, np.ndarray], meta: dict[st
     """Write ``arrays`` and ``meta`` (JSON-able) as ``work/checkpoint``, replacing any earlier one.
 
     ``also`` lists other files the checkpoint depends on (the event parts published so far) as
-    ``{"path" (relative to work), "bytes", "sha256"}``: they are checked on resume too.
+    ``{"path" (relative to work), "bytes", "sha256"}``: they are checked on resume too. The arrays'
+    SHA-256 are computed on a second thread while they are written (the arrays do not change
+    meanwhile), so the checksums cost little more than the writes.
     """
+    arrays = {name: np.ascontiguousarray(arr) for name, arr in arrays.items()}
     files: list[dict[str, Any]] = []
-    with atomic_dir(work / CHECKPOINT_DIR, overwrite=True) as tmp:
-        for name, arr in arrays.items():
-            with atomic_file(tmp / f"{name}.npy", "wb", durable=False) as fh:
-                hashed = HashingWriter(fh)
-                write_npy(hashed, arr)
-            files.append({"path": f"{CHECKPOINT_DIR}/{name}.npy", **hashed.entry()})
-        body = {**meta, "files": files + list(also)}
-        with atomic_file(tmp / META, durable=False) as fh:
-            fh.write(json.dumps(seal(body), sort_keys=True))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgetoll-sha256") as pool:
+        digests = {name: pool.submit(_digest, arr) for name, arr in arrays.items()}
+        with atomic_dir(work / CHECKPOINT_DIR, overwrite=True) as tmp:
+            for name, arr in arrays.items():
+                with atomic_file(tmp / f"{name}.npy", "wb", durable=False) as fh:
+                    write_npy(fh, arr)
+            files = [{"path": f"{CHECKPOINT_DIR}/{name}.npy", **digests[name].result()} for name in arrays]
+            body = {**meta, "files": files + list(also)}
+            with atomic_file(tmp / META, durable=False) as fh:
+                fh.write(json.dumps(seal(body), sort_keys=True))
 
 
 def read_checkpoint(work: Path, settings: dict[str, Any], n_steps: int, every: int
