@@ -9,7 +9,7 @@ from purgetoll.demography import annual_qx, census_single
 from purgetoll.demography.baseline import expected, qx_for
 from purgetoll.demography.census_errors import mobile_shape, padding_shares, true_1937, true_1939
 from purgetoll.demography.evidence import ErrorModel, component, components
-from purgetoll.demography.heaping import correct_local_heaping, local_heaps
+from purgetoll.demography.heaping import correct_local_heaping, local_heaps, move_to_heaps
 from purgetoll.demography.mortality import UnderRegistration
 from purgetoll.errors import ScenarioError
 
@@ -160,15 +160,20 @@ def test_1937_corrections_add_what_the_draw_says():
 
 
 def test_local_heaping_keeps_people_and_moves_them_to_neighbours():
+    """A flat 1,120 at ages 58-62 of which 480 report 60 (120 from each neighbour): the census shows 1,600
+    at 60 and 1,000 around it, an excess of 600 = 5/4 x 480; the correction gives back the flat truth."""
     c = np.full(101, 1000.0)
-    c[60] = 1600.0  # a heap of 600 at 60
-    assert local_heaps(c)[list(range(10, 90, 5)).index(60)] == 600
+    c[60] = 1600.0
+    assert local_heaps(c)[list(range(10, 90, 5)).index(60)] == pytest.approx(480)
     out = correct_local_heaping(c, 1.0)
-    assert out.sum() == pytest.approx(c.sum()) and out[60] == pytest.approx(1000)
-    assert out[58] == out[59] == out[61] == out[62] == pytest.approx(1150)
+    assert out.sum() == pytest.approx(c.sum())
+    assert out[58:63] == pytest.approx([1120] * 5)
     half = correct_local_heaping(c, 0.5)
-    assert half[60] == pytest.approx(1300)
+    assert half[60] == pytest.approx(1360)
     assert np.allclose(correct_local_heaping(np.full(101, 7.0), 1.0), 7.0)  # no heap, no change
+    flat = np.full(101, 1120.0)
+    heaped = move_to_heaps(flat, np.where(np.arange(10, 90, 5) == 60, 480.0, 0.0))
+    assert heaped[58:63] == pytest.approx([1000, 1000, 1600, 1000, 1000])
 
 
 def test_baseline_mortality_per_sex_and_draw():

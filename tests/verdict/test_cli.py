@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from purgetoll.cli import app
 
 runner = CliRunner()
-TINY = ["--scale", "0.0005", "--seeds", "2", "--workers", "1"]
+TINY = ["--scale", "0.0005", "--seeds", "2", "--workers", "1", "--draws", "8000"]
 
 
 def test_csv_verdict_and_totals(tmp_path):
@@ -38,7 +38,7 @@ def test_json_has_the_implied_toll_and_the_floor(tmp_path):
     assert res.exit_code == 0, res.output
     j = json.loads(res.stdout)
     assert j["settings"]["scale"] == 0.0005 and j["settings"]["seeds"] == [1, 2]
-    assert j["settings"]["persons_per_agent"] == 2000 and j["settings"]["draws"] == 40_000
+    assert j["settings"]["persons_per_agent"] == 2000 and j["settings"]["draws"] == 8000
     assert [(r["sex"], r["ages"]) for r in j["implied_excess"]] == [
         ("male", "all"), ("male", "20-59"), ("female", "all"), ("female", "20-59")]
     assert {"estimate", "lower_95", "upper_95"} <= set(j["implied_excess"][0])
@@ -57,7 +57,7 @@ def test_table_states_the_rule_and_the_method():
 
 
 def test_one_seed_gives_no_interval_and_no_verdict():
-    res = runner.invoke(app, ["compare", "no_terror", "--scale", "0.0005", "--seeds", "1", "--workers", "1",
+    res = runner.invoke(app, ["compare", "no_terror", "--scale", "0.0005", "--seeds", "1", "--workers", "1", "--draws", "8000",
                               "--format", "csv"])
     assert res.exit_code == 0, res.output
     df = pd.read_csv(io.StringIO(res.stdout))

@@ -11,6 +11,7 @@ from purgetoll.demography import adh_single, census_single
 from purgetoll.demography.baseline import expected
 from purgetoll.demography.census_errors import enumerated_1939, true_1937
 from purgetoll.demography.evidence import ErrorModel
+from purgetoll.intervals import quantile_interval
 from purgetoll.sim.start_1937 import initial_1937
 from purgetoll.verdict.compare import TABLES, compare_records
 from purgetoll.verdict.implied import read_census
@@ -183,8 +184,8 @@ def test_the_method_recovers_the_toll_of_a_world_whose_truth_is_set():
     women = r.interval(r.measure("female", "all"))
     assert men.lower < 1.0e6 < men.upper and men_w.lower < 1.0e6 < men_w.upper
     assert women.lower < 30_000 < women.upper
-    prior = r.measure("male", "all")
-    assert np.subtract(*np.quantile(prior, [0.975, 0.025])) > 1.3 * (men.upper - men.lower)
+    prior = quantile_interval(r.measure("male", "all"), r.prior_ratio)  # the draws weighted back to the prior
+    assert prior.upper - prior.lower > 1.3 * (men.upper - men.lower)
 
 
 def test_a_reading_wholly_below_the_floor_names_the_assumption_that_closes_it():

@@ -20,12 +20,20 @@ import numpy as np
 
 from purgetoll.demography.corrections import ARMY_1937
 from purgetoll.demography.evidence import ErrorDraws, _facts
-from purgetoll.demography.heaping import correct_local_heaping
+from purgetoll.demography.heaping import (
+    LOCAL_FIRST_AGE,
+    LOCAL_LAST_AGE,
+    correct_local_heaping,
+    local_heaps,
+    move_to_heaps,
+)
 from purgetoll.errors import DataError
 
 __all__ = ["true_1937", "true_1939", "padding_shares", "mobile_shape", "deheap"]
 
 N_AGES = 101
+#: The round ages whose heaps the error model returns to their neighbours.
+HEAP_AGES = np.arange(LOCAL_FIRST_AGE, LOCAL_LAST_AGE + 1, 5)
 #: Lower bounds of the padding cells' 5-year groups (85+ open).
 GROUPS = tuple(range(0, 90, 5))
 
@@ -134,20 +142,14 @@ def true_1937(census: np.ndarray, draws: ErrorDraws, *, army: bool = True) -> np
 
 def enumerated_1939(true_pop: np.ndarray, draws: ErrorDraws, heaped_like: np.ndarray) -> np.ndarray:
     """What a 1939 census would count (D, 2, 101) in a world whose true 1939 population is ``true_pop``
-    ((2, 101) or (D, 2, 101)) under each draw: the padding added where the draw places it, then digit
-    preference: the counts whose local heaps, removed at the draw's strength, give back the padded
-    population (fixed-point iteration started from the padded population heaped like ``heaped_like``, a
-    real census, age by age). :func:`true_1939` undoes it, up to where the padding is placed (on the
-    corrected counts there, on the true ones here); used to build the censuses of synthetic worlds."""
+    ((2, 101) or (D, 2, 101)) under each draw: the padding added where the draw places it, then the
+    persons misreported to round ages: those of ``heaped_like`` (a real census: :func:`local_heaps`,
+    per person of the same sex and age) times the draw's strength, moved from the neighbours
+    (:func:`move_to_heaps`). Used to build the censuses of synthetic worlds: their heaps are all
+    misreporting, which the verdict's strength (0-1) reads only in part, a conservative mismatch."""
     t = np.broadcast_to(_check(true_pop, "true 1939 population"), (draws.n, 2, N_AGES))
     padded = t + draws["padding_1939_persons"][:, None, None] * padding_shares(t, draws)
     ref = _check(heaped_like, "census heaped like")
-    smooth = deheap(ref, draws)
-    ratio = np.where(smooth > 0, np.broadcast_to(ref, smooth.shape) / np.where(smooth > 0, smooth, 1.0), 1.0)
-    x = padded * ratio
-    for _ in range(100):
-        gap = padded - deheap(x, draws)
-        x = np.maximum(x + gap, 0.0)
-        if np.abs(gap).max() < 0.01:
-            break
-    return x
+    per_person = local_heaps(ref) / ref[..., HEAP_AGES]  # (2, n_heaps) misreports per person counted
+    m = per_person * padded[..., HEAP_AGES] * draws["digit_preference_strength"][:, None, None]
+    return move_to_heaps(padded, m)

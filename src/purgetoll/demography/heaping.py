@@ -160,11 +160,14 @@ LOCAL_FIRST_AGE, LOCAL_LAST_AGE = 10, 85
 
 
 def local_heaps(counts: object, *, first: int = LOCAL_FIRST_AGE, last: int = LOCAL_LAST_AGE) -> np.ndarray:
-    """Excess of each age ending in 0 or 5 (``first..last``) over the mean of its four neighbours
-    (two years either side; a straight-line trend cancels), 0 where there is none: shape (..., n_heaps).
+    """Persons misreported to each age ending in 0 or 5 (``first..last``), shape (..., n_heaps): the
+    age's excess over the mean of its four neighbours (two years either side), times 4/5, 0 where there
+    is no excess.
 
-    This sizes digit preference from the census itself, age by age, so that a heap is measured where
-    it is (it is stronger at old ages and for women) rather than from digit shares over a span.
+    Why 4/5: ``m`` persons who report a round age instead of one of its four neighbours (in proportion
+    to them) raise that age by ``m`` and lower the neighbours' mean by ``m/4``, so a locally straight
+    true count shows an excess of ``5m/4``. This sizes digit preference from the census itself, age by
+    age, where the heap is (stronger at old ages and for women) rather than from digit shares over a span.
     """
     c = np.asarray(counts, dtype=float)
     _single(c.reshape(-1, c.shape[-1])[0], "local_heaps", last + 3)
@@ -173,13 +176,30 @@ def local_heaps(counts: object, *, first: int = LOCAL_FIRST_AGE, last: int = LOC
     ages = np.arange(first, last + 1, 5)
     nb = ages[:, None] + np.array([-2, -1, 1, 2])
     expected = c[..., nb].mean(-1)
-    return np.maximum(c[..., ages] - expected, 0.0)
+    return 0.8 * np.maximum(c[..., ages] - expected, 0.0)
+
+
+def move_to_heaps(counts: object, persons: np.ndarray, *, first: int = LOCAL_FIRST_AGE,
+                  last: int = LOCAL_LAST_AGE) -> np.ndarray:
+    """``counts`` with ``persons[..., j]`` moved into the j-th age ending in 0 or 5 (``first..last``) from its
+    four neighbours, in proportion to them (the reverse of :func:`correct_local_heaping`, for building
+    heaped censuses); the total is kept exactly."""
+    c = np.asarray(counts, dtype=float)
+    m = np.asarray(persons, dtype=float)
+    out = np.array(np.broadcast_to(c, m.shape[:-1] + c.shape[-1:]), dtype=float)
+    for j, a in enumerate(range(first, last + 1, 5)):
+        nb = np.array([a - 2, a - 1, a + 1, a + 2])
+        share = out[..., nb] / out[..., nb].sum(-1, keepdims=True)
+        out[..., a] += m[..., j]
+        out[..., nb] -= m[..., j, None] * share
+    return out
 
 
 def correct_local_heaping(counts: object, strength: np.ndarray | float = 1.0, *, first: int = LOCAL_FIRST_AGE,
                           last: int = LOCAL_LAST_AGE) -> np.ndarray:
-    """Counts with ``strength`` x each local heap (:func:`local_heaps`) moved back to the four
-    neighbours of its age in proportion to them (misreports assumed to come from within two years).
+    """Counts with ``strength`` x the persons misreported to each round age (:func:`local_heaps`) moved
+    back to the four neighbours of its age in proportion to them (misreports assumed to come from
+    within two years; strength 1: every local heap is misreporting, none a real peak).
 
     The total is kept exactly; ages outside ``first - 2 .. last + 2`` are untouched. ``counts`` may
     carry leading batch axes; ``strength`` broadcasts against them (one per Monte Carlo draw).

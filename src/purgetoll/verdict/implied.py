@@ -45,6 +45,7 @@ from purgetoll.demography.evidence import ErrorDraws, ErrorModel, component, com
 from purgetoll.intervals import Interval, quantile_interval
 from purgetoll.params import format_number
 from purgetoll.verdict.floor import Floor, floor_draws
+from purgetoll.verdict.sampler import PILOT_SHARE, ROUNDS, TARGET_ESS, Proposal, fit_proposal
 
 __all__ = ["Reading", "read_census", "AGES", "CHILDREN", "METHOD", "DEFAULT_DRAWS", "CENSUS_1937", "CENSUS_1939",
            "closers"]
@@ -54,7 +55,7 @@ SEXES = ("male", "female")
 #: The age groups of the implied toll, by age on 17 Jan 1939 (inclusive; None: open).
 AGES: dict[str, tuple[int, int | None]] = {"all": (0, None), "20-59": (20, 59)}
 CHILDREN = (0, 14)
-DEFAULT_DRAWS = 40_000
+DEFAULT_DRAWS = 20_000
 METHOD = (
     "Implied excess deaths 6 Jan 1937 - 17 Jan 1939 = expected 1939 population (the 1937 census corrected by each "
     "draw of the error model, projected by cohort components under the draw's baseline mortality and births; "
@@ -63,7 +64,7 @@ METHOD = (
     "weighted (importance weights, Gaussian kernels) by how close women's implied excess comes to women's share "
     "of the documented deaths times the men's (tolerance {tau_f:,.0f}) and the implied excess of children under "
     "15 to 0 (tolerance {tau_k:,.0f}); the men's excess is read over the weighted draws. 95% intervals: "
-    "equal-tailed weighted quantiles of {n:,} draws (seed {seed}), reported from at least 200 effective draws."
+    "equal-tailed weighted quantiles of the draws (seed {seed}), reported from at least 200 effective draws."
 )
 
 
@@ -114,6 +115,8 @@ class Reading:
     seed: int
     census_1937: np.ndarray = field(repr=False)
     census_1939: np.ndarray | None = field(repr=False)  # None: the observed population is given as is (ADH)
+    prior_ratio: np.ndarray = field(repr=False, default_factory=lambda: np.ones(0))  # p / q of each draw
+    sampler: str = "prior"
 
     @property
     def excess(self) -> np.ndarray:
@@ -143,7 +146,8 @@ class Reading:
     def method(self) -> str:
         tau_f = float(self.draws["anchor_women_tolerance_persons"][0])
         tau_k = float(self.draws["anchor_children_tolerance_persons"][0])
-        return METHOD.format(tau_f=tau_f, tau_k=tau_k, n=self.draws.n, seed=self.seed) + f" {BASELINE_METHOD}."
+        return (METHOD.format(tau_f=tau_f, tau_k=tau_k, n=self.draws.n, seed=self.seed) + f" Draws: {self.sampler}. "
+                f"Baseline: {BASELINE_METHOD}.")
 
     def anchors(self) -> pd.DataFrame:
         """The anchors: what each is held to, its tolerance, and how it came out before and after weighting."""
@@ -156,7 +160,7 @@ class Reading:
             ("children under 15 in 1939, both sexes: implied excess", self.measure("both", CHILDREN), "0",
              "anchor_children_tolerance_persons"),
         ):
-            prior = quantile_interval(x)
+            prior = quantile_interval(x, self.prior_ratio if self.prior_ratio.size else None)
             post = self.interval(x)
             rows.append({"anchor": name, "target": target, "tolerance": float(self.draws[tol][0]),
                          "prior_estimate": prior.estimate, "prior_lower_95": prior.lower,
@@ -175,29 +179,62 @@ def _weights(excess: np.ndarray, floor: Floor, draws: ErrorDraws) -> np.ndarray:
     return np.exp(log_w - log_w.max())
 
 
+def _read(c37: np.ndarray, c39: np.ndarray | None, observed: np.ndarray | None, d: ErrorDraws, ratio: np.ndarray,
+          key: tuple[Any, ...] | None, reference: str, seed: int, sampler: str) -> Reading:
+    p37, exp, rate = _expected(c37, d, key)
+    obs = (np.broadcast_to(np.asarray(observed, dtype=float), exp.shape).copy() if observed is not None
+           else true_1939(c39, d))
+    fl = floor_draws(d, rate)
+    w = _weights(exp - obs, fl, d) * ratio
+    return Reading(reference, d, p37, exp, obs, w / w.max(), fl, seed, c37, c39, ratio, sampler)
+
+
 def read_census(census_1939: np.ndarray | None, *, model: ErrorModel | None = None, draws: int = DEFAULT_DRAWS,
                 seed: int = 0, census_1937: np.ndarray | None = None, observed: np.ndarray | None = None,
-                reference: str = "census") -> Reading:
+                reference: str = "census", adapt: bool = True, proposal: Proposal | None = None,
+                pilot: int | None = None) -> Reading:
     """Read a 1939 census (persons by sex and age, (2, 101), padding included) through the error model.
 
     ``census_1937`` defaults to the bundled 1937 census age table (unknown ages spread). Give
     ``observed`` (2, 101) instead of ``census_1939`` to read a population that needs no census
     correction (ADH's reconstruction): it is taken as the 1939 population in every draw.
+
+    Draws (:mod:`purgetoll.verdict.sampler`): with ``adapt`` (default) a pilot of ``pilot`` prior draws
+    (default a quarter of ``draws``, at least 4,000; its projection is cached, so readings of several
+    censuses share it) fits a proposal where the anchors put weight, and ``draws`` draws come from its defensive
+    mixture with the prior, importance-weighted back to the prior; ``proposal`` reuses a fitted one
+    (its draws are then the same whatever the census, so their projection is computed once);
+    ``adapt=False`` draws from the prior alone.
     """
     model = model or ErrorModel.default()
     c37 = census_single(1937) if census_1937 is None else np.asarray(census_1937, dtype=float)
-    d = model.draw(draws, seed)
-    key = (tuple(sorted(model.settings.items())), draws, seed, _hash(c37))
-    p37, exp, rate = _expected(c37, d, key)
-    if observed is not None:
-        obs = np.broadcast_to(np.asarray(observed, dtype=float), exp.shape).copy()
-        c39 = None
-    else:
-        c39 = np.asarray(census_1939, dtype=float)
-        obs = true_1939(c39, d)
-    fl = floor_draws(d, rate)
-    w = _weights(exp - obs, fl, d)
-    return Reading(reference, d, p37, exp, obs, w, fl, seed, c37, c39)
+    c39 = None if observed is not None else np.asarray(census_1939, dtype=float)
+    settings = tuple(sorted(model.settings.items()))
+    if proposal is None and adapt:
+        n_pilot = pilot if pilot is not None else max(int(draws * PILOT_SHARE), 4000)
+        pilot_draws = model.draw(n_pilot, seed)
+        pilot = _read(c37, c39, observed, pilot_draws, np.ones(n_pilot), (settings, n_pilot, seed, _hash(c37), "prior"),
+                      reference, seed, "prior")
+        proposal = fit_proposal(model, pilot.draws, pilot.weights, seed)
+    if proposal is None:
+        d, ratio = model.draw(draws, seed), np.ones(draws)
+        return _read(c37, c39, observed, d, ratio, (settings, draws, seed, _hash(c37), "prior"), reference, seed,
+                     f"{draws:,} draws of the prior")
+    reading = None
+    for _ in range(ROUNDS):
+        d, ratio = proposal.draw(model, draws, seed)
+        sampler = (f"{draws:,} draws: {proposal.defensive:.0%} from the prior, the rest from a normal proposal over "
+                   f"{len(proposal.names)} continuous components fitted to weighted draws (round {proposal.round}), "
+                   "importance-weighted back to the prior")
+        reading = _read(c37, c39, observed, d, ratio, (settings, draws, seed, _hash(c37), proposal.key), reference,
+                        seed, sampler)
+        if reading.ess >= TARGET_ESS or not adapt:
+            break
+        refit = fit_proposal(model, reading.draws, reading.weights, seed, round=proposal.round + 1)
+        if refit is None:
+            break
+        proposal = refit
+    return reading
 
 
 # -- which assumption closes a gap ----------------------------------------------------------------

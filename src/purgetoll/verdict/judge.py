@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.demography.evidence import components
-from purgetoll.intervals import MIN_RUNS, Interval, quantile_interval, spread_interval
+from purgetoll.intervals import (
+    MIN_DRAWS_QUANTILE,
+    MIN_RUNS,
+    Interval,
+    quantile_interval,
+    spread_interval,
+)
 from purgetoll.verdict.floor import Floor
 from purgetoll.verdict.implied import AGES, CHILDREN, Reading, closers, describe_closers
 from purgetoll.verdict.runs import RunRecord
@@ -140,7 +146,9 @@ def _joint(reading: Reading, implied: np.ndarray, sims: np.ndarray) -> Interval:
     fewer than 2 seeds (one run says nothing of the spread of the mechanism)."""
     diff = (implied[:, None] - sims[None, :]).ravel()
     w = np.repeat(reading.weights, sims.size)
-    i = quantile_interval(diff, w)
+    # the pairs repeat each draw once per seed: the interval needs as many effective draws of the error
+    # model as one of the implied toll (not as many pairs)
+    i = quantile_interval(diff, w, min_draws=MIN_DRAWS_QUANTILE * sims.size)
     if sims.size < MIN_RUNS:
         return Interval(i.estimate, np.nan, np.nan, i.n_draws, f"no interval: {sims.size} run (a verdict needs at "
                         f"least {MIN_RUNS} seeds)")
