@@ -27,7 +27,7 @@ from purgetoll.scenarios import bundled_names
 from purgetoll.verdict.coverage import coverage_study
 
 RESULTS = Path(__file__).parent / "results" / "verdict_coverage.json"
-SCENARIOS = ("archival", "teplyakov", "conquest_1968", "conquest_1990", "no_terror")
+SCENARIOS = ("archival", "teplyakov", "ellman_2002", "conquest_1968", "conquest_1990", "no_terror")
 
 
 def main() -> None:

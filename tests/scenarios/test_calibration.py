@@ -147,7 +147,8 @@ def test_prisons_and_camps_add_up(runs):
 
 def test_women_in_the_camps_lie_between_the_imposed_shares(runs):
     """The position imposes women's share among those inside at the start (6.1% in 1937, gulag('sex'))
-    and among those arrested (5%, Ilic); wives are all women and women die at half the men's rate:
+    and among those arrested (5%: the case study's share of women among the incarcerated); wives are all
+    women and women die at half the men's rate:
     the share at the end is not imposed but must lie between the arrested's and well below a half."""
     for name, rows in runs.items():
         start_share = Scenario.load(name).parameters("gulag")["initial_female_share"]

@@ -222,6 +222,7 @@ def test_category_shares_by_operation_and_month(tmp_path):
                          for k, v in values.items()}
     sections["sentencing"]["calibrate_death_sentences"] = False
     sections["sentencing"]["shooting_share_order_00447_by_month"] = {"value": {"1937-09": 1.0}, "source": "test"}
+    sections["sentencing"]["women_death_sentence_odds"] = {"value": 1.0, "source": "test: the shares alone"}
     build_sim(Scenario.from_dict(sections), scale=0.002, seed=2).run(tmp_path)
     ev = read_events(tmp_path)
     s = ev[(ev["event"] == "sentence") & (ev["operation"] == "order_00447")]

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 TITLE = "The censuses' verdict on the accounts of the Terror"
 #: Scenarios shown, in this order, when bundled.
-ACCOUNTS = ("archival", "teplyakov", "conquest_1968", "conquest_1990", "no_terror")
+ACCOUNTS = ("archival", "teplyakov", "ellman_2002", "conquest_1968", "conquest_1990", "no_terror")
 SCALE, SEEDS, FIRST_SEED = 0.001, 3, 1
 CENSUS_SOURCES = (
     Source("1937 census (Zhiromskaya & Polyakov 2007, tables 10-11; army p.37) and 1939 census, form 11 (RGAE "

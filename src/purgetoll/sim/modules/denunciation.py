@@ -107,9 +107,10 @@ class Denunciation(Module):
               assumption=True),
         Param("initial_listed_persons", 500_000, "persons", "people on the lists at the start (assumption, "
               "range 0-1e7)", low=0, high=1e7, assumption=True, prior=(0, 2_000_000)),
-        Param("female_share", 0.05, "share", "women among those arrested from the lists: 5% of purge victims "
-              "(Ilic, victim_composition_regional_samples women_share_ilic); the lists name women as often as "
-              "their contacts are women, the arrests took men (position mode)", low=0, high=1),
+        Param("female_share", 0.05, "share", "women among those arrested from the lists: 5%, the case study's "
+              "'perhaps ... 5 percent' of women among the incarcerated (seed text; assumption; Ilic's 'Forgotten "
+              "Five Per Cent' is a chapter title, not a figure); the lists name women as often as their contacts "
+              "are women, the arrests took men (position mode)", low=0, high=1, assumption=True),
         Param("list_arrest_hazard_per_month", 0.02, "per month",
               "mechanism mode: share of the free people on the lists the NKVD asks to arrest each month "
               "(assumption: no bundled source); the capacity decides how many are", low=0, high=1,

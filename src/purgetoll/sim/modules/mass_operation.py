@@ -1,7 +1,8 @@
 """Order 00447 (the "kulak operation"): arrests by month, region and category of the order.
 
 **How many a month.** ``arrests_by_month_persons`` (default: the archival record). Arrests by
-1 Sep 1937: 146,225 (``operations("results")`` row ``o447_arrested_1sep``); all arrests under the
+1 Sep 1937: 146,225 (``operations("results")`` row ``o447_arrested_1sep``: a low-confidence secondary
+source, a partisan author citing the Demokratiia fund's 2003 volume, not the NKVD summary itself); all arrests under the
 order: 702,656 (Zubkin's certificate, ``key_totals`` row ``zubkin_arrested_00447``); the months
 after August follow the rhythm of the one region with a monthly series in the bundle, Prikamye
 (``victim_composition_regional_samples`` rows ``prikamye_1937-09`` .. ``prikamye_1938_other_months``,
@@ -21,7 +22,9 @@ revolutionaries 17,592 (shares of the 87,917 classified). Former kulaks come fro
 ``former_kulak``; other counter-revolutionaries from clergy and "former people"; when a group's
 men run out, the rest come from the general pool (so the share of women holds); criminals (no attribute marks them) from workers, kolkhozniks and others, an
 assumption. Ages 16-80 with weight 1 at 30-55 (Conquest) and ``outside_peak_age_weight`` elsewhere;
-women ``female_share`` (Ilic: women 5% of purge victims, ``women_share_ilic``).
+women ``female_share`` (5%: the case study's share of women among the incarcerated; Ilic's "Forgotten
+Five Per Cent" is a chapter title, not a figure). Women's lower share among the executed is the
+sentencing module's ``women_death_sentence_odds``.
 
 **Mechanism mode** (``terror.mode``): no monthly series; the limits as issued and as raised on the
 regions' requests, filled within the interrogators' capacity (:mod:`~purgetoll.sim.modules.limits`).
@@ -91,7 +94,8 @@ class MassOperation(Module):
     parameter_specs: ClassVar[tuple[Param, ...]] = (
         Param("arrests_by_month_persons", ARCHIVAL_00447_BY_MONTH, "persons",
               "arrests under Order 00447 by month (YYYY-MM) or year; default: 146,225 by 1 Sep 1937 "
-              "(o447_arrested_1sep), 702,656 in all (Zubkin, zubkin_arrested_00447), later months in the "
+              "(o447_arrested_1sep: low-confidence secondary, a partisan author citing the Demokratiia fund "
+              "2003), 702,656 in all (Zubkin, zubkin_arrested_00447), later months in the "
               "Prikamye rhythm (victim_composition_regional_samples)", kind="series", low=0, high=5e7),
         Param("share_former_kulaks", 46487 / 87917, "share",
               "share of arrests drawn from former kulaks: 46,487 of 87,917 classified arrests by 15 Aug 1937 "
@@ -99,8 +103,7 @@ class MassOperation(Module):
         Param("share_criminals", 23838 / 87917, "share",
               "share drawn as 'criminals' (o447_arrested_15aug_2: 23,838 of 87,917)", low=0, high=1),
         Param("female_share", 0.05, "share",
-              "women among those arrested: 5% of purge victims (Ilic, women_share_ilic in "
-              "victim_composition_regional_samples)", low=0, high=0.5),
+              "women among those arrested: 5%, the case study's 'perhaps ... 5 percent' of those incarcerated on political grounds (seed text, 'Yezhov crushes the traitors'; women were 6.1% of the Gulag's inmates in 1937, gulag('sex')); assumption for the arrests, range 0.03-0.08. Not Ilic: 'The Forgotten Five Per Cent' (women_share_ilic) is a chapter title, not an estimate", low=0, high=0.5, assumption=True),
         Param("outside_peak_age_weight", 0.5, "relative weight",
               "weight of ages 16-29 and 56-80 against 30-55 (assumption: the bundle has no age distribution "
               "of those arrested;)", low=0.1, high=1.0, assumption=True, prior=(0.1, 1)),
@@ -164,7 +167,7 @@ class MassOperation(Module):
                 "tables": {"order_00447_limits_1937": "initial limits by republic (Werth, via operations('limits'))",
                            "mass_and_national_operations_1937_1938": "arrests by 15 Aug / 1 Sep 1937",
                            "repression_key_totals": "Zubkin: 702,656 arrested under Order 00447",
-                           "victim_composition_regional_samples": "Prikamye monthly arrests; women 5% (Ilic)"},
+                           "victim_composition_regional_samples": "Prikamye monthly arrests"},
                 "assumptions": {
                     **self.assumptions(),
                     "monthly_rhythm": "after August 1937 the USSR follows the monthly rhythm of Prikamye",

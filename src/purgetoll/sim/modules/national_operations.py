@@ -114,8 +114,9 @@ def _specs() -> tuple[Param, ...]:
                          f"{first}..{last} (the months are an assumption)", kind="series", low=0, high=1e7))
     out += [
         Param("female_share", 0.05, "share", "women among those arrested in the national operations "
-              "('overwhelmingly men'; assumption: 5%, the share of women among all purge victims (Ilic), "
-              "range 0-0.2)", low=0, high=0.2, assumption=True),
+              "('overwhelmingly men'; assumption: 5%, the case study's 'perhaps ... 5 percent' of women among the "
+              "incarcerated (seed text), range 0-0.2; Ilic's 'Forgotten Five Per Cent' is a chapter title, not a "
+              "figure)", low=0, high=0.2, assumption=True),
         Param("outside_peak_age_weight", 0.5, "relative weight", "weight of ages 17-29 and 56-70 against 30-55 "
               "(assumption)", low=0.1, high=1.0, assumption=True, prior=(0.1, 1)),
         Param("males_17_70_roundup", False, "", "switch: the 'all males from 17 to 70' round-ups as an episode",

@@ -119,6 +119,13 @@ class Sentencing(Module):
         Param("death_sentences_by_month_persons", {"1937": 353074, "1938": 328618}, "persons",
               "death sentences by year (1953 MVD certificate, repression() mvd_1953 'death'; 681,692 in all)",
               kind="series", low=0, high=1e8),
+        Param("women_death_sentence_odds", round((0.02 / 0.98) / (0.05 / 0.95), 3), "odds ratio",
+              "women's odds of a death sentence against men's of the same operation: 0.388 makes women about 2% "
+              "of the executed ('perhaps 2 percent', the case study's seed text, 'Yezhov crushes the traitors') "
+              "when they are 5% of those sentenced ('5 percent of the latter', the same sentence); the floor's "
+              "women_share_executed (purgetoll.demography.evidence) states the same figure. Range 0.2-1 "
+              "(assumption: no national figure of the women shot was found)", low=0, high=1, assumption=True,
+              prior=(0.2, 1)),
         Param("other_sentence_share", (8280 + 20131) / 1344923, "share", "exile and other sentences: 1937-38 "
               "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1, prior=(0, 0.05)),
         Param("troikas", 64, "troikas", "mechanism mode: troikas sitting (assumption: one per republic, krai and "
@@ -328,6 +335,7 @@ class Sentencing(Module):
         ids = p["person_id"][slots]
         op = p["t_operation"][slots].astype(np.int64)
         prob = np.array([self.shares[GROUP_OF.get(name, "other")] for name in OPERATIONS])[op]
+        prob = prob * np.where(p["sex"][slots] == 1, float(self.values["women_death_sentence_odds"]), 1.0)
         u = rng.uniform(seed, "terror.sentence.shoot", step, ids)
         shoot = u < prob
         # Order 00447 at the troikas: category 1 only within what is left of the republic's limit
@@ -398,7 +406,7 @@ class Sentencing(Module):
             self._convict(sim, s[take], step)
             self.done += int(take.size)
 
-    def _shooting_prob(self, sim: Sim, op: np.ndarray, step: int) -> np.ndarray:
+    def _shooting_prob(self, sim: Sim, op: np.ndarray, step: int, female: np.ndarray | None = None) -> np.ndarray:
         base = np.array([self.shares[GROUP_OF[name]] for name in OPERATIONS])
         d = sim.date(step)
         label = f"{d.year:04d}-{d.month:02d}"
@@ -406,6 +414,8 @@ class Sentencing(Module):
         if label in by_month:  # the category shares by operation and month
             base[OPERATIONS.index("order_00447")] = float(by_month[label])
         prob = base[op]
+        if female is not None:  # women's lower odds, before the month's shares are scaled to the year's total
+            prob = prob * np.where(female, float(self.values["women_death_sentence_odds"]), 1.0)
         if not self.values["calibrate_death_sentences"] or prob.sum() == 0:
             return prob
         year = self._year[step]
@@ -423,7 +433,7 @@ class Sentencing(Module):
         ids = p["person_id"][slots]
         op = p["t_operation"][slots].astype(np.int64)
         body = self._body(sim, op, step)
-        prob = self._shooting_prob(sim, op, step)
+        prob = self._shooting_prob(sim, op, step, p["sex"][slots] == 1)
         shoot = _exact_share(rng.uniform(seed, "terror.sentence.shoot", step, ids), prob, op, self._carry, "shoot")
         u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
         other = ~shoot & (u_other < float(self.values["other_sentence_share"]))
