@@ -84,6 +84,8 @@ def run_cmd(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint in --out.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace a finished or unfinished run in --out.")] = False,
     events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
+    limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
+                                                                   "sim_agent_months, sim_memory_share.")] = None,
 ) -> None:
     """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation."""
     if fmt not in ("text", "json"):
@@ -101,9 +103,10 @@ def run_cmd(
         from purgetoll.sim.cli import run_cmd as demography_run
 
         demography_run(out=out, start=start, end=end, scale=scale, seed=seed, resume=resume, force=force,
-                       events=events)
+                       events=events, limit=limit)
         return
     from purgetoll.errors import PurgetollError
+    from purgetoll.limits import parse_overrides
     from purgetoll.scenarios.build import build_sim
     from purgetoll.scenarios.settings import Scenario
     from purgetoll.sim.summaries import read_events, totals
@@ -115,6 +118,7 @@ def run_cmd(
         typer.echo("error: --format json reads the totals from the event log: drop --no-events", err=True)
         raise typer.Exit(2)
     try:
+        limits = parse_overrides(limit)
         sc = Scenario.load(scenario)
         if mode is not None and sc.enabled("terror"):
             values["terror.mode"] = mode
@@ -123,7 +127,7 @@ def run_cmd(
         if values:
             sc = sc.with_values(values)
         sim = build_sim(sc, scale=scale, seed=seed, write_events=events)
-        result = sim.run(out, resume=resume, force=force, progress=_progress(sim, scale))
+        result = sim.run(out, resume=resume, force=force, progress=_progress(sim, scale), limits=limits)
     except (PurgetollError, FileExistsError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -32,19 +32,28 @@ def run_cmd(
     resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run of --out from its last checkpoint.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the finished run in --out (once the new one is complete), or discard an unfinished one.")] = False,
     events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
+    limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
+                                                                   "sim_agent_months, sim_memory_share.")] = None,
 ) -> None:
-    """Run the demography-only simulation (births, deaths, ageing, the 1939-40 annexations)."""
+    """Run the demography-only simulation (births, deaths, ageing, the 1939-40 annexations).
+
+    The run's size (agents x months) and estimated peak memory are checked against declared limits
+    before anything is written; ``--limit NAME=VALUE`` raises them."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from purgetoll.errors import PurgetollError
+    from purgetoll.limits import parse_overrides
+    from purgetoll.sim.budget import check_run
     from purgetoll.sim.loop import SimSettings
     from purgetoll.sim.sources import demography_sim
 
     console = Console(stderr=True)
     try:
+        limits = parse_overrides(limit)
         settings = SimSettings(start=start, end=end, scale=scale, seed=seed, write_events=events)
         sim = demography_sim(settings)
+        check_run(sim, limits)
     except PurgetollError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -63,7 +72,7 @@ def run_cmd(
             bar.update(task, completed=k, date=date.isoformat(), alive=shown, mem=f"{rss / 2**30:.2f} GiB")
 
         try:
-            result = sim.run(out, resume=resume, force=force, progress=progress)
+            result = sim.run(out, resume=resume, force=force, progress=progress, limits=limits)
         except PurgetollError as exc:
             bar.stop()
             typer.echo(f"error: {exc}", err=True)

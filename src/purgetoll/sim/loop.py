@@ -40,6 +40,7 @@ from purgetoll.atomic import atomic_file
 from purgetoll.errors import DataError
 from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
 from purgetoll.sim import calendar
+from purgetoll.sim.budget import check_run
 from purgetoll.sim.checkpoint import read_checkpoint, write_checkpoint
 from purgetoll.sim.events import EventLog, part_name
 from purgetoll.sim.modules.base import Module
@@ -237,8 +238,13 @@ class Sim:
         force: bool = False,
         progress: Progress | None = None,
         stop_at: int | None = None,
+        limits: dict[str, float] | None = None,
     ) -> SimResult:
         """Run from the start (or the last checkpoint with ``resume``) to the end.
+
+        Before anything is written or allocated, the run's size is checked against the declared
+        limits ``sim_agent_months`` and ``sim_memory_share`` (:mod:`purgetoll.sim.budget`);
+        ``limits`` raises them.
 
         ``out`` receives the files (None: in memory only, no events, no checkpoints); it is a
         :class:`purgetoll.folders.RunFolder`: the run is written beside it and swapped in whole when
@@ -249,6 +255,7 @@ class Sim:
         """
         if resume and out is None:
             raise DataError("Sim.run", "resume needs the folder of the interrupted run (out)")
+        check_run(self, limits)
         if out is None:
             return self._run(None, progress, stop_at)
         folder = RunFolder(out, kind="sim", force=force, resume=resume, volatile=("timings.json",))
