@@ -72,7 +72,7 @@ class PairModelFit:
         """``n + exp(b0 +- z se(b0))``: the interval given the model (SparseMSE)."""
         z = stats.norm.ppf(0.5 + level / 2.0)
         b0, sd = self.glm.coef[0], math.sqrt(self.glm.cov[0, 0])
-        return (self.n_observed + math.exp(b0 - z * sd), self.n_observed + math.exp(b0 + z * sd))
+        return (self.n_observed + _exp(b0 - z * sd), self.n_observed + _exp(b0 + z * sd))
 
     def fitted_full(self) -> np.ndarray:
         """Fitted counts on all ``2**K - 1`` histories (0 for structural zeros)."""
@@ -83,6 +83,12 @@ class PairModelFit:
     def name(self, lists: tuple[str, ...]) -> str:
         terms = [f"{lists[i]}:{lists[j]}" for i, j in self.pairs]
         return "main effects" + ("".join(" + " + t for t in terms) if terms else " only")
+
+
+def _exp(x: float) -> float:
+    """``exp(x)``, infinite beyond the largest float instead of an OverflowError (a limit of an
+    interval on the boundary, where se(b0) is huge)."""
+    return math.exp(x) if x < 709.0 else math.inf
 
 
 def fit_pairs(table: CaptureTable, pairs: tuple[Pair, ...]) -> PairModelFit:
