@@ -223,3 +223,4 @@ def test_replicates_without_a_finite_estimate_count_as_infinite():
     bad = m.diagnostics_["not_estimable_replicates"]
     assert bad == int(np.sum(np.isinf(m.draws_))) and bad > 0.025 * 300
     assert m.interval_[1] == math.inf and m.population_ < math.inf
+    assert m.interval_method_.endswith("; the upper limit is unbounded (infinite)")

@@ -301,8 +301,11 @@ class Estimator(ABC):
             lower = upper = math.nan
             method = (f"no interval: {result.interval_draws:.0f} effective draws (a 95% interval needs at "
                       f"least {MIN_DRAWS_QUANTILE})")
-        elif lower < n:
-            lower = float(n)  # N >= n is certain: a lower limit below it loses no coverage when raised
+        else:
+            if lower < n:
+                lower = float(n)  # N >= n is certain: a lower limit below it loses no coverage when raised
+            if upper == math.inf:  # JSON and CSV cannot say infinity; the text does
+                method = f"{method}; the upper limit is unbounded (infinite)"
         self.population_ = float(result.estimate)
         self.se_ = float(result.se)
         self.interval_ = (lower, upper)
