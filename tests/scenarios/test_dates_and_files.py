@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from purgetoll.cli import app
 from purgetoll.errors import ScenarioError
-from purgetoll.scenarios import Scenario, load_scenarios
+from purgetoll.scenarios import Scenario, bundled_names, load_scenarios
 from purgetoll.scenarios.dates import run_months
 
 HEAD = '[scenario]\nname = "mine"\ntitle = "Mine"\n'
@@ -107,7 +107,9 @@ def test_every_problem_of_a_file_is_listed_with_the_dates(tmp_path):
 
 
 def test_the_bundled_scenarios_have_every_dated_value_inside_their_run():
-    for name in ("archival", "conquest_1968", "conquest_1990", "no_terror"):
+    names = bundled_names()
+    assert {"archival", "conquest_1968", "conquest_1990", "no_terror"} <= set(names)
+    for name in names:
         Scenario.load(name)
 
 
