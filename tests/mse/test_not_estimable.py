@@ -224,3 +224,20 @@ def test_replicates_without_a_finite_estimate_count_as_infinite():
     assert bad == int(np.sum(np.isinf(m.draws_))) and bad > 0.025 * 300
     assert m.interval_[1] == math.inf and m.population_ < math.inf
     assert m.interval_method_.endswith("; the upper limit is unbounded (infinite)")
+
+
+# -- intervals from too few draws (issue 10: one rule for every interval from draws) ----------------------
+def test_one_bootstrap_replicate_gives_no_interval_and_says_so(tmp_path):
+    from importlib import resources
+
+    hiv = str(resources.files("purgetoll.mse.datasets").joinpath("rcapture_HIV.csv"))
+    out = json.loads(run("estimate", hiv, "--n-boot", "1").stdout)
+    assert out["status"] == "ok" and out["estimate"] == pytest.approx(11124.58, abs=0.01)
+    assert out["lower"] is None and out["upper"] is None and out["se"] is None
+    assert out["interval"] == "no interval: 1 effective draw (a 95% interval needs at least 200)"
+    res = run("estimate", hiv, "--n-boot", "1", "--format", "table")
+    assert "  interval: no interval: 1 effective draw (a 95% interval needs at least 200)" in res.output.splitlines()
+    assert res.output.splitlines()[-1].split()[1:4] == ["none", "none", "none"]
+    res = run("estimate", hiv, "--method", "loglinear:Mt", "--n-boot", "5")
+    assert res.exit_code == 1 and res.stderr == (
+        "error: --n-boot applies to the methods that bootstrap (stepwise); loglinear:Mt does not\n")

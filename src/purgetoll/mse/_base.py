@@ -299,8 +299,8 @@ class Estimator(ABC):
         method = result.interval_method
         if result.interval_draws is not None and not result.interval_draws >= MIN_DRAWS_QUANTILE:
             lower = upper = math.nan
-            method = (f"no interval: {result.interval_draws:.0f} effective draws (a 95% interval needs at "
-                      f"least {MIN_DRAWS_QUANTILE})")
+            draws = f"{result.interval_draws:.0f} effective draw" + ("" if round(result.interval_draws) == 1 else "s")
+            method = f"no interval: {draws} (a 95% interval needs at least {MIN_DRAWS_QUANTILE})"
         else:
             if lower < n:
                 lower = float(n)  # N >= n is certain: a lower limit below it loses no coverage when raised
