@@ -36,6 +36,16 @@ def test_a_submodule_still_imports_by_name():
     assert datasets.__name__ == "purgetoll.mse.datasets"
 
 
+def test_a_submodule_imported_first_never_hides_a_public_name_of_its_name():
+    """``purgetoll.verdict.compare`` is the function whatever was imported before: here its module
+    ``purgetoll.verdict.compare``, in a fresh interpreter."""
+    code = ("import purgetoll.verdict.compare as m, purgetoll.verdict as v, sys\n"
+            "from purgetoll.verdict.compare import compare\n"
+            "assert sys.modules['purgetoll.verdict.compare'].compare is compare\n"
+            "assert v.compare is compare, v.compare\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_one_mechanism():
     """No package defines its own module-level ``__getattr__``: they all use purgetoll._lazy."""
     for path in SRC.rglob("*.py"):

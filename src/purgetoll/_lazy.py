@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,23 @@ def declared_exports(package: str, init_file: str | Path) -> dict[str, tuple[str
     return exports
 
 
+class _LazyPackage(types.ModuleType):
+    """A package whose public names a submodule of the same name never hides.
+
+    Importing ``pkg.compare`` makes the import system bind ``pkg.compare`` to the submodule; when
+    ``compare`` is also the package's public function, whichever import came first would win.
+    This refuses that one binding, so ``pkg.compare`` is always the public name (the submodule
+    stays in ``sys.modules`` and ``from pkg.compare import x`` works as usual; ``import
+    pkg.compare as m`` gives the public name too).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (isinstance(value, types.ModuleType) and value.__name__ == f"{self.__name__}.{name}"
+                and name in self.__dict__.get("_lazy_public_names", ())):
+            return
+        super().__setattr__(name, value)
+
+
 def lazy_exports(package: str, init_file: str | Path) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for ``package``, from its ``__init__.py`` (``init_file``).
 
@@ -91,6 +109,9 @@ def lazy_exports(package: str, init_file: str | Path) -> tuple[Callable[[str], A
     once (``from package import submodule`` then imports the submodule, as usual).
     """
     exports = declared_exports(package, init_file)
+    module = sys.modules[package]
+    module._lazy_public_names = frozenset(exports)
+    module.__class__ = _LazyPackage
 
     def __getattr__(name: str) -> Any:
         where = exports.get(name)

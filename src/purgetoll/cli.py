@@ -14,6 +14,7 @@ from purgetoll.data import cli as data_cli
 from purgetoll.demography import cli as demog_cli
 from purgetoll.folders.cli import verify as verify_command
 from purgetoll.mse import cli as mse_cli
+from purgetoll.report.cli import rerender as rerender_report
 from purgetoll.report.cli import run as run_report
 from purgetoll.scenarios.cli import run_cmd as scenario_run
 from purgetoll.sim import cli as sim_cli
@@ -47,6 +48,7 @@ def version() -> None:
 # whose public names load on first use, so `purgetoll --help` loads no pandas, scipy or numba.
 app.add_typer(data_cli.app, name="data")
 app.command("run")(run_report)
+app.command("report")(rerender_report)
 # `sim run` runs a scenario (--scenario, a layer above the engine) and otherwise calls the engine's own
 # demography-only run: the scenarios' command takes the engine's place in its group
 sim_cli.app.registered_commands[:] = [c for c in sim_cli.app.registered_commands if c.name != "run"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from purgetoll.report.model import RunContext
+from purgetoll.report import preview_context
 from purgetoll.report.sections import SECTIONS
 from purgetoll.report.sections import demography as section
 
 
 @pytest.fixture(scope="module")
 def built():
-    return section.build(RunContext("test", "purgetoll run", "2026-01-01T00:00:00Z", "0", SECTIONS))
+    return section.build(preview_context(["demography"]))
 
 
 def test_section_listed_and_built(built):

@@ -13,10 +13,12 @@ from purgetoll.report import Figure, RunContext, Section, Source, Table
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
     """Two real `purgetoll run`s of the same data under different names (test_full_run.py,
-    test_browser.py): made once, about 20 s."""
+    test_browser.py), made once: ``one`` with the session's results cache, ``two`` computing every
+    result afresh (``--no-cache``), so the two can only agree if the computation is reproducible
+    and the stored results render as the computed ones; about 30 s."""
     out = tmp_path_factory.mktemp("runs")
-    for name in ("one", "two"):
-        result = CliRunner().invoke(app, ["run", "--name", name, "--out", str(out)])
+    for name, options in (("one", []), ("two", ["--no-cache"])):
+        result = CliRunner().invoke(app, ["run", "--name", name, "--out", str(out), *options])
         assert result.exit_code == 0, result.output
         assert result.stdout == f"{out / name / 'report.html'}\n"
     return out

@@ -6,15 +6,13 @@ import pandas as pd
 import pytest
 
 from purgetoll.claims import COLUMNS, Verdict, check_claims
-from purgetoll.report import RunContext
+from purgetoll.report import preview_context
 from purgetoll.report.sections import claims as claims_section
-
-CTX = RunContext("t", "purgetoll run --name t", "2026-11-28T12:00:00Z", "0.1.0", ("claims",))
 
 
 @pytest.fixture(scope="module")
 def section():
-    return claims_section.build(CTX)
+    return claims_section.build(preview_context(["claims"]))
 
 
 def test_verdict_counts_cover_every_claim_in_verdict_order():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from purgetoll.demography import census_single
-from purgetoll.report.model import RunContext
+from purgetoll.report import preview_context
 from purgetoll.report.sections import SECTIONS, verdict
 
 
 @pytest.fixture(scope="module")
 def section():
-    return verdict.build(RunContext("t", "purgetoll run", "2026-01-01T00:00:00Z", "0", SECTIONS))
+    return verdict.build(preview_context(["verdict"]))
 
 
 def test_section_is_listed_and_compares_the_bundled_accounts(section):

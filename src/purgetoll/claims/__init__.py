@@ -37,7 +37,15 @@ if TYPE_CHECKING:
         load_claims,
         parse_claims,
     )
-    from purgetoll.claims._table import COLUMNS, ClaimResult, check_claim, check_claims
+    from purgetoll.claims._table import (
+        COLUMNS,
+        SPLIT_COLUMNS,
+        ClaimChecks,
+        ClaimResult,
+        check_claim,
+        check_claims,
+        run_claim_checks,
+    )
     from purgetoll.claims._verdict import CLOSE_RELATIVE, VERDICT_RULES, Judgement, Verdict
 else:
     from purgetoll._lazy import lazy_exports
@@ -45,8 +53,8 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = [
-    "CLOSE_RELATIVE", "COLUMNS", "Claim", "ClaimResult", "ClaimsFileError", "Count",
+    "CLOSE_RELATIVE", "COLUMNS", "Claim", "ClaimChecks", "ClaimResult", "ClaimsFileError", "Count",
     "DataNotLoaded", "Evidence", "FractionClaim", "Judgement", "Range", "Ratio", "SECTIONS",
-    "Share", "Split", "VERDICT_RULES", "Verdict", "check_claim", "check_claims",
-    "default_claims_path", "load_claims", "parse_claims"
+    "SPLIT_COLUMNS", "Share", "Split", "VERDICT_RULES", "Verdict", "check_claim", "check_claims",
+    "default_claims_path", "load_claims", "parse_claims", "run_claim_checks"
 ]

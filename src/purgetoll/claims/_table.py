@@ -234,6 +234,78 @@ def _row(r: ClaimResult) -> dict[str, object]:
     }
 
 
+def _split_row(r: ClaimResult) -> dict[str, object]:
+    c, f, ev = r.claim, r.claim.figure, r.evidence
+    return {
+        "claim_id": c.id,
+        "year": f.year,
+        "age": f.age,
+        "age_end": f.age_end,
+        "men": f.men,
+        "women": f.women,
+        "per": f.per,
+        "as_written": f.as_written,
+        "cited_as": c.cited_as,
+        "census_men": None if ev is None else ev.men,
+        "census_women": None if ev is None else ev.women,
+        "verdict": str(r.judgement.verdict),
+    }
+
+
+#: The columns of :attr:`ClaimChecks.splits`, in order.
+SPLIT_COLUMNS = ("claim_id", "year", "age", "age_end", "men", "women", "per", "as_written", "cited_as",
+                 "census_men", "census_women", "verdict")
+
+
+@dataclass
+class ClaimChecks:
+    """Every claim checked (:func:`run_claim_checks`).
+
+    ``table``: one row per claim, columns :data:`COLUMNS` (what :func:`check_claims` returns);
+    ``splits``: one row per split of a census (women to men at some ages), columns
+    :data:`SPLIT_COLUMNS`: the parts as written, and the census's men and women over the same
+    ages that the check compared them with (``<NA>`` when the claim could not be checked).
+    """
+
+    table: pd.DataFrame
+    splits: pd.DataFrame
+
+
+def run_claim_checks(
+    claims: Iterable[Claim] | None = None, *, section: str | None = None
+) -> ClaimChecks:
+    """Check every claim (see :func:`check_claims` for the parameters): the table and the splits."""
+    records = tuple(load_claims() if claims is None else claims)
+    if section is not None:
+        if section not in SECTIONS:
+            raise ValueError(
+                f"section must be one of {', '.join(map(repr, SECTIONS))}; got {section!r}"
+            )
+        records = tuple(c for c in records if c.section == section)
+    results = [check_claim(c) for c in records]
+    df = pd.DataFrame([_row(r) for r in results], columns=list(COLUMNS))
+    for col in ("claimed_value", "data_value", "difference", "ratio"):
+        df[col] = df[col].astype("float64")
+    df.attrs["table"] = "claims"
+    df.attrs["source"] = (
+        "Gendercide Watch, case study 'Stalin's Purges' (the seed text); data citations per row"
+    )
+    df.attrs["unit"] = "per row: value_unit"
+    df.attrs["verdicts"] = [str(v) for v in Verdict]
+    df.attrs["verdict_rules"] = {str(v): rule for v, rule in VERDICT_RULES.items()}
+    splits = pd.DataFrame([_split_row(r) for r in results if isinstance(r.claim.figure, Split)],
+                          columns=list(SPLIT_COLUMNS))
+    for col in ("year", "age", "per"):
+        splits[col] = splits[col].astype("int64")
+    for col in ("age_end", "census_men", "census_women"):
+        splits[col] = splits[col].astype("Int64")
+    for col in ("men", "women"):
+        splits[col] = splits[col].astype("float64")
+    splits.attrs.update(table="claims splits", source=df.attrs["source"],
+                        unit="parts per `per` as written; census counts in persons")
+    return ClaimChecks(df, splits)
+
+
 def check_claims(
     claims: Iterable[Claim] | None = None, *, section: str | None = None
 ) -> pd.DataFrame:
@@ -254,22 +326,4 @@ def check_claims(
     not checkable); ``cited_as`` is who makes the claim and where, as the seed gives it.
     ``attrs['verdicts']`` lists the categories and ``attrs['verdict_rules']`` states each rule.
     """
-    records = tuple(load_claims() if claims is None else claims)
-    if section is not None:
-        if section not in SECTIONS:
-            raise ValueError(
-                f"section must be one of {', '.join(map(repr, SECTIONS))}; got {section!r}"
-            )
-        records = tuple(c for c in records if c.section == section)
-    rows = [_row(check_claim(c)) for c in records]
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    for col in ("claimed_value", "data_value", "difference", "ratio"):
-        df[col] = df[col].astype("float64")
-    df.attrs["table"] = "claims"
-    df.attrs["source"] = (
-        "Gendercide Watch, case study 'Stalin's Purges' (the seed text); data citations per row"
-    )
-    df.attrs["unit"] = "per row: value_unit"
-    df.attrs["verdicts"] = [str(v) for v in Verdict]
-    df.attrs["verdict_rules"] = {str(v): rule for v, rule in VERDICT_RULES.items()}
-    return df
+    return run_claim_checks(claims, section=section).table

@@ -36,6 +36,9 @@ Adding a method
     import X``, add the class to the imports and ``__all__`` below (a test checks that every
     estimator is there).
 
+Comparing every method on one table: :func:`compare_methods` (one row per method, in the shape of
+``summary()``; what ``purgetoll mse compare`` prints).
+
 Methods by CLI name: :func:`methods`; an estimator from a CLI string such as
 ``"loglinear:Mt+1:2"``, ``"bic"`` or ``"stepwise"``: :func:`make_estimator`. Bundled tables
 with their citations: :mod:`purgetoll.mse.datasets`.
@@ -58,6 +61,13 @@ if TYPE_CHECKING:
         NotFittedError,
     )
     from purgetoll.mse._bma import BMA, GridTruncationWarning, ListOverlapWarning
+    from purgetoll.mse._compare import (
+        COMPARISON_COLUMNS,
+        compare_methods,
+        compare_specs,
+        configured_estimator,
+        summary_rows,
+    )
     from purgetoll.mse._existence import ExistenceCheck, check_model
     from purgetoll.mse._lcm import LatentClass, PopulationBoundWarning
     from purgetoll.mse._loglinear import LogLinear
@@ -72,9 +82,10 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = [
-    "BMA", "CaptureTable", "Estimator", "ExistenceCheck", "Fit", "GridTruncationWarning",
+    "BMA", "COMPARISON_COLUMNS", "CaptureTable", "Estimator", "ExistenceCheck", "Fit", "GridTruncationWarning",
     "InvalidParameterError", "LatentClass", "ListOverlapWarning", "LogLinear", "MinBIC",
     "NotFittedError", "PopulationBoundWarning", "SAMPLER_COLUMNS", "SUMMARY_COLUMNS", "Stepwise",
-    "Stratified", "StratifiedTable", "check_model", "history_matrix", "make_estimator", "methods",
-    "rank_models", "read_capture_csv", "register",
+    "Stratified", "StratifiedTable", "check_model", "compare_methods", "compare_specs", "configured_estimator", "history_matrix",
+    "make_estimator", "methods",
+    "rank_models", "read_capture_csv", "register", "summary_rows",
 ]

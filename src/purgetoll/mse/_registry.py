@@ -51,7 +51,7 @@ class MethodSpec:
 _REGISTRY: dict[str, MethodSpec] = {}
 
 # Infrastructure modules that register nothing (and the CLI, which imports this one).
-_NOT_METHODS = {"_registry", "_base", "_table", "_rng", "cli", "datasets"}
+_NOT_METHODS = {"_registry", "_base", "_table", "_rng", "_compare", "cli", "datasets"}
 
 
 def register(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 import warnings
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,6 +37,15 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
+
+
+#: Output fields renamed to the names of ``Estimator.summary()`` (old name -> new name); the old
+#: names are written too, as aliases, until purgetoll 0.2.
+RENAMED = {"observed": "n_observed", "lower": "lower_95", "upper": "upper_95"}
+
+
+def _with_aliases(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, **{old: record[new] for old, new in RENAMED.items() if new in record}}
 
 
 def _jsonable(value: Any) -> Any:
@@ -70,10 +78,10 @@ def _result(est, table, method: str) -> dict[str, Any]:
         "file": str(table.source),
         "method": method,
         "lists": list(table.lists),
-        "observed": est.n_observed_,
+        "n_observed": est.n_observed_,
         "estimate": est.population_,
-        "lower": est.interval_[0],
-        "upper": est.interval_[1],
+        "lower_95": est.interval_[0],
+        "upper_95": est.interval_[1],
         "se": est.se_,
         "status": est.status_,
         "interval": est.interval_method_,
@@ -85,6 +93,7 @@ def _result(est, table, method: str) -> dict[str, Any]:
         out["diagnostics"]["ess"] = est.ess_
     if est.r_hat_ is not None:
         out["diagnostics"]["r_hat"] = est.r_hat_
+    out = _with_aliases(out)  # the old names, until 0.2
     if isinstance(est, mse.Stratified):
         out["strata"] = est.strata_.drop(columns=["method"]).to_dict("records")
         out["by"] = {
@@ -92,17 +101,6 @@ def _result(est, table, method: str) -> dict[str, Any]:
             for col in est.strata_names_
         }
     return out
-
-
-def _make(method: str, seed: int, n_boot: int | None, *, strict: bool = True):
-    est = mse.make_estimator(method, seed=seed)
-    if n_boot is not None:
-        if "n_boot" in est.get_params():
-            est.set_params(n_boot=n_boot)
-        elif strict:
-            raise mse.InvalidParameterError(f"--n-boot applies to the methods that bootstrap (stepwise); "
-                                        f"{method} does not")
-    return est
 
 
 def _csv_out(df) -> None:
@@ -158,7 +156,7 @@ def estimate(
             raise ValueError("--drop-uninformative is not available with --strata")
         if useless and drop_uninformative:
             table = table.drop_uninformative()
-        est = _make(method, seed, n_boot)
+        est = mse.configured_estimator(method, seed, n_boot)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             if isinstance(table, mse.StratifiedTable):
@@ -176,27 +174,13 @@ def estimate(
     if output_format == "json":
         typer.echo(json.dumps(_jsonable(out), indent=2))
     elif output_format == "csv":
-        _csv_out(_summary_rows(est))
+        _csv_out(mse.summary_rows(est))
         for w in out.get("warnings", []):
             typer.echo(f"# warning: {w}", err=True)
     else:
         est.print_summary()
         for w in out.get("warnings", []):
             typer.echo(f"warning: {w}")
-
-
-def _summary_rows(est):
-    """The summary as CSV rows: one per stratum and the total (stratum columns ``all``), or one."""
-    import pandas as pd
-
-    total = est.summary().assign(model=est.model_)
-    if not isinstance(est, mse.Stratified):
-        return total
-    strata = est.strata_.copy()
-    for col in est.strata_names_:
-        total.insert(list(est.strata_names_).index(col), col, "all")
-    return pd.concat([strata[[*est.strata_names_, *total.columns[len(est.strata_names_):]]], total],
-                     ignore_index=True)
 
 
 @app.command()
@@ -212,10 +196,15 @@ def compare(
     ),
     limit: list[str] | None = LimitOpt,
 ) -> None:
-    """Run every registered method (and each log-linear variant) side by side.
+    """Compare the estimators: every registered MSE method (and each log-linear variant) on one
+    table, side by side.
 
-    A method that fails, or whose estimate does not exist, has a row saying so and no number;
-    when no method gives an estimate the command exits 1.
+    (This compares estimation methods on victim lists; the censuses' verdict on the published
+    accounts is `purgetoll verdict`.) One row per method, in the columns of an estimator's summary
+    (n_observed, estimate, se, lower_95, upper_95, status, ...); JSON and CSV also carry the old
+    names observed, lower, upper until purgetoll 0.2. A method that fails, or whose estimate does
+    not exist, has a row saying so and no number; when no method gives an estimate the command
+    exits 1.
     """
     if output_format not in ("table", "json", "csv"):
         fail(ValueError(f"--format must be table, json or csv; got {output_format!r}"))
@@ -226,44 +215,16 @@ def compare(
             raise ValueError("compare works on one table")
     except PurgetollError as err:
         fail(err)
-    specs: list[str] = []
-    for name, spec in mse.methods().items():
-        specs += [name if s is None else f"{name}:{s}" for s in spec.compare]
-    if only:
-        specs = [m.strip() for m in only.split(",") if m.strip()]
-    rows = []
-    for m in specs:
-        t0 = time.perf_counter()
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                est = _make(m, seed, n_boot, strict=False).fit(table, mark_not_estimable=True, limits=limits)
-            row = {
-                "method": m,
-                "model": est.model_,
-                "observed": est.n_observed_,
-                "estimate": est.population_,
-                "lower": est.interval_[0],
-                "upper": est.interval_[1],
-                "status": est.status_,
-                "interval": est.interval_method_,
-                "warnings": len(caught),
-            }
-        except PurgetollError as err:  # one failing method must not hide the others
-            row = {"method": m, "model": "", "observed": table.n_observed, "estimate": None, "lower": None,
-                   "upper": None, "status": f"error: {err}", "interval": "", "warnings": 0}
-        row["seconds"] = round(time.perf_counter() - t0, 3)
-        rows.append(row)
-    ok = [r for r in rows if r["status"] == "ok"]
+    specs = [m.strip() for m in only.split(",") if m.strip()] if only else None
+    frame = mse.compare_methods(table, specs, seed=seed, n_boot=n_boot, limits=limits)
+    rows = frame.to_dict("records")
     if output_format == "json":
-        typer.echo(json.dumps(_jsonable(rows), indent=2))
+        typer.echo(json.dumps(_jsonable([_with_aliases(r) for r in rows]), indent=2))
     elif output_format == "csv":
-        import pandas as pd
-
-        _csv_out(pd.DataFrame(rows))
+        _csv_out(frame.assign(**{old: frame[new] for old, new in RENAMED.items()}))
     else:
         _print_compare(table, rows)
-    if not ok:
+    if not (frame["status"] == "ok").any():
         typer.echo(f"error: {table.source}: no method gave an estimate ({len(rows)} tried; each row says why)",
                    err=True)
         raise typer.Exit(1)
@@ -282,9 +243,9 @@ def _print_compare(table, rows: list[dict[str, Any]]) -> None:
             typer.echo(f"{r['method']:24s} {'':>10s} {'':>10s} {'':>10s} {r['seconds']:7.2f}  {r['status']}")
             continue
         warn = f" ({r['warnings']} warnings)" if r["warnings"] else ""
-        note = "" if math.isfinite(r["lower"]) else f" [{r['interval']}]"
+        note = "" if math.isfinite(r["lower_95"]) else f" [{r['interval']}]"
         typer.echo(
-            f"{r['method']:24s} {num(r['estimate']):>10s} {num(r['lower']):>10s} {num(r['upper']):>10s} "
+            f"{r['method']:24s} {num(r['estimate']):>10s} {num(r['lower_95']):>10s} {num(r['upper_95']):>10s} "
             f"{r['seconds']:7.2f}  {r['model']}{warn}{note}"
         )
 

@@ -4,7 +4,11 @@ A section is a module ``purgetoll/report/sections/<name>.py`` with one function:
 
     def build(ctx: RunContext) -> Section: ...
 
-It returns a :class:`Section` (a title, plain-text intro, figures, tables). It never writes files
+It returns a :class:`Section` (a title, plain-text intro, figures, tables). A section renders; it
+computes nothing that takes time: a result it shows (a deficit, a verdict, the claims checked) is
+declared in the module's ``NEEDS`` (name -> :class:`purgetoll.results.Need`), computed or taken
+from the cache by ``purgetoll run``, stored with the run, and handed over as ``ctx.result(name)``,
+so ``purgetoll report RUN_DIR`` renders it again without computing. It never writes files
 and never touches matplotlib's global state: the report draws each :class:`Figure` itself from
 the figure's own DataFrame (so the CSV written beside the report is exactly what was drawn), under
 fixed rcParams, and renders the HTML, the CSVs and the manifest.
@@ -41,7 +45,7 @@ written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -228,7 +232,7 @@ class Section:
 
 @dataclass(frozen=True)
 class RunContext:
-    """What a section may know about the run it is part of.
+    """What a section may know about the run it is part of, and the stored results it renders.
 
     Attributes
     ----------
@@ -242,6 +246,9 @@ class RunContext:
         The purgetoll version.
     sections:
         The section module names of this report, in order.
+    results:
+        The stored results the sections asked for (their ``NEEDS``), by name, as loaded from the
+        run's ``results/`` folder: :meth:`result` gives one.
     """
 
     name: str
@@ -249,3 +256,13 @@ class RunContext:
     created_utc: str
     version: str
     sections: tuple[str, ...]
+    results: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def result(self, name: str) -> Any:
+        """The stored result ``name``; :class:`ReportError` when the run has none of that name."""
+        try:
+            return self.results[name]
+        except KeyError:
+            have = ", ".join(sorted(self.results)) or "none"
+            raise ReportError(f"the run has no stored result {name!r} (a section must declare it in its "
+                              f"NEEDS; the run has: {have})") from None

@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import resource
+import shlex
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -36,6 +38,7 @@ import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from purgetoll import __version__
 from purgetoll.atomic import atomic_file
 from purgetoll.errors import DataError
 from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
@@ -46,6 +49,7 @@ from purgetoll.sim.events import EventLog, part_name
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
 from purgetoll.sim.state import People
+from purgetoll.stored import FORMAT, SCHEMA, bundled_inputs, jsonable, library_versions
 
 __all__ = ["SimSettings", "Sim", "SimResult", "Interrupted", "plan_frame"]
 
@@ -359,9 +363,9 @@ class Sim:
             records.append((d.isoformat(), self.date(k).isoformat(), counts))
 
     def manifest(self) -> dict[str, Any]:
-        """Scenario, seed, scale, version, modules with their parameters, tables and assumptions."""
-        from purgetoll import __version__
-
+        """Scenario, seed, scale, version, modules with their parameters, tables and assumptions, in
+        the stored form of :mod:`purgetoll.stored` (kind ``sim.run``; the date and command of the run
+        go to the volatile ``timings.json``, so that the same settings give the same bytes)."""
         s = self.settings
         mods = {m.name: m.describe() for m in self.modules.values()}
         tables: dict[str, str] = {}
@@ -370,8 +374,12 @@ class Sim:
             tables.update(d.get("tables", {}))
             assumptions.update({f"{name}.{k}": v for k, v in d.get("assumptions", {}).items()})
         return {
+            "format": FORMAT,
+            "schema": SCHEMA,
+            "kind": "sim.run",
             "scenario": s.scenario,
             "seed": s.seed,
+            "seeds": s.seed,
             "scale": s.scale,
             "persons_per_agent": 1.0 / s.scale,
             "start": self.start.isoformat(),
@@ -383,6 +391,9 @@ class Sim:
             "data_tables": tables,
             "assumptions": assumptions,
             "settings": s.fingerprint(),
+            "inputs": bundled_inputs(),
+            "versions": library_versions(),
+            "attributes": {},
             "conventions": "monthly steps from the start date; snapshots at the nearest time point; ages "
             "in completed years (100 = 100+); counts = agents / scale are estimates when scale < 1",
         }
@@ -393,6 +404,8 @@ class Sim:
         manifest["event_counts"] = dict(self.events.counts)
         manifest["people_alive_at_end"] = self.people.n_alive()
         manifest["people_ever"] = self.people.next_id
+        manifest["tables"] = {"snapshots": {"file": "snapshots.parquet", "rows": len(snaps),
+                                            "columns": [str(c) for c in snaps.columns], "attrs": jsonable(snaps.attrs)}}
         manifest["outputs"] = {
             "snapshots": "snapshots.parquet",
             "events": f"events/{part_name(0).replace('0000', 'NNNN')} (one part per window)" if self.settings.write_events else None,
@@ -405,7 +418,9 @@ class Sim:
             with atomic_file(work / "snapshots.parquet", "wb") as fh:
                 pq.write_table(table, fh, compression="zstd")
             with atomic_file(work / "timings.json") as fh:
-                json.dump({"seconds": self.timings().to_dict(orient="records"), "peak_rss_bytes": peak}, fh, indent=1)
+                json.dump({"seconds": self.timings().to_dict(orient="records"), "peak_rss_bytes": peak,
+                           "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                           "command": shlex.join(sys.argv)}, fh, indent=1)
             out = folder.commit(manifest)
             manifest = read_manifest(out) or manifest
         return SimResult(snaps, dict(self.events.counts), manifest, out, self.people.n_alive(), peak, self.timings(),

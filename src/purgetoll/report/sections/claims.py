@@ -1,6 +1,7 @@
 """Section 4: every quantitative claim of the case study, with its verdict against the data.
 
-Data: ``purgetoll.claims.check_claims()`` (one row per claim, in the order of the seed text). The
+Data: the stored claims checks (``NEEDS``: ``purgetoll.claims.run_claim_checks()``; its table, one
+row per claim in the order of the seed text, is what ``check_claims()`` returns). The
 CSV beside the report keeps every column of it (quote, interpretation, data citation, ...); the
 page shows the columns a reader needs to follow the verdict.
 """
@@ -11,11 +12,14 @@ import math
 
 import pandas as pd
 
-from purgetoll.claims import Verdict, check_claims
+from purgetoll.claims import Verdict
 from purgetoll.report.model import RunContext, Section, Source, Table
+from purgetoll.results import Need
 
 TITLE = "The case study's claims, checked against the data"
 
+#: The stored results the section renders (the sex-ratio section shares them).
+NEEDS = {"claims": Need("claims.checks")}
 #: Columns of ``check_claims()`` shown on the page, in order.
 SHOWN = ("id", "cited_as", "as_written", "verdict", "data_value", "value_unit", "explanation")
 
@@ -80,7 +84,7 @@ def summary_text(claims: pd.DataFrame) -> str:
 
 def build(ctx: RunContext) -> Section:
     """The verdict counts and the table of claims."""
-    claims = check_claims()
+    claims = ctx.result("claims").table
     counts = verdict_counts(claims)
     intro = (
         summary_text(claims) + "\n\n"

@@ -1,6 +1,7 @@
 """Report section: the missing men and women of 1959 by birth cohort, and 1937-1939 survival.
 
-Everything here is computed by :mod:`purgetoll.demography` at report time with fixed seeds:
+Every number here is computed by :mod:`purgetoll.demography` with fixed seeds (the section's
+``NEEDS``: computed once, stored with the run, and rendered from there):
 
 - the 1959 deficit: ADH's 1 January 1939 population in post-1946 borders projected to the 1959
   census date under "normal" mortality (official life tables interpolated by year, with the
@@ -20,15 +21,27 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.data import adh, census, life_table
-from purgetoll.demography import cohort_survival, deficit
 from purgetoll.report.model import Figure, RunContext, Section, Source, Table
 from purgetoll.report.plots import FEMALE_COLOR, MALE_COLOR
+from purgetoll.results import Need
 
 if TYPE_CHECKING:
     import matplotlib.figure
 
 TITLE = "The missing men and women: the censuses read with a demographic engine"
 DRAWS, SEED = 1000, 0
+#: The two comparisons of 1937 to 1939 (label, start, end): the censuses, and ADH's reconstruction.
+TERROR_SOURCES = (("censuses 1937 -> 1939 (army added, padding removed)", "census:1937", "census:1939"),
+                  ("ADH reconstruction 1 Jan 1937 -> 1 Jan 1939", "adh:1937", "adh:1939:1938"))
+#: The stored results the section renders.
+NEEDS = {
+    "deficit_1959": Need("demography.deficit", start="adh:1939", end="census:1959", draws=DRAWS, seed=SEED),
+    "cohort_survival_1939_1959": Need("demography.cohort_survival", start="adh:1939", end="census:1959",
+                                      cohorts="1890-1926", draws=DRAWS, seed=SEED),
+    **{f"deficit_1937_1939_{start.split(':')[0]}": Need("demography.deficit", start=start, end=end,
+                                                         cohorts="1872-1921", width=10, draws=DRAWS, seed=SEED)
+       for _, start, end in TERROR_SOURCES},
+}
 #: Published cohort survival 1939 -> 1959 of the cohorts born 1890-1926, percent (Vishnevsky,
 #: "Demographic consequences of the Great Patriotic War"; via war_losses_and_population_milestones).
 VISHNEVSKY = {"male": 53.0, "female": 82.0}
@@ -84,12 +97,11 @@ def draw_terror(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
     axes[0].legend(loc="upper left")
 
 
-def terror_data() -> pd.DataFrame:
+def terror_data(ctx: RunContext) -> pd.DataFrame:
     """Deficits 1937 -> 1939 by 10-year cohort born 1872-1921, from the censuses and from ADH."""
     frames = []
-    for label, start, end in (("censuses 1937 -> 1939 (army added, padding removed)", "census:1937", "census:1939"),
-                              ("ADH reconstruction 1 Jan 1937 -> 1 Jan 1939", "adh:1937", "adh:1939:1938")):
-        d = deficit(start, end, cohorts="1872-1921", width=10, draws=DRAWS, seed=SEED)
+    for label, start, _ in TERROR_SOURCES:
+        d = ctx.result(f"deficit_1937_1939_{start.split(':')[0]}")
         frames.append(pd.DataFrame({
             "source": label, "sex": d["sex"], "cohort": d["cohort"], "start": d["start"],
             "expected_survival": d["expected"] / d["start"], "observed_survival": d["observed"] / d["start"],
@@ -107,9 +119,9 @@ def terror_data() -> pd.DataFrame:
 def build(ctx: RunContext) -> Section:
     """Figures and tables of the 1959 deficit and the 1937-1939 survival, with their assumptions."""
     sources = _sources()
-    d59 = deficit("adh:1939", "census:1959", draws=DRAWS, seed=SEED)
-    surv = cohort_survival("adh:1939", "census:1959", "1890-1926", draws=DRAWS, seed=SEED)
-    terror = terror_data()
+    d59 = ctx.result("deficit_1959")
+    surv = ctx.result("cohort_survival_1939_1959")
+    terror = terror_data(ctx)
     tot = d59.groupby("sex")[["deficit", "expected"]].sum()
     s = surv.set_index("sex")
     t = terror[terror["source"].str.startswith("censuses")].groupby("sex")[["deficit", "start"]].sum()

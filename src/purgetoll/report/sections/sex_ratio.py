@@ -7,9 +7,11 @@ Three sources side by side:
   (:func:`purgetoll.report.sex_ratio.per_1000`);
 - the column printed by the 1972 yearbook (``sex_ratio_yearbook()``); for 1959 it equals the
   census exactly (the section's test asserts it digit for digit);
-- the case study's splits of the 1959 population (Conquest's table, from the claims records),
-  converted to men per 1000 women: ``1000 * men / women`` of the split as written, rounded the
-  same way. A split whose parts do not add up to its base is shown and flagged, never corrected.
+- the case study's splits of the 1959 population (Conquest's table), as the claims checks stored
+  them (``NEEDS``, shared with the claims section: the parts as written and the census's men and
+  women over the same ages), converted to men per 1000 women: ``1000 * men / women`` of the split
+  as written, rounded the same way. A split whose parts do not add up to its base is shown and
+  flagged, never corrected.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import pandas as pd
 from purgetoll.data import CENSUS_DATES, census, sex_ratio_yearbook
 from purgetoll.report.model import Figure, ReportError, RunContext, Section, Source, Table
 from purgetoll.report.plots import draw_sex_ratio
-from purgetoll.report.sex_ratio import per_1000, ratio_by_group, ratio_over_ages
+from purgetoll.report.sex_ratio import per_1000, ratio_by_group
+from purgetoll.results import Need
 
 TITLE = "Men per 1000 women by age, 1939 and 1959"
 YEARS = (1939, 1959)
+#: The stored results the section renders: the claims checks (shared with the claims section).
+NEEDS = {"claims": Need("claims.checks")}
 
 #: Series names used in the figure's data (the case study's two are below).
 CENSUS = "census, 10-year groups"
@@ -79,38 +84,20 @@ SEED_PERCENT = "case study's percentages (per 100)"
 SEED_PER_1000 = "Conquest as quoted (per 1000)"
 
 
-def seed_splits() -> pd.DataFrame:
-    """The case study's women-to-men splits of the 1959 census, from the claims records.
+def seed_splits(checked: pd.DataFrame) -> pd.DataFrame:
+    """The case study's women-to-men splits of the 1959 census, from the stored claims checks.
 
-    One row per split claim: ``claim_id, series, age, age_end, men, women, per, as_written,
-    cited_as``. ``series`` tells the case study's percent paraphrase (per 100) from Conquest's
-    own figures (per 1000).
+    ``checked``: their ``splits`` table (:class:`purgetoll.claims.ClaimChecks`). One row per split
+    claim of 1959: ``claim_id, series, age, age_end, men, women, per, as_written, cited_as,
+    census_men, census_women``. ``series`` tells the case study's percent paraphrase (per 100)
+    from Conquest's own figures (per 1000).
     """
-    from purgetoll.claims import load_claims
-
-    rows = []
-    for claim in load_claims():
-        fig = claim.figure
-        if getattr(fig, "kind", None) != "split" or fig.year != 1959:
-            continue
-        rows.append(
-            {
-                "claim_id": claim.id,
-                "series": SEED_PERCENT if fig.per == 100 else SEED_PER_1000,
-                "age": fig.age,
-                "age_end": fig.age_end,
-                "men": fig.men,
-                "women": fig.women,
-                "per": fig.per,
-                "as_written": fig.as_written,
-                "cited_as": claim.cited_as,
-            }
-        )
-    if not rows:
+    rows = checked[checked["year"] == 1959]
+    if rows.empty:
         raise ReportError("the claims records hold no split of the 1959 census")
-    out = pd.DataFrame(rows)
-    out["age_end"] = out["age_end"].astype("Int64")
-    return out
+    out = rows[["claim_id"]].assign(series=[SEED_PERCENT if per == 100 else SEED_PER_1000 for per in rows["per"]])
+    cols = ["age", "age_end", "men", "women", "per", "as_written", "cited_as", "census_men", "census_women"]
+    return pd.concat([out, rows[cols]], axis=1).reset_index(drop=True)
 
 
 def _whole(value: object, claim_id: str, key: str) -> int:
@@ -131,13 +118,15 @@ def seed_table(splits: pd.DataFrame) -> pd.DataFrame:
     ``men_per_1000_women`` (1000 * men / women, rounded half up), ``census_1959`` (the census over
     the same ages, 5-year groups pooled) and ``difference`` (claimed minus census).
     """
-    c59 = census(1959, "5y")
     rows = []
     for rec in splits.itertuples(index=False):
         end = None if pd.isna(rec.age_end) else int(rec.age_end)
         men = _whole(rec.men, rec.claim_id, "men")
         women = _whole(rec.women, rec.claim_id, "women")
-        _, _, census_value = ratio_over_ages(c59, int(rec.age), end)
+        if pd.isna(rec.census_men) or pd.isna(rec.census_women):
+            raise ReportError(f"claim {rec.claim_id!r}: its check found no census counts for ages "
+                              f"{int(rec.age)}-{'' if end is None else end}")
+        census_value = int(per_1000(int(rec.census_men), int(rec.census_women)))
         rows.append(
             {
                 "claim_id": rec.claim_id,
@@ -217,7 +206,7 @@ def _claim_sources(splits: pd.DataFrame) -> list[Source]:
 
 def build(ctx: RunContext) -> Section:
     """The figure and the two tables: census against yearbook, and the case study against the census."""
-    splits = seed_splits()
+    splits = seed_splits(ctx.result("claims").splits)
     table10 = comparison_table()
     seeds = seed_table(splits)
     yearbook = sex_ratio_yearbook()

@@ -1,9 +1,10 @@
 """Report section: the toll the censuses imply, and their verdict on the published accounts of the Terror.
 
-Runs every bundled account among ``archival``, ``conquest_1968``, ``conquest_1990``, ``teplyakov`` and
-the ``no_terror`` counterfactual through the same mechanism (``purgetoll.verdict.compare``) at a small
-scale and a few fixed seeds (so the report is reproducible to the byte and ``purgetoll run`` stays
-short), reads the 1937 and 1939 censuses through the error model of the evidence, and shows: the
+Renders the stored verdict (``NEEDS``, computed once and kept): every bundled account among
+``archival``, ``conquest_1968``, ``conquest_1990``, ``teplyakov`` and the ``no_terror``
+counterfactual run through the same mechanism (``purgetoll.verdict.compare``) at a small scale and a
+few fixed seeds (so the report is reproducible to the byte and ``purgetoll run`` stays short), the
+1937 and 1939 censuses read through the error model of the evidence. It shows: the
 implied excess deaths beside each account's simulated excess and the archive's documented floor (a
 figure and a table), the verdict with its rule, the anchors, every assumption of the error model with
 its range and source, the simulated 1939 population against the census as read, the pairs the census
@@ -19,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.report.model import Figure, RunContext, Section, Source, Table
+from purgetoll.results import Need
 from purgetoll.scenarios import bundled_names
-from purgetoll.verdict.compare import TEST_STATEMENT, compare
+from purgetoll.verdict.compare import TEST_STATEMENT
 
 if TYPE_CHECKING:
     import matplotlib.figure
@@ -139,9 +141,13 @@ def _k(x: float) -> str:
     return "-" if x != x else f"{x:,.0f}"
 
 
+#: The stored result the section renders.
+NEEDS = {"verdict": Need("verdict", names=accounts(), scale=SCALE, seeds=SEEDS, first_seed=FIRST_SEED, workers=1)}
+
+
 def build(ctx: RunContext) -> Section:
     names = accounts()
-    v = compare(names, scale=SCALE, seeds=SEEDS, first_seed=FIRST_SEED, workers=1)
+    v = ctx.result("verdict")
     missing = [n for n in ACCOUNTS if n not in names]
     men = v.implied_excess.set_index(["sex", "ages"])
     m_all, m_w = men.loc[("male", "all")], men.loc[("male", "20-59")]
