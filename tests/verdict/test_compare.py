@@ -234,3 +234,20 @@ def test_deficits_pair_each_scenario_with_no_terror(verdict):
              for s in (1, 2)]
     assert d.loc[("toy_purge", "male", "population_1939"), "missing"] == pytest.approx(np.mean(diffs))
     assert isinstance(v.deficits, pd.DataFrame) and "no_terror" not in set(v.deficits["scenario"])
+
+
+def test_a_verdict_is_stored_and_loaded_back_to_the_byte(verdict, tmp_path):
+    """The stored form (purgetoll.results): every table of a verdict comes back with the same CSV and
+    dtypes, its settings as JSON gives them."""
+    import json
+
+    from purgetoll.results import load_result, save_result
+
+    _, _, v = verdict
+    back = load_result(save_result(v, tmp_path / "verdict"))
+    assert type(back) is type(v)
+    for name, table in v.tables().items():
+        again = back.tables()[name]
+        assert again.to_csv(index=False) == table.to_csv(index=False), name
+        assert again.dtypes.to_dict() == table.dtypes.to_dict(), name
+    assert back.settings == json.loads(json.dumps(v.settings, default=str))
