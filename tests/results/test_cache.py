@@ -82,6 +82,8 @@ def test_a_damaged_or_stale_entry_is_recomputed_and_replaced(tmp_path, damage):
     (kind, key, what), = again.log
     assert what.startswith("recomputed: ") and str(entry) in what
     assert back.to_csv() == good.to_csv()
+    (aside,) = (tmp_path / "damaged" / "demography.cohort_survival").iterdir()  # kept for a look
+    assert aside.name.startswith(entry.name) and f"moved to {aside}" in what
     third = ResultCache(tmp_path)
     third.obtain(NEED)
     assert _whats(third) == ["reused"]  # the entry was replaced by a sound one

@@ -45,7 +45,8 @@ def test_a_demography_result_comes_back_the_same(tmp_path, deficit):
     assert back.attrs["assumptions"] == deficit.attrs["assumptions"]
     m = json.loads((path / "manifest.json").read_text())
     assert m["format"] == FORMAT and m["kind"] == "demography.deficit"
-    assert m["settings"] == {"start": "adh:1939", "end": "census:1959", "level": 0.95, "draws": 50, "seed": 3}
+    assert m["settings"].items() >= {"start": "adh:1939", "end": "census:1959", "level": 0.95, "draws": 50,
+                                     "seed": 3}.items()
     assert m["seeds"] == 3
     assert m["inputs"]["purgetoll/data/tables/census_1959_5y.csv"] == load_stored(path).manifest["inputs"][
         "purgetoll/data/tables/census_1959_5y.csv"]

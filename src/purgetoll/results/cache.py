@@ -10,7 +10,8 @@ result in the stored form under ``ROOT/<kind>/<key>/``, where the key is the SHA
 - the SHA-256 of any file the settings name (a capture CSV, a scenario file).
 
 An entry is used only after its manifest's seal, every file's SHA-256 and the key it records have
-been checked; a damaged or stale entry is recomputed and replaced, never trusted. Entries are
+been checked; a damaged or stale entry is moved aside to ``ROOT/damaged/`` and recomputed, never
+trusted. Entries are
 written whole under their lock (:class:`purgetoll.folders.RunFolder`), so two processes never
 see half an entry; when another process is writing the same entry, this one computes for itself.
 
@@ -24,6 +25,7 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +128,11 @@ class ResultCache:
         return self.root / kind / key[:32]
 
     def _checked(self, path: Path, kind: str, key: str, files: tuple[str, ...] = ()) -> tuple[Any, str]:
-        """``(stored, "reused")`` for a sound entry at ``path``; ``(None, what to log)`` otherwise."""
+        """``(stored, "reused")`` for a sound entry at ``path``; ``(None, what to log)`` otherwise.
+
+        A damaged or stale entry is moved aside, to ``ROOT/damaged/`` (kept for a look, never
+        read), so that a sound one can take its place.
+        """
         if not path.exists():
             return None, "computed"
         try:
@@ -134,7 +140,13 @@ class ResultCache:
             if stored.manifest.get("cache_key") != key:
                 raise DataError(str(path), "stale: made from other inputs than its key says")
         except DataError as exc:  # DamagedError too: a damaged entry is recomputed, never trusted
-            return None, f"recomputed: {exc}"
+            aside = path.parent.parent / "damaged" / kind / f"{path.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
+            try:
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                path.rename(aside)
+            except OSError as err:
+                return None, f"recomputed: {exc} (and it could not be moved aside: {err.strerror or err})"
+            return None, f"recomputed: {exc} (the entry moved to {aside})"
         return stored, "reused"
 
     def _keep(self, save: Callable[[bool], Path], path: Path, kind: str, key: str, what: str) -> bool:
