@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from purgetoll import ProblemsError, ScenarioError, SettingsError
+from purgetoll import ProblemsError, ScenarioError, SettingsError, claims, verdict
 from purgetoll.claims import ClaimsFileError, parse_claims
 from purgetoll.params import Param
 from purgetoll.sim import SimSettings
@@ -66,3 +66,35 @@ def test_old_names_are_aliases_for_one_release():
 
     assert Territory is Borders1946
     assert Sim.decimal_year is Sim.time_point_year
+
+
+def test_the_two_verdicts_have_two_names():
+    """The claims' verdict categories are ``ClaimVerdict`` (``claims.Verdict`` until 0.2); the
+    censuses' verdict on the scenarios is ``verdict.Verdict``."""
+    assert claims.Verdict is claims.ClaimVerdict
+    assert claims.ClaimVerdict.AGREES == "agrees"
+    assert verdict.Verdict.__module__ == "purgetoll.verdict.compare"
+    assert verdict.Verdict is not claims.Verdict
+
+
+def test_one_verb_one_meaning():
+    """`purgetoll verdict` judges the accounts; `purgetoll mse compare` compares estimators and says so;
+    `purgetoll compare` is the verdict's old name, marked deprecated."""
+    from purgetoll.cli import app
+
+    runner = CliRunner()
+    assert "compares MSE estimators" in runner.invoke(app, ["verdict", "--help"]).stdout
+    assert "Compare the estimators" in runner.invoke(app, ["mse", "compare", "--help"]).stdout
+    assert "Deprecated: the old name of `purgetoll verdict`" in runner.invoke(app, ["--help"]).stdout
+
+
+def test_fail_takes_a_list_and_an_exit_status():
+    app = typer.Typer()
+
+    @app.command()
+    def broken() -> None:
+        fail(["one problem", ValueError("another")], code=2)
+
+    result = CliRunner().invoke(app, [])
+    assert result.exit_code == 2
+    assert result.stderr == "error: one problem\nerror: another\n"

@@ -18,7 +18,7 @@ from purgetoll.report.cli import rerender as rerender_report
 from purgetoll.report.cli import run as run_report
 from purgetoll.scenarios.cli import run_cmd as scenario_run
 from purgetoll.sim import cli as sim_cli
-from purgetoll.verdict.cli import compare_cmd
+from purgetoll.verdict.cli import compare_cmd, verdict_cmd
 
 app = typer.Typer(
     name="purgetoll",
@@ -57,7 +57,9 @@ app.add_typer(sim_cli.app, name="sim")
 app.add_typer(mse_cli.app, name="mse")
 app.command("claims")(claims_command)
 app.add_typer(demog_cli.app, name="demog")
-app.command("compare")(compare_cmd)
+app.command("verdict")(verdict_cmd)
+app.command("compare", help="Deprecated: the old name of `purgetoll verdict` (same arguments and options; "
+            "a warning on stderr), until 0.2.")(compare_cmd)
 app.command("verify")(verify_command)
 
 

@@ -169,7 +169,7 @@ class Param:
         return {"1937": "x"}
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-able form (for manifests and ``purgetoll compare --format json``)."""
+        """JSON-able form (for manifests and ``purgetoll verdict --format json``)."""
         return {"name": self.name, "default": self.default, "unit": self.unit, "kind": self.kind,
                 "low": self.low, "high": self.high, "choices": list(self.choices),
                 "assumption": self.assumption, "prior": list(self.prior) if self.prior else None, "doc": self.doc}

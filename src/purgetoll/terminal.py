@@ -1,8 +1,10 @@
 """What every ``purgetoll`` command shares on the terminal.
 
 - :class:`Format`: the output formats a command offers (``--format table|csv|json``);
-- :func:`fail`: end a command on an error: ``error: <message>`` on stderr, exit status 1;
-- :func:`progress`: a progress bar over a long job's steps (the runs of ``purgetoll compare``, and
+- :func:`fail`: end a command on an error: ``error: <message>`` on stderr, exit status 1 (or the
+  command's own);
+- :func:`deprecated`: the warning of a renamed command, on stderr (stdout stays clean);
+- :func:`progress`: a progress bar over a long job's steps (the runs of ``purgetoll verdict``, and
   the calibrations and linkages to come) on a terminal, nothing when the output is piped.
 
 Base layer: it imports typer and nothing of purgetoll, so any part's CLI may use it.
@@ -11,7 +13,7 @@ Base layer: it imports typer and nothing of purgetoll, so any part's CLI may use
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from enum import StrEnum
 from typing import NoReturn, TextIO, TypeVar
 
@@ -29,10 +31,18 @@ class Format(StrEnum):
     json = "json"
 
 
-def fail(error: Exception | str) -> NoReturn:
-    """Print ``error: <error>`` on stderr and end the command with exit status 1."""
-    typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(1)
+def fail(error: Exception | str | Sequence[Exception | str], *, code: int = 1) -> NoReturn:
+    """Print ``error: <error>`` on stderr (one line per error of a list) and end the command with exit
+    status ``code`` (1; ``purgetoll verdict`` and ``purgetoll sim run`` say 2 for bad input)."""
+    for e in [error] if isinstance(error, Exception | str) else error:
+        typer.echo(f"error: {e}", err=True)
+    raise typer.Exit(code)
+
+
+def deprecated(old: str, new: str, until: str) -> None:
+    """Say on stderr that command ``old`` is now ``new`` and goes in version ``until``."""
+    typer.echo(f"warning: `{old}` is deprecated: it is now `{new}` (same arguments and options); "
+               f"`{old}` goes in purgetoll {until}", err=True)
 
 
 def progress(items: Iterable[T], description: str, *, total: int | None = None,

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import pytest
 
-from purgetoll.claims import Verdict, check_claims
+from purgetoll.claims import ClaimVerdict, check_claims
 from purgetoll.data import load
 
 
@@ -38,7 +38,7 @@ def test_reference_key_totals():
 
 def test_conquest_1968_arrests_disagree_with_the_archival_total(results):
     row = results.loc["conquest1968_arrests"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == 1_548_366
     assert row["difference"] == 7_000_000 - 1_548_366
     assert row["ratio"] == pytest.approx(7_000_000 / 1_548_366)
@@ -50,36 +50,36 @@ def test_conquest_1968_arrests_disagree_with_the_archival_total(results):
 
 def test_conquest_1990_arrests_disagree(results):
     row = results.loc["conquest1990_arrests"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["ratio"] == pytest.approx(8_000_000 / 1_548_366)
 
 
 def test_conquest_1968_executed_agrees_only_within_rounding(results):
     row = results.loc["conquest1968_executed"]
-    assert row["verdict"] == Verdict.WITHIN_ROUNDING
+    assert row["verdict"] == ClaimVerdict.WITHIN_ROUNDING
     assert row["data_value"] == 681_692
     assert row["difference"] == 318_308
 
 
 def test_camp_deaths_and_prisons(results):
     deaths = results.loc["conquest1968_died_in_camps"]
-    assert deaths["verdict"] == Verdict.DISAGREES
+    assert deaths["verdict"] == ClaimVerdict.DISAGREES
     assert deaths["data_value"] == 31_056 + 108_654
     prison = results.loc["conquest1968_in_prison_late_1938"]
-    assert prison["verdict"] == Verdict.DISAGREES
+    assert prison["verdict"] == ClaimVerdict.DISAGREES
     assert prison["data_value"] == 352_508
 
 
 def test_death_toll_is_sentences_plus_gulag_deaths(results):
     row = results.loc["conquest1990_death_toll"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == 353_074 + 328_618 + 31_056 + 108_654
     assert "a lower bound" in row["data_detail"]
 
 
 def test_one_in_twenty_against_arrests_over_the_1937_census(results):
     row = results.loc["one_in_twenty_arrested"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == pytest.approx(float(100 * Fraction(1_548_366, 160_121_383)))
     assert "(one in 103)" in row["explanation"]
     # even every political conviction 1921-1938 (2,944,879) is one in 54, not one in 20
@@ -88,7 +88,7 @@ def test_one_in_twenty_against_arrests_over_the_1937_census(results):
 
 def test_army_officers_claim_matches_the_dismissed_not_the_arrested(results):
     row = results.loc["army_officers_shot_or_imprisoned"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == 9_506
     assert row["explanation"].endswith(
         "the claimed figure does match a different quantity: "
@@ -98,7 +98,7 @@ def test_army_officers_claim_matches_the_dismissed_not_the_arrested(results):
 
 def test_women_share_of_prisoners(results):
     row = results.loc["women_share_of_incarcerated"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == 6.1
     assert row["difference"] == pytest.approx(-1.1)
 
@@ -107,13 +107,13 @@ def test_famine_range_against_adh(results):
     row = results.loc["famine_1932_33_deaths"]
     assert row["data_value"] == 7_300_000
     # 7.3 million lies outside 6-7 million, but within half a unit of the stated millions
-    assert row["verdict"] == Verdict.WITHIN_ROUNDING
+    assert row["verdict"] == ClaimVerdict.WITHIN_ROUNDING
     assert row["difference"] == -300_000
 
 
 def test_camps_twelve_million_by_1953(results):
     row = results.loc["camps_12_million_by_1953"]
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == 1_727_970
 
 
@@ -128,7 +128,7 @@ def test_every_checkable_claim_carries_a_data_citation(results):
 
 def test_no_claim_is_left_waiting_for_a_loader(results):
     """Every table the claims need is bundled now: nothing is 'not checkable yet'."""
-    assert (results["verdict"] != Verdict.NOT_LOADED).all()
+    assert (results["verdict"] != ClaimVerdict.NOT_LOADED).all()
 
 
 def test_the_seed_quotes_conquest_as_published(results):

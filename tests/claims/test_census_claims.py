@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from purgetoll.claims import Split, Verdict, check_claims, load_claims
+from purgetoll.claims import ClaimVerdict, Split, check_claims, load_claims
 from purgetoll.data import census
 
 
@@ -67,12 +67,12 @@ def test_split_verdicts(results):
         "census1959_ratio_55_59_twice",
     ]
     for cid in agree:
-        assert results.loc[cid, "verdict"] == Verdict.AGREES, cid
+        assert results.loc[cid, "verdict"] == ClaimVerdict.AGREES, cid
 
 
 def test_349_to_691_is_internally_inconsistent(results):
     row = results.loc["census1959_permille_60_69"]
-    assert row["verdict"] == Verdict.INCONSISTENT
+    assert row["verdict"] == ClaimVerdict.INCONSISTENT
     women, men = _counts(60, 69)
     assert (women, men) == (7_637_230, 4_098_900)
     # the census gives 349.25 men and 650.75 women per 1000: the men's part agrees, 691 is 40 off
@@ -88,7 +88,7 @@ def test_under_30_split_does_not_hold_for_ages_0_to_29_pooled(results):
     row = results.loc["census1959_pct_up_to_25_29"]
     women, men = _counts(0, 29)
     assert men > women
-    assert row["verdict"] == Verdict.DISAGREES
+    assert row["verdict"] == ClaimVerdict.DISAGREES
     assert row["data_value"] == pytest.approx(49.7466, abs=1e-4)
     # the detail lists each 5-year group: 20-24 and 25-29 are the ones at 51%
     assert "20-24: 50.6, 25-29: 51.0" in row["data_detail"]
@@ -115,6 +115,6 @@ def test_excess_of_women_reproduces_savchenko():
 
 def test_wastage_of_millions_of_males_agrees(results):
     row = results.loc["wastage_of_millions_of_males"]
-    assert row["verdict"] == Verdict.AGREES
+    assert row["verdict"] == ClaimVerdict.AGREES
     women, men = _counts(35, None)
     assert row["data_value"] == women - men == 19_540_295

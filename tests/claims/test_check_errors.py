@@ -8,7 +8,7 @@ import types
 import pandas as pd
 import pytest
 
-from purgetoll.claims import ClaimsFileError, Verdict, check_claim, load_claims, parse_claims
+from purgetoll.claims import ClaimsFileError, ClaimVerdict, check_claim, load_claims, parse_claims
 from purgetoll.claims._checks import CHECKS
 from purgetoll.claims._methods import METHODS
 
@@ -92,7 +92,7 @@ def test_missing_table_gives_not_loaded_verdict(monkeypatch):
     monkeypatch.setattr(access, "_data_module", lambda: bare)
     claim = next(c for c in load_claims() if c.id == "conquest1968_arrests")
     result = check_claim(claim)
-    assert result.judgement.verdict is Verdict.NOT_LOADED
+    assert result.judgement.verdict is ClaimVerdict.NOT_LOADED
     assert result.judgement.explanation == (
         "table 'repression_key_totals': loader purgetoll.data.key_totals() has not landed and "
         "the catalog does not list it"

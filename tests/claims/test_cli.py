@@ -8,7 +8,7 @@ import json
 import pandas as pd
 from typer.testing import CliRunner
 
-from purgetoll.claims import COLUMNS, Verdict, load_claims
+from purgetoll.claims import COLUMNS, ClaimVerdict, load_claims
 from purgetoll.cli import app
 
 runner = CliRunner()
@@ -19,7 +19,7 @@ def test_json_lists_every_claim_with_figure_verdict_and_citation():
     assert res.exit_code == 0, res.output
     items = json.loads(res.stdout)
     assert [i["id"] for i in items] == [c.id for c in load_claims()]
-    verdicts = {str(v) for v in Verdict}
+    verdicts = {str(v) for v in ClaimVerdict}
     for item in items:
         assert item["figure"]["kind"] in {"count", "range", "share", "fraction", "ratio", "split"}
         assert item["figure"]["as_written"] and item["figure"]["text"]
@@ -27,7 +27,7 @@ def test_json_lists_every_claim_with_figure_verdict_and_citation():
         assert item["citation"], item["id"]
         assert item["explanation"], item["id"]
         assert item["check"]["how"].startswith(item["check"]["method"] + "("), item["id"]
-        checked = item["verdict"] not in (Verdict.NO_DATA, Verdict.NOT_LOADED)
+        checked = item["verdict"] not in (ClaimVerdict.NO_DATA, ClaimVerdict.NOT_LOADED)
         assert (item["data"] is not None) == checked, item["id"]
         if checked:
             assert item["data"]["citation"] and item["data"]["table"]

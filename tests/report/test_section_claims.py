@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from purgetoll.claims import COLUMNS, Verdict, check_claims
+from purgetoll.claims import COLUMNS, ClaimVerdict, check_claims
 from purgetoll.report import preview_context
 from purgetoll.report.sections import claims as claims_section
 
@@ -18,17 +18,17 @@ def section():
 def test_verdict_counts_cover_every_claim_in_verdict_order():
     claims = check_claims()
     counts = claims_section.verdict_counts(claims)
-    assert counts["verdict"].tolist() == [str(v) for v in Verdict]
+    assert counts["verdict"].tolist() == [str(v) for v in ClaimVerdict]
     assert counts["claims"].sum() == len(claims)
     by = dict(zip(counts["verdict"], counts["claims"], strict=True))
-    assert by[str(Verdict.INCONSISTENT)] == 1  # Conquest's "349 to 691"
+    assert by[str(ClaimVerdict.INCONSISTENT)] == 1  # Conquest's "349 to 691"
 
 
 def test_verdict_outside_the_enum_is_refused():
     bad = pd.DataFrame({"verdict": ["agrees", "probably"]})
     with pytest.raises(ValueError) as err:
         claims_section.verdict_counts(bad)
-    assert str(err.value) == "check_claims() returned verdicts outside Verdict: ['probably']"
+    assert str(err.value) == "check_claims() returned verdicts outside ClaimVerdict: ['probably']"
 
 
 def test_claims_table_keeps_every_column_for_the_csv(section):
@@ -38,7 +38,7 @@ def test_claims_table_keeps_every_column_for_the_csv(section):
     assert table.html_columns == claims_section.SHOWN
     assert len(table.data) == len(check_claims())
     row = table.data.set_index("id").loc["census1959_permille_60_69"]
-    assert row["verdict"] == str(Verdict.INCONSISTENT)
+    assert row["verdict"] == str(ClaimVerdict.INCONSISTENT)
 
 
 def test_claims_sources_name_the_seed_and_the_data(section):
@@ -54,7 +54,7 @@ def test_intro_reports_the_counts_and_the_inconsistent_split(section):
 
 
 def test_summary_counts_each_verdict():
-    rows = [str(Verdict.AGREES)] * 3 + [str(Verdict.NO_DATA)] * 2 + [str(Verdict.DISAGREES)]
+    rows = [str(ClaimVerdict.AGREES)] * 3 + [str(ClaimVerdict.NO_DATA)] * 2 + [str(ClaimVerdict.DISAGREES)]
     claims = pd.DataFrame({"id": list("abcdef"), "as_written": list("abcdef"), "verdict": rows})
     text = claims_section.summary_text(claims)
     assert "The case study makes 6 quantitative claims" in text

@@ -160,7 +160,7 @@ def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path):
 def test_compare_reports_a_non_utf8_scenario_without_a_traceback(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_bytes(b'[scenario]\nname = "x\xff"\n')
-    res = CliRunner().invoke(app, ["compare", str(path), "--seeds", "1"])
+    res = CliRunner().invoke(app, ["verdict", str(path), "--seeds", "1"])
     assert res.exit_code == 2
     assert res.output == (f"error: {path}: 1 problem\n  - not UTF-8 text: byte 0xff at byte offset 20 (line 2); "
                           "save the file as UTF-8\n")

@@ -35,7 +35,7 @@ def test_section_is_listed_and_compares_the_bundled_accounts(section):
 def test_section_states_the_test_the_method_and_the_toll(section):
     assert "excludes 0" in section.intro and "Gaussian kernels" in section.intro
     assert "the censuses imply" in section.intro and "million excess deaths of men" in section.intro
-    assert f"purgetoll compare {' '.join(verdict.accounts())}" in section.intro
+    assert f"purgetoll verdict {' '.join(verdict.accounts())}" in section.intro
 
 
 def test_the_toll_figure_shows_the_implied_toll_the_accounts_and_the_floor(section):

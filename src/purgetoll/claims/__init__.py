@@ -3,11 +3,11 @@ checked against the bundled data.
 
 Public surface::
 
-    from purgetoll.claims import load_claims, check_claims, Verdict
+    from purgetoll.claims import load_claims, check_claims, ClaimVerdict
 
     claims = load_claims()                 # the bundled claims.toml, validated
     df = check_claims()                    # one row per claim: figure, verdict, data value, citation
-    df[df.verdict == Verdict.DISAGREES]    # e.g. Conquest's 7 million arrests vs 1,548,366
+    df[df.verdict == ClaimVerdict.DISAGREES]    # e.g. Conquest's 7 million arrests vs 1,548,366
 
 The records live in ``claims.toml`` beside this file (schema and rules: ``_schema.py``); the
 verdict categories and the rounding rules are documented in ``_verdict.py``; the check methods
@@ -46,14 +46,20 @@ if TYPE_CHECKING:
         check_claims,
         run_claim_checks,
     )
-    from purgetoll.claims._verdict import CLOSE_RELATIVE, VERDICT_RULES, Judgement, Verdict
+    from purgetoll.claims._verdict import (
+        CLOSE_RELATIVE,
+        VERDICT_RULES,
+        ClaimVerdict,
+        Judgement,
+        Verdict,
+    )
 else:
     from purgetoll._lazy import lazy_exports
 
     __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = [
-    "CLOSE_RELATIVE", "COLUMNS", "Claim", "ClaimChecks", "ClaimResult", "ClaimsFileError", "Count",
+    "CLOSE_RELATIVE", "COLUMNS", "Claim", "ClaimChecks", "ClaimResult", "ClaimVerdict", "ClaimsFileError", "Count",
     "DataNotLoaded", "Evidence", "FractionClaim", "Judgement", "Range", "Ratio", "SECTIONS",
     "SPLIT_COLUMNS", "Share", "Split", "VERDICT_RULES", "Verdict", "check_claim", "check_claims",
     "default_claims_path", "load_claims", "parse_claims", "run_claim_checks"

@@ -33,8 +33,8 @@ from purgetoll.claims._schema import (
 )
 from purgetoll.claims._verdict import (
     VERDICT_RULES,
+    ClaimVerdict,
     Judgement,
-    Verdict,
     judge_count,
     judge_fraction,
     judge_range,
@@ -167,7 +167,7 @@ def judge(claim: Claim, ev: Evidence) -> Judgement:
     return judge_value(f.value, f.precision, ev.value)
 
 
-def _no_data(verdict: Verdict, reason: str) -> Judgement:
+def _no_data(verdict: ClaimVerdict, reason: str) -> Judgement:
     return Judgement(verdict, None, None, None, reason)
 
 
@@ -176,21 +176,21 @@ def check_claim(claim: Claim) -> ClaimResult:
     attribution = check_attribution(claim)
     if claim.check.method == "none":
         reason = str(claim.check.params["reason"])
-        return ClaimResult(claim, None, _no_data(Verdict.NO_DATA, reason), attribution)
+        return ClaimResult(claim, None, _no_data(ClaimVerdict.NO_DATA, reason), attribution)
     try:
         ev = run_check(claim.check.method, claim.check.params)
     except DataNotLoaded as exc:
-        return ClaimResult(claim, None, _no_data(Verdict.NOT_LOADED, exc.reason), attribution)
+        return ClaimResult(claim, None, _no_data(ClaimVerdict.NOT_LOADED, exc.reason), attribution)
     except CheckParameterError as exc:
         raise ClaimsFileError(claim.source_file, [f"[claim {claim.id}] check: {exc}"]) from exc
     j = judge(claim, ev)
-    if j.verdict is Verdict.DISAGREES and ev.related:
+    if j.verdict is ClaimVerdict.DISAGREES and ev.related:
         # Say when the claimed figure matches a neighbouring quantity of the same table instead.
         matches = [
             label
             for label, value in ev.related
             if judge(claim, dataclasses.replace(ev, value=value, related=())).verdict
-            in (Verdict.AGREES, Verdict.WITHIN_ROUNDING)
+            in (ClaimVerdict.AGREES, ClaimVerdict.WITHIN_ROUNDING)
         ]
         if matches:
             j = dataclasses.replace(
@@ -291,7 +291,7 @@ def run_claim_checks(
         "Gendercide Watch, case study 'Stalin's Purges' (the seed text); data citations per row"
     )
     df.attrs["unit"] = "per row: value_unit"
-    df.attrs["verdicts"] = [str(v) for v in Verdict]
+    df.attrs["verdicts"] = [str(v) for v in ClaimVerdict]
     df.attrs["verdict_rules"] = {str(v): rule for v, rule in VERDICT_RULES.items()}
     splits = pd.DataFrame([_split_row(r) for r in results if isinstance(r.claim.figure, Split)],
                           columns=list(SPLIT_COLUMNS))

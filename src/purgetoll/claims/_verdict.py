@@ -1,6 +1,6 @@
 """Verdicts: how a claimed figure is compared with the figure the data give (pure functions).
 
-Categories (:class:`Verdict`):
+Categories (:class:`ClaimVerdict`):
 
 ``agrees``
     The data value, rounded the way the claim is stated, equals the claim.
@@ -57,7 +57,7 @@ from fractions import Fraction
 CLOSE_RELATIVE = Fraction(1, 10)
 
 
-class Verdict(StrEnum):
+class ClaimVerdict(StrEnum):
     """The verdict categories, in the words the outputs print."""
 
     AGREES = "agrees"
@@ -68,25 +68,29 @@ class Verdict(StrEnum):
     NOT_LOADED = "not checkable yet: data not loaded"
 
 
+#: The old name of :class:`ClaimVerdict`, kept for one release (until 0.2): the verdict of the
+#: censuses on the scenarios is :class:`purgetoll.verdict.Verdict`, another thing.
+Verdict = ClaimVerdict
+
 #: One sentence per verdict, for outputs that show the verdicts (the report, ``--help``).
-VERDICT_RULES: dict[Verdict, str] = {
-    Verdict.AGREES: (
+VERDICT_RULES: dict[ClaimVerdict, str] = {
+    ClaimVerdict.AGREES: (
         "the data value, rounded the way the claim is stated, equals it: a split W:M per 100 or "
         "1000 agrees when both parts equal the census shares rounded half up to whole units; an "
         "approximate count when the data round to it at its stated precision and lie within "
         f"{float(CLOSE_RELATIVE):.0%} of it; a range when the data lie inside it"
     ),
-    Verdict.WITHIN_ROUNDING: (
+    ClaimVerdict.WITHIN_ROUNDING: (
         "compatible only through the claim's coarseness: each part of a split or share is the "
         "data rounded the other way (off by less than one unit), or an approximate count rounds "
         f"to the claim but lies more than {float(CLOSE_RELATIVE):.0%} from it, or the data lie "
         "within half a unit of a "
         "range"
     ),
-    Verdict.DISAGREES: "anything else; the difference (claim minus data) and the ratio say by how much",
-    Verdict.INCONSISTENT: "the claim's own parts do not add up (a split whose parts do not sum to 100 or 1000)",
-    Verdict.NO_DATA: "no bundled table measures the quantity; the explanation says what is missing",
-    Verdict.NOT_LOADED: "the table that would check the claim is not available in this installation",
+    ClaimVerdict.DISAGREES: "anything else; the difference (claim minus data) and the ratio say by how much",
+    ClaimVerdict.INCONSISTENT: "the claim's own parts do not add up (a split whose parts do not sum to 100 or 1000)",
+    ClaimVerdict.NO_DATA: "no bundled table measures the quantity; the explanation says what is missing",
+    ClaimVerdict.NOT_LOADED: "the table that would check the claim is not available in this installation",
 }
 
 
@@ -99,7 +103,7 @@ class Judgement:
     says in words what was compared.
     """
 
-    verdict: Verdict
+    verdict: ClaimVerdict
     data_value: float | None
     difference: float | None
     ratio: float | None
@@ -169,7 +173,7 @@ def judge_split(
         for name, c, r in (("women", cw, rw), ("men", cm, rm)):
             parts.append(f"the {name}'s part {'agrees' if c == r else f'is off by {_fmt(c - r)}'}")
         return Judgement(
-            Verdict.INCONSISTENT,
+            ClaimVerdict.INCONSISTENT,
             float(ew),
             diff,
             ratio,
@@ -177,18 +181,18 @@ def judge_split(
             + " and ".join(parts),
         )
     if cw == rw and cm == rm:
-        return Judgement(Verdict.AGREES, float(ew), diff, ratio, f"{data_text}: equal")
+        return Judgement(ClaimVerdict.AGREES, float(ew), diff, ratio, f"{data_text}: equal")
     one = Fraction(1)
     if _floor_or_ceil(ew, one, cw) and _floor_or_ceil(em, one, cm):
         return Judgement(
-            Verdict.WITHIN_ROUNDING,
+            ClaimVerdict.WITHIN_ROUNDING,
             float(ew),
             diff,
             ratio,
             f"{data_text}: the claim is the data rounded the other way (off by less than 1)",
         )
     return Judgement(
-        Verdict.DISAGREES,
+        ClaimVerdict.DISAGREES,
         float(ew),
         diff,
         ratio,
@@ -209,7 +213,7 @@ def judge_value(
     if bound in ("at most", "at least"):
         ok = d <= c if bound == "at most" else d >= c
         return Judgement(
-            Verdict.AGREES if ok else Verdict.DISAGREES,
+            ClaimVerdict.AGREES if ok else ClaimVerdict.DISAGREES,
             float(d),
             diff,
             ratio,
@@ -217,14 +221,14 @@ def judge_value(
         )
     r = round_half_up(d, p)
     if r == c:
-        verdict, how = Verdict.AGREES, f"rounds to {_fmt(r)}{u}: equal"
+        verdict, how = ClaimVerdict.AGREES, f"rounds to {_fmt(r)}{u}: equal"
     elif _floor_or_ceil(d, p, c):
         verdict, how = (
-            Verdict.WITHIN_ROUNDING,
+            ClaimVerdict.WITHIN_ROUNDING,
             f"rounds to {_fmt(r)}{u}; the claim is it rounded the other way",
         )
     else:
-        verdict, how = Verdict.DISAGREES, f"rounds to {_fmt(r)}{u}; differs by {_fmt(c - d)}{u}"
+        verdict, how = ClaimVerdict.DISAGREES, f"rounds to {_fmt(r)}{u}; differs by {_fmt(c - d)}{u}"
     return Judgement(verdict, float(d), diff, ratio, f"data {_fmt(d)}{u} {how}")
 
 
@@ -240,17 +244,17 @@ def judge_count(
     r = round_half_up(d, p)
     if approx == "exact":
         if c == d:
-            return Judgement(Verdict.AGREES, float(d), diff, ratio, f"data {_fmt(d)}{u}: equal")
+            return Judgement(ClaimVerdict.AGREES, float(d), diff, ratio, f"data {_fmt(d)}{u}: equal")
         if r == c:
             return Judgement(
-                Verdict.WITHIN_ROUNDING,
+                ClaimVerdict.WITHIN_ROUNDING,
                 float(d),
                 diff,
                 ratio,
                 f"data {_fmt(d)}{u} rounds to {_fmt(r)} at the claim's precision {_fmt(p)}",
             )
         return Judgement(
-            Verdict.DISAGREES,
+            ClaimVerdict.DISAGREES,
             float(d),
             diff,
             ratio,
@@ -259,17 +263,17 @@ def judge_count(
     if approx == "at least":
         # "millions" read as at least 2 million: any larger figure agrees.
         if d >= c:
-            verdict, how = Verdict.AGREES, f"is at least {_fmt(c)}"
+            verdict, how = ClaimVerdict.AGREES, f"is at least {_fmt(c)}"
         elif r >= c:
-            verdict, how = Verdict.WITHIN_ROUNDING, f"rounds to {_fmt(r)}, at least {_fmt(c)}"
+            verdict, how = ClaimVerdict.WITHIN_ROUNDING, f"rounds to {_fmt(r)}, at least {_fmt(c)}"
         else:
-            verdict, how = Verdict.DISAGREES, f"is below {_fmt(c)} by {_fmt(c - d)}{rel_text}"
+            verdict, how = ClaimVerdict.DISAGREES, f"is below {_fmt(c)} by {_fmt(c - d)}{rel_text}"
         return Judgement(verdict, float(d), diff, ratio, f"data {_fmt(d)}{u} {how}")
     above = approx in ("nearly", "just under") and d > c
     if r == c and not above:
         close = rel is not None and rel <= CLOSE_RELATIVE
         return Judgement(
-            Verdict.AGREES if close else Verdict.WITHIN_ROUNDING,
+            ClaimVerdict.AGREES if close else ClaimVerdict.WITHIN_ROUNDING,
             float(d),
             diff,
             ratio,
@@ -282,7 +286,7 @@ def judge_count(
         else f"rounds to {_fmt(r)}, not {_fmt(c)}"
     )
     return Judgement(
-        Verdict.DISAGREES,
+        ClaimVerdict.DISAGREES,
         float(d),
         diff,
         ratio,
@@ -304,11 +308,11 @@ def judge_range(
     ratio = _ratio(float(nearest), float(d))
     if lo <= d <= hi:
         return Judgement(
-            Verdict.AGREES, float(d), 0.0, 1.0, f"data {_fmt(d)}{u} lies in {_fmt(lo)}-{_fmt(hi)}"
+            ClaimVerdict.AGREES, float(d), 0.0, 1.0, f"data {_fmt(d)}{u} lies in {_fmt(lo)}-{_fmt(hi)}"
         )
     if lo - p / 2 <= d < hi + p / 2:
         return Judgement(
-            Verdict.WITHIN_ROUNDING,
+            ClaimVerdict.WITHIN_ROUNDING,
             float(d),
             diff,
             ratio,
@@ -316,7 +320,7 @@ def judge_range(
         )
     side = "below" if d < lo else "above"
     return Judgement(
-        Verdict.DISAGREES,
+        ClaimVerdict.DISAGREES,
         float(d),
         diff,
         ratio,
@@ -336,10 +340,10 @@ def judge_fraction(numerator: int, denominator: int, data_share: Fraction | floa
     )
     if round_half_up(n_data) == numerator:
         return Judgement(
-            Verdict.AGREES, float(100 * s), diff, ratio, f"{text}: rounds to {numerator}"
+            ClaimVerdict.AGREES, float(100 * s), diff, ratio, f"{text}: rounds to {numerator}"
         )
     return Judgement(
-        Verdict.DISAGREES,
+        ClaimVerdict.DISAGREES,
         float(100 * s),
         diff,
         ratio,

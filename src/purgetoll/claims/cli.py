@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from purgetoll.claims._schema import SECTIONS, ClaimsFileError, load_claims
-from purgetoll.claims._verdict import Verdict
+from purgetoll.claims._verdict import ClaimVerdict
 from purgetoll.errors import DataError
 from purgetoll.terminal import Format, fail
 
@@ -27,12 +27,12 @@ if TYPE_CHECKING:  # the checks (pandas, the data loaders) load when a command r
 
 
 _STYLE = {
-    Verdict.AGREES: "green",
-    Verdict.WITHIN_ROUNDING: "yellow",
-    Verdict.DISAGREES: "red",
-    Verdict.INCONSISTENT: "magenta",
-    Verdict.NO_DATA: "dim",
-    Verdict.NOT_LOADED: "dim",
+    ClaimVerdict.AGREES: "green",
+    ClaimVerdict.WITHIN_ROUNDING: "yellow",
+    ClaimVerdict.DISAGREES: "red",
+    ClaimVerdict.INCONSISTENT: "magenta",
+    ClaimVerdict.NO_DATA: "dim",
+    ClaimVerdict.NOT_LOADED: "dim",
 }
 
 

@@ -3,7 +3,7 @@
 Each component is a :class:`purgetoll.params.Param` (name with its unit, default, valid range,
 doc with its source or "assumption") plus how the Monte Carlo *draws* it (uniform over a stated
 range, a whole number in a range, or held fixed). The demography engine's Monte Carlo
-(:mod:`.montecarlo`, ``purgetoll demog deficit``) and the verdict (``purgetoll compare``) draw
+(:mod:`.montecarlo`, ``purgetoll demog deficit``) and the verdict (``purgetoll verdict``) draw
 from this one model; :mod:`.census_errors` applies a draw to a census, :mod:`.baseline` projects
 the 1937 census under the drawn baseline. Defaults and ranges are computed from the bundled tables
 (``census_errors_and_terror_demography``, ``adh_rsfsr_death_rates_1936_1939``, the censuses, ADH,

@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Sequence
-from importlib import metadata
 from typing import Any
 
 from purgetoll.report.html import collect_sources
 from purgetoll.report.model import RunContext, Section
+from purgetoll.stored import library_versions
 
 __all__ = ["MANIFEST_NAME", "build_manifest", "library_versions"]
 
 MANIFEST_NAME = "manifest.json"
-
-_LIBRARIES = ("numpy", "pandas", "matplotlib", "scipy", "pyarrow")
-
-
-def library_versions() -> dict[str, str]:
-    """Python and the installed versions of the libraries the numbers go through."""
-    versions = {"python": platform.python_version()}
-    for lib in _LIBRARIES:
-        try:
-            versions[lib] = metadata.version(lib)
-        except metadata.PackageNotFoundError:  # an optional library that is not installed
-            versions[lib] = "not installed"
-    return versions
-
 
 def build_manifest(ctx: RunContext, sections: Sequence[tuple[str, Section]]) -> dict[str, Any]:
     """The manifest of a run (its ``files`` are added when the run folder is committed)."""

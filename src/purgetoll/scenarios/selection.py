@@ -1,4 +1,4 @@
-"""Several scenarios at once (``purgetoll compare a b c``): each must be a different scenario.
+"""Several scenarios at once (``purgetoll verdict a b c``): each must be a different scenario.
 
 Results are grouped by scenario name, so two arguments that load under one name would be pooled
 as if they were seeds of one scenario: the same file given twice doubles its runs, and two

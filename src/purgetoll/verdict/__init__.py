@@ -11,7 +11,7 @@ Public surface (``from purgetoll.verdict import ...``):
 - :func:`compare_records`: the same from finished runs (:class:`RunRecord`, :func:`run_many`);
 - :func:`read_census`: a 1939 census read through the error model (the implied toll, its anchors);
   :func:`read_census_file`: a census file in the bundled schema, checked;
-- the CLI verb ``purgetoll compare`` (:mod:`purgetoll.verdict.cli`) and the report section
+- the CLI verb ``purgetoll verdict`` (:mod:`purgetoll.verdict.cli`) and the report section
   ``purgetoll.report.sections.verdict``.
 """
 

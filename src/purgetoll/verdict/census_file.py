@@ -1,4 +1,4 @@
-"""A 1939 census given by the user (``purgetoll compare ... --census PATH``), checked and read.
+"""A 1939 census given by the user (``purgetoll verdict ... --census PATH``), checked and read.
 
 The schema is the bundled ``census_1939_5y.csv``'s: columns ``date, sex, age, age_end, age_group,
 count``; one row per sex (``male``, ``female``) and age group, the groups of each sex tiling the ages

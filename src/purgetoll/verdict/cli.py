@@ -1,16 +1,20 @@
-"""``purgetoll compare``: run scenarios over seeds and give the censuses' verdict on them.
+"""``purgetoll verdict``: run scenarios over seeds and give the censuses' verdict on them.
 
-``purgetoll compare archival conquest_1968 conquest_1990 no_terror --scale 0.01 --seeds 3 --format
+``purgetoll verdict archival conquest_1968 conquest_1990 no_terror --scale 0.01 --seeds 3 --format
 table`` runs each scenario (bundled name or path to a ``.toml``; ``no_terror`` always runs, as the
 baseline of the paired excess) over the seeds, fanned out over processes, reads the 1939 census (or
 ``--census PATH``) through the error model of the evidence (``--errors FILE``, ``--set KEY=VALUE``;
 ``--error-keys`` lists the components) and prints: the excess deaths the censuses imply beside the
 archive's documented floor, the anchors, each account's verdict, the pairs the census tells apart,
 and each scenario's totals and published figures. ``--format json`` gives every table.
+
+``purgetoll compare`` is the old name of the verb, kept for one release (until 0.2): the same
+arguments and options, the same output on stdout, and a warning on stderr.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from enum import StrEnum
@@ -18,13 +22,10 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["compare_cmd"]
+from purgetoll.errors import PurgetollError
+from purgetoll.terminal import Format, deprecated, fail
 
-
-class Format(StrEnum):
-    csv = "csv"
-    json = "json"
-    table = "table"
+__all__ = ["compare_cmd", "verdict_cmd"]
 
 
 class Which(StrEnum):
@@ -41,7 +42,7 @@ class Which(StrEnum):
     error_model = "error_model"
 
 
-def compare_cmd(
+def verdict_cmd(
     scenarios: Annotated[list[str] | None, typer.Argument(help="Scenario names (bundled) or paths to .toml "
                                                                "files.")] = None,
     scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; counts are always for the whole "
@@ -78,9 +79,9 @@ def compare_cmd(
 ) -> None:
     """The censuses' verdict on published accounts of the Terror: the excess deaths the 1937 and 1939
     censuses imply (read through the error model of the evidence, anchored on women and children), the
-    archive's documented floor, and which accounts the censuses exclude."""
+    archive's documented floor, and which accounts the censuses exclude. (`purgetoll mse compare` is
+    another thing: it compares MSE estimators on victim lists.)"""
     from purgetoll.demography.evidence import ErrorModel
-    from purgetoll.errors import PurgetollError
     from purgetoll.verdict.compare import TEST_STATEMENT, compare
 
     if keys:
@@ -91,8 +92,7 @@ def compare_cmd(
         try:
             model = _model(errors, sets or [], ErrorModel)
         except PurgetollError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            fail(exc, code=2)
         _print_error_keys(model, fmt)
         return
     if not scenarios:
@@ -110,16 +110,13 @@ def compare_cmd(
     if error_seed < 0:
         problems.append(f"--error-seed must be >= 0; got {error_seed}")
     if problems:
-        for p in problems:
-            typer.echo(f"error: {p}", err=True)
-        raise typer.Exit(2)
+        fail(problems, code=2)
     try:
         model = _model(errors, sets or [], ErrorModel)
         v = compare(list(scenarios), scale=scale, seeds=seeds, first_seed=first_seed, start=start, workers=workers,
                     errors=model, census=census, draws=draws, error_seed=error_seed)
     except PurgetollError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(exc, code=2)
     if fmt is Format.csv:
         v.tables()[table.value].to_csv(sys.stdout, index=False)
         typer.echo(f"# {v.settings['method']}", err=True)
@@ -128,6 +125,13 @@ def compare_cmd(
     else:
         _print_tables(v)
         typer.echo("\n" + TEST_STATEMENT + "\n\nMethod: " + v.settings["method"])
+
+
+@functools.wraps(verdict_cmd)
+def compare_cmd(*args: object, **kwargs: object) -> None:
+    """Deprecated: the old name of `purgetoll verdict` (same arguments and options), until 0.2."""
+    deprecated("purgetoll compare", "purgetoll verdict", "0.2")
+    verdict_cmd(*args, **kwargs)
 
 
 def _model(errors: str | None, sets: list[str], error_model):

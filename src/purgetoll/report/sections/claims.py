@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from purgetoll.claims import Verdict
+from purgetoll.claims import ClaimVerdict
 from purgetoll.report.model import RunContext, Section, Source, Table
 from purgetoll.results import Need
 
@@ -33,15 +33,15 @@ def _number(value: object) -> str:
 
 
 def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
-    """How many claims got each verdict, in the order of :class:`purgetoll.claims.Verdict`."""
+    """How many claims got each verdict, in the order of :class:`purgetoll.claims.ClaimVerdict`."""
     counts = claims["verdict"].value_counts()
-    unknown = sorted(set(counts.index) - {str(v) for v in Verdict})
+    unknown = sorted(set(counts.index) - {str(v) for v in ClaimVerdict})
     if unknown:
-        raise ValueError(f"check_claims() returned verdicts outside Verdict: {unknown}")
+        raise ValueError(f"check_claims() returned verdicts outside ClaimVerdict: {unknown}")
     return pd.DataFrame(
         {
-            "verdict": [str(v) for v in Verdict],
-            "claims": [int(counts.get(str(v), 0)) for v in Verdict],
+            "verdict": [str(v) for v in ClaimVerdict],
+            "claims": [int(counts.get(str(v), 0)) for v in ClaimVerdict],
         }
     )
 
@@ -58,26 +58,26 @@ def _sources(claims: pd.DataFrame) -> list[Source]:
 
 def summary_text(claims: pd.DataFrame) -> str:
     """The section's opening paragraph, every number counted from ``claims``."""
-    n = {v: int((claims["verdict"] == str(v)).sum()) for v in Verdict}
-    checkable = len(claims) - n[Verdict.NO_DATA] - n[Verdict.NOT_LOADED]
-    inconsistent = claims[claims["verdict"] == str(Verdict.INCONSISTENT)]
+    n = {v: int((claims["verdict"] == str(v)).sum()) for v in ClaimVerdict}
+    checkable = len(claims) - n[ClaimVerdict.NO_DATA] - n[ClaimVerdict.NOT_LOADED]
+    inconsistent = claims[claims["verdict"] == str(ClaimVerdict.INCONSISTENT)]
     parts = [
         f"The case study makes {len(claims)} quantitative claims (a figure, a share, a split or "
         "an age range), some in its own words and some quoting historians. Each is recorded with "
         "its quote, who makes it and how the data can check it.",
         f"{checkable} can be checked against the tables bundled with this version: "
-        f"{n[Verdict.AGREES]} agree, {n[Verdict.WITHIN_ROUNDING]} agree within rounding, "
-        f"{n[Verdict.DISAGREES]} disagree and {n[Verdict.INCONSISTENT]} "
-        f"{'is' if n[Verdict.INCONSISTENT] == 1 else 'are'} inconsistent in itself (the two "
+        f"{n[ClaimVerdict.AGREES]} agree, {n[ClaimVerdict.WITHIN_ROUNDING]} agree within rounding, "
+        f"{n[ClaimVerdict.DISAGREES]} disagree and {n[ClaimVerdict.INCONSISTENT]} "
+        f"{'is' if n[ClaimVerdict.INCONSISTENT] == 1 else 'are'} inconsistent in itself (the two "
         "parts of a split do not add up to its base).",
     ]
     if len(inconsistent):
         listed = "; ".join(f"{r.id}, '{r.as_written}'" for r in inconsistent.itertuples())
         parts.append(f"Inconsistent: {listed}.")
-    parts.append(f"For {n[Verdict.NO_DATA]} no table in the project measures the quantity yet.")
-    if n[Verdict.NOT_LOADED]:
+    parts.append(f"For {n[ClaimVerdict.NO_DATA]} no table in the project measures the quantity yet.")
+    if n[ClaimVerdict.NOT_LOADED]:
         parts.append(
-            f"{n[Verdict.NOT_LOADED]} wait for a table that this installation does not have yet."
+            f"{n[ClaimVerdict.NOT_LOADED]} wait for a table that this installation does not have yet."
         )
     return " ".join(parts) + " Each row's explanation says why."
 

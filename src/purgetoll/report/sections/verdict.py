@@ -9,7 +9,7 @@ implied excess deaths beside each account's simulated excess and the archive's d
 figure and a table), the verdict with its rule, the anchors, every assumption of the error model with
 its range and source, the simulated 1939 population against the census as read, the pairs the census
 tells apart, and each account against its own sources. For more seeds or a larger scale,
-``purgetoll compare ... --scale 0.01 --seeds 10``.
+``purgetoll verdict ... --scale 0.01 --seeds 10``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ FLOOR_SOURCES = (
            "gulag_deaths_1930_1956"),
 )
 SIM_SOURCE = Source("purgetoll agent simulation: each scenario file's cited figures run through the same "
-                    "mechanism (purgetoll compare), paired with no_terror by seed")
+                    "mechanism (purgetoll verdict), paired with no_terror by seed")
 LABELS = {"implied": "census-implied (95%)", "floor": "documented floor (excess)"}
 
 
@@ -174,8 +174,8 @@ def build(ctx: RunContext) -> Section:
         "any single assumption that would bring the census's reading to it within its stated range."
         + (f"\n\nNot yet bundled: {', '.join(missing)}." if missing else "")
         + f"\n\nTo redo with more seeds or a larger scale, or with your own settings of the error model:\n\n"
-        f"    purgetoll compare {' '.join(names)} --scale 0.01 --seeds 10 --format table\n"
-        "    purgetoll compare archival no_terror --set padding_1939_persons=2.9e6 --errors my_errors.toml"
+        f"    purgetoll verdict {' '.join(names)} --scale 0.01 --seeds 10 --format table\n"
+        "    purgetoll verdict archival no_terror --set padding_1939_persons=2.9e6 --errors my_errors.toml"
     )
     big = "{:,.0f}".format
     verdict = v.verdict
