@@ -99,6 +99,12 @@ def test_an_entry_another_process_writes_is_computed_here_and_not_kept(tmp_path)
     assert not entry.exists()
 
 
+def test_the_tests_never_write_to_the_users_cache():
+    from tests.conftest import ENV as TESTS_ENV
+
+    assert TESTS_ENV == ENV and default_cache_dir().name.startswith("purgetoll-cache-")
+
+
 def test_without_a_cache_everything_is_computed_and_nothing_kept(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV, str(tmp_path / "never"))
     cache = ResultCache(None)
