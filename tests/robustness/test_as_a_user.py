@@ -46,7 +46,7 @@ CASES = {
                                      "replicate reruns the whole estimation, model selection included; the default is "
                                      "1,000). Use fewer replicates, or raise the limit with --limit mse_boot=100000000 "
                                      "(Python: limits={'mse_boot': 100000000})\n"),
-    "scenario not UTF-8": (["compare", "s.toml", "--seeds", "1"], {"s.toml": b'[scenario]\nname = "x\xff"\n'}, 2,
+    "scenario not UTF-8": (["verdict", "s.toml", "--seeds", "1"], {"s.toml": b'[scenario]\nname = "x\xff"\n'}, 2,
                            "error: s.toml: 1 problem\n  - not UTF-8 text: byte 0xff at byte offset 20 (line 2); save "
                            "the file as UTF-8\n"),
     "claims a directory": (["claims", "--file", "adir"], {"adir/x": b""}, 1,
