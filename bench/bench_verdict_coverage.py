@@ -35,14 +35,14 @@ def main() -> None:
     ap.add_argument("--worlds", type=int, default=200)
     ap.add_argument("--scale", type=float, default=0.01)
     ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--draws", type=int, default=8000, help="final draws of the error model per world")
-    ap.add_argument("--pilot", type=int, default=8000, help="pilot draws (shared by every world)")
+    ap.add_argument("--pool", type=int, default=40_000, help="prior draws shared by every world")
+    ap.add_argument("--draws", type=int, default=8000, help="draws from a proposal, for a world the pool serves badly")
     ap.add_argument("--scenarios", nargs="*", default=[s for s in SCENARIOS if s in bundled_names()])
     args = ap.parse_args()
     load0 = os.getloadavg()
     t0 = time.perf_counter()
     study = coverage_study(list(args.scenarios), worlds=args.worlds, scale=args.scale, seeds=args.seeds,
-                           draws=args.draws, pilot=args.pilot, progress=True)
+                           draws=args.draws, pool=args.pool, progress=True)
     seconds = time.perf_counter() - t0
     s = study.summary
     pd.set_option("display.width", 220)

@@ -96,7 +96,7 @@ def test_bad_set_items_list_every_problem():
     with pytest.raises(ScenarioError) as err:
         ErrorModel.default().with_sets(["padding_1939_persons", "nope=1", "mobile_male_weight=abc",
                                         "padding_1939_persons=-5", "undercount_1937_share=0..x",
-                                        "digit_preference_first_age=10..20"])
+                                        "padding_1939_mobile_age_min=10..20"])
     valid = ", ".join(sorted(c.name for c in components()))
     assert str(err.value) == (
         "--set: 6 problems\n"
@@ -105,7 +105,7 @@ def test_bad_set_items_list_every_problem():
         "  - mobile_male_weight: expected a number; got 'abc'\n"
         "  - padding_1939_persons must be in [0, 10000000] persons; got -5\n"
         "  - undercount_1937_share: expected LOW..HIGH as two numbers; got '0..x'\n"
-        "  - digit_preference_first_age is not drawn (a fixed setting of the method): give a value, not a range")
+        "  - padding_1939_mobile_age_min is not drawn (a fixed setting of the method): give a value, not a range")
 
 
 def test_draws_are_keyed_by_name_and_prefix_stable():

@@ -11,8 +11,8 @@ the life tables), each doc naming the rows it rests on.
 
 Components, by group (see :func:`components` for every range and source):
 
-* **1937 census** -- digit preference (sized from each census by Myers' blended digit shares,
-  removed at a drawn strength); a general under-count (Zhiromskaya: very low; ADH's 1 Jan 1937
+* **1937 census** -- digit preference (sized from each census by its local heaps at the ages ending
+  in 0 or 5, removed at a drawn strength); a general under-count (Zhiromskaya: very low; ADH's 1 Jan 1937
   population is about 0.5M above census + army; a revisionist 1-1.5%, low confidence); the infants
   ADH add at ages 0 and 1; persons in transit (Kraval's 0.3-0.4M) if they were not counted; the army
   (sourced) and the NKVD contingent left out of the age table (199,273 as the remainder of the
@@ -168,16 +168,13 @@ def components() -> tuple[Component, ...]:
     out = [
         # -- 1937 census ----------------------------------------------------------------------
         Component(P("digit_preference_strength", 0.5, "share",
-                    "strength at which the digit preference of the 1937 and 1939 censuses is removed: each census's "
-                    "own Myers blended digit shares over ages digit_preference_first_age-89 (demography.heaping), "
-                    "0 = the census as counted, 1 = the full Myers estimate; it moves people across the 19/20 and "
-                    "59/60 boundaries of the working-age measure (assumption: no source says how much of the "
-                    "measured preference is misreporting)", low=0, high=1, assumption=True),
+                    "share of the persons misreported to round ages that the 1937 and 1939 censuses' local heaps "
+                    "are taken to be: each census's own excess at every age ending in 0 or 5 from 10 to 85 over its "
+                    "four neighbours (demography.heaping.local_heaps), moved back to them; 0 = the census as "
+                    "counted, 1 = every local heap is misreporting, none a real peak. It moves people across the "
+                    "14/15, 19/20 and 59/60 boundaries of the anchors and the working-age measure (assumption: no "
+                    "source says how much of a heap is misreporting)", low=0, high=1, assumption=True),
                   "1937 and 1939 censuses", "uniform", (0.0, 1.0)),
-        Component(P("digit_preference_first_age", 20, "years",
-                    "youngest age of the digit-preference correction of the 1937 and 1939 censuses (a multiple of "
-                    "10; 20 so that the 19/20 boundary of the working-age measure is covered; assumption)",
-                    kind="integer", low=10, high=30, assumption=True), "1937 and 1939 censuses"),
         Component(P("undercount_1937_share", round(f["undercount_default"], 5), "share",
                     "persons the 1937 census missed, as a share of its total, spread in proportion to age and sex "
                     "(assumption); default: ADH's 1 Jan 1937 population "

@@ -15,8 +15,9 @@ A **world** of scenario S is built from the error model and the agents:
 
 Only the census changes between the worlds of one scenario, so each scenario's ensemble of runs is
 shared across its worlds (world ``w`` takes seed ``w mod seeds``). Each world's census is then read
-as the real one (:func:`purgetoll.verdict.implied.read_census`: the verdict's own seed, its pilot of
-prior draws shared by every world, a proposal fitted to each world's census) and every scenario is judged against it with the ensemble's simulated excess
+as the real one (:func:`purgetoll.verdict.implied.read_census`, the verdict's own seed: a pool of
+prior draws shared by every world, and where that leaves few effective draws a proposal fitted to the
+world's census, as ``purgetoll compare`` does) and every scenario is judged against it with the ensemble's simulated excess
 (:func:`purgetoll.verdict.judge` rule). Reported per scenario and measure: how often the 95% interval
 of the implied toll contains the world's true toll (target 90-98%), how often the true scenario is
 excluded (target at most 5%) and how often each other scenario is (power).
@@ -39,6 +40,7 @@ from purgetoll.scenarios import Scenario
 from purgetoll.verdict.implied import AGES, CENSUS_1937, CENSUS_1939, DEFAULT_DRAWS, read_census
 from purgetoll.verdict.judge import _joint, _status
 from purgetoll.verdict.runs import RunRecord, run_many
+from purgetoll.verdict.sampler import TARGET_ESS, fit_proposal
 from purgetoll.verdict.simulated import BASELINE, group, simulated_excess
 
 __all__ = ["CoverageStudy", "coverage_study", "WORLD_SEED"]
@@ -71,10 +73,13 @@ def _world_censuses(excess: list[np.ndarray], theta, c37: np.ndarray, c39: np.nd
 def coverage_study(names: list[str], *, worlds: int = 200, scale: float = 0.01, seeds: int = 3, first_seed: int = 1,
                    draws: int = DEFAULT_DRAWS, model: ErrorModel | None = None, world_seed: int = WORLD_SEED,
                    error_seed: int = 0, workers: int | None = None, records: list[RunRecord] | None = None,
-                   pilot: int | None = None, progress: bool = False) -> CoverageStudy:
+                   pool: int = 40_000, progress: bool = False) -> CoverageStudy:
     """Worlds of each scenario (``worlds`` each), their censuses read and every scenario judged.
 
-    ``records`` (runs of every scenario and of ``no_terror`` over the same seeds) skips the runs.
+    ``records`` (runs of every scenario and of ``no_terror`` over the same seeds) skips the runs. Each
+    world is read first with ``pool`` draws of the prior (one projection shared by every world); a world
+    left with fewer than :data:`~purgetoll.verdict.sampler.TARGET_ESS` effective draws is read again with
+    ``draws`` draws from a proposal fitted to that first reading (the same posterior, less noise).
     """
     model = model or ErrorModel.default()
     t0 = time.perf_counter()
@@ -93,7 +98,11 @@ def coverage_study(names: list[str], *, worlds: int = 200, scale: float = 0.01, 
     for truth_name in names:
         tolls, censuses = _world_censuses(ensemble[truth_name], theta, c37, c39)
         for w in range(worlds):
-            r = read_census(censuses[w], model=model, draws=draws, seed=error_seed, pilot=pilot)
+            r = read_census(censuses[w], model=model, draws=pool, seed=error_seed, adapt=False)
+            if r.ess < TARGET_ESS:  # this world's census pins the errors where the pool has few draws: adapt
+                proposal = fit_proposal(model, r.draws, r.weights, error_seed)
+                if proposal is not None:
+                    r = read_census(censuses[w], model=model, draws=draws, seed=error_seed, proposal=proposal)
             for sex, ages in MEASURES:
                 s = SEXES.index(sex)
                 true_toll = float(group(tolls[w, s], *AGES[ages]))
@@ -111,7 +120,7 @@ def coverage_study(names: list[str], *, worlds: int = 200, scale: float = 0.01, 
     df = pd.DataFrame(rows)
     summary = summarise(df, names)
     settings = {"scenarios": list(names), "worlds_per_scenario": worlds, "scale": records[0].scale,
-                "seeds": sorted({r.seed for r in records}), "draws": draws, "error_seed": error_seed,
+                "seeds": sorted({r.seed for r in records}), "pool": pool, "draws": draws, "error_seed": error_seed,
                 "world_seed": world_seed, "error_model": model.origin, "seconds_runs": t_runs,
                 "seconds_total": time.perf_counter() - t0,
                 "method": ("worlds: errors drawn from the error model (seed world_seed), true 1937 population and "

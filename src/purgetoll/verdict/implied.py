@@ -17,9 +17,10 @@ Women were about 2% of the executed and 6-8% of the prisoners; children under 15
 draws are weighted by how well two quantities the Terror barely touched come out (importance
 weighting of the prior draws with Gaussian kernels, a form of approximate Bayesian computation):
 
-1. women's implied excess (all ages) against women's share of the documented deaths applied to the
-   men's implied excess, ``F - r M`` with ``r`` = women's / men's documented deaths in the same draw
-   (:mod:`.floor`), tolerance ``anchor_women_tolerance_persons``;
+1. women's implied excess, all ages and aged 20-59 in 1939 (two anchors), against women's share of
+   the documented deaths applied to the men's implied excess of the same ages, ``F - r M`` with ``r`` =
+   women's / men's documented deaths in the same draw (:mod:`.floor`), tolerance
+   ``anchor_women_tolerance_persons`` each;
 2. the implied excess of children under 15 in 1939 (both sexes) against 0, tolerance
    ``anchor_children_tolerance_persons``.
 
@@ -61,9 +62,10 @@ METHOD = (
     "draw of the error model, projected by cohort components under the draw's baseline mortality and births; "
     "those born between the censuses included) minus the 1939 census corrected by the same draw (digit "
     "preference, padding by sex and age). The baseline is anchored where the Terror barely reached: draws are "
-    "weighted (importance weights, Gaussian kernels) by how close women's implied excess comes to women's share "
-    "of the documented deaths times the men's (tolerance {tau_f:,.0f}) and the implied excess of children under "
-    "15 to 0 (tolerance {tau_k:,.0f}); the men's excess is read over the weighted draws. 95% intervals: "
+    "weighted (importance weights, Gaussian kernels) by how close women's implied excess, all ages and aged 20-59, "
+    "comes to women's share of the documented deaths times the men's (tolerance {tau_f:,.0f} each) and the implied "
+    "excess of children under 15 to 0 (tolerance {tau_k:,.0f}); the men's excess is read over the weighted draws. "
+    "95% intervals: "
     "equal-tailed weighted quantiles of the draws (seed {seed}), reported from at least 200 effective draws."
 )
 
@@ -150,19 +152,32 @@ class Reading:
                 f"Baseline: {BASELINE_METHOD}.")
 
     def anchors(self) -> pd.DataFrame:
-        """The anchors: what each is held to, its tolerance, and how it came out before and after weighting."""
+        """The anchors: what each is held to, its tolerance, and how it came out before and after weighting.
+
+        Three weigh the draws (women all ages, women 20-59, children under 15 of both sexes); boys and girls
+        apart are shown, not weighted (``weighted`` false)."""
         r = self.floor.deaths["female"] / self.floor.deaths["male"]
+        share = "0 (women's share of the documented deaths, women_share_executed and women_share_camp_deaths, " \
+                "times the men's implied excess)"
         rows = []
-        for name, x, target, tol in (
-            ("women: implied excess minus women's share of documented deaths x men's implied excess",
-             self.measure("female", "all") - r * self.measure("male", "all"), "0 (women's share of the documented "
-             "deaths: women_share_executed, women_share_camp_deaths)", "anchor_women_tolerance_persons"),
-            ("children under 15 in 1939, both sexes: implied excess", self.measure("both", CHILDREN), "0",
-             "anchor_children_tolerance_persons"),
+        for name, sex, ages, x, target, tol, weighted in (
+            ("women, all ages: implied excess minus women's share x men's", "female", "all",
+             self.measure("female", "all") - r * self.measure("male", "all"), share,
+             "anchor_women_tolerance_persons", True),
+            ("women aged 20-59 in 1939: implied excess minus women's share x men's", "female", "20-59",
+             self.measure("female", "20-59") - r * self.measure("male", "20-59"), share,
+             "anchor_women_tolerance_persons", True),
+            ("children under 15 in 1939, both sexes: implied excess", "both", "0-14", self.measure("both", CHILDREN),
+             "0", "anchor_children_tolerance_persons", True),
+            ("boys under 15 in 1939: implied excess (shown, not weighted)", "male", "0-14",
+             self.measure("male", CHILDREN), "0", "anchor_children_tolerance_persons", False),
+            ("girls under 15 in 1939: implied excess (shown, not weighted)", "female", "0-14",
+             self.measure("female", CHILDREN), "0", "anchor_children_tolerance_persons", False),
         ):
             prior = quantile_interval(x, self.prior_ratio if self.prior_ratio.size else None)
             post = self.interval(x)
-            rows.append({"anchor": name, "target": target, "tolerance": float(self.draws[tol][0]),
+            rows.append({"anchor": name, "sex": sex, "ages": ages, "target": target, "weighted": weighted,
+                         "tolerance": float(self.draws[tol][0]),
                          "prior_estimate": prior.estimate, "prior_lower_95": prior.lower,
                          "prior_upper_95": prior.upper, "estimate": post.estimate, "lower_95": post.lower,
                          "upper_95": post.upper, "effective_draws": self.ess, "n_draws": self.draws.n})

@@ -112,19 +112,18 @@ def implied_table(reading: Reading) -> pd.DataFrame:
 
 def anchors_table(reading: Reading) -> pd.DataFrame:
     """The anchors (:meth:`Reading.anchors`), and for each whose interval excludes its target the assumptions
-    that would close it."""
+    that would close it (for the women's, the value of women's excess that meets the median composition)."""
     df = reading.anchors()
-    r = reading.floor.deaths["female"] / reading.floor.deaths["male"]
+    r = float(np.median(reading.floor.deaths["female"] / reading.floor.deaths["male"]))
     closed = []
     for row in df.itertuples():
-        inside = np.isnan(row.lower_95) or row.lower_95 <= 0 <= row.upper_95
-        if inside:
+        if np.isnan(row.lower_95) or row.lower_95 <= 0 <= row.upper_95:
             closed.append("")
-        elif row.Index == 1:
-            closed.append(describe_closers(closers(reading, "both", CHILDREN, 0.0)))
-        else:  # the women's anchor: the value of women's excess that meets it, at the median composition
-            target = float(np.median(r)) * float(reading.interval(reading.measure("male", "all")).estimate)
-            closed.append(describe_closers(closers(reading, "female", "all", target)))
+            continue
+        ages = CHILDREN if row.ages == "0-14" else row.ages
+        target = 0.0 if row.sex != "female" or row.ages == "0-14" else \
+            r * float(reading.interval(reading.measure("male", row.ages)).estimate)
+        closed.append(describe_closers(closers(reading, row.sex, ages, target)))
     df["closed_by"] = closed
     return df
 

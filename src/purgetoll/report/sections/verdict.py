@@ -93,6 +93,9 @@ def _draw_toll(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
             if np.isfinite(r["lower_thousands"]):
                 ax.plot([r["lower_thousands"], r["upper_thousands"]], [y, y], color=color, linewidth=2)
             ax.plot([r["estimate_thousands"]], [y], "o", color=color)
+        if LABELS["floor"] not in part.index and LABELS["floor"] in series:
+            ax.text(0.02, series.index(LABELS["floor"]), "documented for all ages only", transform=ax.get_yaxis_transform(),
+                    va="center", fontsize=7, color="tab:red")
         imp = part.loc[LABELS["implied"]] if LABELS["implied"] in part.index else None
         if imp is not None and np.isfinite(imp["lower_thousands"]):
             ax.axvspan(imp["lower_thousands"], imp["upper_thousands"], color="grey", alpha=0.15)
@@ -115,7 +118,7 @@ def _draw_census(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> None:
             if name != "ADH 1939":
                 ax.fill_between(rows["age"], rows["lower_thousands"], rows["upper_thousands"], alpha=0.2)
         ax.axhline(0, color="grey", linewidth=0.8)
-        ax.set_title(f"{sex}: minus the 1939 census as read (median of the weighted draws)")
+        ax.set_title(f"{'men' if sex == 'male' else 'women'}: simulated minus the 1939 census as read")
         ax.set_xlabel("age on 17 Jan 1939 (5-year group, lower bound)")
         ax.set_ylabel("thousands")
         ax.legend(fontsize=7)
