@@ -38,7 +38,7 @@ from purgetoll.demography.census_errors import enumerated_1939, true_1937
 from purgetoll.demography.evidence import ErrorModel
 from purgetoll.scenarios import Scenario
 from purgetoll.verdict.implied import AGES, CENSUS_1937, CENSUS_1939, DEFAULT_DRAWS, read_census
-from purgetoll.verdict.judge import _joint, _status
+from purgetoll.verdict.judge import joint_interval, verdict_status
 from purgetoll.verdict.runs import RunRecord, run_many
 from purgetoll.verdict.sampler import TARGET_ESS, fit_proposal
 from purgetoll.verdict.simulated import BASELINE, group, simulated_excess
@@ -113,7 +113,7 @@ def coverage_study(names: list[str], *, worlds: int = 200, scale: float = 0.01, 
                        "upper_95": i.upper, "covered": bool(i.exists and i.lower <= true_toll <= i.upper),
                        "interval_exists": i.exists, "effective_draws": r.ess}
                 for cand in names:
-                    row[f"vs_{cand}"] = _status(_joint(r, implied, sims[cand][(s, ages)]), len(ensemble[cand]))
+                    row[f"vs_{cand}"] = verdict_status(joint_interval(r, implied, sims[cand][(s, ages)]), len(ensemble[cand]))
                 rows.append(row)
             if progress:
                 print(f"  {truth_name}: world {w + 1}/{worlds}", end="\r", flush=True)

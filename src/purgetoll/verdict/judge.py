@@ -30,7 +30,7 @@ from purgetoll.verdict.implied import AGES, CHILDREN, Reading, closers, describe
 from purgetoll.verdict.runs import RunRecord
 from purgetoll.verdict.simulated import BASELINE, group, label, simulated_excess
 
-__all__ = ["RULE", "implied_table", "verdict_table", "pairs_table", "deficits_table", "census_table",
+__all__ = ["RULE", "implied_table", "verdict_table", "pairs_table", "deficits_table", "census_table", "joint_interval", "verdict_status",
            "survival_table", "anchors_table", "measure_name", "GROUPS_5Y", "COHORTS_10Y"]
 
 SEXES = ("male", "female")
@@ -128,7 +128,7 @@ def anchors_table(reading: Reading) -> pd.DataFrame:
     return df
 
 
-def _status(i: Interval, n_seeds: int) -> str:
+def verdict_status(i: Interval, n_seeds: int) -> str:
     if n_seeds < MIN_RUNS:
         return f"not judged: {n_seeds} run (a verdict needs at least {MIN_RUNS} seeds)"
     if not i.exists:
@@ -140,7 +140,7 @@ def _status(i: Interval, n_seeds: int) -> str:
     return "consistent"
 
 
-def _joint(reading: Reading, implied: np.ndarray, sims: np.ndarray) -> Interval:
+def joint_interval(reading: Reading, implied: np.ndarray, sims: np.ndarray) -> Interval:
     """Interval of implied - simulated over every (draw, seed) pair, weights from the draws; none from
     fewer than 2 seeds (one run says nothing of the spread of the mechanism)."""
     diff = (implied[:, None] - sims[None, :]).ravel()
@@ -167,11 +167,11 @@ def verdict_table(by_name: dict[str, list[RunRecord]], reading: Reading, adh: Re
                 sim_i = spread_interval(sims) if n else None
                 implied = reading.measure(sex, ages)
                 imp_i = reading.interval(implied)
-                diff = _joint(reading, implied, sims) if n else None
-                vs = _status(diff, n) if diff is not None else "not judged: no paired no_terror run"
+                diff = joint_interval(reading, implied, sims) if n else None
+                vs = verdict_status(diff, n) if diff is not None else "not judged: no paired no_terror run"
                 adh_imp = adh.measure(sex, ages)
-                adh_diff = _joint(adh, adh_imp, sims) if n else None
-                vs_adh = _status(adh_diff, n) if adh_diff is not None else vs
+                adh_diff = joint_interval(adh, adh_imp, sims) if n else None
+                vs_adh = verdict_status(adh_diff, n) if adh_diff is not None else vs
                 closed = ""
                 if vs.startswith("excluded") and sim_i is not None:
                     closed = describe_closers(closers(reading, sex, ages, sim_i.estimate))
