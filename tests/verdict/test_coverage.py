@@ -14,7 +14,7 @@ NAMES = ["archival", "conquest_1968", "no_terror"]
 
 @pytest.fixture(scope="module")
 def study():
-    records = run_many([Scenario.load(n) for n in NAMES], [1, 2], 0.002, workers=1)
+    records = run_many([Scenario.load(n) for n in NAMES], [1, 2], 0.001, workers=1)
     return coverage_study(NAMES, worlds=4, draws=6000, pool=20_000, records=records)
 
 

@@ -157,8 +157,7 @@ class Reading:
         Three weigh the draws (women all ages, women 20-59, children under 15 of both sexes); boys and girls
         apart are shown, not weighted (``weighted`` false)."""
         r = self.floor.deaths["female"] / self.floor.deaths["male"]
-        share = "0 (women's share of the documented deaths, women_share_executed and women_share_camp_deaths, " \
-                "times the men's implied excess)"
+        share = "0: women's share of the documented deaths (women_share_executed, women_share_camp_deaths)"
         rows = []
         for name, sex, ages, x, target, tol, weighted in (
             ("women, all ages: implied excess minus women's share x men's", "female", "all",

@@ -226,8 +226,11 @@ def build(ctx: RunContext) -> Section:
                                 "upper_95", "vs_census", "vs_adh", "closed_by"),
                   formats={c: _k for c in ("simulated", "sim_lower_95", "sim_upper_95", "implied", "implied_lower_95",
                                            "implied_upper_95", "difference", "lower_95", "upper_95", "adh_implied")}),
-            Table("verdict_anchors", "The anchors: women's and children's implied excess before and after weighting",
+            Table("verdict_anchors", "The anchors: women's and children's implied excess before and after weighting "
+                  "(persons; targets and tolerances in the CSV)",
                   v.anchors, estimate=True, sources=CENSUS_SOURCES,
+                  html_columns=("anchor", "weighted", "prior_estimate", "prior_lower_95", "prior_upper_95",
+                                "estimate", "lower_95", "upper_95", "closed_by"),
                   formats={c: _k for c in ("tolerance", "prior_estimate", "prior_lower_95", "prior_upper_95",
                                            "estimate", "lower_95", "upper_95", "effective_draws")}),
             Table("verdict_error_model", "The error model of the evidence: every assumption, its range, how it is "
