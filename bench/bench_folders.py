@@ -3,7 +3,8 @@
 For a demography-only run at each scale (17 Dec 1926 to 15 Jan 1959, 385 months, yearly
 checkpoints), in its own process:
 
-* the run's wall time and its checkpoint and event-log seconds (``Sim.timings()``);
+* the run's wall time, its CPU time (all threads), and its checkpoint and event-log seconds
+  (``Sim.timings()``);
 * the same with the code of another source tree (``--baseline-src``: e.g. the package before the
   checksums, extracted with ``git archive``), in alternation, for the overhead;
 * resuming from the last checkpoint: the time to check every checkpoint file and event part
@@ -25,6 +26,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -46,7 +48,9 @@ def one(scale: float, out: str, seed: int, measure_resume: bool) -> dict:
     sim.run(out, force=True)
     wall = time.perf_counter() - t0
     timings = {f"{r['module']}.{r['method']}": r["seconds"] for r in sim.timings().to_dict(orient="records")}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     res = {"wall_seconds": round(wall, 2), "run_seconds": round(wall - t_inputs, 2),
+           "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
            "checkpoint_seconds": round(timings.get("engine.checkpoint", 0.0), 3),
            "events_seconds": round(timings.get("engine.events", 0.0), 3),
            "output_bytes": sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file())}
@@ -121,7 +125,7 @@ def main() -> None:
                 res = {"scale": scale, "code": label, "repeat": rep,
                        **_child(scale, args.seed, src, measure_resume=label == "now" and rep == 0)}
                 rows.append(res)
-                print(f"scale {scale:<5} {label:<8} run {res['run_seconds']:>7.1f} s  checkpoints "
+                print(f"scale {scale:<5} {label:<8} run {res['run_seconds']:>7.1f} s  cpu {res['cpu_seconds']:>6.1f} s  checkpoints "
                       f"{res['checkpoint_seconds']:>6.2f} s  events {res['events_seconds']:>5.2f} s  "
                       + (f"verify {res['verify_seconds']:.2f} s  resume check {res['resume_check_seconds']:.2f} s  "
                          if "verify_seconds" in res else "")

@@ -231,7 +231,10 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "w", *, durable: bool 
 
 def temp_dir(folder: str | os.PathLike[str], name: str) -> Path:
     """A new, empty temporary folder for target ``name`` in ``folder`` (a purgetoll temporary name)."""
-    return Path(_mkdtemp(temp_prefix(name), Path(folder)))
+    try:
+        return Path(_mkdtemp(temp_prefix(name), Path(folder)))
+    except OSError as exc:
+        raise output_error(Path(folder) / name, "create a temporary folder beside it", exc) from exc
 
 
 def fsync_dir(path: str | os.PathLike[str]) -> None:

@@ -6,8 +6,9 @@ run's files: ``<work>/checkpoint/`` holds one ``<column>.npy`` per person column
 the settings it was made with, the snapshot dates, event counts, module states, and ``files``, the
 size and SHA-256 of every ``.npy`` and of every event part published so far (paths relative to
 ``<work>``). ``meta.json`` is sealed with the SHA-256 of its own content. The folder is built beside
-the old one and swapped in whole (``purgetoll.atomic.atomic_dir``), so a run killed while
-checkpointing keeps the previous checkpoint.
+the old one and swapped in whole, so a run killed while checkpointing keeps the previous checkpoint.
+The files are hashed on a second thread while the run goes on, and the folder becomes the
+checkpoint half a window later (:class:`Checkpointer`), or at once when the run stops on an error.
 
 Resuming (:func:`read_checkpoint`) trusts nothing: the seal of ``meta.json``, then the size and
 SHA-256 of every file it lists, then the settings (named key) and the step; a file that is missing,
@@ -16,21 +17,22 @@ truncated, altered or edited is a :class:`purgetoll.errors.DamagedError` naming 
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import io
 import json
+import shutil
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from purgetoll.atomic import atomic_dir, atomic_file
+from purgetoll.atomic import atomic_file, swap_dir, temp_dir
 from purgetoll.errors import DamagedError, DataError
-from purgetoll.folders import CHECKPOINT, read_sealed, seal, verify_entries
+from purgetoll.folders import CHECKPOINT, read_sealed, seal, sha256_file, verify_entries
 
-__all__ = ["write_checkpoint", "read_checkpoint", "write_npy", "CHECKPOINT_DIR"]
+__all__ = ["Checkpointer", "write_checkpoint", "read_checkpoint", "write_npy", "CHECKPOINT_DIR"]
 
 CHECKPOINT_DIR = CHECKPOINT
 META = "meta.json"
@@ -53,35 +55,94 @@ def write_npy(handle: Any, arr: np.ndarray) -> None:
         handle.write(view[start:start + _CHUNK])
 
 
-def _digest(arr: np.ndarray) -> dict[str, Any]:
-    """Size and SHA-256 of ``arr`` as :func:`write_npy` writes it (hashlib releases the GIL)."""
-    header = _npy_header(arr)
-    sha = hashlib.sha256(header)
-    sha.update(memoryview(arr.reshape(-1)).cast("B"))
-    return {"bytes": len(header) + arr.nbytes, "sha256": sha.hexdigest()}
+class Checkpointer:
+    """Writes the checkpoints of one run into ``work/checkpoint``, hashing them off the main thread.
+
+    :meth:`write` puts the arrays on disk at once (views of the people, never copied) in a folder
+    beside the checkpoint, and a second thread hashes those files while the run goes on. When the
+    run reaches step ``finalize_at`` (:meth:`due`), at the next :meth:`write`, or when it stops on
+    an error or an interrupt, :meth:`finalize` waits for the hashes, writes the sealed ``meta.json``
+    and swaps the folder in as *the* checkpoint. A run killed before that resumes from the checkpoint
+    before, to the same bytes. Every step of it happens at a fixed point of the run, on the main
+    thread, so a run does the same file-system calls in the same order every time.
+    """
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgetoll-sha256")
+        self._pending: tuple[Path, dict[str, Any], Future, int] | None = None
+
+    def write(self, arrays: Mapping[str, np.ndarray], meta: dict[str, Any],
+              also: Sequence[dict[str, Any]] = (), finalize_at: int = 0) -> bool:
+        """Finalize a pending checkpoint, then write the next; return whether one was finalized.
+
+        ``meta`` (JSON-able) is frozen now; ``also`` lists other files the checkpoint depends on (the
+        event parts published so far) as ``{"path" (relative to work), "bytes", "sha256"}``, checked on
+        resume too; ``finalize_at`` is the step from which :meth:`due` says it is time to finalize.
+        """
+        finalized = self.finalize()
+        body = json.loads(json.dumps({**meta, "files": list(also)}, default=str))
+        tmp = temp_dir(self.work, CHECKPOINT_DIR)
+        try:
+            for name, arr in arrays.items():
+                with atomic_file(tmp / f"{name}.npy", "wb", durable=False) as fh:
+                    write_npy(fh, arr)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._pending = (tmp, body, self._pool.submit(_hash_files, tmp, list(arrays)), finalize_at)
+        return finalized
+
+    def due(self, step: int) -> bool:
+        """Whether a checkpoint is pending and the run has reached its ``finalize_at``."""
+        return self._pending is not None and step >= self._pending[3]
+
+    def finalize(self) -> bool:
+        """Make the pending checkpoint the checkpoint (waiting for its hashes); False if none."""
+        if self._pending is None:
+            return False
+        tmp, body, future, _ = self._pending
+        self._pending = None
+        try:
+            body["files"] = future.result() + body["files"]
+            with atomic_file(tmp / META, durable=False) as fh:
+                fh.write(json.dumps(seal(body), sort_keys=True))
+            if swap_dir(tmp, self.work / CHECKPOINT_DIR):
+                shutil.rmtree(tmp, ignore_errors=True)  # the checkpoint it replaces
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return True
+
+    def close(self) -> None:
+        """Drop a pending checkpoint and stop the hashing thread."""
+        if self._pending is not None:
+            tmp, _, future, _ = self._pending
+            self._pending = None
+            with contextlib.suppress(BaseException):
+                future.result()
+            shutil.rmtree(tmp, ignore_errors=True)
+        self._pool.shutdown(wait=True)
+
+
+def _hash_files(folder: Path, names: list[str]) -> list[dict[str, Any]]:
+    entries = []
+    for name in names:
+        size, digest = sha256_file(folder / f"{name}.npy")
+        entries.append({"path": f"{CHECKPOINT_DIR}/{name}.npy", "bytes": size, "sha256": digest})
+    return entries
 
 
 def write_checkpoint(work: Path, arrays: Mapping[str, np.ndarray], meta: dict[str, Any],
                      also: Sequence[dict[str, Any]] = ()) -> None:
-    """Write ``arrays`` and ``meta`` (JSON-able) as ``work/checkpoint``, replacing any earlier one.
-
-    ``also`` lists other files the checkpoint depends on (the event parts published so far) as
-    ``{"path" (relative to work), "bytes", "sha256"}``: they are checked on resume too. The arrays'
-    SHA-256 are computed on a second thread while they are written (the arrays do not change
-    meanwhile), so the checksums cost little more than the writes.
-    """
-    arrays = {name: np.ascontiguousarray(arr) for name, arr in arrays.items()}
-    files: list[dict[str, Any]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgetoll-sha256") as pool:
-        digests = {name: pool.submit(_digest, arr) for name, arr in arrays.items()}
-        with atomic_dir(work / CHECKPOINT_DIR, overwrite=True) as tmp:
-            for name, arr in arrays.items():
-                with atomic_file(tmp / f"{name}.npy", "wb", durable=False) as fh:
-                    write_npy(fh, arr)
-            files = [{"path": f"{CHECKPOINT_DIR}/{name}.npy", **digests[name].result()} for name in arrays]
-            body = {**meta, "files": files + list(also)}
-            with atomic_file(tmp / META, durable=False) as fh:
-                fh.write(json.dumps(seal(body), sort_keys=True))
+    """Write one checkpoint into ``work/checkpoint`` at once (what :class:`Checkpointer` does in two
+    steps)."""
+    writer = Checkpointer(work)
+    try:
+        writer.write(arrays, meta, also)
+        writer.finalize()
+    finally:
+        writer.close()
 
 
 def read_checkpoint(work: Path, settings: dict[str, Any], n_steps: int, every: int

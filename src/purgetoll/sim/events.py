@@ -191,6 +191,10 @@ class EventLog:
             return self.schema.empty_table().to_pandas()
         return self._table().to_pandas()
 
+    def wait(self) -> None:
+        """Wait until no row group is being written (the writer thread is idle)."""
+        self._wait()
+
     def _wait(self) -> None:
         if self._pending is not None:
             pending, self._pending = self._pending, None

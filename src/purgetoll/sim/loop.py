@@ -21,6 +21,7 @@ beside ``out`` (checkpoints there too) under the folder's lock, and swapped in w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import resource
@@ -44,7 +45,7 @@ from purgetoll.errors import DataError
 from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
 from purgetoll.sim import calendar
 from purgetoll.sim.budget import check_run
-from purgetoll.sim.checkpoint import read_checkpoint, write_checkpoint
+from purgetoll.sim.checkpoint import Checkpointer, read_checkpoint
 from purgetoll.sim.events import EventLog, part_name
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
@@ -184,6 +185,7 @@ class Sim:
         self._seconds: dict[tuple[str, str], float] = {}
         self.people: People | None = None
         self.events: EventLog | None = None
+        self._checkpoints: Checkpointer | None = None
         #: a run without an output folder keeps its events in memory (``sim.events.frame()``) when True
         self.keep_events = False
 
@@ -307,11 +309,14 @@ class Sim:
             for m in self.modules.values():
                 self._timed((m.name, "setup"), m.setup, self)
         self.events.open_window(k_begin // every)
+        self._checkpoints = Checkpointer(folder.work) if folder is not None else None
 
         try:
             for k in range(k_begin, self.n_steps):
                 if k % every == 0:
                     self._window_boundary(k, folder, records, fresh=(k != k_begin or not resumed))
+                elif self._checkpoints is not None and self._checkpoints.due(k):
+                    self._finalize_checkpoint(folder)
                 if stop_at is not None and k == stop_at:
                     raise Interrupted(f"stopped before step {k} (stop_at)")
                 self._timed(("engine", "snapshots"), self._snapshot, k, records)
@@ -324,9 +329,20 @@ class Sim:
             self._timed(("engine", "events"), self.events.close_window, (self.n_steps - 1) // every)
             self.events.shutdown()
         except BaseException:
+            if self._checkpoints is not None:  # stopped in-process: the state of the last boundary is
+                with contextlib.suppress(Exception):  # sound, so it becomes the checkpoint to resume from
+                    self._finalize_checkpoint(folder)
             self.events.abort()
             raise
+        finally:
+            if self._checkpoints is not None:
+                self._checkpoints.close()
         return self._finish(folder, records)
+
+    def _finalize_checkpoint(self, folder: RunFolder) -> None:
+        self.events.wait()  # no event write in flight: the run's file-system calls keep one order
+        if self._timed(("engine", "checkpoint"), self._checkpoints.finalize):
+            folder.mark_resumable()
 
     def _window_boundary(self, k: int, folder: RunFolder | None, records: list, fresh: bool) -> None:
         s = self.settings
@@ -347,8 +363,9 @@ class Sim:
             arrays = {name: people[name] for name in people.columns}  # views: no copy of the people
             arrays["__snapshots"] = np.array([c for _, _, c in records], dtype=np.int64).reshape(-1, 2, 101)
             parts = [{"path": f"{PAYLOAD}/events/{name}", **e} for name, e in sorted(self.events.published.items())]
-            self._timed(("engine", "checkpoint"), write_checkpoint, folder.work, arrays, meta, parts)
-            folder.mark_resumable()
+            half = k + max(1, s.checkpoint_every_steps // 2)  # hashed meanwhile on a second thread
+            if self._timed(("engine", "checkpoint"), self._checkpoints.write, arrays, meta, parts, half):
+                folder.mark_resumable()
         stop = min(k + s.checkpoint_every_steps, self.n_steps)
         for m in self.modules.values():
             self._timed((m.name, "begin_window"), m.begin_window, self, k, stop)
