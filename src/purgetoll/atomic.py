@@ -141,7 +141,8 @@ def remove_stale_temps(folder: str | os.PathLike[str], name: str | None = None) 
         path = Path(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
-                if (path / "staging.json").exists() or (path / "manifest.json").exists():
+                if (entry.name.endswith("-aside.tmp") or (path / "staging.json").exists()
+                        or (path / "manifest.json").exists()):
                     continue
                 shutil.rmtree(path)
             else:

@@ -233,3 +233,41 @@ def test_verify_names_every_damaged_file(tmp_path):
     (target / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(DamagedError, match="altered since it was written: its content does not match its SHA-256 seal"):
         read_sealed(target / "manifest.json")
+
+
+def test_without_an_atomic_exchange_a_kill_between_the_renames_is_repaired(tmp_path, monkeypatch):
+    """On a file system without RENAME_EXCHANGE the swap is two renames; a process killed between
+    them leaves no run at the target: the next run on the folder moves the complete new run in and
+    removes the old one by its manifest (a file the old run did not write is kept)."""
+    import purgetoll.atomic as atomic
+
+    def unsupported(a, b):
+        raise NotImplementedError("no RENAME_EXCHANGE here")
+
+    monkeypatch.setattr(atomic, "_exchange", unsupported)
+    target = tmp_path / "run"
+    write(target, {"a": "old"})
+
+    def killed():
+        seam = Seam(at=None)
+        with seam:
+            real = atomic._rename
+
+            def second_rename_kills(src, dst):
+                if dst == target:  # the new run about to move in; the old one is aside already
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real(src, dst)
+
+            atomic._rename = second_rename_kills
+            write(target, {"a": "new"}, force=True)
+
+    assert in_child(killed) == -signal.SIGKILL
+    assert not target.exists()
+    (aside,) = [p for p in tmp_path.iterdir() if p.name.endswith("-aside.tmp")]
+    (aside / "late.txt").write_text("put there by hand")
+    with RunFolder(tmp_path / "other", kind="test") as later:  # any run beside repairs it
+        later.commit({"purgetoll_version": "t"})
+    assert tree(target)["a"] == b"new" and verify_folder(target).ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == [aside.name, "other", "run"]
+    assert sorted(tree(aside)) == ["late.txt", "staging.json"]  # the old run's own files went, the user's stayed
+    assert any(n.startswith(f"kept {aside}: it holds files no run wrote (late.txt)") for n in later.notes)

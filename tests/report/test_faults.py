@@ -5,6 +5,7 @@ write at once (issue 10)."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 from datetime import UTC, datetime
@@ -75,7 +76,10 @@ def test_a_killed_run_leaves_debris_that_a_later_run_removes(tmp_path):
         assert tree(out / "r") == before  # the finished run is untouched
         write_run(out, f"later{i}", sections=SECTIONS, now=NOON)  # another run beside cleans it all
         assert sorted(p.name for p in out.iterdir()) == sorted([".r.mine.tmp", "r", *(f"later{j}" for j in range(i + 1))])
-    assert (user / "notes").read_text() == "keep" and tree(out / "r") == before
+    assert (user / "notes").read_text() == "keep"
+    # the last run was killed complete, just before its swap: the later run beside finished it
+    assert sorted(tree(out / "r")) == sorted(before) and tree(out / "r") != before
+    assert json.loads((out / "r" / "manifest.json").read_text())["created_utc"] == "2027-01-01T00:00:00Z"
 
 
 def test_two_runs_of_one_name_cannot_write_at_once(tmp_path):

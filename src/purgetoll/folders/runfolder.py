@@ -61,7 +61,7 @@ from purgetoll.folders.layout import MANIFEST, inspect_target, owned_paths, read
 from purgetoll.folders.lock import FolderLock
 from purgetoll.folders.owner import Owner
 
-__all__ = ["RunFolder", "Staging", "dispose_run", "find_stagings", "clean_debris", "STAGING_MARK",
+__all__ = ["RunFolder", "Staging", "dispose_run", "find_stagings", "clean_debris", "repair", "STAGING_MARK",
            "PAYLOAD", "CHECKPOINT"]
 
 STAGING_MARK = "staging.json"
@@ -213,8 +213,54 @@ def _dispose_aside(parent: Path, notes: list[str]) -> None:
                 or pid_alive(parsed[2]) or not os.path.lexists(parent / parsed[0])):
             continue
         kept = dispose_run(Path(entry.path))
+        if kept:  # marked, so that nothing ever removes what is left: files no run wrote
+            Staging(Path(entry.path), {"purgetoll": "staging", "target": parsed[0], "kind": "aside",
+                                       "state": "kept"}).write_marker()
         notes.append(f"kept {entry.path}: it holds files no run wrote ({', '.join(kept[:5])})" if kept
                      else f"removed {entry.path}, left by a purgetoll process that was stopped")
+
+
+def _unswapped(st: Staging) -> bool:
+    """Whether a staging folder in state ``complete`` still holds its new run (not yet swapped in):
+    its ``run/`` carries the manifest whose seal the marker recorded."""
+    if st.state != "complete":
+        return False
+    manifest = read_manifest(st.path / PAYLOAD)
+    return manifest is not None and manifest.get(SEAL_KEY) == st.marker.get("commit")
+
+
+def repair(parent: Path, name: str) -> list[str]:
+    """Finish what a killed replacement of ``parent/name`` left half done; the caller holds its lock.
+
+    A staging folder whose new run was complete but not yet swapped in (marker ``complete``, its
+    ``run/`` still the new run) is swapped in now, unless the target holds files no run wrote. Where
+    two renames stood in for an atomic exchange and a kill fell between them, the target is missing:
+    the complete new run is moved in, or else the old run moved back from aside. Returns notes.
+    """
+    target = parent / name
+    notes: list[str] = []
+    for st in reversed(find_stagings(parent, name)):
+        if not _unswapped(st):
+            continue
+        state = inspect_target(target)
+        if state.kind in ("absent", "empty") or (state.kind == "run" and not state.foreign
+                                                 and not state.legacy and not state.altered):
+            displaced = swap_dir(st.path / PAYLOAD, target)
+            notes.append(f"finished the replacement of {target} that a stopped process had completed "
+                         "but not swapped in")
+            if _remove_staging(st.path, displaced=displaced):
+                st.write_marker(state="kept")
+        return notes
+    if os.path.lexists(target):
+        return notes
+    for entry in os.scandir(parent):
+        parsed = parse_temp_name(entry.name)
+        if (parsed and parsed[0] == name and entry.name.endswith("-aside.tmp")
+                and read_manifest(Path(entry.path)) is not None and not pid_alive(parsed[2])):
+            swap_dir(Path(entry.path), target)
+            notes.append(f"moved back {target}, left aside by a stopped process")
+            break
+    return notes
 
 
 def clean_debris(parent: Path, *, skip: str | None = None) -> list[str]:
@@ -226,26 +272,27 @@ def clean_debris(parent: Path, *, skip: str | None = None) -> list[str]:
     names a target whose stagings the caller handles itself (it holds that lock).
     """
     notes: list[str] = []
-    for st in find_stagings(parent):
-        if st.target_name == skip or st.state == "kept" or not st.owner_gone():
-            continue
-        if st.resumable and st.state != "complete":
-            continue  # an unfinished run: kept for --resume, removed by --force
-        lock = FolderLock(parent / st.target_name)
+    names = {st.target_name for st in find_stagings(parent)}
+    names |= {p[0] for e in os.scandir(parent) if e.name.endswith("-aside.tmp") and (p := parse_temp_name(e.name))}
+    for name in sorted(names - {skip, ""}):
+        lock = FolderLock(parent / name)
         try:
             lock.acquire()
         except PurgetollError:
-            continue
+            continue  # its writer runs (or cannot be checked): nothing of it is touched
         try:
-            marker = _read_marker(st.path)
-            if marker is None or not Staging(st.path, marker).owner_gone():
-                continue
-            kept = _remove_staging(st.path)
-            if kept:
-                Staging(st.path, marker).write_marker(state="kept")
-                notes.append(f"kept {st.path}: it holds files no run wrote ({', '.join(kept[:5])})")
-            else:
-                notes.append(f"removed {st.path}, left by a purgetoll process that was stopped")
+            notes += repair(parent, name)
+            for st in find_stagings(parent, name):
+                if st.state == "kept" or not st.owner_gone() or _unswapped(st):
+                    continue  # a new run kept from a target holding files no run wrote stays too
+                if st.resumable and st.state != "complete":
+                    continue  # an unfinished run: kept for --resume, removed by --force
+                kept = _remove_staging(st.path)
+                if kept:
+                    st.write_marker(state="kept")
+                    notes.append(f"kept {st.path}: it holds files no run wrote ({', '.join(kept[:5])})")
+                else:
+                    notes.append(f"removed {st.path}, left by a purgetoll process that was stopped")
         except PurgetollError:
             continue
         finally:
@@ -443,34 +490,7 @@ class RunFolder:
                     p.unlink(missing_ok=True)
 
     def _recover(self) -> None:
-        """Finish a replacement that a killed process had completed but not yet swapped in (its
-        staging marker says ``complete`` and its ``run/`` still holds the new run, known by the seal
-        of its manifest), or move back an old run left aside by a replacement without an atomic
-        exchange."""
-        for s in reversed(find_stagings(self.parent, self.name)):  # we hold the lock: none is active
-            if s.state != "complete":
-                continue
-            manifest = read_manifest(s.path / PAYLOAD)
-            if manifest is None or manifest.get(SEAL_KEY) != s.marker.get("commit"):
-                continue  # swapped already: run/ holds the run it replaced
-            state = inspect_target(self.target)
-            if state.kind == "run" and not state.foreign and not state.legacy or state.kind in ("absent", "empty"):
-                displaced = swap_dir(s.path / PAYLOAD, self.target)
-                self.notes.append(f"finished the replacement of {self.target} that a stopped process had "
-                                  "completed but not swapped in")
-                kept = _remove_staging(s.path, displaced=displaced)
-                if kept:
-                    s.write_marker(state="kept")
-            return
-        if os.path.lexists(self.target):
-            return
-        for entry in os.scandir(self.parent):
-            parsed = parse_temp_name(entry.name)
-            if (parsed and parsed[0] == self.name and entry.name.endswith("-aside.tmp")
-                    and read_manifest(Path(entry.path)) is not None and not pid_alive(parsed[2])):
-                swap_dir(Path(entry.path), self.target)
-                self.notes.append(f"moved back {self.target}, left aside by a stopped process")
-                return
+        self.notes += repair(self.parent, self.name)
 
     # -- during the run ---------------------------------------------------------------------------
     def mark_resumable(self) -> None:
