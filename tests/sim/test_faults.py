@@ -437,3 +437,67 @@ def test_checkpoint_arrays_are_written_as_numpy_saves_them(tmp_path):
         write_npy(mine, arr)
         np.save(theirs, arr, allow_pickle=False)
         assert mine.getvalue() == theirs.getvalue()
+
+
+class _Founders:
+    """A module that logs an event for some people in ``setup`` (as the Gulag's people in camps at
+    the start do): a resume must give them again."""
+
+    name = "founders"
+    plan_order = 900
+    runs_by_default = False
+    parameter_specs = ()
+    columns = ()
+    event_kinds = ("founder",)
+    event_columns = ()
+    steps = ()
+
+    def capacity(self, sim):
+        return 0
+
+    def prepare(self, sim):
+        pass
+
+    def setup(self, sim):
+        p = sim.people
+        first = slice(0, 500)
+        sim.events.log(0, "founder", p["person_id"][first], p["sex"][first], sim.ages(p["birth_month"][first], 0))
+
+    def begin_window(self, sim, first, stop):
+        pass
+
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state):
+        pass
+
+    def describe(self):
+        return {"parameters": {}, "tables": {}, "assumptions": {}}
+
+
+@pytest.mark.parametrize("stop", [8, 20])
+def test_events_logged_at_setup_survive_a_kill_in_the_first_windows(tmp_path, toy_inputs, stop):
+    """A run killed in its first window starts afresh (there is no checkpoint at step 0, whose
+    resume would lose the events ``setup`` logged); one killed after its checkpoint at step 12 was
+    made (at 18) resumes from it; both to the same bytes."""
+
+    def sim():
+        return Sim(SimSettings(**SETTINGS), [Territory(toy_inputs), Demography(toy_inputs), _Founders()])
+
+    sim().run(tmp_path / "whole")
+
+    def killed():
+        def progress(k, n, date, alive, rss):
+            if k == stop:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        sim().run(tmp_path / "cut", progress=progress)
+
+    assert in_child(killed) == -signal.SIGKILL
+    if stop < 18:
+        assert staging_of(tmp_path / "cut") is None  # nothing to resume: start afresh
+        sim().run(tmp_path / "cut")
+    else:
+        sim().run(tmp_path / "cut", resume=True)
+    assert outputs(tmp_path / "cut") == outputs(tmp_path / "whole")

@@ -10,7 +10,8 @@ Around the months:
 * at time point ``k``, before step ``k``: snapshots dated nearest to it;
 * every ``checkpoint_every_steps`` steps (a "window", yearly by default): publish the window's event
   part, compact the dead away if they fill more than ``compact_dead_fraction`` of the slots, write a
-  checkpoint, let modules index the window's due events (``begin_window``);
+  checkpoint (not at step 0: a run stopped in its first window starts afresh, so that the events
+  ``setup`` logged are logged again), let modules index the window's due events (``begin_window``);
 * at the end: the last snapshots, the last event part, ``snapshots.parquet``, ``timings.json`` and
   finally ``manifest.json`` (its presence marks a finished run, and it lists every file with its
   SHA-256); the run is then swapped into its folder and the checkpoint removed.
@@ -351,7 +352,10 @@ class Sim:
             self._timed(("engine", "events"), self.events.close_window, k // s.checkpoint_every_steps - 1)
         if people.n and (people.n - people.n_alive()) > s.compact_dead_fraction * people.n:
             self._timed(("engine", "compact"), people.compact)
-        if folder is not None and fresh:
+        # no checkpoint at step 0: events that setup logged (people in camps at the start, ...) are
+        # in window 0's part, which a resume redoes without setup; a run stopped in its first window
+        # starts afresh instead
+        if folder is not None and fresh and k > 0:
             meta = {
                 "step": k,
                 "next_id": people.next_id,
