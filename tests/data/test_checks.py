@@ -271,7 +271,7 @@ def test_life_expectancy_summary_disagreeing_with_the_table():
             75_789_727,
             "census_national_totals, row date=1937-01-06, metric=males: 75789727 differs from the "
             "printed male total of census_1937_5y 75789727 by 0 (expected a documented difference of "
-            "165: the summary table prints 75,789,892 men, the age-sex table 75,789,727)",
+            "165: the summary table prints more men than the age-sex table adds up to)",
         ),
         (
             "census_by_republic_and_city",

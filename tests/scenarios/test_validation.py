@@ -121,7 +121,7 @@ def test_unknown_section_metadata_and_fields(tmp_path):
         "[scenario] name must be snake_case (letters, digits, _); got 'Bad Name'",
         "[scenario] start must be a census date the engine can start from (1926-12-17, 1937-01-06); got '1938-01-01'",
         "unknown section [famine] (valid: scenario, targets, gulag, population, terror)",
-        "[terror] quota_multiplier: unknown field(s) page (valid: value, source, note)",
+        "[terror] quota_multiplier: unknown field(s) page (valid: value, ref, source, note)",
         "[targets] arrested must be a number >= 0 (persons); got -3",
         '[targets] shot = 681692 has no source: write shot = { value = 681692, source = "..." }',
     ]

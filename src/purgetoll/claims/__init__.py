@@ -7,7 +7,7 @@ Public surface::
 
     claims = load_claims()                 # the bundled claims.toml, validated
     df = check_claims()                    # one row per claim: figure, verdict, data value, citation
-    df[df.verdict == ClaimVerdict.DISAGREES]    # e.g. Conquest's 7 million arrests vs 1,548,366
+    df[df.verdict == ClaimVerdict.DISAGREES]    # e.g. Conquest's 7 million arrests vs Pospelov's (pospelov_arrested)
 
 The records live in ``claims.toml`` beside this file (schema and rules: ``_schema.py``); the
 verdict categories and the rounding rules are documented in ``_verdict.py``; the check methods

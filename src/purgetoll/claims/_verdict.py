@@ -24,7 +24,7 @@ Categories (:class:`ClaimVerdict`):
     - a split, share or ratio: each claimed part is the data value rounded *down or up* to the
       claim's unit (truncated instead of rounded), i.e. off by less than one unit;
     - an approximate count that rounds to the claim at its stated precision but is more than
-      :data:`CLOSE_RELATIVE` away from it (e.g. "about 1 million" against 681,692: 0.68 million
+      :data:`CLOSE_RELATIVE` away from it (e.g. "about 1 million" against the death sentences of vmn_1937_1938, 0.68 million
       rounds to 1 million, 47% apart);
     - a range whose bounds, widened by half its stated precision, contain the data value.
 

@@ -8,6 +8,8 @@ Public surface (``from purgetoll.data import ...``):
   ``life_table(period, sex)``, ``adh(year, borders="time"|"1938"|"1946")``.
 - ``check_table(name, df)`` and ``check_all()``: lists of :class:`Problem`.
 - the archival loaders (``repression(...)``, ``gulag(...)``, ...) from their own modules.
+- ``figure("TABLE:KEY")`` and ``reference("TABLE:KEY")``: one bundled figure named by table and
+  key (:mod:`purgetoll.data._refs`), how code and scenario files cite a number instead of typing it.
 
 Layout: ``tables/<name>.csv`` (tidy tables), ``catalog/<group>.toml`` (one ``[[table]]`` per
 table), ``_registry.py`` (table kinds and the check registry), ``_catalog.py`` (catalog, load),
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     )
     from purgetoll.data._life import LIFE_TABLE_PERIODS, LIFE_TABLE_SEXES, life_table
     from purgetoll.data._machinery import MACHINERY_TABLES, machinery
+    from purgetoll.data._refs import REF_PATTERN, Figure, figure, reference
     from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
 else:
     from purgetoll._lazy import lazy_exports
@@ -66,5 +69,5 @@ __all__ = [
     "EvidenceFigure", "adh_rsfsr_death_rates", "census_evidence", "check_all", "check_table",
     "estimates", "evidence_figure", "gulag", "key_totals", "life_table", "load",
     "machinery", "men_per_1000_women", "operations", "register_check", "register_kind",
-    "repression", "sex_ratio_yearbook", "table_info",
+    "repression", "sex_ratio_yearbook", "table_info", "Figure", "figure", "reference", "REF_PATTERN",
 ]

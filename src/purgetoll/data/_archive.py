@@ -98,9 +98,9 @@ def repression(
     years:
         Inclusive ``(first, last)`` calendar years; all by default.
     values:
-        ``"corrected"`` (default): ``value`` holds the corrected figures (1932 death 2,728; 1937
-        total 790,665; 1938 exile 16,842; 1948 total 73,269). ``"as_printed"``: ``value`` holds
-        the figures as printed (22,728; 665; 16,342; 73,263).
+        ``"corrected"`` (default): ``value`` holds the corrected figures (1932 death, 1937 total,
+        1938 exile, 1948 total: the catalog's caveats and each row's ``correction_note`` say
+        why). ``"as_printed"``: ``value`` holds the figures as printed (``value_as_printed``).
     include_printed_totals:
         Also return the printed column totals over all years (rows with no ``year``).
 
@@ -145,12 +145,11 @@ def key_totals(*, default_only: bool = False) -> pd.DataFrame:
     """The headline archival documents on the Terror, one published figure per row.
 
     Among them (``id``): the 1954 Rudenko-Kruglov-Gorshenin memo (``memo1954_convicted``
-    3,777,380 convicted 1921-53, ``memo1954_vmn`` 642,980 death sentences); the Pospelov
-    commission 1956 (``pospelov_arrested`` 1,548,366 arrested and ``pospelov_shot`` 681,692 shot
-    in 1937-38); the Zubkin certificate (``zubkin_arrested`` 1,565,041 arrested and
-    ``zubkin_vmn`` 668,305 death sentences, 1 Oct 1936 - 1 Nov 1938); the 1953 MVD certificate
-    (``cert1953_convicted`` 4,060,306, ``cert1953_vmn`` 799,455); arrests by year 1937-39; the
-    Special Board; the Military Collegium.
+    convicted 1921-53, ``memo1954_vmn`` death sentences); the Pospelov commission 1956
+    (``pospelov_arrested`` arrested and ``pospelov_shot`` shot in 1937-38); the Zubkin
+    certificate (``zubkin_arrested`` arrested and ``zubkin_vmn`` death sentences, 1 Oct 1936 -
+    1 Nov 1938); the 1953 MVD certificate (``cert1953_convicted``, ``cert1953_vmn``); arrests by
+    year 1937-39; the Special Board; the Military Collegium.
 
     Columns are those of the ``facts`` kind (see :mod:`purgetoll.data._archive_facts`): ``id,
     subject, metric, period, date_start, date_end, value, value_low, value_high, qualifier, unit,
@@ -158,8 +157,8 @@ def key_totals(*, default_only: bool = False) -> pd.DataFrame:
     computed, source, note``. Figures are floats (most in persons).
 
     ``default_only=True`` drops the alternatives of each dispute (for example the 1954 memo's
-    642,980 death sentences against the certificate's 799,455, or 796,713 convicted in 1937
-    against the certificate's 790,665), keeping one figure per quantity.
+    death sentences, ``memo1954_vmn``, against the certificate's, ``cert1953_vmn``), keeping one
+    figure per quantity.
     """
     df = tidy_facts(load("repression_key_totals"))
     if default_only:
@@ -191,8 +190,8 @@ def gulag(
         For ``population`` and ``sex``: keep one coverage (``"camps"``, ``"colonies"``,
         ``"camps_and_colonies"``).
     include_printed_total:
-        For ``deaths``: also return the printed total row 1930-1956 (1,606,748; the yearly rows
-        sum to 1,606,742).
+        For ``deaths``: also return the printed total row 1930-1956 (its ``documented_difference``
+        says how far the yearly rows' sum is from it).
     """
     where = "gulag()"
     _choice(where, "what", what, get_args(GulagWhat))
@@ -291,7 +290,7 @@ def operations(
     what:
         ``"limits"`` (default): the initial limits of Order 00447 (30 Jul 1937) by union republic
         and for the NKVD camps, category 1 (shooting) and 2 (camps), and the all-Union totals
-        (75,950 + 193,000 = 268,950; the regions sum exactly to them). Columns ``date, stage,
+        (categories 1 and 2 and their sum; the regions sum exactly to them). Columns ``date, stage,
         region, region_type, parent_region, category, value, value_as_printed, computed, source,
         note``. ``"regional_limits"``: examples of oblast/krai limits and their later increases
         (``stage`` ``initial``, ``increase`` (an increment on ``date``) or ``raised_to`` (a new
@@ -301,8 +300,8 @@ def operations(
     category:
         For the limits: keep ``"1"``, ``"2"`` or ``"total"``.
     default_only:
-        For the results: drop the alternative figures of each dispute (Order 00447 shot: 387,000
-        (Werth) is the default against about 390,000 and Memorial's 436,000 / 376,202).
+        For the results: drop the alternative figures of each dispute (Order 00447 shot: Werth's
+        ``o447_shot_werth`` is the default against the other counts of the dispute ``order_00447_shot``).
     """
     where = "operations()"
     _choice(where, "what", what, get_args(OperationsWhat))
@@ -334,7 +333,7 @@ def army_purge() -> pd.DataFrame:
 
     A ``facts`` table (columns as in :func:`key_totals`): the RGVA certificate of April 1940
     (dismissed by year 1935-1939 with political staff and shares of list strength), Cherushev's
-    1937-38 figures with those arrested, the Main Cadres Directorate's breakdown of the 35,020
+    1937-38 figures with those arrested, the Main Cadres Directorate's breakdown of those
     dismissed in 1937-38 (natural loss, arrested, political, foreigners), reinstatements. The
     reports count different populations, so their figures do not match exactly.
     """

@@ -1,7 +1,7 @@
 """The ``facts`` kind: published figures one per row, with parts, ranges and disputes.
 
 Most archival and machinery tables are lists of separate published figures ("arrested under
-Order 00447, 1 Oct 1936 - 1 Nov 1938: 702,656"), not a regular grid. They share one tidy schema:
+Order 00447, 1 Oct 1936 - 1 Nov 1938", ``zubkin_arrested_00447``), not a regular grid. They share one tidy schema:
 
 - ``id``: a key unique within the table (``zubkin_arrested``; ``r12.1`` = the first figure split
   out of row 12 of the reference file);
@@ -79,7 +79,7 @@ def flag(v: object) -> bool | None:
 
 
 def fmt(x: float | None) -> str:
-    """A number as printed in messages: 1,548,366 or 22.4."""
+    """A number as printed in messages: thousands separated by commas (1,234,567) or 22.4."""
     if x is None:
         return "<NA>"
     if float(x).is_integer():
@@ -122,7 +122,7 @@ def sum_problems(
     """A total against the sum of its parts plus the difference the source itself prints.
 
     ``total`` and ``parts`` are (label, value) pairs that phrase the message, e.g.
-    ``("printed total", 4060306.0)`` and ``("the sum of the yearly rows ", 4060300.0)``; a
+    ``("printed total", 1000.0)`` and ``("the sum of the yearly rows ", 994.0)``; a
     missing total is not compared.
     """
     (total_label, value), (parts_label, s) = total, parts

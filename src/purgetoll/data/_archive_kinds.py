@@ -18,8 +18,8 @@
   initial ones.
 - ``estimates``: published estimates with author, measure, period and low/high bounds.
 - ``key_totals``: the ``facts`` checks, plus: the figures taken or computed from the 1953
-  certificate (681,692 death sentences in 1937-38, convicted 1937, 1938, 1939, the printed totals
-  4,060,306 and 799,455) equal its corrected yearly rows (:data:`KEY_LINKS`).
+  certificate (``vmn_1937_1938``, the death sentences of 1937-38; convicted 1937, 1938, 1939; the printed
+  totals ``cert1953_convicted`` and ``cert1953_vmn``) equal its corrected yearly rows (:data:`KEY_LINKS`).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def machinery(name: MachineryName, *, default_only: bool = False) -> pd.DataFram
     ----------
     name:
         One of :data:`MACHINERY_TABLES`, for example ``"arrests_by_nationality_1936_1938"``
-        (Krieger's arrests by nationality, total 1,420,711), ``"operation_timing_and_throughput"``
+        (Krieger's arrests by nationality), ``"operation_timing_and_throughput"``
         (lags and throughput), ``"red_army_strength_and_command_staff_1926_1941"``.
     default_only:
         Drop the alternative figures of each dispute (keep the ``default`` one).

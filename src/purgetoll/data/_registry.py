@@ -18,7 +18,7 @@ API for a module that brings new tables (for example ``purgetoll/data/_archive.p
     @register_check("repression_by_year")
     def _totals_add_up(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         ...  # return [] when the table is fine
-        return [Problem(info.name, "year=1937", "total 790665 != sum of parts 790600")]
+        return [Problem(info.name, "year=1937", "total 1000 != sum of parts 994")]
 
 The module is found and imported automatically by ``purgetoll.data`` (every submodule whose name
 starts with ``_``), and its ``__all__`` is re-exported as public loaders. Generic checks (required

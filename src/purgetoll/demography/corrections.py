@@ -1,10 +1,11 @@
 """Named corrections of the known distortions of the censuses, each with its source and range.
 
-- :class:`ArmyOmission1937`: the 1937 census age table leaves out the army (1,681,043 men and
-  1,526 women) and the NKVD contingents; the census total with them is 162,003,225 against
-  160,121,383 in the age table (Zhiromskaya & Polyakov, *Vsesoiuznaia perepis' naseleniia 1937
+- :class:`ArmyOmission1937`: the 1937 census age table leaves out the army (:data:`ARMY_1937` men and
+  women) and the NKVD contingents; the census total with them
+  (``war_losses_and_population_milestones:census_1937_total``) against the age table's
+  (``census_1937_single:1937-01-06/both/total``) (Zhiromskaya & Polyakov, *Vsesoiuznaia perepis' naseleniia 1937
   goda: obshchie itogi*, 2007, p. 37; bundled caveat of ``census_1937_single``). The NKVD
-  contingents are the remainder, 199,273, of unknown sex (counted as men: an assumption). The
+  contingents are the remainder, of unknown sex (counted as men: an assumption). The
   ages they are added at are not published: the census caveat says "the dip of men aged 20-29 is
   that omission", so the default spreads them over ages 20-29 in proportion to the men counted
   there (an assumption; the Monte Carlo moves the upper age between 25 and 34).
@@ -25,15 +26,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.errors import DataError
 
 SEXES: tuple[str, str] = ("male", "female")
 
 # The 1937 census (Zhiromskaya & Polyakov 2007, p. 37; bundled caveat of ``census_1937_single``).
 #: Census total with the army and the NKVD contingents (persons).
-CENSUS_TOTAL_1937 = 162_003_225
+CENSUS_TOTAL_1937: int = figure("war_losses_and_population_milestones:census_1937_total")
 #: Persons in the age table ``census_1937_single``, unknown ages included.
-AGE_TABLE_TOTAL_1937 = 160_121_383
+AGE_TABLE_TOTAL_1937: int = figure("census_1937_single:1937-01-06/both/total")
 #: The army, left out of the age table: men and women (persons).
 ARMY_1937 = (1_681_043, 1_526)
 

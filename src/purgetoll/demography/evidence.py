@@ -15,8 +15,8 @@ Components, by group (see :func:`components` for every range and source):
   in 0 or 5, removed at a drawn strength); a general under-count (Zhiromskaya: very low; ADH's 1 Jan 1937
   population is about 0.5M above census + army; a revisionist 1-1.5%, low confidence); the infants
   ADH add at ages 0 and 1; persons in transit (Kraval's 0.3-0.4M) if they were not counted; the army
-  (sourced) and the NKVD contingent left out of the age table (199,273 as the remainder of the
-  census total, up to contingent A's 270,730) and their ages.
+  (sourced) and the NKVD contingent left out of the age table (from the remainder of the census
+  total to contingent A, ``contingent_a_total``) and their ages.
 * **1939 census** -- the padding total (ADH's true totals imply 1.69-2.11M, Volkov, Tolts,
   Bogoyavlensky and Zhiromskaya 2.86-2.96M: the range spans both) and where it sits: in proportion
   to every age and sex, or concentrated where the padding mechanisms place it (Tolts: double
@@ -197,9 +197,9 @@ def components() -> tuple[Component, ...]:
         Component(P("nkvd_contingent_1937_persons", nk_hi, "persons",
                     "NKVD contingent outside the 1937 age table (besides the army): contingent A, "
                     f"{nk_hi:,.0f} of whom {nk_women:,.0f} women (Zhiromskaya & Polyakov 2007 pp.246-251: "
-                    "contingent_a_total, contingent_a_women; RKKA + A is within 8,403 of the gap between the census "
+                    "contingent_a_total, contingent_a_women; RKKA + A is close to the gap between the census "
                     "total and the age table, gap_census_total_age_table_1937); as low as the remainder "
-                    f"{nk_lo:,.0f} (census total - age table with unknown ages - army) if the 63,054 of unknown age "
+                    f"{nk_lo:,.0f} (census total - age table with unknown ages - army) if those of unknown age "
                     "belong to it; women in A's proportion", low=0, high=2_000_000),
                   "1937 census", "uniform", (nk_lo, nk_hi), ("contingent_a_total", "gap_census_total_age_table_1937")),
         Component(P("army_1937_age_min", 20, "years",
@@ -213,7 +213,7 @@ def components() -> tuple[Component, ...]:
         # -- 1939 census ----------------------------------------------------------------------
         Component(P("padding_1939_persons", pad_mid, "persons",
                     f"padding of the 1939 census against its official total {f['official_1939']:,.0f}: default "
-                    f"{_k(pad_mid)} from Zhiromskaya's (1994) true total 167.6-167.7M (middle; "
+                    f"{_k(pad_mid)} from Zhiromskaya's (1994) true total (middle of its range; "
                     "war_losses_and_population_milestones census_1939_true_zhiromskaya); range "
                     f"{_k(pad_lo)} (ADH's upper true total, true_total_1939_adh_upper) to {_k(pad_hi)} (Volkov's "
                     "lowest, endorsed by Tolts 2020, true_total_1939_volkov_tolts); every value between equally "

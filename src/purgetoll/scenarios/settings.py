@@ -13,8 +13,10 @@ The file form (``src/purgetoll/scenarios/no_terror.toml`` is a complete example)
     enabled = true                         # every module section has this switch
     mortality_1938_per_1000 = { value = 90.0, source = "Gulag death series (gulag_deaths_1930_1956)" }
 
+    initial_prisoners_persons = { ref = "gulag_population_jan1_partial:1937-01-01/camps_and_colonies" }
+
     [targets]                              # the source's own totals, for the verdict (optional)
-    arrested_1937_1938 = { value = 1548366, source = "Pospelov certificate, 1956" }
+    arrested_1937_1938 = { ref = "repression_key_totals:pospelov_arrested" }
 
 Rules (every broken one is reported, all at once, in one :class:`~purgetoll.errors.ScenarioError`
 naming the section and key):
@@ -23,6 +25,13 @@ naming the section and key):
 * keys are the declared parameters of that section (the message lists the valid ones);
 * every number carries its citation: ``key = { value = ..., source = "..." }`` (optional ``note``);
   a bare number, an empty source or a missing value is rejected;
+* an archival figure is never typed: ``key = { ref = "TABLE:KEY" }`` names its row in a bundled table
+  (:mod:`purgetoll.data._refs`: ``TABLE`` a catalog name, ``KEY`` the row's key); the value is read
+  through the loaders and the source, when the file gives none, is the row's citation with the
+  reference. A series names a row per label, ``ref = { "1937" = "gulag_deaths_1930_1956:1937", ... }``,
+  and may add typed labels in ``value`` (a label in both is an error). An unknown table, an unknown
+  key and a figure in another unit than the key's (a percent for a key in persons) are each a problem
+  naming the key;
 * values must fit the declared kind and range (the message states the range and unit).
 """
 
@@ -37,7 +46,8 @@ from typing import Any
 
 import pandas as pd
 
-from purgetoll.errors import ScenarioError
+from purgetoll.data import Figure, reference
+from purgetoll.errors import DataError, ScenarioError
 from purgetoll.files import read_toml
 from purgetoll.params import Param, format_number
 from purgetoll.scenarios.dates import dated_problems
@@ -57,11 +67,13 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Value:
-    """A value set by a scenario file, with its citation (empty for switches and choices)."""
+    """A value set by a scenario file, with its citation (empty for switches and choices) and the bundled
+    figures it was read from (``ref``: ``TABLE:KEY``, or ``LABEL=TABLE:KEY, ...`` for a series)."""
 
     value: Any
     source: str = ""
     note: str = ""
+    ref: str = ""
 
 
 def bundled_names() -> list[str]:
@@ -220,9 +232,11 @@ class Scenario:
         return {
             "name": self.name, "title": self.title, "description": self.description,
             "start": self.start, "end": self.end, "origin": self.origin,
-            "values": {s: {k: {"value": v.value, "source": v.source, "note": v.note} for k, v in sec.items()}
+            "values": {s: {k: {"value": v.value, "source": v.source, "note": v.note, **({"ref": v.ref} if v.ref else {})}
+                           for k, v in sec.items()}
                        for s, sec in self.values.items()},
-            "targets": {k: {"value": v.value, "source": v.source} for k, v in self.targets.items()},
+            "targets": {k: {"value": v.value, "source": v.source, **({"ref": v.ref} if v.ref else {})}
+                        for k, v in self.targets.items()},
         }
 
 
@@ -265,31 +279,88 @@ def _meta(meta: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
     return out
 
 
-def _unwrap(sec: str, key: str, raw: Any, needs_source: bool, problems: list[str]) -> Value | None:
-    """``{value, source, note}`` or a bare value; None (with a problem) when the form is wrong."""
+def _unwrap(sec: str, key: str, raw: Any, needs_source: bool, problems: list[str],
+            param: Param | None = None, unit: str | None = None) -> Value | None:
+    """``{value | ref, source, note}`` or a bare value; None (with a problem) when the form is wrong."""
     if isinstance(raw, Mapping):
-        extra = set(raw) - {"value", "source", "note"}
+        extra = set(raw) - {"value", "ref", "source", "note"}
         if extra:
-            problems.append(f"[{sec}] {key}: unknown field(s) {', '.join(sorted(extra))} (valid: value, source, note)")
+            problems.append(f"[{sec}] {key}: unknown field(s) {', '.join(sorted(extra))} "
+                            "(valid: value, ref, source, note)")
             return None
-        if "value" not in raw:
+        if "value" not in raw and "ref" not in raw:
             problems.append(f"[{sec}] {key} has no value: write {key} = {{ value = ..., source = \"...\" }}")
             return None
         source, note = raw.get("source", ""), raw.get("note", "")
         if not isinstance(source, str) or not isinstance(note, str):
             problems.append(f"[{sec}] {key}: source and note must be strings")
             return None
-        if needs_source and not source.strip():
+        value, ref, cited = raw.get("value"), "", ""
+        if "ref" in raw:
+            resolved = _resolve(sec, key, raw["ref"], raw.get("value"), param, unit, problems)
+            if resolved is None:
+                return None
+            value, ref, cited = resolved
+        if needs_source and not source.strip() and not cited:
             problems.append(f"[{sec}] {key} has an empty source: every number needs its citation "
                             "(or 'assumption: why')")
             return None
-        return Value(raw["value"], source.strip(), note.strip())
+        return Value(value, source.strip() or cited, note.strip(), ref)
     if needs_source:
         shown = _show(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else repr(raw)
         problems.append(f"[{sec}] {key} = {shown} has no source: write {key} = {{ value = {shown}, "
                         "source = \"...\" }")
         return None
     return Value(raw)
+
+
+def _resolve(sec: str, key: str, ref: Any, typed: Any, param: Param | None, unit: str | None,
+             problems: list[str]) -> tuple[Any, str, str] | None:
+    """The value a ``ref`` names (a number, or a series merged with its typed labels), the reference text
+    and the citation; None (with a problem naming the key) for an unknown table or key or a wrong unit."""
+    series = param is not None and param.kind == "series"
+    if isinstance(ref, str) and not series:
+        if typed is not None:
+            problems.append(f"[{sec}] {key}: give value or ref, not both")
+            return None
+        fig = _figure(sec, key, ref, unit, problems)
+        return None if fig is None else (fig.value, ref, fig.citation())
+    if not series or not isinstance(ref, Mapping) or not all(isinstance(r, str) for r in ref.values()):
+        form = '{ "LABEL" = "TABLE:KEY", ... }' if series else '"TABLE:KEY"'
+        problems.append(f"[{sec}] {key}: ref must be {form}; got {ref!r}")
+        return None
+    typed = {} if typed is None else typed
+    if not isinstance(typed, Mapping):
+        problems.append(f"[{sec}] {key}: value beside a ref must be a table of label = number; got {typed!r}")
+        return None
+    both = sorted(set(typed) & set(ref))
+    if both:
+        problems.append(f"[{sec}] {key}: label(s) {', '.join(both)} given in both value and ref")
+        return None
+    figs = {label: _figure(sec, f"{key}[{label}]", r, unit, problems) for label, r in ref.items()}
+    if any(f is None for f in figs.values()):
+        return None
+    merged = {**{label: f.value for label, f in figs.items() if f is not None}, **typed}
+    if typed:
+        merged = dict(sorted(merged.items()))
+    by_source: dict[str, list[str]] = {}
+    for f in figs.values():
+        if f is not None:
+            by_source.setdefault(f.source, []).append(f.ref)
+    cited = "; ".join(f"{src} ({', '.join(refs)})" for src, refs in by_source.items())
+    return merged, ", ".join(f"{label}={r}" for label, r in ref.items()), cited
+
+
+def _figure(sec: str, key: str, ref: str, unit: str | None, problems: list[str]) -> Figure | None:
+    try:
+        fig = reference(ref)
+    except DataError as exc:
+        problems.append(f"[{sec}] {key}: {exc.problem} (ref {ref!r})")
+        return None
+    if unit is not None and fig.unit != unit:
+        problems.append(f"[{sec}] {key}: ref {ref!r} is in {fig.unit or 'no unit'}; {key} is in {unit}")
+        return None
+    return fig
 
 
 def _section(spec: SectionSpec, body: Mapping[str, Any], problems: list[str]) -> dict[str, Value]:
@@ -299,7 +370,7 @@ def _section(spec: SectionSpec, body: Mapping[str, Any], problems: list[str]) ->
         if p is None:
             problems.append(f"[{spec.name}] unknown key {key!r} (valid: {', '.join(spec.valid_keys())})")
             continue
-        v = _unwrap(spec.name, key, raw, p.needs_source, problems)
+        v = _unwrap(spec.name, key, raw, p.needs_source, problems, p, p.unit)
         if v is None:
             continue
         problem = p.check(v.value)
@@ -316,7 +387,7 @@ def _targets(body: Mapping[str, Any], problems: list[str]) -> dict[str, Value]:
         if not _NAME.match(str(key)):
             problems.append(f"[targets] key {key!r} must be snake_case")
             continue
-        v = _unwrap("targets", key, raw, True, problems)
+        v = _unwrap("targets", key, raw, True, problems, None, "persons")
         if v is None:
             continue
         if isinstance(v.value, bool) or not isinstance(v.value, int | float) or not v.value >= 0:

@@ -12,9 +12,9 @@ value is a declared parameter of that module (an assumption with a range, see it
   Omsk, Orenburg oblasts, Krasnoyarsk krai, Karelian ASSR) take shares of the RSFSR given as
   assumptions (no bundled table gives oblast populations).
 * **urban/rural**: the census of the start date (``census_national_totals``: 17.9% urban in 1926,
-  43,729,514 of 162,039,470 = 27.0% in 1937).
-* **nationality**: Russians from the census (``census_national_totals``: 93,933,065 in 1937,
-  77,791,124 in 1926); the groups of the national operations from Krieger's arrests by
+  27.0% in 1937, ``urban population`` of ``total population``).
+* **nationality**: Russians from the census (``census_national_totals`` ``ethnic Russians``, 1937 and
+  1926); the groups of the national operations from Krieger's arrests by
   nationality and their over/under-representation (``arrests_by_nationality_1936_1938``): a
   group's population share is its share of arrests divided by (1 + representation/100), the
   share that index implies; Koreans of the Far East from ``census_nationality_partial`` (more than
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.errors import DataError
 
 __all__ = [
@@ -204,7 +205,8 @@ def special_settler_share(date: str) -> tuple[float, str]:
     reg = df[df["metric"].eq("on register at 31 December") & df["period"].astype(str).eq(str(max(year, 1932)))]
     if reg.empty or reg["value"].isna().all():
         raise DataError("special_settlers_kulak_exile_1930_1940", f"no register count for 31 December {year}")
-    total = 162_039_470 if date >= "1937-01-06" else 147_027_915  # census totals (census_national_totals)
+    census = "1937-01-06" if date >= "1937-01-06" else "1926-12-17"
+    total = figure(f"census_national_totals:{census}/total population")
     return float(reg["value"].iloc[0]) / total, df.attrs.get("source", "")
 
 

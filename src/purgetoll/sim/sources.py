@@ -1,8 +1,8 @@
 """The real inputs of a demography-only run, from ``purgetoll.data`` and ``purgetoll.demography``.
 
 * Starting population: the census of 17 Dec 1926 by sex and single year of age
-  (``purgetoll.data.census(1926, ages="single")``); the 88,728 persons of unknown age are left out
-  (0.06%; stated in the manifest).
+  (``purgetoll.data.census(1926, ages="single")``); the persons of unknown age
+  (``census_1926_single:1926-12-17/both/unknown``, 0.06%) are left out (stated in the manifest).
 * Mortality: ``purgetoll.demography.annual_qx`` with its default under-registration correction,
   the same schedule as the demography engine's projection.
 * Births: the demography engine's births series (``purgetoll.demography.births``).
@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from purgetoll.data import figure
 from purgetoll.errors import DataError
 from purgetoll.sim.inputs import DemographyInputs
 from purgetoll.sim.loop import Sim, SimSettings
@@ -108,7 +109,8 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
             "adh_5y": adh_source,
         },
         assumptions={
-            "unknown_age_1926": "the 88,728 persons of unknown age in the 1926 census are left out",
+            "unknown_age_1926": f"the {figure('census_1926_single:1926-12-17/both/unknown'):,} persons of unknown age "
+                                "in the 1926 census are left out",
             "births_1926": "births in the last fortnight of 1926 are at the 1927 rate of the births series",
             "births_series_methods": "; ".join(sorted(set(series["method"].astype(str)))),
             "annexation_share_1939": f"{annexation_share_1939} of the annexed population joins on 1939-11-01, the "

@@ -1,8 +1,8 @@
 """Start a run at any census: 17 Dec 1926 (as counted) or 6 Jan 1937 (with the army added back).
 
-The 1937 census age table (``census_1937_single``: 160,121,383 persons, of whom 63,054 of unknown
-age) leaves out the army, 1,681,043 men and 1,526 women, and the NKVD contingents; the census
-total with them is 162,003,225 (Zhiromskaya & Polyakov, *Vsesoiuznaia perepis' naseleniia 1937
+The 1937 census age table (``census_1937_single``: its total, ``1937-01-06/both/total``, includes those of
+unknown age, ``.../unknown``) leaves out the army (``army_men_persons``, ``army_women_persons``) and the
+NKVD contingents; the census total with them is ``war_losses_and_population_milestones:census_1937_total`` (Zhiromskaya & Polyakov, *Vsesoiuznaia perepis' naseleniia 1937
 goda: obshchie itogi*, 2007, p. 37; the caveat of the bundled table). The starting population is
 
 * the age table, unknown ages spread in proportion over the stated ones
@@ -25,6 +25,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from purgetoll.data import figure
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim.inputs import DemographyInputs
@@ -33,8 +34,8 @@ __all__ = ["PARAMETER_SPECS", "START_DATES", "CENSUS_TOTAL_1937", "start_inputs"
 
 START_DATES = ("1926-12-17", "1937-01-06")
 #: The 1937 census total including the army and NKVD contingents (Zhiromskaya & Polyakov 2007, p. 37).
-CENSUS_TOTAL_1937 = 162_003_225
-_TABLE_1937 = 160_121_383  # census_1937_single, with unknown ages
+CENSUS_TOTAL_1937: int = figure("war_losses_and_population_milestones:census_1937_total")
+_TABLE_1937: int = figure("census_1937_single:1937-01-06/both/total")  # with unknown ages
 
 PARAMETER_SPECS: tuple[Param, ...] = (
     Param("army_men_persons", 1_681_043, "persons",
@@ -44,8 +45,8 @@ PARAMETER_SPECS: tuple[Param, ...] = (
           "women in the army left out of the 1937 census age table (Zhiromskaya & Polyakov 2007, p. 37)",
           low=0, high=100_000),
     Param("nkvd_contingents_persons", CENSUS_TOTAL_1937 - _TABLE_1937 - 1_681_043 - 1_526, "persons",
-          "NKVD contingents left out of the age table: the remainder 162,003,225 - 160,121,383 - 1,681,043 "
-          "- 1,526 = 199,273 (derived; no source gives their number or sex: counted as men, assumption; "
+          "NKVD contingents left out of the age table: the remainder, census total (census_1937_total) - age "
+          "table (census_1937_single) - army men - army women (derived; no source gives their number or sex: counted as men, assumption; "
           "plausible range 150,000-250,000)", low=0, high=2_000_000),
     Param("army_age_min", 20, "years", "youngest age at which the army is added back (assumption: the census "
           "caveat places the omission at ages 20-29)", kind="integer", low=15, high=40, assumption=True),
@@ -117,7 +118,8 @@ def start_inputs(start: str, base: DemographyInputs | None = None, **params: obj
                                     "itogi (2007), tables 10-11; army and NKVD contingents p. 37")
     assumptions = {k: v for k, v in base.assumptions.items() if k not in ("unknown_age_1926", "births_1926")}
     assumptions.update({
-        "unknown_age_1937": "the 63,054 persons of unknown age in the 1937 census are spread over the stated ages "
+        "unknown_age_1937": f"the {figure('census_1937_single:1937-01-06/both/unknown'):,} persons of unknown age in "
+                            "the 1937 census are spread over the stated ages "
                             "in proportion",
         "army_1937": f"army {p['army_men_persons']:,} men and {p['army_women_persons']:,} women (sourced) and NKVD "
                      f"contingents {p['nkvd_contingents_persons']:,} (remainder of the census total; counted as "

@@ -1,7 +1,7 @@
 """The archive's documented floor of the Terror's deaths, 6 Jan 1937 - 17 Jan 1939, by sex.
 
 Deaths the NKVD and the Gulag themselves recorded: the death sentences of 1937-38 (the 1953 MVD
-certificate, 353,074 + 328,618: ``key_totals`` ``vmn_1937_1938``) times the share carried out,
+certificate: ``key_totals`` ``vmn_1937_1938``) times the share carried out,
 plus the Gulag's deaths of 1937 and 1938 (``gulag('deaths')``, GARF f.9414). Only the two totals are
 archival; the share of sentences carried out and women's shares among the executed and among camp
 deaths are assumptions of the error model (:mod:`purgetoll.demography.evidence`, group "floor"),

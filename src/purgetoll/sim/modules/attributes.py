@@ -120,8 +120,8 @@ class Attributes(Module):
               "0-0.02); the special settlers themselves come from the register (special_settlers_kulak_exile_"
               "1930_1940)", low=0, high=0.05, assumption=True),
         Param("party_members_and_candidates_persons", 2_000_000, "persons", "VKP(b) members and candidates at the "
-              "start (assumption: no bundled count for 1937; bounded by the 1938 members, 1,406,000, and the "
-              "January 1934 members and candidates, 2,810,000: party_membership_and_expulsions_1933_1946)",
+              "start (assumption: no bundled count for 1937; bounded by the 1938 members and the January 1934 "
+              "members and candidates: party_membership_and_expulsions_1933_1946 members_1938 and the 1934 rows)",
               low=0, high=5_000_000, assumption=True),
         Param("party_women_share", 0.15, "share", "women among party members (assumption; range 0.10-0.20)",
               low=0, high=1, assumption=True),
@@ -131,8 +131,8 @@ class Attributes(Module):
         Param("party_weight_workers", 2.0, "x kolkhozniks", "chance of party membership of a worker relative to a "
               "kolkhoznik of the same sex (assumption; range 1-4)", low=0, high=100, assumption=True),
         Param("army_command_staff_persons", 282_965, "persons", "Red Army command staff (list strength): "
-              "24,335 dismissed in 1936-37 were 8.6% of it (RGVA certificate of April 1940 in "
-              "red_army_strength_and_command_staff_1926_1941), 24,335 / 0.086", low=0, high=1_000_000),
+              "those dismissed in 1936-37 over their share of it (RGVA certificate of April 1940 in "
+              "red_army_strength_and_command_staff_1926_1941 dismissed_1936_1937)", low=0, high=1_000_000),
         Param("nkvd_staff_persons", 230_000, "persons", "NKVD staff: border and transport troops 200,000 "
               "(April 1938, US Embassy memorandum) plus the central apparatus 30,000 (1940) "
               "(red_army_strength_and_command_staff_1926_1941, nkvd_staff_and_capacity); the 1937 strength "

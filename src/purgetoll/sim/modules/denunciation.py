@@ -15,11 +15,11 @@ group indexes (household, workplace, party cell by workplace) built once a windo
 sort: a month's work grows with its arrests, never with the population (see
 ``bench/bench_purge.py``).
 
-Default capacity: the arrests of 1937 and 1938 that no operation or elite purge accounts for: in
-1937, 936,750 arrested (``key_totals`` ``arrested_1937``) minus the other modules' 1937 defaults;
-in 1938, Pospelov's 1,548,366 for 1937-38 (``pospelov_arrested``) minus 936,750 minus the other
-modules' 1938 defaults; each year spread evenly over its months (January-October in 1938, before
-the halt), an assumption. Lists at the start: ``initial_listed_persons`` adults drawn uniformly
+Default capacity (:func:`archival_capacity`): the arrests of 1937 and 1938 that no operation or
+elite purge accounts for: in 1937, ``repression_key_totals:arrested_1937`` minus the 1937 defaults
+of ``mass_operation``, ``national_operations`` and ``elite_purges``; in 1938, Pospelov's 1937-38
+(``pospelov_arrested``) minus ``arrested_1937`` minus their 1938 defaults; each year to a tenth of a
+person, spread evenly over its months (January-October in 1938, before the halt), an assumption. Lists at the start: ``initial_listed_persons`` adults drawn uniformly
 (assumption: the lists existed before 1937, no bundled source counts them).
 
 **Mechanism mode** (``terror.mode``): no capacity series. Each month the lists ask for
@@ -45,9 +45,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numba as nb
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.elite_purges import ElitePurges
+from purgetoll.sim.modules.mass_operation import MassOperation
+from purgetoll.sim.modules.national_operations import NationalOperations
 from purgetoll.sim.modules.terror import (
     ATTR,
     FREE,
@@ -68,7 +72,7 @@ from purgetoll.sim.modules.terror_draw import FreePool, coded_pool, draw, pick_f
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Denunciation", "MAX_NAMES", "ARCHIVAL_CAPACITY", "DIASPORA", "MIN_AGE_NAMED"]
+__all__ = ["Denunciation", "MAX_NAMES", "ARCHIVAL_CAPACITY", "archival_capacity", "DIASPORA", "MIN_AGE_NAMED"]
 
 MAX_NAMES = 16  # names per interrogation are capped (the Poisson tail beyond is cut)
 #: Nationalities whose members name fellow nationals in mechanism mode (the national operations' lines).
@@ -76,11 +80,31 @@ DIASPORA: tuple[str, ...] = ("Poles", "Germans", "Latvians", "Estonians", "Finns
 #: Mechanism mode names people of this age and over (assumption: the lists were of adults).
 MIN_AGE_NAMED = 16
 
-#: Default interrogator capacity (persons a month): the residual arrests (derivation above).
-ARCHIVAL_CAPACITY: dict[str, float] = {
-    **{f"1937-{m:02d}": 177723.2 / 12 for m in range(1, 13)},
-    **{f"1938-{m:02d}": 142628.8 / 10 for m in range(1, 11)},
-}
+#: The months of each year the residual arrests are spread over (1938: before the halt).
+_CAPACITY_MONTHS = {"1937": range(1, 13), "1938": range(1, 11)}
+
+
+def archival_capacity() -> dict[str, float]:
+    """The residual arrests by month: each year's archival arrests (``arrested_1937``; ``pospelov_arrested``
+    less that for 1938) minus what the other arresting modules' defaults take that year, to a tenth of a
+    person, spread evenly over the year's months."""
+    arrested = {"1937": figure("repression_key_totals:arrested_1937")}
+    arrested["1938"] = figure("repression_key_totals:pospelov_arrested") - arrested["1937"]
+    taken = dict.fromkeys(arrested, 0.0)
+    for module in (MassOperation, NationalOperations, ElitePurges):
+        for p in module.parameter_specs:
+            if p.kind == "series" and p.name.endswith("arrests_by_month_persons"):
+                for label, n in p.default.items():
+                    taken[label[:4]] += n
+    out: dict[str, float] = {}
+    for year, months in _CAPACITY_MONTHS.items():
+        residual = round(arrested[year] - taken[year], 1)
+        out.update({f"{year}-{m:02d}": residual / len(months) for m in months})
+    return out
+
+
+#: Default interrogator capacity (persons a month): the residual arrests (:func:`archival_capacity`).
+ARCHIVAL_CAPACITY: dict[str, float] = archival_capacity()
 
 
 class Denunciation(Module):
@@ -92,9 +116,9 @@ class Denunciation(Module):
     steps: ClassVar[tuple[str, ...]] = ("arrest_and_interrogate",)
     parameter_specs: ClassVar[tuple[Param, ...]] = (
         Param("arrests_capacity_by_month_persons", ARCHIVAL_CAPACITY, "persons",
-              "interrogators' capacity for arrests from the lists, by month: 1937 177,723 and 1938 142,629, "
-              "the residual arrests (arrested_1937 936,750 and pospelov_arrested 1,548,366 minus the other "
-              "modules' defaults), spread evenly (Jan-Oct in 1938; assumption)", kind="series", low=0, high=1e8),
+              "interrogators' capacity for arrests from the lists, by month: the residual arrests of 1937 and "
+              "1938 (repression_key_totals arrested_1937 and pospelov_arrested minus the other modules' defaults), "
+              "spread evenly (Jan-Oct in 1938; assumption)", kind="series", low=0, high=1e8),
         Param("names_per_interrogation", 3.0, "persons", "mean contacts named by each person interrogated "
               "(assumption: no bundled source)", low=0, high=10, assumption=True, prior=(0.5, 8)),
         Param("household_share", 0.3, "share", "share of names from the household (assumption)",

@@ -2,15 +2,15 @@
 
 Each purge arrests its number a month from its pool (attributes of part A):
 
-* **army** (``army_command``): command staff arrested 2,328 in 1937 and 4,952 in 1938 (Cherushev,
-  ``army_purge()`` rows ``cherushev_arrested_1937`` / ``_1938``), spread evenly over each year;
-* **nkvd** (``nkvd_staff``): 2,273 state-security employees arrested 1 Oct 1936-15 Aug 1938
+* **army** (``army_command``): command staff arrested in 1937 and in 1938 (Cherushev,
+  ``army_purge_1935_1941`` rows ``cherushev_arrested_1937`` / ``_1938``), spread evenly over each year;
+* **nkvd** (``nkvd_staff``): state-security employees arrested 1 Oct 1936-15 Aug 1938
   (``nkvd_staff_and_capacity`` row ``gb_staff_arrested``), spread evenly over Jan 1937-Aug 1938
   (assumption: the three months of 1936 are counted in the run, an overcount of at most 13%);
 * **party** (``party_member``): no bundled table counts the party members arrested; the number is
   the assumption ``party_arrests_by_month_persons`` (default 100,000 over Jan 1937-Oct 1938, range
-  20,000-300,000: the fall in full members from 1,874,488 in 1934 to 1,406,000 in 1938,
-  ``party_membership_and_expulsions_1933_1946``, bounds expulsions and arrests together);
+  20,000-300,000: the fall in full members from 1934 to 1938,
+  ``party_membership_and_expulsions_1933_1946`` rows ``members_1934_frus`` and ``members_1938``, bounds expulsions and arrests together);
 * **managers** (employees in towns): the assumption ``managers_arrests_by_month_persons`` (default
   50,000 over Jan 1937-Oct 1938, range 10,000-200,000).
 
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
@@ -54,23 +55,26 @@ if TYPE_CHECKING:
 __all__ = ["ElitePurges"]
 
 _PURGES = ("army", "nkvd", "party", "managers")
+_GB_STAFF = "nkvd_staff_and_capacity:gb_staff_arrested"
 #: Mechanism mode's hazards: purge, default, prior range, why (per 1000 free members per month).
 _HAZARDS = (
-    ("army", 1.0, 0.2, 5, "Cherushev's 7,280 command staff arrested in 1937-38 are about 1 per 1000 a month of the "
-     "attributes' 282,965 command staff"),
-    ("nkvd", 0.5, 0.1, 3, "2,273 of about 230,000 staff over 20 months"),
-    ("party", 2.0, 0.5, 10, "no bundled count; members fell from 1,874,488 in 1934 to 1,406,000 in 1938"),
+    ("army", 1.0, 0.2, 5, "Cherushev's command staff arrested in 1937-38, army_purge_1935_1941 "
+     "cherushev_arrested_1937_1938, are about 1 per 1000 a month of the attributes' command staff"),
+    ("nkvd", 0.5, 0.1, 3, "nkvd_staff_and_capacity gb_staff_arrested of about 230,000 staff over 20 months"),
+    ("party", 2.0, 0.5, 10, "no bundled count; members fell from 1934 to 1938, party_membership_and_expulsions_1933_1946 "
+     "members_1934_frus, members_1938"),
     ("managers", 0.3, 0.05, 3, "no bundled count"),
 )
 
 
 def _specs() -> tuple[Param, ...]:
     return (
-        Param("army_arrests_by_month_persons", {"1937": 2328, "1938": 4952}, "persons",
+        Param("army_arrests_by_month_persons", {y: figure(f"army_purge_1935_1941:cherushev_arrested_{y}")
+                                                for y in ("1937", "1938")}, "persons",
               "command staff arrested by year (Cherushev, army_purge() cherushev_arrested_1937/1938)",
               kind="series", low=0, high=1e6),
-        Param("nkvd_arrests_by_month_persons", spread(2273, "1937-01", "1938-08"), "persons",
-              "state-security employees arrested 1 Oct 1936-15 Aug 1938: 2,273 (nkvd_staff_and_capacity "
+        Param("nkvd_arrests_by_month_persons", spread(figure(_GB_STAFF), "1937-01", "1938-08"), "persons",
+              "state-security employees arrested 1 Oct 1936-15 Aug 1938 (nkvd_staff_and_capacity "
               "gb_staff_arrested), spread evenly over Jan 1937-Aug 1938 (the months are an assumption)",
               kind="series", low=0, high=1e6),
         Param("party_arrests_by_month_persons", spread(100000, "1937-01", "1938-10"), "persons",

@@ -11,7 +11,7 @@ order sent them to children's homes or to relatives.
 
 For comparison (not a target of this module): about 18,000 wives arrested and 25,000 children
 removed (``operations("results")`` rows ``o486_wives_arrested``, ``o486_children_removed``);
-17,355 children in children's homes by 10 Jul 1938 (``order_00486_families``).
+the children in children's homes by 10 Jul 1938 (``order_00486_families``).
 
 Random decision: ``terror.family.wife`` (step, person id of the wife).
 """

@@ -1,7 +1,7 @@
 """The Gulag: the prisoners already there, admissions, deaths by year and by time since arrival, releases.
 
 **At the start**, ``initial_prisoners_persons`` of the population are in the camps and colonies
-(default 1,196,369 on 1 Jan 1937, ``gulag("population")``), ``initial_female_share`` of them women
+(default ``gulag_population_jan1_partial:1937-01-01/camps_and_colonies``), ``initial_female_share`` of them women
 (6.1% in 1937, ``gulag("sex")``), aged 18-70 with weight 1 at 30-55 and 0.5 elsewhere (assumption:
 no bundled age table of prisoners). They leave at ``initial_release_per_1000_per_year`` (assumption:
 the bundled release series starts in 1939).
@@ -15,8 +15,8 @@ and ``female_hazard_multiplier`` for women (both assumptions: the bundled tables
 rates by time since arrival or by sex), and ``far_north_hazard_multiplier`` in the far-north camps
 (Sevvostlag, Kolyma), where ``far_north_share`` of the prisoners are sent (the camp types,
 ``terror.CAMP_TYPES``; both from a low-confidence page in ``gulag_population_supplement``). The level ``h`` is calibrated each month so that the
-year's deaths reach ``deaths_by_month_persons`` (default the Gulag death series: 31,056 in 1937
-and 108,654 in 1938, ``gulag("deaths")``), spread over the year's months; with ``calibrate_deaths``
+year's deaths reach ``deaths_by_month_persons`` (default the Gulag death series,
+``gulag_deaths_1930_1956:1937`` and ``:1938``), spread over the year's months; with ``calibrate_deaths``
 off, ``h`` comes from ``mortality_per_1000_per_year`` (default the series' deaths per average
 population: 24.2 in 1937 and 53.5 in 1938) and the deaths follow from the number held. Released
 prisoners return to the life table. Each month the exact expected number dies (drift-free
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
@@ -68,6 +69,16 @@ __all__ = ["Gulag"]
 _BEFORE_START = -12  # admission step of those already inside at the start: past their first months
 _NO_END = 32000  # term end of those inside at the start (they leave at the release rate instead)
 
+_INITIAL = "gulag_population_jan1_partial:1937-01-01/camps_and_colonies"
+_SUPPLEMENT = "gulag_population_supplement"
+
+
+def _far_north_share() -> float:
+    """Sevvostlag's average population of 1937 (its deaths over its mortality) over the Gulag's (the
+    Gulag's deaths over its mortality, to the whole person)."""
+    gulag_average = round(figure("gulag_deaths_1930_1956:1937") / (figure(f"{_SUPPLEMENT}:mortality_1937_popular") / 100))
+    return figure(f"{_SUPPLEMENT}:sevvostlag_deaths_1937") / (figure(f"{_SUPPLEMENT}:sevvostlag_mortality_1937") / 100) / gulag_average
+
 
 class Gulag(Module):
     """Camps: the initial prisoners, admissions, deaths calibrated to the death series, releases."""
@@ -77,8 +88,8 @@ class Gulag(Module):
     runs_by_default: ClassVar[bool] = False
     steps: ClassVar[tuple[str, ...]] = ("release_and_deaths",)
     parameter_specs: ClassVar[tuple[Param, ...]] = (
-        Param("initial_prisoners_persons", 1196369, "persons", "prisoners in camps and colonies on 1 Jan 1937 "
-              "(gulag('population'), Zemskov)", low=0, high=2e7),
+        Param("initial_prisoners_persons", figure(_INITIAL), "persons", "prisoners in camps and colonies on 1 Jan "
+              f"1937 (Zemskov, {_INITIAL})", low=0, high=2e7),
         Param("initial_female_share", 0.061, "share", "women among the prisoners in 1937: 6.1% (gulag('sex'))",
               low=0, high=1),
         Param("initial_release_per_1000_per_year", 100.0, "per 1000 per year", "release rate of those inside at "
@@ -86,8 +97,9 @@ class Gulag(Module):
               assumption=True, prior=(0, 400)),
         Param("calibrate_deaths", True, "", "fix each year's deaths at deaths_by_month_persons (else use "
               "mortality_per_1000_per_year)", kind="bool"),
-        Param("deaths_by_month_persons", {"1937": 31056, "1938": 108654}, "persons", "deaths in the camps and "
-              "colonies by year (gulag('deaths'))", kind="series", low=0, high=1e8),
+        Param("deaths_by_month_persons", {y: figure(f"gulag_deaths_1930_1956:{y}") for y in ("1937", "1938")},
+              "persons", "deaths in the camps and colonies by year (gulag_deaths_1930_1956:1937, :1938)",
+              kind="series", low=0, high=1e8),
         Param("mortality_per_1000_per_year", {"1937": 24.2, "1938": 53.5}, "per 1000 per year", "deaths per "
               "average population (gulag('deaths') deaths_pct_of_average_population x 10)", kind="series",
               low=0, high=1000),
@@ -97,11 +109,13 @@ class Gulag(Module):
               kind="integer", low=0, high=24, assumption=True),
         Param("female_hazard_multiplier", 0.5, "x", "women's hazard relative to men's (assumption)",
               low=0.05, high=1, assumption=True, prior=(0.2, 1)),
-        Param("far_north_share", 2443 / 0.09 / 1283306, "share", "share of prisoners in the far-north camps "
-              "(Sevvostlag, Kolyma): 2,443 deaths at 9% mortality in 1937 imply about 27,000 of the Gulag's "
-              "1,283,306 average (gulag_population_supplement sevvostlag_deaths_1937, sevvostlag_mortality_1937; "
-              "low-confidence popular page)", low=0, high=1),
-        Param("far_north_hazard_multiplier", 9.0 / 2.42, "x", "hazard in the far-north camps relative to the "
+        Param("far_north_share", _far_north_share(), "share", "share of prisoners in the far-north camps "
+              "(Sevvostlag, Kolyma): its deaths of 1937 at its mortality imply its average population, against "
+              "the Gulag's average (its deaths over its mortality, gulag_deaths_1930_1956:1937 and "
+              "gulag_population_supplement:mortality_1937_popular; gulag_population_supplement "
+              "sevvostlag_deaths_1937, sevvostlag_mortality_1937; low-confidence popular page)", low=0, high=1),
+        Param("far_north_hazard_multiplier", figure(f"{_SUPPLEMENT}:sevvostlag_mortality_1937")
+              / figure(f"{_SUPPLEMENT}:mortality_1937_popular"), "x", "hazard in the far-north camps relative to the "
               "other camps and colonies: Sevvostlag 9% against the Gulag's 2.42% in 1937 (gulag_population_"
               "supplement sevvostlag_mortality_1937, mortality_1937_popular; low confidence)", low=1, high=20, prior=(1, 10)),
         Param("camp_mortality_per_1000_per_year", 15.0, "per 1000 per year", "mechanism mode: deaths per average "
@@ -109,8 +123,8 @@ class Gulag(Module):
               "below the Gulag's 2.11% of 1936, gulag('deaths'), which counts the newly arrived too)", low=0, high=1000,
               assumption=True, prior=(10, 40)),
         Param("camp_places_persons", 1_300_000, "persons", "mechanism mode: prisoners the camps and colonies hold "
-              "without overcrowding (assumption: no bundled figure; 1,196,369 were inside "
-              "on 1 Jan 1937)", low=1_000, high=2e7, assumption=True, prior=(1_000_000, 2_000_000)),
+              "without overcrowding (assumption: no bundled figure; "
+              f"{_INITIAL} were inside on 1 Jan 1937)", low=1_000, high=2e7, assumption=True, prior=(1_000_000, 2_000_000)),
         Param("camp_overcrowding_mortality_factor", 4.0, "x per 100% over places", "mechanism mode: the death rate is "
               "multiplied by 1 + factor x (prisoners / places - 1) when over the places (assumption)",
               low=0, high=100, assumption=True, prior=(0, 10)),

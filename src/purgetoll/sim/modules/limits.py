@@ -1,7 +1,7 @@
 """Order 00447 in mechanism mode: the limits as issued, raised at the regions' requests, filled within capacity.
 
 **Limits as issued** (30 Jul 1937, ``operations("limits")``, Werth's table): by republic, category 1
-(shooting) and 2 (camps); 75,950 + 193,000 in all (the 10,000 category-1 limit of the NKVD camps is
+(shooting) and 2 (camps) (the 10,000 category-1 limit of the NKVD camps is
 not drawn: prisoners already in camps are not re-arrested). Each republic's NKVD worked through its
 oblast administrations; the bundle has the limits of only a few of them, so each republic's limit is
 split evenly into ``limit_unit_persons``-sized units (the RSFSR's 189,600 into 47 units of about

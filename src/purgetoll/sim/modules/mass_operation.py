@@ -1,12 +1,12 @@
 """Order 00447 (the "kulak operation"): arrests by month, region and category of the order.
 
 **How many a month.** ``arrests_by_month_persons`` (default: the archival record). Arrests by
-1 Sep 1937: 146,225 (``operations("results")`` row ``o447_arrested_1sep``: a low-confidence secondary
-source, a partisan author citing the Demokratiia fund's 2003 volume, not the NKVD summary itself); all arrests under the
-order: 702,656 (Zubkin's certificate, ``key_totals`` row ``zubkin_arrested_00447``); the months
-after August follow the rhythm of the one region with a monthly series in the bundle, Prikamye
+1 Sep 1937: ``mass_and_national_operations_1937_1938:o447_arrested_1sep`` (a low-confidence secondary
+source, a partisan author citing the Demokratiia fund's 2003 volume, not the NKVD summary itself); all
+arrests under the order: ``repression_key_totals:zubkin_arrested_00447`` (Zubkin's certificate); the
+rest after August follows the rhythm of the one region with a monthly series in the bundle, Prikamye
 (``victim_composition_regional_samples`` rows ``prikamye_1937-09`` .. ``prikamye_1938_other_months``,
-the last spread over May-Oct 1938): that one region's rhythm standing for the USSR's is an
+the last spread over May-Oct 1938), to the whole person: that one region's rhythm standing for the USSR's is an
 assumption, and so the limits are "raised month by month" as the arrests go on. No arrests from
 the halt (``terror.operations_halt_yyyymm``).
 
@@ -17,8 +17,8 @@ limits of their own share the RSFSR's weight (the bundled regional limits are pa
 category-1 limit of the NKVD camps is not drawn (prisoners already in camps are not re-arrested).
 
 **Whom.** The groups the order named, in the proportions of the arrests by 15 Aug 1937
-(``o447_arrested_15aug_1..3``): former kulaks 46,487, criminals 23,838, other counter-
-revolutionaries 17,592 (shares of the 87,917 classified). Former kulaks come from the social group
+(``o447_arrested_15aug_1..3``: former kulaks, criminals, other counter-revolutionaries; shares of
+those classified). Former kulaks come from the social group
 ``former_kulak``; other counter-revolutionaries from clergy and "former people"; when a group's
 men run out, the rest come from the general pool (so the share of women holds); criminals (no attribute marks them) from workers, kolkhozniks and others, an
 assumption. Ages 16-80 with weight 1 at 30-55 (Conquest) and ``outside_peak_age_weight`` elsewhere;
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
@@ -71,12 +72,37 @@ if TYPE_CHECKING:
 
 __all__ = ["MassOperation", "ARCHIVAL_00447_BY_MONTH", "age_between"]
 
+_OPS = "mass_and_national_operations_1937_1938"
+_PRIKAMYE = "victim_composition_regional_samples:prikamye_"
+_RHYTHM_MONTHS = ("1937-09", "1937-10", "1937-11", "1937-12", "1938-01", "1938-02", "1938-03", "1938-04")
+_LATE_MONTHS = ("1938-05", "1938-06", "1938-07", "1938-08", "1938-09", "1938-10")  # Prikamye's 'other months'
+
+
+def _archival_00447_by_month() -> dict[str, float]:
+    """August 1937's arrests as reported by 1 Sep; Zubkin's total less those, in Prikamye's monthly rhythm
+    (its 'other months' of 1938 one block, spread evenly over May-Oct), rounded to whole persons without
+    drift (each month the rounded running total less the months before), so the months add up to Zubkin's."""
+    first = figure(f"{_OPS}:o447_arrested_1sep")
+    rest = figure("repression_key_totals:zubkin_arrested_00447") - first
+    rhythm = {m: figure(f"{_PRIKAMYE}{m}") for m in _RHYTHM_MONTHS}
+    rhythm["other"] = figure(f"{_PRIKAMYE}1938_other_months")
+    whole = sum(rhythm.values())
+    out: dict[str, float] = {"1937-08": first}
+    running, before = 0.0, 0
+    for month, n in rhythm.items():
+        running += rest * n / whole
+        out[month], before = round(running) - before, round(running)
+    each = out.pop("other") / len(_LATE_MONTHS)
+    return {**out, **{m: int(each) if each.is_integer() else each for m in _LATE_MONTHS}}
+
+
+def _share_of_classified(group: int) -> float:
+    """Group ``group`` (1 ex-kulaks, 2 criminals, 3 others) of the classified arrests by 15 Aug 1937."""
+    return figure(f"{_OPS}:o447_arrested_15aug_{group}") / sum(figure(f"{_OPS}:o447_arrested_15aug_{g}") for g in (1, 2, 3))
+
+
 #: Default monthly arrests under Order 00447 (persons; derivation in the module docstring).
-ARCHIVAL_00447_BY_MONTH: dict[str, float] = {
-    "1937-08": 146225, "1937-09": 65485, "1937-10": 185791, "1937-11": 35101, "1937-12": 127856,
-    "1938-01": 80676, "1938-02": 48217, "1938-03": 10757, "1938-04": 1510, "1938-05": 173, "1938-06": 173,
-    "1938-07": 173, "1938-08": 173, "1938-09": 173, "1938-10": 173,
-}
+ARCHIVAL_00447_BY_MONTH: dict[str, float] = _archival_00447_by_month()
 _GROUPS = {
     "former_kulaks": ("former_kulak",),
     "other_counterrevolutionaries": ("clergy", "former_people"),
@@ -93,15 +119,15 @@ class MassOperation(Module):
     steps: ClassVar[tuple[str, ...]] = ("arrest",)
     parameter_specs: ClassVar[tuple[Param, ...]] = (
         Param("arrests_by_month_persons", ARCHIVAL_00447_BY_MONTH, "persons",
-              "arrests under Order 00447 by month (YYYY-MM) or year; default: 146,225 by 1 Sep 1937 "
+              "arrests under Order 00447 by month (YYYY-MM) or year; default: those by 1 Sep 1937 "
               "(o447_arrested_1sep: low-confidence secondary, a partisan author citing the Demokratiia fund "
-              "2003), 702,656 in all (Zubkin, zubkin_arrested_00447), later months in the "
+              "2003), Zubkin's total (zubkin_arrested_00447) less those, later months in the "
               "Prikamye rhythm (victim_composition_regional_samples)", kind="series", low=0, high=5e7),
-        Param("share_former_kulaks", 46487 / 87917, "share",
-              "share of arrests drawn from former kulaks: 46,487 of 87,917 classified arrests by 15 Aug 1937 "
-              "(operations('results') o447_arrested_15aug_1)", low=0, high=1),
-        Param("share_criminals", 23838 / 87917, "share",
-              "share drawn as 'criminals' (o447_arrested_15aug_2: 23,838 of 87,917)", low=0, high=1),
+        Param("share_former_kulaks", _share_of_classified(1), "share",
+              "share of arrests drawn from former kulaks: of the classified arrests by 15 Aug 1937 "
+              "(o447_arrested_15aug_1 of _1.._3)", low=0, high=1),
+        Param("share_criminals", _share_of_classified(2), "share",
+              "share drawn as 'criminals' (o447_arrested_15aug_2 of _1.._3)", low=0, high=1),
         Param("female_share", 0.05, "share",
               "women among those arrested: 5%, the case study's 'perhaps ... 5 percent' of those incarcerated on political grounds (seed text, 'Yezhov crushes the traitors'; women were 6.1% of the Gulag's inmates in 1937, gulag('sex')); assumption for the arrests, range 0.03-0.08. Not Ilic: 'The Forgotten Five Per Cent' (women_share_ilic) is a chapter title, not an estimate", low=0, high=0.5, assumption=True),
         Param("outside_peak_age_weight", 0.5, "relative weight",
@@ -166,7 +192,7 @@ class MassOperation(Module):
         return {**super().describe(),
                 "tables": {"order_00447_limits_1937": "initial limits by republic (Werth, via operations('limits'))",
                            "mass_and_national_operations_1937_1938": "arrests by 15 Aug / 1 Sep 1937",
-                           "repression_key_totals": "Zubkin: 702,656 arrested under Order 00447",
+                           "repression_key_totals": "Zubkin: arrested under Order 00447 (zubkin_arrested_00447)",
                            "victim_composition_regional_samples": "Prikamye monthly arrests"},
                 "assumptions": {
                     **self.assumptions(),

@@ -2,12 +2,12 @@
 
 Each operation arrests its number (persons, default: the archival totals) from its nationalities,
 spread over its months, overwhelmingly men (``female_share``). Totals (``operations("results")``
-and ``national_operations_supplement``): Polish 143,810 arrested (``polish_arrested``); German
-55,005 convicted (``german_convicted``); Harbin 46,317 convicted (``harbin_convicted``); Latvian
-22,360 convicted (``latvian_convicted``); Greek 15,000 arrested (``greek_arrested``); Finnish
-10,678, Krieger's arrests of Finns Oct 1936-Jul 1938 (``arrests_by_nationality_1936_1938``);
-the other operations the rest of Zubkin's 365,805 arrested under the national orders
-(``zubkin_arrested_national_ops``): 72,635. Where a source gives convictions but not arrests,
+and ``national_operations_supplement``): Polish arrested (``polish_arrested``); German
+convicted (``german_convicted``); Harbin convicted (``harbin_convicted``); Latvian
+convicted (``latvian_convicted``); Greek arrested (``greek_arrested``); Finnish,
+Krieger's arrests of Finns Oct 1936-Jul 1938 (``arrests_by_nationality_1936_1938:finns``);
+the other operations the rest of Zubkin's arrested under the national orders
+(``zubkin_arrested_national_ops``). Where a source gives convictions but not arrests,
 convictions stand for arrests (an undercount of a few percent: releases were rare).
 
 Whom: Polish: Poles; German: Germans; Latvian: Latvians; Greek: Greeks; Finnish: Finns;
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
@@ -71,16 +72,26 @@ if TYPE_CHECKING:
 
 __all__ = ["NationalOperations", "NATIONAL_TOTALS", "TARGETS"]
 
-#: Default totals (persons) and their table rows (see the module docstring).
-NATIONAL_TOTALS: dict[str, tuple[float, str]] = {
-    "polish": (143810, "polish_arrested (operations('results'))"),
-    "german": (55005, "german_convicted (operations('results'))"),
-    "harbin": (46317, "harbin_convicted (operations('results'))"),
-    "latvian": (22360, "latvian_convicted (operations('results'))"),
-    "greek": (15000, "greek_arrested (national_operations_supplement)"),
-    "finnish": (10678, "finns arrested Oct 1936-Jul 1938 (arrests_by_nationality_1936_1938, Krieger)"),
-    "other_national": (72635, "zubkin_arrested_national_ops 365,805 minus the six operations above"),
+#: Each operation's default total: its bundled figure (see the module docstring).
+_TOTAL_OF: dict[str, str] = {
+    "polish": "mass_and_national_operations_1937_1938:polish_arrested",
+    "german": "mass_and_national_operations_1937_1938:german_convicted",
+    "harbin": "mass_and_national_operations_1937_1938:harbin_convicted",
+    "latvian": "mass_and_national_operations_1937_1938:latvian_convicted",
+    "greek": "national_operations_supplement:greek_arrested",
+    "finnish": "arrests_by_nationality_1936_1938:finns",
 }
+_ZUBKIN_NATIONAL = "repression_key_totals:zubkin_arrested_national_ops"
+
+
+def _national_totals() -> dict[str, tuple[float, str]]:
+    out: dict[str, tuple[float, str]] = {op: (figure(ref), ref) for op, ref in _TOTAL_OF.items()}
+    rest = figure(_ZUBKIN_NATIONAL) - sum(total for total, _ in out.values())
+    return {**out, "other_national": (rest, f"{_ZUBKIN_NATIONAL} minus the six operations above")}
+
+
+#: Default totals (persons) and where they come from (see the module docstring).
+NATIONAL_TOTALS: dict[str, tuple[float, str]] = _national_totals()
 _MONTHS = {"polish": ("1937-08", "1938-10"), "german": ("1937-08", "1938-10"), "harbin": ("1937-09", "1938-10"),
            "latvian": ("1937-12", "1938-10"), "greek": ("1937-12", "1938-03"), "finnish": ("1937-08", "1938-10"),
            "other_national": ("1937-08", "1938-10")}
@@ -107,10 +118,10 @@ _HAZARD = {"polish": 25.0, "german": 4.0, "harbin": 20.0, "latvian": 20.0, "gree
 
 def _specs() -> tuple[Param, ...]:
     out = []
-    for op, (total, row) in NATIONAL_TOTALS.items():
+    for op, (_, row) in NATIONAL_TOTALS.items():
         first, last = _MONTHS[op]
         out.append(Param(f"{op}_arrests_by_month_persons", _defaults()[op], "persons",
-                         f"arrests of the {op} operation by month; default {total:,.0f} ({row}) spread evenly over "
+                         f"arrests of the {op} operation by month; default {row} spread evenly over "
                          f"{first}..{last} (the months are an assumption)", kind="series", low=0, high=1e7))
     out += [
         Param("female_share", 0.05, "share", "women among those arrested in the national operations "
@@ -173,7 +184,7 @@ class NationalOperations(Module):
                 "tables": {"mass_and_national_operations_1937_1938": "totals by operation",
                            "national_operations_supplement": "Greek operation",
                            "arrests_by_nationality_1936_1938": "Finns (Krieger)",
-                           "repression_key_totals": "Zubkin: 365,805 arrested under the national orders"},
+                           "repression_key_totals": "Zubkin: arrested under the national orders (zubkin_arrested_national_ops)"},
                 "assumptions": {**self.assumptions(),
                                 "months": "each operation's arrests are spread evenly over its months",
                                 "harbin_pool": "Harbin: 40% Koreans, 60% Russians"},

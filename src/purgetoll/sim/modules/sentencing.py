@@ -1,7 +1,7 @@
 """Sentencing: troikas, the dvoika, the Military Collegium; shooting at a date; camp terms.
 
 **How many a month.** Convictions by year (``convictions_by_month_persons``, default the 1953 MVD
-certificate: 790,665 in 1937 and 554,258 in 1938, ``repression()`` series ``mvd_1953``), spread
+certificate, ``repression_convicted_by_year_1921_1953:mvd_1953/1937/total`` and ``.../1938/total``), spread
 evenly over the months; a month's convictions are taken first come, first served from those held
 at least ``months_to_trial`` (about 1 month from arrest to sentence: ``operation_timing_and_
 throughput`` row ``perm_arrest_to_sentence``). When the queue is short, the unused capacity
@@ -14,19 +14,20 @@ Special Board (OSO); party members, managers and the denounced go to the troikas
 troikas and dvoikas sentence no more: their cases go to the courts.
 
 **Which category.** Shooting with probability ``shooting_share_<group>``, by month where a source
-gives one (``shooting_share_order_00447_by_month``: 9,766 of the first 14,305 convicted by 15 Aug
-1937 were category 1) (relative severities from
-the sources: Order 00447 387,000 shot of 767,000 sentenced, Werth, rows ``o447_shot_werth`` /
-``o447_sentenced_werth``; national operations 247,157 of 347,000, ``national_ops_shot`` /
-``national_ops_sentenced_ablazhei``; Military Collegium 30,514 of 36,157, ``vkvs_shot`` /
+gives one (``shooting_share_order_00447_by_month``: the category-1 share of those convicted by 15 Aug
+1937, rows ``o447_convicted_15aug_cat1`` / ``o447_convicted_15aug``) (relative severities from
+the sources: Order 00447 shot of sentenced, Werth, rows ``o447_shot_werth`` /
+``o447_sentenced_werth``; national operations ``national_ops_shot`` /
+``national_ops_sentenced_ablazhei``; Military Collegium ``vkvs_shot`` /
 ``vkvs_convicted``; the others an assumption), scaled each month by one factor so the year's death
-sentences reach ``death_sentences_by_month_persons`` (default 353,074 in 1937 and 328,618 in
-1938, the certificate; their sum is 681,692) when ``calibrate_death_sentences`` is on: the sources'
+sentences reach ``death_sentences_by_month_persons`` (default the certificate's death sentences of
+1937 and 1938, ``mvd_1953/1937/death`` and ``/1938/death``; their sum is ``key_totals``
+``vmn_1937_1938``) when ``calibrate_death_sentences`` is on: the sources'
 severities order the operations, the certificate fixes the level. Then other sentences (exile and
-the like) with ``other_sentence_share`` ((8,280 + 20,131) / 1,344,923, the certificate's "exile"
-and "other" of 1937-38), and the rest to camps with a term drawn from Zubkin's distribution
-(``key_totals``: up to 3 years 29,917, up to 5 65,676, up to 10 530,305, 15-25 6,612; taken as 3,
-5, 10 and 20 years).
+the like) with ``other_sentence_share`` (the certificate's "exile" and "other" of 1937-38 over its
+convictions), and the rest to camps with a term drawn from Zubkin's distribution
+(``key_totals`` rows ``zubkin_upto3y``, ``zubkin_upto5y``, ``zubkin_upto10y``, ``zubkin_15_25y``; taken
+as 3, 5, 10 and 20 years).
 
 Those sentenced to shooting are shot ``months_to_shooting`` later (0: within the month; Butovo shot
 hundreds on the day, Novosibirsk a month or more after the troika: ``operation_timing_and_
@@ -46,6 +47,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.data import figure
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim import rng
@@ -78,9 +80,32 @@ GROUP_OF: dict[str, str] = {
     "nkvd": "military_collegium", "managers": "other", "denunciation": "other", "order_00486": "families",
     "none": "other", "nonpolitical": "other",
 }
+_CERTIFICATE = "repression_convicted_by_year_1921_1953:mvd_1953"
+
+
+def _certificate(category: str) -> dict[str, int | float]:
+    """The 1953 MVD certificate's ``category`` by year, 1937 and 1938."""
+    return {y: figure(f"{_CERTIFICATE}/{y}/{category}") for y in ("1937", "1938")}
+
+
+def _ops(key: str) -> int | float:
+    return figure(f"mass_and_national_operations_1937_1938:{key}")
+
+
+def _key(key: str) -> int | float:
+    return figure(f"repression_key_totals:{key}")
+
+
+def _other_sentence_share() -> float:
+    """The certificate's 'exile' and 'other' of 1937-38 over its convictions of those years."""
+    other = sum(_certificate("exile").values()) + sum(_certificate("other").values())
+    return other / sum(_certificate("total").values())
+
+
 #: Camp terms (years) and Zubkin's counts behind their weights (key_totals zubkin_upto3y ... _15_25y).
 TERM_YEARS = np.array([3, 5, 10, 20])
-TERM_WEIGHTS = np.array([29917, 65676, 530305, 6612], dtype=float)
+TERM_WEIGHTS = np.array([figure(f"repression_key_totals:zubkin_{c}") for c in ("upto3y", "upto5y", "upto10y", "15_25y")],
+                        dtype=float)
 _TROIKA_START = 193708  # troikas of Order 00447 sat from August 1937 (the order of 30 Jul 1937)
 
 
@@ -92,7 +117,7 @@ class Sentencing(Module):
     runs_by_default: ClassVar[bool] = False
     steps: ClassVar[tuple[str, ...]] = ("sentence",)
     parameter_specs: ClassVar[tuple[Param, ...]] = (
-        Param("convictions_by_month_persons", {"1937": 790665, "1938": 554258}, "persons",
+        Param("convictions_by_month_persons", _certificate("total"), "persons",
               "convictions by year or month (1953 MVD certificate, repression() mvd_1953 'total')",
               kind="series", low=0, high=1e8),
         Param("months_to_trial", 1, "months", "months from arrest before a sentence (Perm: about 1 month, "
@@ -100,24 +125,29 @@ class Sentencing(Module):
         Param("months_to_shooting", 0, "months", "months from a death sentence to the shooting (assumption: "
               "Butovo shot on the day, Novosibirsk a month or more later; range 0-3)", kind="integer", low=0,
               high=3, assumption=True),
-        Param("shooting_share_order_00447", 387000 / 767000, "share", "Order 00447: 387,000 shot of 767,000 "
-              "sentenced (Werth; o447_shot_werth, o447_sentenced_werth)", low=0, high=1, prior=(0.3, 0.9)),
-        Param("shooting_share_national", 247157 / 347000, "share", "national operations: 247,157 shot "
-              "(national_ops_shot) of about 347,000 sentenced (national_ops_sentenced_ablazhei)", low=0, high=1, prior=(0.5, 0.9)),
-        Param("shooting_share_military_collegium", 30514 / 36157, "share", "Military Collegium: 30,514 sentenced "
-              "to shooting of 36,157 convicted (vkvs_shot, vkvs_convicted)", low=0, high=1, prior=(0.6, 0.95)),
+        Param("shooting_share_order_00447", _ops("o447_shot_werth") / _ops("o447_sentenced_werth"), "share",
+              "Order 00447: shot of sentenced (Werth; o447_shot_werth, o447_sentenced_werth)", low=0, high=1,
+              prior=(0.3, 0.9)),
+        Param("shooting_share_national", _ops("national_ops_shot") / _ops("national_ops_sentenced_ablazhei"), "share",
+              "national operations: shot (national_ops_shot) of about as many sentenced "
+              "(national_ops_sentenced_ablazhei)", low=0, high=1, prior=(0.5, 0.9)),
+        Param("shooting_share_military_collegium", _key("vkvs_shot") / _key("vkvs_convicted"), "share",
+              "Military Collegium: sentenced to shooting of convicted (vkvs_shot, vkvs_convicted)", low=0, high=1,
+              prior=(0.6, 0.95)),
         Param("shooting_share_other", 0.1, "share", "party members, managers, the denounced (assumption: "
               "range 0-0.5)", low=0, high=1, assumption=True, prior=(0, 0.5)),
         Param("shooting_share_families", 0.0, "share", "wives under Order 00486 (the order sent them to camps)",
               low=0, high=1),
-        Param("shooting_share_order_00447_by_month", {"1937-08": 9766 / 14305}, "share",
-              "Order 00447's share in the months given, instead of shooting_share_order_00447: by 15 Aug 1937, "
-              "9,766 of 14,305 convicted were category 1 (operations('results') o447_convicted_15aug_cat1)",
+        Param("shooting_share_order_00447_by_month",
+              {"1937-08": _ops("o447_convicted_15aug_cat1") / _ops("o447_convicted_15aug")}, "share",
+              "Order 00447's share in the months given, instead of shooting_share_order_00447: the category-1 "
+              "share of those convicted by 15 Aug 1937 (o447_convicted_15aug_cat1, o447_convicted_15aug)",
               kind="series", low=0, high=1),
         Param("calibrate_death_sentences", True, "", "scale the shares each month so the year's death sentences "
               "reach death_sentences_by_month_persons", kind="bool"),
-        Param("death_sentences_by_month_persons", {"1937": 353074, "1938": 328618}, "persons",
-              "death sentences by year (1953 MVD certificate, repression() mvd_1953 'death'; 681,692 in all)",
+        Param("death_sentences_by_month_persons", _certificate("death"), "persons",
+              "death sentences by year (1953 MVD certificate, repression() mvd_1953 'death'; in all "
+              "repression_key_totals:vmn_1937_1938)",
               kind="series", low=0, high=1e8),
         Param("women_death_sentence_odds", round((0.02 / 0.98) / (0.05 / 0.95), 3), "odds ratio",
               "women's odds of a death sentence against men's of the same operation: 0.388 makes women about 2% "
@@ -126,7 +156,7 @@ class Sentencing(Module):
               "women_share_executed (purgetoll.demography.evidence) states the same figure. Range 0.2-1 "
               "(assumption: no national figure of the women shot was found)", low=0, high=1, assumption=True,
               prior=(0.2, 1)),
-        Param("other_sentence_share", (8280 + 20131) / 1344923, "share", "exile and other sentences: 1937-38 "
+        Param("other_sentence_share", _other_sentence_share(), "share", "exile and other sentences: 1937-38 "
               "'exile' + 'other' of the 1953 certificate over its convictions", low=0, high=1, prior=(0, 0.05)),
         Param("troikas", 64, "troikas", "mechanism mode: troikas sitting (assumption: one per republic, krai and "
               "oblast NKVD administration; no bundled count; range 50-80)", kind="integer", low=1, high=500,
@@ -137,8 +167,8 @@ class Sentencing(Module):
               "(assumption: the Mordovian troika sentenced 334 in its first three weeks, "
               "operation_timing_and_throughput mordovia_sentenced)", low=0, high=5000, assumption=True, prior=(50, 600)),
         Param("dvoika_cases_per_month_persons", 15_000.0, "persons", "mechanism mode: cases the dvoika (Yezhov and "
-              "Vyshinsky, the 'album' procedure) decides a month (assumption: 28,822 cases of "
-              "the Polish operation in Ukraine alone were waiting at the NKVD USSR on 24 Sep 1938, "
+              "Vyshinsky, the 'album' procedure) decides a month (assumption: the cases of "
+              "the Polish operation in Ukraine alone that were waiting at the NKVD USSR on 24 Sep 1938, "
               "operation_timing_and_throughput ukraine_polish_pending_1)", low=0, high=1e6, assumption=True, prior=(5000, 60_000)),
         Param("special_troikas_yyyymm", 193809, "YYYYMM", "mechanism mode: month the special troikas took over the "
               "national operations' backlog (Politburo resolution of 15 Sep 1938, operation_timing_and_throughput "
@@ -154,7 +184,7 @@ class Sentencing(Module):
         Param("court_cases_per_month_persons", 20_000.0, "persons", "mechanism mode: political cases the courts "
               "decide a month (assumption)", low=0, high=1e6, assumption=True, prior=(5000, 100_000)),
         Param("death_sentences_not_carried_out_share", 0.001, "share", "mechanism mode: death sentences commuted to "
-              "a camp term (Zubkin: 634 of 668,305, repression_key_totals zubkin_vmn_commuted)",
+              "a camp term (Zubkin: repression_key_totals zubkin_vmn_commuted of zubkin_vmn)",
               low=0, high=1, prior=(0, 0.05)),
         Param("executions_in_month_of_sentence_share", 0.5, "share", "mechanism mode: share of the death sentences "
               "carried out in the month of the sentence (after months_to_shooting); the rest a month later "
@@ -165,7 +195,7 @@ class Sentencing(Module):
               "before the camp admits it (prior 0-4; assumption)", kind="integer", low=0, high=12, assumption=True),
         Param("released_at_halt_share", 0.2, "share", "mechanism mode: share of the cases still waiting for the "
               "troikas and dvoikas at the halt that are released rather than sent to the courts ("
-              "assumption: Zubkin counts 12,903 released by 1 Nov 1938, repression_key_totals zubkin_released)",
+              "assumption: Zubkin counts those released by 1 Nov 1938, repression_key_totals zubkin_released)",
               low=0, high=1, assumption=True, prior=(0, 0.5)),
     )
 

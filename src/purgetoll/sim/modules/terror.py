@@ -305,8 +305,8 @@ class Terror(Module):
               low=193701, high=194012),
         Param("arrests_after_halt_factor", 0.05, "x",
               "mechanism mode: the hazards of the lists and of the elite purges after the halt, relative to before "
-              "(assumption: the decree of 17 Nov 1938 forbade mass arrests; arrests fell from 638,509 "
-              "in 1938 to 44,731 in 1939, repression_key_totals arrested_1938, arrested_1939)", low=0, high=1,
+              "(assumption: the decree of 17 Nov 1938 forbade mass arrests; arrests fell by more than "
+              "nine tenths from 1938 to 1939, repression_key_totals arrested_1938, arrested_1939)", low=0, high=1,
               assumption=True, prior=(0, 0.3)),
         Param("female_arrest_weight", 0.02, "odds",
               "mechanism mode: weight of a woman against a man of the same group and age when the operations and "
