@@ -145,13 +145,12 @@ def test_the_seed_quotes_conquest_as_published(results):
 
 
 def test_a_misquotation_would_be_caught():
-    import dataclasses
 
     from purgetoll.claims import load_claims
     from purgetoll.claims._table import check_attribution
 
     claim = next(c for c in load_claims() if c.id == "conquest1968_executed")
-    wrong = dataclasses.replace(claim, figure=dataclasses.replace(claim.figure, value=1_500_000))
+    wrong = claim.model_copy(update={"figure": claim.figure.model_copy(update={"value": 1_500_000})})
     assert check_attribution(wrong) == (
         "differs from purge_victim_estimates row p2 (R. Conquest (1968), executed, 1937-1938): "
         "1,000,000"

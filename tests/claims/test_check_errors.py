@@ -113,11 +113,10 @@ def test_method_giving_the_wrong_kind_of_evidence_names_the_claim():
 
 
 def test_attribution_to_a_missing_estimate_names_the_claim():
-    import dataclasses
 
     claim = next(c for c in load_claims() if c.id == "conquest1968_arrests")
     with pytest.raises(ClaimsFileError) as info:
-        check_claim(dataclasses.replace(claim, attribution="p99"))
+        check_claim(claim.model_copy(update={"attribution": "p99"}))
     assert info.value.problems == [
         "[claim conquest1968_arrests] attribution: the published estimates have no row with id 'p99'"
     ]

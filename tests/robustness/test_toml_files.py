@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from purgetoll.claims import load_claims
 from purgetoll.claims._schema import default_claims_path
 from purgetoll.cli import app
+from purgetoll.data import figure
 from purgetoll.errors import PurgetollError, ScenarioError
 from purgetoll.scenarios import Scenario
 from purgetoll.scenarios.dates import dated_problems
@@ -25,6 +26,10 @@ RUNNER = CliRunner()
 
 
 def _unwrap(raw):
+    """The value a file's entry sets: typed, or the bundled figures its ``ref`` names."""
+    if isinstance(raw, dict) and "ref" in raw:
+        ref = raw["ref"]
+        return figure(ref) if isinstance(ref, str) else {**{k: figure(r) for k, r in ref.items()}, **raw.get("value", {})}
     return raw["value"] if isinstance(raw, dict) and "value" in raw else raw
 
 

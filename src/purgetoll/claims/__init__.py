@@ -23,16 +23,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from purgetoll.claims._access import DataNotLoaded
     from purgetoll.claims._checks import Evidence
+    from purgetoll.claims._records import Claim, Count, FractionClaim, Range, Ratio, Share, Split
     from purgetoll.claims._schema import (
         SECTIONS,
-        Claim,
         ClaimsFileError,
-        Count,
-        FractionClaim,
-        Range,
-        Ratio,
-        Share,
-        Split,
         default_claims_path,
         load_claims,
         parse_claims,

@@ -19,18 +19,8 @@ from purgetoll.claims._checks import (
     run_check,
 )
 from purgetoll.claims._methods import METHODS
-from purgetoll.claims._schema import (
-    SECTIONS,
-    Claim,
-    ClaimsFileError,
-    Count,
-    FractionClaim,
-    Range,
-    Ratio,
-    Share,
-    Split,
-    load_claims,
-)
+from purgetoll.claims._records import Claim, Count, FractionClaim, Range, Ratio, Share, Split
+from purgetoll.claims._schema import SECTIONS, ClaimsFileError, load_claims
 from purgetoll.claims._verdict import (
     VERDICT_RULES,
     ClaimVerdict,

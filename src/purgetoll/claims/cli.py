@@ -7,7 +7,6 @@ citations) and ``csv`` (the columns of :func:`purgetoll.claims.check_claims`).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from pathlib import Path
@@ -50,7 +49,7 @@ def result_record(r: ClaimResult) -> dict[str, Any]:
     from purgetoll.claims._table import how_checked, value_unit
 
     c, ev, j = r.claim, r.evidence, r.judgement
-    figure = {k: v for k, v in dataclasses.asdict(c.figure).items()}
+    figure = c.figure.model_dump()
     figure["text"] = c.figure.text()
     return {
         "id": c.id,

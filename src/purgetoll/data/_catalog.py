@@ -7,10 +7,9 @@ points at ``tables/<file>`` (a tidy CSV) and carries the citation (``source``), 
 (``origin``). Fields beyond the required ones are kind-specific and kept in ``TableInfo.extra``.
 
 The package reads only its own files (``importlib.resources``), never ``../shared``. The entry
-schema is ten required non-empty strings plus free kind-specific fields, checked in
-:func:`parse_catalog` with the messages the tests assert; a pydantic model would add a dependency
-and a translation of its messages, not a check (see :mod:`purgetoll.claims._schema` for the same
-question about the claims).
+schema, :class:`CatalogEntry` (a pydantic model), is ten required non-empty strings plus free
+kind-specific fields; :func:`parse_catalog` names the file and entry and lists the entry's missing
+and bad fields together.
 
 Parsing: every cell is read as text, then ``age``, ``age_end``, ``year`` and the kind's count
 columns must be whole numbers (``int64``, or nullable ``Int64`` where cells are empty); any other
@@ -27,24 +26,35 @@ import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
+from typing import Annotated
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from purgetoll.data._registry import TableInfo, generic_problems, kind_schema
 from purgetoll.errors import DataError
 
-REQUIRED_FIELDS = (
-    "name",
-    "file",
-    "title",
-    "kind",
-    "unit",
-    "territory",
-    "period",
-    "source",
-    "caveats",
-    "origin",
-)
+_Text = Annotated[str, Field(pattern=r"\S")]
+
+
+class CatalogEntry(BaseModel):
+    """One ``[[table]]`` of a catalog file: the required fields, non-empty strings; any other field is
+    kind-specific and kept (``model_extra``)."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    name: _Text
+    file: _Text
+    title: _Text
+    kind: _Text
+    unit: _Text
+    territory: _Text
+    period: _Text
+    source: _Text
+    caveats: _Text
+    origin: _Text
+
+
+REQUIRED_FIELDS: tuple[str, ...] = tuple(CatalogEntry.model_fields)
 
 # Columns read as nullable integers: ages are whole years, but open/unknown groups have none.
 _INT_COLUMNS = ("age", "age_end", "year")
@@ -73,17 +83,16 @@ def parse_catalog(texts: Mapping[str, str]) -> tuple[TableInfo, ...]:
         group = fname.removesuffix(".toml")
         for i, raw in enumerate(tables):
             label = f"[[table]] {i + 1}" + (f" ({raw['name']})" if "name" in raw else "")
-            missing = [f for f in REQUIRED_FIELDS if f not in raw]
-            if missing:
-                raise DataError(
-                    f"catalog/{fname}", f"missing field(s) {', '.join(missing)}", label
-                )
-            bad = [f for f in REQUIRED_FIELDS if not isinstance(raw[f], str) or not raw[f].strip()]
-            if bad:
-                raise DataError(
-                    f"catalog/{fname}", f"field(s) {', '.join(bad)} must be non-empty strings", label
-                )
-            name = raw["name"]
+            try:
+                entry = CatalogEntry.model_validate(raw)
+            except ValidationError as exc:
+                errors = exc.errors()
+                missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing"]
+                bad = [str(e["loc"][0]) for e in errors if e["type"] != "missing"]
+                problem = (f"missing field(s) {', '.join(missing)}" if missing
+                           else f"field(s) {', '.join(bad)} must be non-empty strings")
+                raise DataError(f"catalog/{fname}", problem, label) from None
+            name = entry.name
             if name in seen:
                 raise DataError(
                     f"catalog/{fname}",
@@ -91,13 +100,9 @@ def parse_catalog(texts: Mapping[str, str]) -> tuple[TableInfo, ...]:
                     label,
                 )
             seen[name] = fname
-            extra = {k: v for k, v in raw.items() if k not in REQUIRED_FIELDS}
             entries.append(
-                TableInfo(
-                    **{f: raw[f] for f in REQUIRED_FIELDS},
-                    group=group,
-                    extra=MappingProxyType(extra),
-                )
+                TableInfo(**entry.model_dump(include=set(REQUIRED_FIELDS)), group=group,
+                          extra=MappingProxyType(dict(entry.model_extra or {})))
             )
     return tuple(sorted(entries, key=lambda e: e.name))
 

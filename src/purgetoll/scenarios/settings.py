@@ -37,8 +37,6 @@ naming the section and key):
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,34 +44,21 @@ from typing import Any
 
 import pandas as pd
 
-from purgetoll.data import Figure, reference
-from purgetoll.errors import DataError, ScenarioError
+from purgetoll.errors import ScenarioError
 from purgetoll.files import read_toml
-from purgetoll.params import Param, format_number
-from purgetoll.scenarios.dates import dated_problems
 from purgetoll.scenarios.registry import SectionSpec, sections
+from purgetoll.scenarios.schema import (
+    DEFAULT_END,
+    DEFAULT_START,
+    START_DATES,
+    Value,
+    show,
+    validate,
+)
 
 __all__ = ["Scenario", "Value", "START_DATES", "DEFAULT_START", "DEFAULT_END", "bundled_names", "BUNDLED_DIR"]
 
-#: Census dates a run can start from (the 1926 and 1937 censuses; see ``purgetoll.sim.start_1937``).
-START_DATES: tuple[str, ...] = ("1926-12-17", "1937-01-06")
-DEFAULT_START = "1937-01-06"
-DEFAULT_END = "1939-01-17"
 BUNDLED_DIR = Path(__file__).parent
-_META_KEYS = {"name": "required", "title": "required", "description": "optional", "start": "optional",
-              "end": "optional"}
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value set by a scenario file, with its citation (empty for switches and choices) and the bundled
-    figures it was read from (``ref``: ``TABLE:KEY``, or ``LABEL=TABLE:KEY, ...`` for a series)."""
-
-    value: Any
-    source: str = ""
-    note: str = ""
-    ref: str = ""
 
 
 def bundled_names() -> list[str]:
@@ -122,32 +107,11 @@ class Scenario:
     def from_dict(cls, data: Mapping[str, Any], origin: str = "<dict>",
                   specs: Mapping[str, SectionSpec] | None = None) -> Scenario:
         """Validate parsed TOML (a dict of sections); every problem is collected before raising."""
-        problems: list[str] = []
         table = specs
-        specs = sections() if specs is None else specs
-        meta = data.get("scenario")
-        if not isinstance(meta, Mapping):
-            problems.append("[scenario] section missing (needs name and title)")
-            meta = {}
-        fields = _meta(meta, problems)
-        values: dict[str, dict[str, Value]] = {}
-        targets: dict[str, Value] = {}
-        valid_sections = ["scenario", "targets", *sorted(specs)]
-        for sec, body in data.items():
-            if sec == "scenario":
-                continue
-            if not isinstance(body, Mapping):
-                problems.append(f"[{sec}] must be a section (a table of keys); got {body!r}")
-                continue
-            if sec == "targets":
-                targets = _targets(body, problems)
-            elif sec in specs:
-                values[sec] = _section(specs[sec], body, problems)
-            else:
-                problems.append(f"unknown section [{sec}] (valid: {', '.join(valid_sections)})")
-        problems += dated_problems(values, fields.get("start", DEFAULT_START), fields.get("end", DEFAULT_END), specs)
+        fields, problems = validate(data, sections() if specs is None else specs)
         if problems:
             raise ScenarioError(origin, problems)
+        values, targets = fields.pop("values"), fields.pop("targets")
         return cls(values=values, targets=targets, origin=origin, specs=table, **fields)
 
     # -- reading --------------------------------------------------------------------------------
@@ -177,13 +141,13 @@ class Scenario:
                 v = given.get(p.name)
                 rows.append({
                     "section": name, "key": p.name,
-                    "value": _show(v.value if v else p.default), "unit": p.unit,
+                    "value": show(v.value if v else p.default), "unit": p.unit,
                     "set_by": "scenario" if v else "default",
                     "source": (v.source or v.note) if v else p.doc,
                     "assumption": (v.source.lower().startswith("assumption")) if v else p.assumption,
                 })
         for key, v in self.targets.items():
-            rows.append({"section": "targets", "key": key, "value": _show(v.value), "unit": "persons",
+            rows.append({"section": "targets", "key": key, "value": show(v.value), "unit": "persons",
                          "set_by": "scenario", "source": v.source, "assumption": False})
         df = pd.DataFrame(rows, columns=["section", "key", "value", "unit", "set_by", "source", "assumption"])
         df.attrs["scenario"] = self.name
@@ -238,160 +202,3 @@ class Scenario:
             "targets": {k: {"value": v.value, "source": v.source, **({"ref": v.ref} if v.ref else {})}
                         for k, v in self.targets.items()},
         }
-
-
-
-
-def _show(v: Any) -> Any:
-    return format_number(v) if isinstance(v, int | float) else v
-
-
-def _meta(meta: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in meta:
-        if key not in _META_KEYS:
-            problems.append(f"[scenario] unknown key {key!r} (valid: {', '.join(sorted(_META_KEYS))})")
-    for key, need in _META_KEYS.items():
-        if key not in meta:
-            if need == "required":
-                problems.append(f"[scenario] {key} is required")
-            continue
-        v = meta[key]
-        if not isinstance(v, str | dt.date) or (isinstance(v, str) and not v.strip()):
-            problems.append(f"[scenario] {key} must be a non-empty string; got {v!r}")
-            continue
-        out[key] = v.isoformat() if isinstance(v, dt.date) else v
-    if "name" in out and not _NAME.match(out["name"]):
-        problems.append(f"[scenario] name must be snake_case (letters, digits, _); got {out['name']!r}")
-    start = out.get("start", DEFAULT_START)
-    if start not in START_DATES:
-        problems.append(f"[scenario] start must be a census date the engine can start from "
-                        f"({', '.join(START_DATES)}); got {start!r}")
-        out.pop("start", None)
-    end = out.get("end", DEFAULT_END)
-    try:
-        end_date = dt.date.fromisoformat(end)
-        if start in START_DATES and end_date <= dt.date.fromisoformat(start) + dt.timedelta(days=15):
-            problems.append(f"[scenario] end must be at least half a month after start {start}; got {end!r}")
-    except ValueError:
-        problems.append(f"[scenario] end must be an ISO date YYYY-MM-DD; got {end!r}")
-        out.pop("end", None)
-    return out
-
-
-def _unwrap(sec: str, key: str, raw: Any, needs_source: bool, problems: list[str],
-            param: Param | None = None, unit: str | None = None) -> Value | None:
-    """``{value | ref, source, note}`` or a bare value; None (with a problem) when the form is wrong."""
-    if isinstance(raw, Mapping):
-        extra = set(raw) - {"value", "ref", "source", "note"}
-        if extra:
-            problems.append(f"[{sec}] {key}: unknown field(s) {', '.join(sorted(extra))} "
-                            "(valid: value, ref, source, note)")
-            return None
-        if "value" not in raw and "ref" not in raw:
-            problems.append(f"[{sec}] {key} has no value: write {key} = {{ value = ..., source = \"...\" }}")
-            return None
-        source, note = raw.get("source", ""), raw.get("note", "")
-        if not isinstance(source, str) or not isinstance(note, str):
-            problems.append(f"[{sec}] {key}: source and note must be strings")
-            return None
-        value, ref, cited = raw.get("value"), "", ""
-        if "ref" in raw:
-            resolved = _resolve(sec, key, raw["ref"], raw.get("value"), param, unit, problems)
-            if resolved is None:
-                return None
-            value, ref, cited = resolved
-        if needs_source and not source.strip() and not cited:
-            problems.append(f"[{sec}] {key} has an empty source: every number needs its citation "
-                            "(or 'assumption: why')")
-            return None
-        return Value(value, source.strip() or cited, note.strip(), ref)
-    if needs_source:
-        shown = _show(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else repr(raw)
-        problems.append(f"[{sec}] {key} = {shown} has no source: write {key} = {{ value = {shown}, "
-                        "source = \"...\" }")
-        return None
-    return Value(raw)
-
-
-def _resolve(sec: str, key: str, ref: Any, typed: Any, param: Param | None, unit: str | None,
-             problems: list[str]) -> tuple[Any, str, str] | None:
-    """The value a ``ref`` names (a number, or a series merged with its typed labels), the reference text
-    and the citation; None (with a problem naming the key) for an unknown table or key or a wrong unit."""
-    series = param is not None and param.kind == "series"
-    if isinstance(ref, str) and not series:
-        if typed is not None:
-            problems.append(f"[{sec}] {key}: give value or ref, not both")
-            return None
-        fig = _figure(sec, key, ref, unit, problems)
-        return None if fig is None else (fig.value, ref, fig.citation())
-    if not series or not isinstance(ref, Mapping) or not all(isinstance(r, str) for r in ref.values()):
-        form = '{ "LABEL" = "TABLE:KEY", ... }' if series else '"TABLE:KEY"'
-        problems.append(f"[{sec}] {key}: ref must be {form}; got {ref!r}")
-        return None
-    typed = {} if typed is None else typed
-    if not isinstance(typed, Mapping):
-        problems.append(f"[{sec}] {key}: value beside a ref must be a table of label = number; got {typed!r}")
-        return None
-    both = sorted(set(typed) & set(ref))
-    if both:
-        problems.append(f"[{sec}] {key}: label(s) {', '.join(both)} given in both value and ref")
-        return None
-    figs = {label: _figure(sec, f"{key}[{label}]", r, unit, problems) for label, r in ref.items()}
-    if any(f is None for f in figs.values()):
-        return None
-    merged = {**{label: f.value for label, f in figs.items() if f is not None}, **typed}
-    if typed:
-        merged = dict(sorted(merged.items()))
-    by_source: dict[str, list[str]] = {}
-    for f in figs.values():
-        if f is not None:
-            by_source.setdefault(f.source, []).append(f.ref)
-    cited = "; ".join(f"{src} ({', '.join(refs)})" for src, refs in by_source.items())
-    return merged, ", ".join(f"{label}={r}" for label, r in ref.items()), cited
-
-
-def _figure(sec: str, key: str, ref: str, unit: str | None, problems: list[str]) -> Figure | None:
-    try:
-        fig = reference(ref)
-    except DataError as exc:
-        problems.append(f"[{sec}] {key}: {exc.problem} (ref {ref!r})")
-        return None
-    if unit is not None and fig.unit != unit:
-        problems.append(f"[{sec}] {key}: ref {ref!r} is in {fig.unit or 'no unit'}; {key} is in {unit}")
-        return None
-    return fig
-
-
-def _section(spec: SectionSpec, body: Mapping[str, Any], problems: list[str]) -> dict[str, Value]:
-    out: dict[str, Value] = {}
-    for key, raw in body.items():
-        p: Param | None = spec.param(key)
-        if p is None:
-            problems.append(f"[{spec.name}] unknown key {key!r} (valid: {', '.join(spec.valid_keys())})")
-            continue
-        v = _unwrap(spec.name, key, raw, p.needs_source, problems, p, p.unit)
-        if v is None:
-            continue
-        problem = p.check(v.value)
-        if problem is not None:
-            problems.append(f"[{spec.name}] {problem}")
-            continue
-        out[key] = v
-    return out
-
-
-def _targets(body: Mapping[str, Any], problems: list[str]) -> dict[str, Value]:
-    out: dict[str, Value] = {}
-    for key, raw in body.items():
-        if not _NAME.match(str(key)):
-            problems.append(f"[targets] key {key!r} must be snake_case")
-            continue
-        v = _unwrap("targets", key, raw, True, problems, None, "persons")
-        if v is None:
-            continue
-        if isinstance(v.value, bool) or not isinstance(v.value, int | float) or not v.value >= 0:
-            problems.append(f"[targets] {key} must be a number >= 0 (persons); got {v.value!r}")
-            continue
-        out[key] = v
-    return out
