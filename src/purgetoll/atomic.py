@@ -126,7 +126,7 @@ def remove_stale_temps(folder: str | os.PathLike[str], name: str | None = None) 
     ``purgetoll.folders``, which remove only the files a run wrote. Returns what was removed.
     """
     folder = Path(folder)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

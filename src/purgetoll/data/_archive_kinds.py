@@ -294,11 +294,12 @@ def _deaths_vs_population(info: TableInfo, years: pd.DataFrame) -> list[Problem]
     if not pop_name:
         return []
     pop = load(str(pop_name))
-    jan1 = {}
+    jan1: dict[int, list[tuple[str, str, float]]] = {}
     for _, p in pop.iterrows():
         d = text(p["date"])
-        if d.endswith("-01-01") and number(p["prisoners"]) is not None:
-            jan1.setdefault(int(d[:4]), []).append((d, text(p["coverage"]), number(p["prisoners"])))
+        n = number(p["prisoners"])
+        if d.endswith("-01-01") and n is not None:
+            jan1.setdefault(int(d[:4]), []).append((d, text(p["coverage"]), n))
     problems = []
     lo, hi = PLAUSIBLE_RATIO
     for _, row in years.iterrows():

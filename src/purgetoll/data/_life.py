@@ -15,8 +15,6 @@ Both earlier tables understate mortality (death under-registration, ADH 1993 p.4
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 
 from purgetoll.data._catalog import load
@@ -43,8 +41,8 @@ register_kind(
 
 
 def life_table(
-    period: Literal["1926-1927", "1938-1939", "1958-1959"],
-    sex: Literal["male", "female", "both"],
+    period: str,
+    sex: str,
 ) -> pd.DataFrame:
     """One official life table.
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -125,7 +125,7 @@ def project(
         if births is not None and asfr is not None:
             raise DataError("project", "give --births or --asfr, not both (each says how many are born)")
         rates = None if asfr is None else read_asfr_csv(asfr)
-        kwargs = {} if not no_underregistration else {"correction": None}
+        kwargs: dict[str, Any] = {} if not no_underregistration else {"correction": None}
         demography.decimal_year(to)  # a bad date is named as such before anything is read
         r = demography.project(arr, date, to, mortality=life_table, births=series, asfr=rates,
                                sex_ratio_at_birth=sex_ratio_at_birth, limits=limits, **kwargs)

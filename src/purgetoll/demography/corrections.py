@@ -33,9 +33,9 @@ SEXES: tuple[str, str] = ("male", "female")
 
 # The 1937 census (Zhiromskaya & Polyakov 2007, p. 37; bundled caveat of ``census_1937_single``).
 #: Census total with the army and the NKVD contingents (persons).
-CENSUS_TOTAL_1937: int = figure("war_losses_and_population_milestones:census_1937_total")
+CENSUS_TOTAL_1937 = int(figure("war_losses_and_population_milestones:census_1937_total"))
 #: Persons in the age table ``census_1937_single``, unknown ages included.
-AGE_TABLE_TOTAL_1937: int = figure("census_1937_single:1937-01-06/both/total")
+AGE_TABLE_TOTAL_1937 = int(figure("census_1937_single:1937-01-06/both/total"))
 #: The army, left out of the age table: men and women (persons).
 ARMY_1937 = (1_681_043, 1_526)
 

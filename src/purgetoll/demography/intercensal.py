@@ -86,7 +86,8 @@ def _check_cohorts(start: Endpoint, end: Endpoint, first: int, last: int) -> Non
 
 
 def _run(start: Endpoint, end: Endpoint, draws: InputDraws, corrections: CensusCorrections,
-         groups: list[tuple[int, int]], project: bool, mortality: str) -> tuple[np.ndarray, ...]:
+         groups: list[tuple[int, int]], project: bool,
+         mortality: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str]]:
     """Counts by (draw, sex, group): at the start, observed at the end, expected at the end."""
     terr = needs_territory(start, end)
     W0, W1 = cohort_matrix(start.t, groups), cohort_matrix(end.t, groups)
@@ -217,6 +218,8 @@ def deficit(
     c_start, c_obs, c_exp, notes = _run(s, e, central_inputs(correction, corrections), corrections, groups, True, mortality)
     _, d_obs, d_exp, _ = _run(s, e, draw_inputs(draws, seed, correction=correction, corrections=corrections),
                               corrections, groups, True, mortality)
+    if c_exp is None or d_exp is None:  # _run(project=True) always projects
+        raise AssertionError("intercensal: a projection was asked for and none was made")
     tag = f"{round(level * 100)}"
     bounds = {name: interval(arr, level) for name, arr in
               (("expected", d_exp), ("observed", d_obs), ("deficit", d_exp - d_obs))}

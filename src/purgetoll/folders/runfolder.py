@@ -116,7 +116,7 @@ def _read_marker(path: Path) -> dict[str, Any] | None:
 
 def find_stagings(parent: Path, name: str | None = None) -> list[Staging]:
     """The staging folders in ``parent`` (of target ``name``, or all), oldest first."""
-    out = []
+    out: list[Staging] = []
     try:
         entries = list(os.scandir(parent))
     except OSError:
@@ -153,7 +153,7 @@ def dispose_run(folder: Path) -> list[str]:
     owned = owned_paths(manifest) if manifest is not None else None
     if owned is None:
         return [p.relative_to(folder).as_posix() for p in folder.rglob("*")] if folder.exists() else []
-    parents = set()
+    parents: set[Path] = set()
     for rel in sorted(owned - {MANIFEST}) + [MANIFEST]:  # the manifest last: it says what is ours
         path = folder / rel
         try:

@@ -57,9 +57,8 @@ def collect_sources(sections: Sequence[tuple[str, Section]]) -> list[Source]:
     """Every distinct source of the report's figures and tables, in order of first use."""
     seen: dict[Source, None] = {}
     for _, section in sections:
-        for item in (*section.figures, *section.tables):
-            for s in item.sources:
-                seen.setdefault(s, None)
+        for s in [s for f in section.figures for s in f.sources] + [s for t in section.tables for s in t.sources]:
+            seen.setdefault(s, None)
     return list(seen)
 
 

@@ -27,7 +27,7 @@ def per_1000(men: np.ndarray | int, women: np.ndarray | int) -> np.ndarray:
     w = np.asarray(women, dtype=np.int64)
     if (m < 0).any() or (w <= 0).any():
         raise ReportError(f"per_1000 needs men >= 0 and women > 0; got men={men!r}, women={women!r}")
-    return men_per_1000_women(m, w)
+    return np.asarray(men_per_1000_women(m, w))
 
 
 def ratio_by_group(census_frame: pd.DataFrame) -> pd.DataFrame:

@@ -55,5 +55,6 @@ def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyIn
                            scenario=scenario.name, write_events=write_events, snapshot_dates=snapshot_dates)
     modules = [Territory(inputs), Demography(inputs)]
     for spec in scenario.module_sections():
-        modules.append(spec.module_class(**scenario.parameters(spec.name)))
+        if spec.module_class is not None:  # module_sections() holds only module sections
+            modules.append(spec.module_class(**scenario.parameters(spec.name)))
     return ScenarioSim(settings, modules, scenario)

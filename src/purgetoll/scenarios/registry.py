@@ -32,6 +32,8 @@ from purgetoll.params import Param
 if TYPE_CHECKING:
     import pandas as pd
 
+    from purgetoll.sim.modules.base import Module
+
 __all__ = ["SectionSpec", "sections", "sections_of", "keys_frame", "EXTRA_SECTIONS", "ENABLED"]
 
 #: Sections that are not simulation modules: name -> module holding ``PARAMETER_SPECS``.
@@ -49,7 +51,7 @@ class SectionSpec:
 
     name: str
     params: tuple[Param, ...]
-    module_class: type | None
+    module_class: type[Module] | None
     plan_order: int
     runs_by_default: bool = False
 
@@ -90,7 +92,7 @@ def sections() -> dict[str, SectionSpec]:
     return found
 
 
-def sections_of(module_classes: list[type], extra: dict[str, tuple[Param, ...]] | None = None) -> dict[str, SectionSpec]:
+def sections_of(module_classes: list[type[Module]], extra: dict[str, tuple[Param, ...]] | None = None) -> dict[str, SectionSpec]:
     """A section table from given module classes (and extra sections): the seam tests and tools use
     to validate against modules that are not in ``purgetoll.sim.modules``."""
     found: dict[str, SectionSpec] = {}

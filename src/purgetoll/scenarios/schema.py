@@ -274,7 +274,7 @@ def validate(data: Mapping[str, Any], specs: Mapping[str, SectionSpec]) -> tuple
     found: list[str] = []
     out: dict[str, Any] = {"values": {}, "targets": {}}
     try:
-        model = file_model(specs).model_validate(dict(data), context=context)
+        model: Any = file_model(specs).model_validate(dict(data), context=context)
     except ValidationError as exc:
         found = problems(exc, functools.partial(_translate, data, specs))
         model = None
@@ -285,7 +285,7 @@ def validate(data: Mapping[str, Any], specs: Mapping[str, SectionSpec]) -> tuple
                          for name in data if name in specs and (section := getattr(model, name)) is not None}
     start, end = out.get("start", DEFAULT_START), out.get("end", DEFAULT_END)
     if model is None:
-        meta_data = data.get("scenario") if isinstance(data.get("scenario"), Mapping) else {}
+        meta_data: Any = data.get("scenario") if isinstance(data.get("scenario"), Mapping) else {}
         start = meta_data.get("start", DEFAULT_START) if isinstance(meta_data.get("start", ""), str) else DEFAULT_START
         end = meta_data.get("end", DEFAULT_END) if isinstance(meta_data.get("end", ""), str) else DEFAULT_END
         start = start if start in START_DATES else DEFAULT_START

@@ -166,10 +166,10 @@ def summaries(events: pd.DataFrame, scale: float) -> dict[str, float]:
     out["wives_arrested_order_00486"] = n(arrest & (op == "order_00486"))
     into = (kind == "in_camp_at_start") | (kind == "camp_admission")
     outof = (kind == "camp_death") | (kind == "release")
-    date = ev["date"].astype(str).to_numpy()
-    for y in (1938, 1939):
-        before = date < f"{y}-01-01"
-        out[f"camp_population_{y}_01_01"] = n(into & before) - n(outof & before)
+    dates = ev["date"].astype(str).to_numpy()
+    for year in (1938, 1939):
+        before = dates < f"{year}-01-01"
+        out[f"camp_population_{year}_01_01"] = n(into & before) - n(outof & before)
     # held out: who was arrested
     age = ev["age"].to_numpy().astype(int)
     out["arrested_share_rural"] = share(ev["urban"].to_numpy() == 0, arrest)

@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,7 @@ class EventLog:
         self._sex_dict = pa.array(SEXES, type=pa.string())
         self._buffer: list[dict[str, np.ndarray]] = []
         self._buffered = 0
-        self._part: tuple[object, object, pq.ParquetWriter] | None = None
+        self._part: tuple[Any, Any, pq.ParquetWriter] | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="purgetoll-events")
         self._pending: Future | None = None
         self._window = 0

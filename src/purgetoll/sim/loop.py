@@ -60,7 +60,7 @@ Progress = Callable[[int, int, dt.date, int, int], None]
 
 def plan_frame(modules: Sequence[Module | type[Module]]) -> pd.DataFrame:
     """The monthly order of ``modules`` (instances or classes): ``order, module, method, does``."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for m in modules:
         for name in m.steps:
             doc = (getattr(m, name).__doc__ or "").strip().splitlines()
@@ -184,15 +184,32 @@ class Sim:
                 self.snapshot_at.setdefault(k, []).append(d)
         self._steps = [(m, name, getattr(m, name)) for m in modules for name in m.steps]
         self._seconds: dict[tuple[str, str], float] = {}
-        self.people: People | None = None
-        self.events: EventLog | None = None
+        self._people: People | None = None
+        self._events: EventLog | None = None
         self._checkpoints: Checkpointer | None = None
         #: a run without an output folder keeps its events in memory (``sim.events.frame()``) when True
         self.keep_events = False
 
     # -- helpers for modules ------------------------------------------------------------------
-    def module(self, name: str) -> Module:
-        """The module called ``name`` (KeyError listing the modules if absent)."""
+    @property
+    def people(self) -> People:
+        """The people of the run (set when the run starts: modules see them from ``prepare`` on)."""
+        if self._people is None:
+            raise RuntimeError("the run has no people yet: they are made when the run starts")
+        return self._people
+
+    @property
+    def events(self) -> EventLog:
+        """The run's event log (opened when the run starts)."""
+        if self._events is None:
+            raise RuntimeError("the run has no event log yet: it is opened when the run starts")
+        return self._events
+
+    def module(self, name: str) -> Any:
+        """The module called ``name`` (KeyError listing the modules if absent).
+
+        Typed ``Any``: modules reach one another by name (``sim.module("terror").mechanism``) and the
+        caller knows the class of the module it names; ``self.modules`` holds them as :class:`Module`."""
         try:
             return self.modules[name]
         except KeyError:
@@ -279,7 +296,7 @@ class Sim:
             events_dir.mkdir(parents=True, exist_ok=True)
         kinds = [k for m in self.modules.values() for k in m.event_kinds]
         ecols = [c for m in self.modules.values() for c in m.event_columns]
-        self.events = EventLog(events_dir, kinds, ecols, self.start, s.event_chunk_rows,
+        self._events = EventLog(events_dir, kinds, ecols, self.start, s.event_chunk_rows,
                                keep=self.keep_events and events_dir is None)
         extra = [c for m in self.modules.values() for c in m.columns]
         capacity = sum(m.capacity(self) for m in self.modules.values())
@@ -288,9 +305,9 @@ class Sim:
 
         records: list[tuple[str, str, np.ndarray]] = []
         resumed = folder is not None and folder.resumed
-        if resumed:
+        if folder is not None and folder.resumed:
             arrays, meta = read_checkpoint(folder.work, self.settings.fingerprint(), self.n_steps, every)
-            self.people = People.from_arrays(arrays, capacity, meta["next_id"], extra)
+            self._people = People.from_arrays(arrays, capacity, meta["next_id"], extra)
             k_begin = int(meta["step"])
             counts = arrays.pop("__snapshots")
             records = [(d, sd, counts[i]) for i, (d, sd) in enumerate(meta["snapshots"])]
@@ -305,7 +322,7 @@ class Sim:
                     if p.name not in self.events.published:
                         p.unlink()
         else:
-            self.people = People(capacity, extra)
+            self._people = People(capacity, extra)
             k_begin = 0
             for m in self.modules.values():
                 self._timed((m.name, "setup"), m.setup, self)

@@ -21,6 +21,7 @@ section of a scenario file.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,8 +35,8 @@ __all__ = ["PARAMETER_SPECS", "START_DATES", "CENSUS_TOTAL_1937", "start_inputs"
 
 START_DATES = ("1926-12-17", "1937-01-06")
 #: The 1937 census total including the army and NKVD contingents (Zhiromskaya & Polyakov 2007, p. 37).
-CENSUS_TOTAL_1937: int = figure("war_losses_and_population_milestones:census_1937_total")
-_TABLE_1937: int = figure("census_1937_single:1937-01-06/both/total")  # with unknown ages
+CENSUS_TOTAL_1937 = int(figure("war_losses_and_population_milestones:census_1937_total"))
+_TABLE_1937 = int(figure("census_1937_single:1937-01-06/both/total"))  # with unknown ages
 
 PARAMETER_SPECS: tuple[Param, ...] = (
     Param("army_men_persons", 1_681_043, "persons",
@@ -77,7 +78,7 @@ def initial_1937(**params: object) -> np.ndarray:
     return pop + omission.added(pop)
 
 
-def _checked(params: dict[str, object]) -> dict[str, object]:
+def _checked(params: dict[str, Any]) -> dict[str, Any]:
     specs = {s.name: s for s in PARAMETER_SPECS}
     unknown = sorted(set(params) - set(specs))
     if unknown:

@@ -90,7 +90,7 @@ def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = Non
 #: Peak memory of one run per person at 1:1 from 1937 to 1939, bytes: measured 7.7 GiB for the 1:1
 #: start with attributes (162.5M agents, 1937-01 to 1937-02, Nov 2026) rounded up for the terror columns.
 BYTES_PER_PERSON_RUN = 64
-PERSONS_1937: int = figure("war_losses_and_population_milestones:census_1937_total")
+PERSONS_1937 = int(figure("war_losses_and_population_milestones:census_1937_total"))
 
 
 def memory_workers(scale: float) -> int:

@@ -9,6 +9,8 @@ page shows the columns a reader needs to follow the verdict.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +26,7 @@ NEEDS = {"claims": Need("claims.checks")}
 SHOWN = ("id", "cited_as", "as_written", "verdict", "data_value", "value_unit", "explanation")
 
 
-def _number(value: object) -> str:
+def _number(value: Any) -> str:
     """A data value as a reader expects it: whole numbers with separators, else up to 3 decimals."""
     x = float(value)
     if math.isfinite(x) and x.is_integer():
@@ -93,7 +95,7 @@ def build(ctx: RunContext) -> Section:
         "column: the full quote, the seed's line, the interpretation where the text had to be "
         "read as a number, and the citation of the data value."
     )
-    shown_formats = {"data_value": _number}
+    shown_formats: dict[str, str | Callable[[Any], str]] = {"data_value": _number}
     return Section(
         title=TITLE,
         intro=intro,

@@ -16,6 +16,9 @@ Three sources side by side:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from purgetoll.data import CENSUS_DATES, census, sex_ratio_yearbook
@@ -100,7 +103,7 @@ def seed_splits(checked: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, rows[cols]], axis=1).reset_index(drop=True)
 
 
-def _whole(value: object, claim_id: str, key: str) -> int:
+def _whole(value: Any, claim_id: str, key: str) -> int:
     number = float(value)
     if not number.is_integer() or number < 0:
         raise ReportError(
@@ -267,7 +270,7 @@ def build(ctx: RunContext) -> Section:
         sources=[*data_sources, *claim_sources],
         size_inches=(9.5, 5.8),
     )
-    int_format = {c: "{:d}" for c in table10.columns if c != "age_group"}
+    int_format: dict[str, str | Callable[[Any], str]] = {c: "{:d}" for c in table10.columns if c != "age_group"}
     t10 = Table(
         name="sex_ratio_10y_census_vs_yearbook",
         caption=(
