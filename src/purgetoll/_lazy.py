@@ -110,7 +110,7 @@ def lazy_exports(package: str, init_file: str | Path) -> tuple[Callable[[str], A
     """
     exports = declared_exports(package, init_file)
     module = sys.modules[package]
-    module._lazy_public_names = frozenset(exports)
+    module.__dict__["_lazy_public_names"] = frozenset(exports)
     module.__class__ = _LazyPackage
 
     def __getattr__(name: str) -> Any:

@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["Interval", "spread_interval", "quantile_interval", "MIN_RUNS", "MIN_DRAWS_QUANTILE"]
 
@@ -64,7 +65,7 @@ def _check_level(level: float) -> None:
         raise ValueError(f"level must be in (0, 1); got {level}")
 
 
-def spread_interval(runs: np.ndarray | list[float], level: float = 0.95) -> Interval:
+def spread_interval(runs: npt.ArrayLike, level: float = 0.95) -> Interval:
     """Mean of exchangeable runs and the Student-t interval for one further run (see module doc)."""
     from scipy import stats
 

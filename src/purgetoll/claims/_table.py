@@ -226,6 +226,8 @@ def _row(r: ClaimResult) -> dict[str, object]:
 
 def _split_row(r: ClaimResult) -> dict[str, object]:
     c, f, ev = r.claim, r.claim.figure, r.evidence
+    if not isinstance(f, Split):
+        raise TypeError(f"claim {c.id}: a split row needs a split figure; got {f.kind}")
     return {
         "claim_id": c.id,
         "year": f.year,

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numba
 import numpy as np
@@ -60,6 +61,7 @@ from purgetoll.demography.mortality import (
     DEFAULT_CORRECTION,
     PERIODS,
     InterpolatedQx,
+    UnderRegistration,
     corrected_log_hazards,
     official_log_hazards,
     table_qx,
@@ -448,8 +450,8 @@ def project_arrays(
         return np.maximum(pop, 0.0)
 
     # Interpolated official mortality with one table set per projection: the compiled fused step.
-    fused = isinstance(qx_at, InterpolatedQx) and qx_at.batch_shape == pop.shape[:-1]
-    tables = qx_at.by_table.reshape(qx_at.by_table.shape[0], -1, N_AGES) if fused else None
+    interp = qx_at if isinstance(qx_at, InterpolatedQx) and qx_at.batch_shape == pop.shape[:-1] else None
+    tables = interp.by_table.reshape(interp.by_table.shape[0], -1, N_AGES) if interp is not None else None
     times = step_times(start, end)
     h_last = float(times[-1] - times[-2]) if len(times) > 1 else 1.0
     # cohorts born from a series, followed to a final fraction: ``born`` the share of each cell
@@ -469,10 +471,10 @@ def project_arrays(
         series_cohorts = pop * born if (last and born is not None) else None
         if series_cohorts is not None:  # projected apart below; the rest evenly spread
             pop = pop - series_cohorts
-        if fused:
+        if interp is not None and tables is not None:
             rows = np.ascontiguousarray(pop.reshape(-1, N_AGES))
             new_rows, dead_rows, sb_rows = np.empty_like(rows), np.empty(rows.shape[0]), np.empty(rows.shape[0])
-            _fused_step(tables, qx_at.weights(mid), rows, h, new_rows, dead_rows, sb_rows)
+            _fused_step(tables, interp.weights(mid), rows, h, new_rows, dead_rows, sb_rows)
             new, deaths, sbh = new_rows.reshape(pop.shape), dead_rows.reshape(batch + (2,)), sb_rows.reshape(batch + (2,))
             survivors = None
         else:
@@ -488,16 +490,16 @@ def project_arrays(
             # births in a fraction: person-years of their first h years of life
             q_mid = np.asarray(qx_at(mid), dtype=float)
             sbh = np.broadcast_to(partial_person_years(q_mid, 0.0, h)[..., 0] / h, batch + (2,))
-            if series_cohorts is not None:
+            if series_cohorts is not None and early is not None:  # early is tracked with born
                 moved, dead = _series_cohorts_final(series_cohorts, early, q_mid, h)
                 new = new + moved
                 deaths = deaths + dead
-        if born is not None and not last:  # whole-year step: every cell is the cohort one age below
+        if born is not None and early is not None and not last:  # whole-year step: every cell is the cohort one age below
             born, early = (np.concatenate([np.zeros(x.shape[:-1] + (1,)), x[..., :98], np.zeros(x.shape[:-1] + (2,))],
                                           axis=-1) for x in (born, early))
         # additions dated in (t0, t1], the last step also those within the snapped fraction of a
         # day before ``end``: each brought forward alone to t1, so the step's cohorts stay whole
-        added_women_years = 0.0
+        added_women_years: float | np.ndarray = 0.0
         for a in adds:
             if t0 < a.date <= (end if last else t1):
                 moved, dead, women_years = bring_forward(a, t0, t1, at_t0)
@@ -518,7 +520,7 @@ def project_arrays(
         else:
             b = np.zeros(batch + (2,))
         born_alive = b * sbh
-        if born is not None and not last:
+        if born is not None and early is not None and births_between is not None and not last:
             first = np.asarray(births_between(t0, t0 + h_last), dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
                 early[..., 0] = np.where(b > 0, first / np.where(b > 0, b, 1.0), h_last)
@@ -542,7 +544,7 @@ def project(
     asfr: np.ndarray | None = None,
     additions: Sequence[Addition] = (),
     sex_ratio_at_birth: float = SEX_RATIO_AT_BIRTH,
-    correction: object = "default",
+    correction: UnderRegistration | Literal["default"] | None = "default",
     limits: dict[str, float] | None = None,
 ) -> ProjectionResult:
     """Project a population by single year of age and sex from ``start`` to ``end``.
@@ -585,7 +587,7 @@ def project(
         qx_at = mortality
         notes.append("user-supplied mortality")
     elif mortality == "interpolated":
-        corr = DEFAULT_CORRECTION if correction == "default" else correction
+        corr = DEFAULT_CORRECTION if isinstance(correction, str) else correction
         qx_at = InterpolatedQx(np.stack([
             official_log_hazards(s) if corr is None else
             corrected_log_hazards(official_log_hazards(s), corr.infant_qx_multiplier,

@@ -521,7 +521,10 @@ class RunFolder:
             self._check_replaceable(state)
         # from here the new run is complete: a process killed before the swap is finished by the
         # next one (_recover), which knows the new run by the seal of its manifest
-        self.staging.write_marker(state="complete", commit=sealed[SEAL_KEY])
+        staging = self.staging
+        if staging is None:
+            raise RuntimeError("commit() before begin(): the run has no staging folder")
+        staging.write_marker(state="complete", commit=sealed[SEAL_KEY])
         displaced = swap_dir(payload, self.target)
         self.committed = True
         try:  # the run is in place: what follows only tidies up, and never fails the run
@@ -530,7 +533,7 @@ class RunFolder:
             self.notes.append(f"the run is in place but {exc}")
         kept = _remove_staging(self.work, displaced=displaced)
         if kept:
-            self.staging.write_marker(state="kept")
+            staging.write_marker(state="kept")
             self.notes.append(f"the replaced run held files it did not write; they are kept in "
                               f"{self.work / PAYLOAD}: {', '.join(p.removeprefix(PAYLOAD + '/') for p in kept[:5])}")
         return self.target

@@ -137,7 +137,7 @@ class BMA(Estimator):
         grid = np.arange(0, top + 1, dtype=np.float64)
         post = bma_posterior(y, grid, delta, prior_n=self.prior_n)
         values, probs = post.n_total, post.posterior_n
-        median, lower, upper = posterior_quantile(values, probs, [0.5, 0.025, 0.975])
+        median, lower, upper = posterior_quantile(values, probs, np.array([0.5, 0.025, 0.975]))
         mean = float(np.sum(values * probs))
         sd = float(np.sqrt(max(np.sum(probs * (values - mean) ** 2), 0.0)))
         tail = float(probs[int(0.9 * len(probs)) :].sum())

@@ -71,7 +71,7 @@ def compare_methods(
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 est = configured_estimator(m, seed, n_boot, strict=False)
-                est.fit(table, mark_not_estimable=True, limits=limits)
+                est.fit(table, mark_not_estimable=True, limits=dict(limits) if limits is not None else None)
             row = est.summary().iloc[0].to_dict()
             row.update(method=m, model=est.model_, warnings=len(caught))
         except PurgetollError as err:  # one failing method must not hide the others

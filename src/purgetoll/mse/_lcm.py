@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -83,7 +83,7 @@ def compress_histories(
     return offsets, lists, counts[nonzero]
 
 
-def _pos_int(v: object) -> bool:
+def _pos_int(v: Any) -> bool:
     return is_int(v) and v >= 1
 
 

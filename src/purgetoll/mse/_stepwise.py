@@ -180,7 +180,7 @@ class Stepwise(Estimator):
         self.seed = seed
 
     def _work(self, table: CaptureTable) -> list[tuple[str, float, str]]:
-        work = [("mse_lists", table.n_lists, "merge lists or drop some, or use the 'lcm' method")]
+        work: list[tuple[str, float, str]] = [("mse_lists", table.n_lists, "merge lists or drop some, or use the 'lcm' method")]
         if self.ci == "bca":
             refits = self.n_boot + int(np.count_nonzero(table.counts))
             work += [("mse_boot", self.n_boot, "use fewer replicates"),

@@ -58,8 +58,8 @@ def combine(fits: Sequence[Estimator], *, sampler: bool) -> dict[str, Any]:
     strata's (their ESS for samplers, their number of replicates otherwise).
     """
     n_obs = int(sum(f.n_observed_ for f in fits))
-    draws = [f.draws_ for f in fits]
-    if all(d is not None for d in draws):
+    draws = [f.draws_ for f in fits if f.draws_ is not None]
+    if len(draws) == len(fits):
         lengths = {len(d) for d in draws}
         if len(lengths) != 1:
             raise InvalidParameterError(
@@ -203,7 +203,7 @@ class Stratified(Estimator):
                 "as not estimable, pass mark_not_estimable=True (CLI: --mark-not-estimable)"
             )
         self.fits_ = fits
-        self.table_ = table
+        self.table_ = table  # type: ignore[assignment]  # a stratified fit's table is the StratifiedTable it was given
         rows = []
         for key, f in fits.items():
             row = dict(zip(table.strata, key, strict=True))

@@ -16,6 +16,7 @@ is taken (or being written by another process), so a plain rerun never overwrite
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shlex
@@ -252,7 +253,7 @@ def _render(folder: RunFolder, ctx: RunContext, builders: Sequence[tuple[str, Bu
         for fig in section.figures:
             text = _write_csv(fig.data, tmp / f"{fig.name}.csv")
             pngs[fig.name] = cache.file("report.figure", _figure_key(fig, text), "figure.png",
-                                        lambda fig=fig: render_png(fig))
+                                        functools.partial(render_png, fig))
         for table in section.tables:
             if table.name in pngs:
                 continue  # the figure of the same name wrote this very data

@@ -140,7 +140,10 @@ def _verdict_seeds(settings: Mapping[str, Any]) -> list[int] | None:
 
 def _mse_comparison(file: str, specs: list[str] | None = None, *, seed: int = 0,
                     n_boot: int | None = None) -> pd.DataFrame:
-    return mse.compare_methods(mse.read_capture_csv(file), specs, seed=seed, n_boot=n_boot)
+    table = mse.read_capture_csv(file)
+    if not isinstance(table, mse.CaptureTable):  # read without strata: one table
+        raise TypeError(f"{file}: expected one capture table, got {type(table).__name__}")
+    return mse.compare_methods(table, specs, seed=seed, n_boot=n_boot)
 
 
 def _mse_estimate(file: str, method: str, *, seed: int = 0, n_boot: int | None = None,
@@ -148,7 +151,7 @@ def _mse_estimate(file: str, method: str, *, seed: int = 0, n_boot: int | None =
     table = mse.read_capture_csv(file, strata=strata)
     est = mse.configured_estimator(method, seed, n_boot)
     if isinstance(table, mse.StratifiedTable):
-        est = mse.Stratified(est, seed=seed)
+        return mse.summary_rows(mse.Stratified(est, seed=seed).fit(table))
     return mse.summary_rows(est.fit(table))
 
 

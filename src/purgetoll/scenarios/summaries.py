@@ -167,9 +167,9 @@ def summaries(events: pd.DataFrame, scale: float) -> dict[str, float]:
     into = (kind == "in_camp_at_start") | (kind == "camp_admission")
     outof = (kind == "camp_death") | (kind == "release")
     dates = ev["date"].astype(str).to_numpy()
-    for year in (1938, 1939):
-        before = dates < f"{year}-01-01"
-        out[f"camp_population_{year}_01_01"] = n(into & before) - n(outof & before)
+    for jan1 in (1938, 1939):
+        before = dates < f"{jan1}-01-01"
+        out[f"camp_population_{jan1}_01_01"] = n(into & before) - n(outof & before)
     # held out: who was arrested
     age = ev["age"].to_numpy().astype(int)
     out["arrested_share_rural"] = share(ev["urban"].to_numpy() == 0, arrest)

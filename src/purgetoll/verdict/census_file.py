@@ -84,10 +84,12 @@ def census_array(df: pd.DataFrame, name: str) -> np.ndarray:
         if label in ("unknown", "total"):
             if row["age"] or row["age_end"]:
                 raise bad("age", f"a {label!r} row has no age or age_end; got {row['age']!r}, {row['age_end']!r}")
-            store = unknown if label == "unknown" else totals
-            if sex in store:
+            if sex in (unknown if label == "unknown" else totals):
                 raise bad("age_group", f"a second {label!r} row for {sex}")
-            store[sex] = float(count) if label == "unknown" else (float(count), i)
+            if label == "unknown":
+                unknown[sex] = float(count)
+            else:
+                totals[sex] = (float(count), i)
             continue
         age = _whole(row["age"])
         if age is None or not 0 <= age <= 100:
@@ -142,12 +144,12 @@ def census_array(df: pd.DataFrame, name: str) -> np.ndarray:
             raise DataError(name, f"column count: no {sex} persons of stated age")
         out[s] *= 1 + unknown.get(sex, 0.0) / stated
     both = {(a, e): (c, i) for a, e, c, i in groups["both"]}
-    for (age, end), (count, i) in both.items():
+    for (age, end), (both_count, both_row) in both.items():
         hi = N_AGES if end is None else end + 1
         have = float(sum(c for sx in SEXES for a, e, c, _ in groups[sx] if a == age and e == end))
-        if abs(have - count) > 0.5:
-            raise DataError(name, f"column count: both sexes {count:,.0f} differ from men + women ({have:,.0f}) in the "
-                                  f"same group", _where(i))
+        if abs(have - both_count) > 0.5:
+            raise DataError(name, f"column count: both sexes {both_count:,.0f} differ from men + women ({have:,.0f}) in the "
+                                  f"same group", _where(both_row))
     if "both" in totals:
         total, i = totals["both"]
         have = sum(totals[s][0] for s in SEXES if s in totals) if all(s in totals for s in SEXES) else \

@@ -18,7 +18,7 @@ import functools
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -113,7 +113,7 @@ def verdict_cmd(
         fail(problems, code=2)
     try:
         model = _model(errors, sets or [], ErrorModel)
-        v = compare(list(scenarios), scale=scale, seeds=seeds, first_seed=first_seed, start=start, workers=workers,
+        v = compare(list(scenarios or []), scale=scale, seeds=seeds, first_seed=first_seed, start=start, workers=workers,
                     errors=model, census=census, draws=draws, error_seed=error_seed)
     except PurgetollError as exc:
         fail(exc, code=2)
@@ -128,7 +128,7 @@ def verdict_cmd(
 
 
 @functools.wraps(verdict_cmd)
-def compare_cmd(*args: object, **kwargs: object) -> None:
+def compare_cmd(*args: Any, **kwargs: Any) -> None:
     """Deprecated: the old name of `purgetoll verdict` (same arguments and options), until 0.2."""
     deprecated("purgetoll compare", "purgetoll verdict", "0.2")
     verdict_cmd(*args, **kwargs)

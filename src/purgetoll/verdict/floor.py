@@ -62,7 +62,7 @@ class Floor:
 def floor_draws(draws: ErrorDraws, male_death_rate: np.ndarray | None = None) -> Floor:
     """The floor for each draw; ``male_death_rate`` (D,) is the baseline's annual death rate of men 20-59."""
     src = floor_sources()
-    shot = src["death_sentences"] * draws["death_sentences_carried_out_share"]  # type: ignore[operator]
+    shot = src["death_sentences"] * draws["death_sentences_carried_out_share"]
     camp = np.full(draws.n, src["camp_deaths"], dtype=float)
     we, wc = draws["women_share_executed"], draws["women_share_camp_deaths"]
     deaths = {"female": shot * we + camp * wc, "male": shot * (1 - we) + camp * (1 - wc)}

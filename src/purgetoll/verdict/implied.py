@@ -196,8 +196,12 @@ def _weights(excess: np.ndarray, floor: Floor, draws: ErrorDraws) -> np.ndarray:
 def _read(c37: np.ndarray, c39: np.ndarray | None, observed: np.ndarray | None, d: ErrorDraws, ratio: np.ndarray,
           key: tuple[Any, ...] | None, reference: str, seed: int, sampler: str) -> Reading:
     p37, exp, rate = _expected(c37, d, key)
-    obs = (np.broadcast_to(np.asarray(observed, dtype=float), exp.shape).copy() if observed is not None
-           else true_1939(c39, d))
+    if observed is not None:
+        obs = np.broadcast_to(np.asarray(observed, dtype=float), exp.shape).copy()
+    elif c39 is not None:
+        obs = true_1939(c39, d)
+    else:
+        raise ValueError("the 1939 census or observed counts are needed")
     fl = floor_draws(d, rate)
     w = _weights(exp - obs, fl, d) * ratio
     return Reading(reference, d, p37, exp, obs, w / w.max(), fl, seed, c37, c39, ratio, sampler)
@@ -227,14 +231,14 @@ def read_census(census_1939: np.ndarray | None, *, model: ErrorModel | None = No
     if proposal is None and adapt:
         n_pilot = pilot if pilot is not None else max(int(draws * PILOT_SHARE), 4000)
         pilot_draws = model.draw(n_pilot, seed)
-        pilot = _read(c37, c39, observed, pilot_draws, np.ones(n_pilot), (settings, n_pilot, seed, _hash(c37), "prior"),
-                      reference, seed, "prior")
-        proposal = fit_proposal(model, pilot.draws, pilot.weights, seed)
+        pilot_reading = _read(c37, c39, observed, pilot_draws, np.ones(n_pilot),
+                              (settings, n_pilot, seed, _hash(c37), "prior"), reference, seed, "prior")
+        proposal = fit_proposal(model, pilot_reading.draws, pilot_reading.weights, seed)
     if proposal is None:
         d, ratio = model.draw(draws, seed), np.ones(draws)
         return _read(c37, c39, observed, d, ratio, (settings, draws, seed, _hash(c37), "prior"), reference, seed,
                      f"{draws:,} draws of the prior")
-    reading = None
+    reading: Reading | None = None
     for _ in range(ROUNDS):
         d, ratio = proposal.draw(model, draws, seed)
         sampler = (f"{draws:,} draws: {proposal.defensive:.0%} from the prior, the rest from a normal proposal over "
@@ -248,6 +252,8 @@ def read_census(census_1939: np.ndarray | None, *, model: ErrorModel | None = No
         if refit is None:
             break
         proposal = refit
+    if reading is None:  # ROUNDS >= 1
+        raise RuntimeError("no round of the adaptive sampler ran")
     return reading
 
 

@@ -64,7 +64,8 @@ def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = Non
         scenario = dataclasses.replace(scenario, start=start)
     if scenario.end < CENSUS_1939:
         scenario = dataclasses.replace(scenario, end=CENSUS_1939)
-    kinds = {k for spec in scenario.module_sections() for k in spec.module_class.event_kinds}
+    kinds = {k for spec in scenario.module_sections() if spec.module_class is not None
+             for k in spec.module_class.event_kinds}
     terror = "arrest" in kinds  # a terror run: its event log gives the headline figures (sim.summaries)
     sim = build_sim(scenario, scale=scale, seed=seed, base=_base_inputs(), write_events=terror,
                     snapshot_dates=(CENSUS_1937, CENSUS_1939))

@@ -90,10 +90,10 @@ def targets_table(scenarios: list[Scenario], totals: pd.DataFrame) -> pd.DataFra
         for key, v in s.targets.items():
             measure = target_measure(key)
             hit = (s.name, measure) in t.index
-            sim = t.loc[(s.name, measure)] if hit else None
+            sim = t.loc[(s.name, measure)] if hit else {"value": np.nan, "lower_95": np.nan, "upper_95": np.nan}
             rows.append({"scenario": s.name, "target": key, "published": float(v.value), "source": v.source,
-                         "measure": measure if hit else "", "simulated": sim["value"] if hit else np.nan,
-                         "lower_95": sim["lower_95"] if hit else np.nan, "upper_95": sim["upper_95"] if hit else np.nan,
+                         "measure": measure if hit else "", "simulated": sim["value"],
+                         "lower_95": sim["lower_95"], "upper_95": sim["upper_95"],
                          "simulated_over_published": sim["value"] / float(v.value) if hit and v.value else np.nan})
     return pd.DataFrame(rows, columns=["scenario", "target", "published", "source", "measure", "simulated",
                                        "lower_95", "upper_95", "simulated_over_published"])

@@ -149,9 +149,9 @@ class Courts:
             self.exec_due = np.concatenate([self.exec_due, due.astype(np.int16)])
             self.exec_slots = np.concatenate([self.exec_slots, shoot])
         if camp.size:
-            due = step + int(self.v["transit_months"])
+            transit_due = step + int(self.v["transit_months"])
             self.transit_ids = np.concatenate([self.transit_ids, p["person_id"][camp]])
-            self.transit_due = np.concatenate([self.transit_due, np.full(camp.size, due, dtype=np.int16)])
+            self.transit_due = np.concatenate([self.transit_due, np.full(camp.size, transit_due, dtype=np.int16)])
             self.transit_term = np.concatenate([self.transit_term, np.asarray(term_months, dtype=np.int16)])
             self.transit_slots = np.concatenate([self.transit_slots, camp])
 

@@ -136,12 +136,18 @@ class Demography(Module):
         self.enter(sim, slots, 0)
 
     # -- scheduling ---------------------------------------------------------------------------
+    def _hazard(self) -> HazardTable:
+        """The hazard table (built in ``prepare``)."""
+        if self.hazard is None:
+            raise RuntimeError("demography: the hazard table is built in prepare()")
+        return self.hazard
+
     def enter(self, sim: Sim, slots: slice, step: int) -> None:
         """Draw the death step of people entering the run at ``step`` (new, born or annexed)."""
         people = sim.people
         ids = people["person_id"][slots]
         exposure = rng.exponential(sim.settings.seed, "demography.death", 0, ids)
-        deaths = draw_death_steps(self.hazard, people["sex"][slots], people["birth_month"][slots], step, exposure)
+        deaths = draw_death_steps(self._hazard(), people["sex"][slots], people["birth_month"][slots], step, exposure)
         people["death_step"][slots] = deaths
         self._index_new(slots.start, deaths)
 
@@ -156,7 +162,7 @@ class Demography(Module):
         slots = np.asarray(slots, dtype=np.int64)
         ids = people["person_id"][slots]
         exposure = rng.exponential(sim.settings.seed, "demography.death.redraw", step, ids)
-        deaths = draw_death_steps(self.hazard, people["sex"][slots], people["birth_month"][slots], step,
+        deaths = draw_death_steps(self._hazard(), people["sex"][slots], people["birth_month"][slots], step,
                                   exposure, multiplier)
         people["death_step"][slots] = deaths
         first, stop = self._window
@@ -211,7 +217,7 @@ class Demography(Module):
         people = sim.people
         ids = np.arange(people.next_id, people.next_id + n, dtype=np.uint32)
         sex = np.repeat(np.array([0, 1], dtype=np.int8), [n_boys, n_girls])
-        slots = people.add(n, sex=sex, birth_month=np.int16(sim.month(step + 1)))
+        slots = people.add(n, sex=sex, birth_month=int(sim.month(step + 1)))
         self.enter(sim, slots, step)
         sim.events.log(step, "birth", ids, sex, np.zeros(n, dtype=np.uint8))
 

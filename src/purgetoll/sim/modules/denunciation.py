@@ -159,6 +159,7 @@ class Denunciation(Module):
         self.interrogated_total = 0
         self.monthly: list[dict[str, int]] = []
         self._index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._cand: np.ndarray | None = None  # mechanism mode: the free people on the lists this month
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -231,6 +232,8 @@ class Denunciation(Module):
     def _index_still_valid(self, sim: Sim) -> bool:
         """True while the slots indexed are where they were (no compaction since the index was built):
         new people are only appended, so the last indexed slot still holds the same person."""
+        if self._index_key is None:
+            return False
         n, last_id = self._index_key
         pid = sim.people["person_id"]
         return n == 0 or (len(pid) >= n and int(pid[n - 1]) == last_id)

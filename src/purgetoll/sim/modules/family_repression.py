@@ -72,7 +72,7 @@ class FamilyRepression(Module):
         plan order), else a counting sort of our own."""
         from purgetoll.sim.modules.denunciation import _csr
 
-        den = sim.modules.get("denunciation")
+        den: Any = sim.modules.get("denunciation")  # the denunciation module, by name
         if den is not None and "household" in getattr(den, "_index", {}):
             self._index = den._index["household"]
         else:

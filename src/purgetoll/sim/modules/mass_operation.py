@@ -178,14 +178,20 @@ class MassOperation(Module):
         self.limits: Limits | None = None  # mechanism mode
         self._rep_carry = np.zeros(0)
 
+    def _limits(self) -> Limits:
+        """Mechanism mode's limits (made in ``prepare``)."""
+        if self.limits is None:
+            raise RuntimeError("mass_operation: the limits of mechanism mode are made in prepare()")
+        return self.limits
+
     def state_dict(self) -> dict[str, Any]:
         if self.limits is None:
             return {}
-        return {"limits": self.limits.state_dict(), "rep_carry": self._rep_carry.tolist()}
+        return {"limits": self._limits().state_dict(), "rep_carry": self._rep_carry.tolist()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         if state and self.limits is not None:
-            self.limits.load_state_dict(state["limits"])
+            self._limits().load_state_dict(state["limits"])
             self._rep_carry = np.asarray(state["rep_carry"], dtype=float)
 
     def describe(self) -> dict[str, Any]:
@@ -200,13 +206,13 @@ class MassOperation(Module):
                     "criminals_pool": "'criminals' are drawn from workers, kolkhozniks and others",
                     "oblast_limits": "RSFSR oblasts share the RSFSR's weight per head",
                 },
-                **({"limits": self.limits.summary()} if self.limits is not None else {})}
+                **({"limits": self._limits().summary()} if self.limits is not None else {})}
 
     def prepare(self, sim: Sim) -> None:
         terror = sim.module("terror")
         if terror.mechanism:
             _, republics = republic_of(sim, np.zeros(0, dtype=np.int64))
-            if self.limits is None or self.limits.n_republics != len(republics):
+            if self.limits is None or self._limits().n_republics != len(republics):
                 self.limits = Limits(self.values, republics)
                 self._rep_carry = np.zeros(len(republics))
             self._active = (yyyymm_step(sim, int(self.values["order_yyyymm"])), terror.halted_step(sim))
@@ -271,7 +277,7 @@ class MassOperation(Module):
         rep, _ = republic_of(sim, region[slots])
         order = np.argsort(rep, kind="stable")  # by republic (a draw's keys do not depend on the order within)
         slots, w, rep = slots[order], w[order], rep[order]
-        bounds = np.searchsorted(rep, np.arange(self.limits.n_republics + 1))
+        bounds = np.searchsorted(rep, np.arange(self._limits().n_republics + 1))
         self._mech = (FreePool.of(sim, slots, w), bounds)
 
     def demand(self, sim: Sim, step: int) -> float:
@@ -279,7 +285,7 @@ class MassOperation(Module):
         a, b = self._active
         if not a <= step < b:
             return 0.0
-        return self.limits.demand_persons() * sim.settings.scale
+        return self._limits().demand_persons() * sim.settings.scale
 
     def _mechanism_arrest(self, sim: Sim, step: int, terror: Any) -> None:
         a, b = self._active
@@ -287,16 +293,16 @@ class MassOperation(Module):
         if not a <= step < b or self._mech is None:
             return
         pool, bounds = self._mech
-        by_rep = self.limits.by_republic(n, self._rep_carry)
+        by_rep = self._limits().by_republic(n, self._rep_carry)
         listed = float(self.values["listed_weight"])
-        got = np.zeros(self.limits.n_republics, dtype=np.int64)
+        got = np.zeros(self._limits().n_republics, dtype=np.int64)
         for r in np.flatnonzero(by_rep):
             chosen = pick_free(sim, pool.part(bounds[r], bounds[r + 1]), int(by_rep[r]), "terror.arrest.order_00447",
                                step, listed)
             got[r] = terror.arrest(sim, chosen, step, "order_00447").size
-        self.limits.record(got, sim.settings.scale)
+        self._limits().record(got, sim.settings.scale)
         if step <= yyyymm_step(sim, int(self.values["limit_requests_until_yyyymm"])):
-            self.limits.requests_of_the_month(sim, step)
+            self._limits().requests_of_the_month(sim, step)
 
     def arrest(self, sim: Sim, step: int) -> None:
         """Arrest the month's number from each of the order's groups."""

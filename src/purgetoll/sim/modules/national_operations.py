@@ -214,7 +214,8 @@ class NationalOperations(Module):
             return
         p = sim.people
         column(sim, ATTR["nationality"], self.name)  # the clear error when attributes are off
-        masks, wants = {}, {}
+        masks: dict[str, dict[str, Any]] = {}
+        wants: dict[str, float] = {}
         mechanism = sim.module("terror").mechanism
         for op in active:
             need = float(self._plan[op][first:stop].sum())

@@ -211,6 +211,12 @@ class Sentencing(Module):
         self.last_sentenced = np.empty(0, dtype=np.int64)  # slots sentenced this month (family_repression)
         self.courts: Courts | None = None  # mechanism mode (set in prepare)
 
+    def _courts(self) -> Courts:
+        """Mechanism mode's courts (made in ``prepare``)."""
+        if self.courts is None:
+            raise RuntimeError("sentencing: the courts of mechanism mode are made in prepare()")
+        return self.courts
+
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
                 "tables": {"repression_convicted_by_year_1921_1953": "1953 MVD certificate: convictions, deaths",
@@ -322,11 +328,11 @@ class Sentencing(Module):
         return table[op]
 
     def _mechanism_sentence(self, sim: Sim, step: int, terror: Any) -> None:
-        p, courts = sim.people, self.courts
+        p, courts = sim.people, self._courts()
         shoot_now = courts.due_executions(step)
         self._execute(sim, shoot_now, step)
         arriving, term = courts.due_transit(step)
-        gulag = sim.modules.get("gulag")
+        gulag: Any = sim.modules.get("gulag")  # the Gulag module, by name
         if arriving.size:
             if gulag is None:
                 raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
@@ -396,12 +402,12 @@ class Sentencing(Module):
         w = TERM_WEIGHTS / TERM_WEIGHTS.sum()
         u_term = rng.uniform(seed, "terror.sentence.term", step, p["person_id"][c])
         years = TERM_YEARS[np.minimum(np.searchsorted(np.cumsum(w), u_term, side="right"), len(w) - 1)]
-        self.courts.schedule(sim, step, slots[shoot], c, years * 12)
-        self._execute(sim, self.courts.due_executions(step), step)  # those due this month
+        self._courts().schedule(sim, step, slots[shoot], c, years * 12)
+        self._execute(sim, self._courts().due_executions(step), step)  # those due this month
         if self.values["transit_months"] == 0:
-            arriving, term = self.courts.due_transit(step)
+            arriving, term = self._courts().due_transit(step)
             if arriving.size:
-                gulag = sim.modules.get("gulag")
+                gulag: Any = sim.modules.get("gulag")  # the Gulag module, by name
                 if gulag is None:
                     raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
                 gulag.admit(sim, arriving, step, term)
@@ -459,7 +465,8 @@ class Sentencing(Module):
 
     def _convict(self, sim: Sim, slots: np.ndarray, step: int) -> None:
         p, seed = sim.people, sim.settings.seed
-        terror, gulag = sim.module("terror"), sim.modules.get("gulag")
+        terror = sim.module("terror")
+        gulag: Any = sim.modules.get("gulag")  # the Gulag module, by name
         ids = p["person_id"][slots]
         op = p["t_operation"][slots].astype(np.int64)
         body = self._body(sim, op, step)

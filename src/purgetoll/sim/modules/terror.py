@@ -237,7 +237,7 @@ def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     Efraimidis-Spirakis keys ``-log(u) / w``: the ``n`` smallest win. ``u`` are keyed uniforms, one
     per item, so a pick depends only on the items' own draws (common random numbers).
     """
-    n = int(min(n, np.count_nonzero(weights > 0)))
+    n = min(int(n), int(np.count_nonzero(weights > 0)))
     if n <= 0:
         return np.empty(0, dtype=np.int64)
     if weights.size and np.all(weights == weights[0]):
@@ -361,7 +361,7 @@ class Terror(Module):
 
     def state_dict(self) -> dict[str, Any]:
         new = np.concatenate(self.new_ids) if self.new_ids else np.empty(0, np.uint32)
-        out = {"queue_ids": pack(self.queue_ids), "queue_steps": pack(self.queue_steps),
+        out: dict[str, Any] = {"queue_ids": pack(self.queue_ids), "queue_steps": pack(self.queue_steps),
                "arrests_by_op": self.arrests_by_op.tolist(), "new_ids": pack(new)}
         if self.machine is not None:
             out["machine"] = self.machine.state_dict()
