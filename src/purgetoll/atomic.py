@@ -27,7 +27,7 @@ import re
 import shutil
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -197,15 +197,7 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "w", *, durable: bool 
     :class:`OutputError` naming ``path``.
     """
     target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise output_error(target.parent, "create the folder", exc) from exc
-    remove_stale_temps(target.parent, target.name)
-    try:
-        tmp = Path(_mkstemp(temp_prefix(target.name), target.parent))
-    except OSError as exc:
-        raise output_error(target, "create a temporary file beside it", exc) from exc
+    tmp = _temp_beside(target, _mkstemp, "file")
     try:
         try:
             raw = _open(tmp, mode, **open_kwargs)
@@ -318,15 +310,7 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iter
     target = Path(path)
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} already exists; pass overwrite (--force) to replace it")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise output_error(target.parent, "create the folder", exc) from exc
-    remove_stale_temps(target.parent, target.name)
-    try:
-        tmp = Path(_mkdtemp(temp_prefix(target.name), target.parent))
-    except OSError as exc:
-        raise output_error(target, "create a temporary folder beside it", exc) from exc
+    tmp = _temp_beside(target, _mkdtemp, "folder")
     try:
         yield tmp
         if target.exists() and not overwrite:
@@ -350,6 +334,20 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iter
 
 
 # -- the seam: every write to the file system goes through these -------------------------------
+
+
+def _temp_beside(target: Path, make: Callable[[str, Path], str], what: str) -> Path:
+    """A new temporary file or folder (``make``: :func:`_mkstemp` or :func:`_mkdtemp`) beside ``target``:
+    its folder made, the temporaries of stopped processes removed first."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(target.parent, "create the folder", exc) from exc
+    remove_stale_temps(target.parent, target.name)
+    try:
+        return Path(make(temp_prefix(target.name), target.parent))
+    except OSError as exc:
+        raise output_error(target, f"create a temporary {what} beside it", exc) from exc
 
 
 def _mkstemp(prefix: str, folder: Path) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from purgetoll.data._archive_facts import number, text
 from purgetoll.data._catalog import load
 from purgetoll.data._registry import Problem, TableInfo, register_check, register_kind
 from purgetoll.errors import DataError
@@ -111,20 +112,6 @@ def adh_rsfsr_death_rates() -> pd.DataFrame:
 
 
 # -- checks ---------------------------------------------------------------------------------------
-def _text(v: object) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v).strip()
-
-
-def _num(v: object) -> float | None:
-    s = _text(v)
-    if not s:
-        return None
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -138,18 +125,18 @@ def evidence_rows(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         def bad(msg: str, key: str = key) -> None:
             out.append(Problem(info.name, key, msg))
 
-        if _text(r["confidence"]) not in CONFIDENCE:
-            bad(f"confidence {_text(r['confidence'])!r} is not one of {', '.join(CONFIDENCE)}")
-        if _text(r["computed"]).lower() not in ("true", "false"):
-            bad(f"computed must be true or false; got {_text(r['computed'])!r}")
-        if not _text(r["source"]):
+        if text(r["confidence"]) not in CONFIDENCE:
+            bad(f"confidence {text(r['confidence'])!r} is not one of {', '.join(CONFIDENCE)}")
+        if text(r["computed"]).lower() not in ("true", "false"):
+            bad(f"computed must be true or false; got {text(r['computed'])!r}")
+        if not text(r["source"]):
             bad("source is empty (every figure needs its citation)")
-        q = _text(r["qualifier"])
-        v, lo, hi = _num(r["value"]), _num(r["value_low"]), _num(r["value_high"])
-        cells = {"value": _text(r["value"]), "value_low": _text(r["value_low"]), "value_high": _text(r["value_high"])}
-        for name, text in cells.items():
-            if text and _num(text) is None:
-                bad(f"{name} = {text!r} is not a number")
+        q = text(r["qualifier"])
+        v, lo, hi = number(r["value"]), number(r["value_low"]), number(r["value_high"])
+        cells = {"value": text(r["value"]), "value_low": text(r["value_low"]), "value_high": text(r["value_high"])}
+        for name, cell in cells.items():
+            if cell and number(cell) is None:
+                bad(f"{name} = {cell!r} is not a number")
         if q not in QUALIFIERS:
             bad(f"qualifier {q!r} is not one of {', '.join(QUALIFIERS)}")
         elif q in ("exact", "about") and not (v is not None and v == lo == hi):
@@ -162,9 +149,9 @@ def evidence_rows(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
             bad(f"qualifier {q!r} needs value_low < value_high and no value; got {v}, {lo}, {hi}")
         elif q == "text" and any(cells.values()):
             bad("a text row has no value")
-        if _text(r["unit"]).startswith("percent") and any(x is not None and not 0 <= x <= 100 for x in (v, lo, hi)):
+        if text(r["unit"]).startswith("percent") and any(x is not None and not 0 <= x <= 100 for x in (v, lo, hi)):
             bad(f"a percentage must be within [0, 100]; got {v}, {lo}, {hi}")
-        start, end = _text(r["date_start"]), _text(r["date_end"])
+        start, end = text(r["date_start"]), text(r["date_end"])
         for name, d in (("date_start", start), ("date_end", end)):
             if d and not _ISO.match(d):
                 bad(f"{name} {d!r} is not an ISO date YYYY-MM-DD")
@@ -176,7 +163,7 @@ def evidence_rows(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
 @register_check("evidence")
 def evidence_sums(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     """Each complete decomposition adds up (the contingents by sex and by urban/rural; Leningrad by year)."""
-    values = {str(r["id"]): _num(r["value"]) for _, r in df.iterrows()}
+    values = {str(r["id"]): number(r["value"]) for _, r in df.iterrows()}
     out: list[Problem] = []
     for whole, parts in SUMS:
         have = [values.get(p) for p in (whole, *parts)]
@@ -201,7 +188,7 @@ def death_rates_grid(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
     out: list[Problem] = []
     for _, r in df.iterrows():
         key = f"year={r['year']}, sex={r['sex']}, age={r['age']}"
-        rate = _num(r["rate_per_1000"])
+        rate = number(r["rate_per_1000"])
         if r["sex"] not in ("male", "female"):
             out.append(Problem(info.name, key, f"sex must be male or female; got {r['sex']!r}"))
         if rate is None or not rate > 0:
@@ -209,8 +196,8 @@ def death_rates_grid(info: TableInfo, df: pd.DataFrame) -> list[Problem]:
         if r["age_end"] != r["age"] + 4 or r["age_group"] != f"{r['age']}-{r['age_end']}":
             out.append(Problem(info.name, key, f"expected a 5-year group {r['age']}-{r['age'] + 4}; got "
                                                f"age_end {r['age_end']}, age_group {r['age_group']!r}"))
-        if _text(r["confidence"]) not in CONFIDENCE:
-            out.append(Problem(info.name, key, f"confidence {_text(r['confidence'])!r} is not one of "
+        if text(r["confidence"]) not in CONFIDENCE:
+            out.append(Problem(info.name, key, f"confidence {text(r['confidence'])!r} is not one of "
                                                f"{', '.join(CONFIDENCE)}"))
     have = {(int(r["year"]), str(r["sex"]), int(r["age"])) for _, r in df.iterrows()}
     for year in RATE_YEARS:

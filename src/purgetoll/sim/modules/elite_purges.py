@@ -42,10 +42,10 @@ from purgetoll.sim.modules.terror_draw import (
     Budget,
     FreePool,
     age_weights,
+    arrest_shares,
     coded_pools_sized,
     count_free,
     draw,
-    pick_free,
     spread,
 )
 
@@ -179,28 +179,11 @@ class ElitePurges(Module):
             self._asked[g] = float(self.values[f"{g}_arrests_per_1000_per_month"]) / 1000 * free * self._scale_up[g] * factor
         return sum(self._asked.values())
 
-    def _mechanism_arrest(self, sim: Sim, step: int, terror: Any) -> None:
-        n = terror.allowance(self.name)
-        total = sum(self._asked.values())
-        if n <= 0 or total <= 0:
-            return
-        listed = float(self.values["listed_weight"])
-        for g, a in self._asked.items():
-            v = n * a / total + self._carry.get(g, 0.0)
-            k = int(np.floor(v + 1e-9))
-            self._carry[g] = v - k
-            if k <= 0:
-                continue
-            chosen = pick_free(sim, self._free[g], k, f"terror.arrest.{g}", step, listed)
-            if len(chosen) < k:
-                self.short[g] = self.short.get(g, 0) + k - len(chosen)
-            terror.arrest(sim, chosen, step, g)
-
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each purge."""
         terror = sim.module("terror")
         if terror.mechanism:
-            self._mechanism_arrest(sim, step, terror)
+            arrest_shares(sim, step, terror, self, self._free)
             return
         for g, plan in self._plan.items():
             n = int(plan[step])

@@ -59,10 +59,10 @@ from purgetoll.sim.modules.terror_draw import (
     Budget,
     FreePool,
     age_weights,
+    arrest_shares,
     coded_pools_sized,
     count_free,
     draw,
-    pick_free,
     spread,
 )
 from purgetoll.sim.state import MALE
@@ -283,29 +283,11 @@ class NationalOperations(Module):
             self._asked[op] = float(self.values[f"{op}_arrests_per_1000_per_month"]) / 1000 * free * factor
         return sum(self._asked.values())
 
-    def _mechanism_arrest(self, sim: Sim, step: int, terror: Any) -> None:
-        n = terror.allowance(self.name)
-        total = sum(self._asked.values())
-        if n <= 0 or total <= 0:
-            return
-        want = {op: n * a / total for op, a in self._asked.items()}
-        counts = {op: int(np.floor(v + self._carry.get(op, 0.0) + 1e-9)) for op, v in want.items()}
-        for op, v in want.items():
-            self._carry[op] = v + self._carry.get(op, 0.0) - counts[op]
-        listed = float(self.values["listed_weight"])
-        for op, k in counts.items():
-            if k <= 0 or op not in self._pools:
-                continue
-            chosen = pick_free(sim, self._free[op], k, f"terror.arrest.{op}", step, listed)
-            if len(chosen) < k:
-                self.short[op] = self.short.get(op, 0) + k - len(chosen)
-            terror.arrest(sim, chosen, step, op)
-
     def arrest(self, sim: Sim, step: int) -> None:
         """The month's arrests of each operation, then the round-up if it falls in this month."""
         terror = sim.module("terror")
         if terror.mechanism:
-            self._mechanism_arrest(sim, step, terror)
+            arrest_shares(sim, step, terror, self, {op: p for op, p in self._free.items() if op in self._pools})
             if self.values["males_17_70_roundup"] and step == yyyymm_step(sim, self.values["roundup_yyyymm"]):
                 self._roundup(sim, step)
             return

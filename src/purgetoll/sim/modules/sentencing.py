@@ -211,6 +211,17 @@ class Sentencing(Module):
         self.last_sentenced = np.empty(0, dtype=np.int64)  # slots sentenced this month (family_repression)
         self.courts: Courts | None = None  # mechanism mode (set in prepare)
 
+    def _other_or_camp(self, seed: int, step: int, ids: np.ndarray,
+                       shoot: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Of those not sentenced to shooting, who gets another sentence (exile and the like, keyed
+        ``terror.sentence.other``) and who a camp term; and each one's category code."""
+        u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
+        other = ~shoot & (u_other < float(self.values["other_sentence_share"]))
+        camp = ~shoot & ~other
+        category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
+                                                                          CATEGORIES.index("camp"))).astype(np.int8)
+        return other, camp, category
+
     def _courts(self) -> Courts:
         """Mechanism mode's courts (made in ``prepare``)."""
         if self.courts is None:
@@ -387,11 +398,7 @@ class Sentencing(Module):
                 if idx.size > allowed:  # the lowest draws keep category 1; the rest get category 2
                     shoot[idx[np.argsort(u[idx], kind="stable")[allowed:]]] = False
                 limits.take_category1(int(r), min(idx.size, allowed) / scale)
-        u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
-        other = ~shoot & (u_other < float(self.values["other_sentence_share"]))
-        camp = ~shoot & ~other
-        category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
-                                                                          CATEGORIES.index("camp"))).astype(np.int8)
+        other, camp, category = self._other_or_camp(seed, step, ids, shoot)
         sim.events.log(step, "sentence", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
                        operation=op.astype(np.int8), body=body.astype(np.int8), category=category,
                        **terror.who(sim, slots))
@@ -472,11 +479,7 @@ class Sentencing(Module):
         body = self._body(sim, op, step)
         prob = self._shooting_prob(sim, op, step, p["sex"][slots] == 1)
         shoot = _exact_share(rng.uniform(seed, "terror.sentence.shoot", step, ids), prob, op, self._carry, "shoot")
-        u_other = rng.uniform(seed, "terror.sentence.other", step, ids)
-        other = ~shoot & (u_other < float(self.values["other_sentence_share"]))
-        camp = ~shoot & ~other
-        category = np.where(shoot, CATEGORIES.index("shooting"), np.where(other, CATEGORIES.index("other"),
-                                                                          CATEGORIES.index("camp"))).astype(np.int8)
+        other, camp, category = self._other_or_camp(seed, step, ids, shoot)
         sim.events.log(step, "sentence", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
                        operation=op.astype(np.int8), body=body, category=category, **terror.who(sim, slots))
         year = self._year[step]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numba as nb
 import numpy as np
@@ -26,7 +26,7 @@ from purgetoll.sim.state import FEMALE, MALE
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "pick_weighted", "pick_free", "count_free", "FreePool", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
+__all__ = ["Budget", "draw", "pick_weighted", "pick_free", "arrest_shares", "count_free", "FreePool", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
            "coded_pools", "coded_pools_sized"]
 
 
@@ -170,6 +170,30 @@ def pick_free(sim: Sim, pool: FreePool, n: int, decision: str, step: int, listed
     idx = np.argpartition(keys, n - 1)[:n] if n < keys.size else np.arange(keys.size)
     idx = idx[np.isfinite(keys[idx])]
     return np.sort(pool.slots[idx])
+
+
+def arrest_shares(sim: Sim, step: int, terror: Any, module: Any, pools: dict[str, FreePool]) -> None:
+    """Mechanism mode: the allowance the interrogators gave ``module`` this month, shared among its
+    decisions in proportion to what each asked (``module._asked``), to whole persons with the remainders
+    carried to next month (``module._carry``); each decision then picks from its free pool (``pools``; a
+    decision without one takes none) and arrests; a pool that runs out adds to ``module.short``."""
+    n = terror.allowance(module.name)
+    total = sum(module._asked.values())
+    if n <= 0 or total <= 0:
+        return
+    counts = {}
+    for name, asked in module._asked.items():
+        v = n * asked / total + module._carry.get(name, 0.0)
+        counts[name] = int(np.floor(v + 1e-9))
+        module._carry[name] = v - counts[name]
+    listed = float(module.values["listed_weight"])
+    for name, k in counts.items():
+        if k <= 0 or name not in pools:
+            continue
+        chosen = pick_free(sim, pools[name], k, f"terror.arrest.{name}", step, listed)
+        if len(chosen) < k:
+            module.short[name] = module.short.get(name, 0) + k - len(chosen)
+        terror.arrest(sim, chosen, step, name)
 
 
 def count_free(sim: Sim, pool: np.ndarray) -> int:
