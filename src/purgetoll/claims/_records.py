@@ -71,12 +71,12 @@ class Count(BaseModel):
     """A number of things (persons, years, months). ``precision`` is the unit of the last stated digit."""
 
     model_config = _STRICT
-    kind: Literal["count"] = "count"
     value: NonNegative
     unit: Text
     approx: _one_of(APPROX)
     precision: Positive
     as_written: Text
+    kind: Literal["count"] = "count"
 
     def text(self) -> str:
         qual = "" if self.approx == "exact" else f"{self.approx} "
@@ -90,12 +90,12 @@ class Range(BaseModel):
     """A range of values, both bounds inclusive; ``precision`` is the unit the bounds are stated in."""
 
     model_config = _STRICT
-    kind: Literal["range"] = "range"
     low: NonNegative
     high: NonNegative
     unit: Text
     precision: Positive
     as_written: Text
+    kind: Literal["range"] = "range"
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -114,12 +114,12 @@ class Share(BaseModel):
     """A percentage of some population (``of``), possibly a bound ("not more than 10 percent")."""
 
     model_config = _STRICT
-    kind: Literal["share"] = "share"
     percent: Percent
     of: Text
     precision: Positive
     bound: _one_of(BOUNDS)
     as_written: Text
+    kind: Literal["share"] = "share"
 
     def text(self) -> str:
         b = "" if self.bound == "equal" else f"{self.bound} "
@@ -133,11 +133,11 @@ class FractionClaim(BaseModel):
     """ "one in every twenty", "four of the six": ``numerator`` of ``denominator``."""
 
     model_config = _STRICT
-    kind: Literal["fraction"] = "fraction"
     numerator: IntPositive
     denominator: IntPositive
     of: Text
     as_written: Text
+    kind: Literal["fraction"] = "fraction"
 
     @model_validator(mode="after")
     def _proper(self) -> FractionClaim:
@@ -158,11 +158,11 @@ class Ratio(BaseModel):
     """A ratio such as "twice as many women as men" (``value`` = 2.0 women per man)."""
 
     model_config = _STRICT
-    kind: Literal["ratio"] = "ratio"
     value: Positive
     of: Text
     precision: Positive
     as_written: Text
+    kind: Literal["ratio"] = "ratio"
 
     def text(self) -> str:
         return f"{_num(self.value)} {self.of}"
@@ -181,7 +181,6 @@ class Split(BaseModel):
     """
 
     model_config = _STRICT
-    kind: Literal["split"] = "split"
     women: NonNegative
     men: NonNegative
     per: _one_of(SPLIT_BASES)
@@ -190,6 +189,7 @@ class Split(BaseModel):
     age_end: Annotated[IntNonNegative | None, Field(description="an integer >= 0")] = None
     order: _one_of(ORDERS)
     as_written: Text
+    kind: Literal["split"] = "split"
 
     @model_validator(mode="after")
     def _within(self) -> Split:
