@@ -50,7 +50,7 @@ def write_npy(handle: Any, arr: np.ndarray) -> None:
     without copying it: the header, then the array's memory in slices."""
     arr = np.ascontiguousarray(arr)
     handle.write(_npy_header(arr))
-    view = memoryview(arr.reshape(-1)).cast("B")
+    view = memoryview(arr.reshape(-1).data).cast("B")
     for start in range(0, view.nbytes, _CHUNK):
         handle.write(view[start:start + _CHUNK])
 

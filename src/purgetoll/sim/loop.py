@@ -357,9 +357,12 @@ class Sim:
                 self._checkpoints.close()
         return self._finish(folder, records)
 
-    def _finalize_checkpoint(self, folder: RunFolder) -> None:
+    def _finalize_checkpoint(self, folder: RunFolder | None) -> None:
+        checkpoints = self._checkpoints
+        if folder is None or checkpoints is None:  # a run without a folder keeps no checkpoints
+            return
         self.events.wait()  # no event write in flight: the run's file-system calls keep one order
-        if self._timed(("engine", "checkpoint"), self._checkpoints.finalize):
+        if self._timed(("engine", "checkpoint"), checkpoints.finalize):
             folder.mark_resumable()
 
     def _window_boundary(self, k: int, folder: RunFolder | None, records: list, fresh: bool) -> None:
@@ -372,7 +375,7 @@ class Sim:
         # no checkpoint at step 0: events that setup logged (people in camps at the start, ...) are
         # in window 0's part, which a resume redoes without setup; a run stopped in its first window
         # starts afresh instead
-        if folder is not None and fresh and k > 0:
+        if folder is not None and self._checkpoints is not None and fresh and k > 0:
             meta = {
                 "step": k,
                 "next_id": people.next_id,
