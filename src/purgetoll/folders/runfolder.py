@@ -298,8 +298,8 @@ def clean_debris(parent: Path, *, skip: str | None = None) -> list[str]:
         finally:
             lock.release()
     _dispose_aside(parent, notes)
-    for p in remove_stale_temps(parent):
-        notes.append(f"removed {p}, left by a purgetoll process that was stopped")
+    for stale in remove_stale_temps(parent):
+        notes.append(f"removed {stale}, left by a purgetoll process that was stopped")
     return notes
 
 
