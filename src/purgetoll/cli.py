@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from purgetoll import __version__
+from purgetoll.calibrate import cli as calibrate_cli
 from purgetoll.claims.cli import claims as claims_command
 from purgetoll.data import cli as data_cli
 from purgetoll.demography import cli as demog_cli
@@ -61,6 +62,7 @@ app.command("verdict")(verdict_cmd)
 app.command("compare", help="Deprecated: the old name of `purgetoll verdict` (same arguments and options; "
             "a warning on stderr), until 0.2.")(compare_cmd)
 app.command("verify")(verify_command)
+app.add_typer(calibrate_cli.app, name="calibrate")
 
 
 def main() -> None:

@@ -1,0 +1,334 @@
+"""``purgetoll calibrate run`` and ``purgetoll calibrate show``.
+
+    purgetoll calibrate run --scenario archival --simulations 5000 --scale 0.001 --seed 1 --out runs/cal
+    purgetoll calibrate run ... --scheduler tcp://host:8786      # a running Dask cluster
+    purgetoll calibrate run ... --workers 2                      # a LocalCluster of 2 processes (default: CPUs)
+    purgetoll calibrate show runs/cal                            # what it found
+    purgetoll calibrate show runs/cal --table parameters --format csv
+
+Imports of purgetoll's mathematics are inside the commands, so ``purgetoll --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["app", "run_cmd", "show_cmd"]
+
+app = typer.Typer(name="calibrate", no_args_is_help=True, add_completion=False,
+                  help="Calibrate the mechanism's parameters to the archive by simulation-based inference "
+                       "(ABC-SMC with pyabc, simulations on Dask), and show a stored calibration.")
+
+
+def _command(ctx: typer.Context) -> list[str]:
+    """The command as a reader can rerun it: the verb and every option with its value (defaults too)."""
+    out = ctx.command_path.split()
+    out[0] = "purgetoll"
+    for name, value in ctx.params.items():
+        flag = "--" + name.rstrip("_").replace("_", "-")
+        if value is None or value is False:
+            continue
+        out += [flag] if value is True else [flag, str(value)]
+    return out
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; nothing when piped."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task("starting", total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def stage(self, name: str, t: int, n: int) -> None:
+        if self.bar is not None:
+            unit = "particles" if t >= -1 else "runs"
+            self.bar.update(self.task, description=f"{name} ({n} {unit})", total=n, completed=0)
+
+    def advance(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+
+def _serial_with_progress(progress: _Progress):
+    def mapper(function, shared, items):
+        out = []
+        for i, item in enumerate(items):
+            out.append(function(shared, item))
+            progress.advance(i + 1, len(items))
+        return out
+
+    return mapper
+
+
+def _read_priors(path: Path) -> list[Any]:
+    """Priors from a TOML file of ``[[prior]]`` tables (name, low, high, scale, unit, source)."""
+    from purgetoll.calibrate.priors import Prior, check_priors
+    from purgetoll.errors import ScenarioError
+    from purgetoll.files import read_toml
+
+    data = read_toml(path)
+    rows = data.get("prior")
+    if not isinstance(rows, list) or not rows:
+        raise ScenarioError(str(path), ["expected [[prior]] tables with name, low, high (and scale, unit, source)"])
+    problems, priors = [], []
+    known = {"name", "low", "high", "scale", "unit", "source"}
+    for i, row in enumerate(rows, start=1):
+        extra = sorted(set(row) - known)
+        if extra:
+            problems.append(f"[[prior]] {i}: unknown key(s) {extra} (valid: {', '.join(sorted(known))})")
+        missing = [k for k in ("name", "low", "high") if k not in row]
+        if missing:
+            problems.append(f"[[prior]] {i}: missing {missing}")
+            continue
+        prior = Prior(row["name"], row["low"], row["high"], row.get("scale", "linear"), row.get("unit", ""),
+                      row.get("source", "assumption"))
+        problems.extend(f"[[prior]] {i}: {p}" for p in prior.problems())
+        priors.append(prior)
+    if problems:
+        raise ScenarioError(str(path), problems)
+    return check_priors(priors, str(path))
+
+
+def _read_statistics(path: Path):
+    import pandas as pd
+
+    from purgetoll.calibrate.statistics import check_statistics
+    from purgetoll.errors import DataError
+    from purgetoll.files import read_text
+
+    text = read_text(path)
+    try:
+        from io import StringIO
+
+        df = pd.read_csv(StringIO(text))
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(str(path), f"not a CSV table: {exc}") from None
+    return check_statistics(df, str(path))
+
+
+@app.command("run")
+def run_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Folder of the calibration (Parquet tables + manifest).")],
+    scenario: Annotated[str, typer.Option(help="Scenario run in mechanism mode: a bundled name or a .toml "
+                                               "path.")] = "archival",
+    simulations: Annotated[int, typer.Option(help="Budget: ABC-SMC generations run until this many "
+                                                  "simulations are made.")] = 5000,
+    scale: Annotated[float, typer.Option(help="Agents per person of every simulation (limit --max-scale).")] = 0.001,
+    seed: Annotated[int, typer.Option(help="Seed of the calibration (every random number is keyed by it).")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="Address of a running Dask scheduler (default: a "
+                                                       "LocalCluster).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local Dask workers (default: CPUs); 0 runs in this "
+                                                     "process without Dask.")] = None,
+    population: Annotated[int, typer.Option(help="Particles per generation (intervals need about 200 "
+                                                 "effective ones).")] = 300,
+    noise_replicates: Annotated[int, typer.Option(help="Runs at the reference point measuring the Monte Carlo "
+                                                       "noise.")] = 20,
+    predictive_draws: Annotated[int, typer.Option(help="Posterior predictive runs at --scale.")] = 200,
+    scale_draws: Annotated[int, typer.Option(help="Of those, runs repeated at --high-scale (0: no scale "
+                                                  "check).")] = 40,
+    high_scale: Annotated[float, typer.Option(help="Scale of the scale check.")] = 0.01,
+    priors: Annotated[Path | None, typer.Option(help="TOML file of [[prior]] tables (name = SECTION.KEY, low, "
+                                                     "high, scale, unit, source); default: the modules' "
+                                                     "declared priors.")] = None,
+    statistics: Annotated[Path | None, typer.Option(help="CSV of statistics (name, role, value, sd, ...); "
+                                                         "default: the bundled archive's.")] = None,
+    simulator: Annotated[str, typer.Option(help="mechanism (the scenario), or toy (a known-truth toy, for "
+                                                "trying the machinery).")] = "mechanism",
+    max_simulations: Annotated[int, typer.Option(help="Limit on --simulations.")] = 200_000,
+    max_scale: Annotated[float, typer.Option(help="Limit on --scale and --high-scale.")] = 0.01,
+    force: Annotated[bool, typer.Option("--force", help="Replace a calibration already in --out.")] = False,
+    connect_timeout: Annotated[float, typer.Option(help="Seconds to wait for --scheduler.")] = 30.0,
+) -> None:
+    """Calibrate the mechanism's parameters to the archive (ABC-SMC), then check the posterior predictive
+    against the fitted and held-out statistics and at a second scale, and store everything in --out."""
+    from purgetoll.calibrate.cluster import ClusterError, dask_mapper
+    from purgetoll.calibrate.fit import Calibration
+    from purgetoll.calibrate.result import run_calibration
+    from purgetoll.calibrate.store import open_folder, save_calibration
+    from purgetoll.errors import PurgetollError
+
+    if simulator not in ("mechanism", "toy"):
+        _fail(f"--simulator must be mechanism or toy; got {simulator!r}")
+    if scheduler is not None and workers is not None:
+        _fail("give --scheduler (a running cluster) or --workers (a local one), not both")
+    if workers is not None and workers < 0:
+        _fail(f"--workers must be 0 (no Dask) or more; got {workers}")
+    for name, v in (("--predictive-draws", predictive_draws), ("--scale-draws", scale_draws)):
+        if v < 0:
+            _fail(f"{name} must be >= 0; got {v}")
+    if scale_draws > predictive_draws:
+        _fail(f"--scale-draws ({scale_draws}) cannot exceed --predictive-draws ({predictive_draws})")
+    if not (0 < high_scale <= max_scale):
+        _fail(f"--high-scale must be in (0, {max_scale:g}] (--max-scale); got {high_scale:g}")
+    try:
+        prior_list = _read_priors(priors) if priors is not None else None
+        stats = _read_statistics(statistics) if statistics is not None else None
+        if simulator == "toy":
+            from purgetoll.calibrate.toy import ToyMachine, toy_statistics
+
+            sim = ToyMachine()
+            stats = toy_statistics(seed) if stats is None else stats
+        else:
+            from purgetoll.calibrate.mechanism import MechanismSimulator
+
+            sim = MechanismSimulator(scenario, priors=prior_list)
+        cal = Calibration(sim, prior_list, stats, scale=scale, simulations=simulations, population_size=population,
+                          seed=seed, noise_replicates=noise_replicates,
+                          limits={"max_simulations": max_simulations, "max_scale": max_scale})
+        cal.check_settings()
+        folder = open_folder(out, force=force)
+    except PurgetollError as exc:
+        _fail(str(exc))
+    except (FileExistsError, OSError) as exc:
+        _fail(f"{out}: {exc}")
+    failed = True
+    try:
+        with _Progress() as progress:
+            if workers == 0:
+                mapper_cm = None
+                where = "this process (no Dask)"
+            else:
+                mapper_cm = dask_mapper(scheduler, workers, progress.advance, timeout_seconds=connect_timeout)
+                where = f"the Dask scheduler at {scheduler}" if scheduler else "a Dask LocalCluster"
+            if mapper_cm is None:
+                result = run_calibration(cal, mapper=_serial_with_progress(progress),
+                                         predictive_draws=predictive_draws, scale_draws=scale_draws,
+                                         high_scale=high_scale, on_stage=progress.stage)
+                n_workers = "0 (in process)"
+            else:
+                with mapper_cm as mapper:
+                    n_workers = f"{mapper.n_workers} ({where})"
+                    result = run_calibration(cal, mapper=mapper, predictive_draws=predictive_draws,
+                                             scale_draws=scale_draws, high_scale=high_scale, on_stage=progress.stage)
+        target = save_calibration(result, folder, workers=n_workers, command=_command(ctx))
+        failed = False
+    except ClusterError as exc:
+        _fail(str(exc))
+    except PurgetollError as exc:
+        _fail(str(exc))
+    finally:
+        folder.close(failed=failed)
+    d = result.diagnostics
+    typer.echo(f"wrote {target}: {d['simulations_fit']} simulations in {d['generations']} generations "
+               f"({d['stopped_because']}); held-out coverage {d['held_out_coverage']['inside']}/"
+               f"{d['held_out_coverage']['checked']}; `purgetoll calibrate show {target}`")
+
+
+def _fmt(x: Any) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float):
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+    return str(x)
+
+
+@app.command("show")
+def show_cmd(
+    folder: Annotated[Path, typer.Argument(help="A calibration folder (written by `purgetoll calibrate run`).")],
+    table: Annotated[str | None, typer.Option(help="Print this table only (see the manifest's tables).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, csv (with --table) or json.")] = "text",
+) -> None:
+    """What a stored calibration found: how it was made, its diagnostics, the posterior of the parameters
+    and of the toll, the predictive checks (fitted and held out), the scale check and the seed's claims."""
+    from purgetoll.calibrate.store import load_calibration
+    from purgetoll.errors import PurgetollError
+
+    if fmt not in ("text", "csv", "json"):
+        _fail(f"--format must be text, csv or json; got {fmt!r}")
+    try:
+        manifest, tables = load_calibration(folder)
+    except PurgetollError as exc:
+        _fail(str(exc))
+    if table is not None:
+        if table not in tables:
+            _fail(f"no table {table!r} in {folder}; tables: {', '.join(sorted(tables))}")
+        df = tables[table]
+        if fmt == "json":
+            typer.echo(df.to_json(orient="records", indent=1))
+        elif fmt == "csv":
+            typer.echo(df.to_csv(index=False), nl=False)
+        else:
+            typer.echo(df.to_string(index=False))
+        return
+    if fmt == "csv":
+        _fail("--format csv prints one table: add --table NAME")
+    if fmt == "json":
+        typer.echo(json.dumps({k: manifest[k] for k in ("command", "created", "settings", "simulator",
+                                                         "diagnostics", "versions", "inputs")},
+                              indent=1, default=str))
+        return
+    d = manifest["diagnostics"]
+    typer.echo(f"calibration {folder}")
+    typer.echo(f"  made by: {' '.join(manifest['command'])}")
+    typer.echo(f"  on {manifest['created']} with purgetoll {manifest['purgetoll_version']}, pyabc "
+               f"{manifest['versions'].get('pyabc')}, dask {manifest['versions'].get('dask')}")
+    s = manifest["settings"]
+    typer.echo(f"  scale {s['scale']}, seed {s['seed']}, {s['population_size']} particles, budget {s['simulations']}")
+    typer.echo(f"  {d['simulations_fit']} simulations, {d['generations']} generations; stopped: {d['stopped_because']}")
+    typer.echo(f"  final tolerance {d['final_epsilon']:.3g}, ESS {d['final_ess']:.0f}")
+    typer.echo("\ngenerations")
+    typer.echo(tables["generations"].to_string(index=False))
+    typer.echo("\nparameters (posterior median and 95% interval)")
+    for r in tables["parameters"].itertuples():
+        flag = " [prior is an assumption]" if r.assumption else ""
+        typer.echo(f"  {r.parameter:60s} {_fmt(r.estimate):>10s} [{_fmt(r.lower_95)}, {_fmt(r.upper_95)}] "
+                   f"{r.unit}{flag}")
+    chk = tables["predictive_check"]
+    typer.echo("\nposterior predictive against the archive (95% interval of the archival figure)")
+    for r in chk.itertuples():
+        mark = {True: "inside", False: "OUTSIDE"}.get(r.inside if r.inside is not None else None, "no interval")
+        if not r.produced:
+            mark = "not produced by the simulator"
+        typer.echo(f"  {r.role:8s} {r.name:45s} {_fmt(r.observed):>12s}  [{_fmt(r.lower_95)}, {_fmt(r.upper_95)}] "
+                   f"{mark}")
+    cov = d["held_out_coverage"]
+    typer.echo(f"  held-out coverage: {cov['inside']} of {cov['checked']} inside their 95% intervals"
+               + (f" ({cov['not_produced']} not produced)" if cov.get("not_produced") else ""))
+    sa = d.get("scale_agreement") or {}
+    if sa:
+        typer.echo(f"\nscale {s['scale']} against {sa['high_scale']}: {sa['agree']} of {sa['statistics']} "
+                   f"statistics agree within 2 Monte Carlo se (largest |z| {sa['max_abs_z']:.2f}, {sa['draws']} "
+                   "paired draws)")
+    toll = tables["toll"]
+    tot = toll[toll["sex"] == "all"]
+    typer.echo("\nthe toll of 1937-38 (posterior predictive, persons)")
+    for r in tot.itertuples():
+        typer.echo(f"  {r.label:50s} {_fmt(r.estimate):>10s} [{_fmt(r.lower_95)}, {_fmt(r.upper_95)}]")
+    typer.echo("\nthe mechanism on the seed's claims")
+    for r in tables["mechanism_claims"].itertuples():
+        typer.echo(f"  {r.quantity:40s} {_fmt(r.estimate):>8s} [{_fmt(r.lower_95)}, {_fmt(r.upper_95)}]  "
+                   f"{r.description}")

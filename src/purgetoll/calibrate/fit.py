@@ -1,0 +1,356 @@
+"""The calibration: ABC-SMC (pyabc) of a simulator's parameters against the archive.
+
+    cal = Calibration(ToyMachine(), statistics=table, scale=0.001, simulations=5000, seed=1)
+    cal.fit(mapper)              # returns self; mapper: serial_map or a DaskMapper
+    cal.summary()                # parameters: weighted median, 95% interval, ESS
+    cal.posterior_               # particles: one row each, parameter values and weight
+    cal.generations_             # tolerance, simulations, acceptance rate, ESS per generation
+
+What ``fit`` does, in order:
+
+1. checks the settings (every problem at once, :class:`~purgetoll.errors.ScenarioError`) and the
+   statistics table;
+2. runs ``noise_replicates`` simulations at the simulator's reference values
+   (:func:`~purgetoll.calibrate.noise.monte_carlo_noise`): the Monte Carlo sd of each statistic
+   at the calibration's scale, and a check that the simulator produces every statistic;
+3. ABC-SMC with pyabc: the prior (:mod:`~purgetoll.calibrate.priors`), the weighted distance
+   (:mod:`~purgetoll.calibrate.distance`) over the ``fit`` statistics, tolerances at the
+   ``epsilon_quantile`` of the previous generation's distances, a multivariate normal kernel, and
+   the keyed static sampler (:mod:`~purgetoll.calibrate.sampler`), until ``simulations`` have been
+   made (the generation that reaches the budget is completed), ``max_generations`` have run, or the
+   acceptance rate falls below ``min_acceptance_rate``.
+
+Everything random is keyed by ``seed`` (:mod:`~purgetoll.calibrate.keys`): the same settings give
+the same posterior, bit for bit, whatever the mapper and its number of workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyabc
+
+from purgetoll.calibrate.distance import WeightedDistance
+from purgetoll.calibrate.keys import derive_seed, seed_words
+from purgetoll.calibrate.noise import MIN_REPLICATES, monte_carlo_noise
+from purgetoll.calibrate.priors import Prior, check_priors, internal_names, pyabc_prior
+from purgetoll.calibrate.sampler import KeyedMappingSampler, Mapper, serial_map
+from purgetoll.calibrate.simulator import Model, Simulator
+from purgetoll.calibrate.statistics import archive_statistics, check_statistics
+from purgetoll.errors import ScenarioError
+from purgetoll.intervals import quantile_interval
+
+__all__ = ["Calibration", "SUMMARY_COLUMNS", "LIMITS"]
+
+SUMMARY_COLUMNS = ("parameter", "estimate", "lower_95", "upper_95", "sd", "ess", "method", "unit", "prior_low",
+                   "prior_high", "prior_scale", "source", "assumption")
+#: Limits checked before any work (the CLI's override flags change them): most simulations and the
+#: largest scale a calibration may use.
+LIMITS: dict[str, float] = {"max_simulations": 200_000, "max_scale": 0.01}
+
+
+def _ess(w: np.ndarray) -> float:
+    w = np.asarray(w, dtype=float)
+    return float(w.sum() ** 2 / np.square(w).sum()) if w.size and w.sum() > 0 else 0.0
+
+
+class Calibration:
+    """ABC-SMC calibration of ``simulator`` against ``statistics`` (see the module docstring).
+
+    Parameters
+    ----------
+    simulator:
+        A :class:`~purgetoll.calibrate.simulator.Simulator`.
+    priors:
+        The parameters to calibrate (default: ``simulator.priors()``).
+    statistics:
+        The archival statistics (default: :func:`~purgetoll.calibrate.statistics.archive_statistics`);
+        rows with ``role == "fit"`` enter the distance, the others are only checked afterwards.
+    scale:
+        Agents per person of every simulation, in (0, ``limits["max_scale"]``].
+    simulations:
+        The budget: generations run until this many simulations have been made.
+    population_size:
+        Particles per generation (an interval needs about 200 effective particles; see
+        :mod:`purgetoll.intervals`).
+    seed:
+        The calibration's seed, in [0, 2**63).
+    noise_replicates:
+        Runs at the reference point that measure the Monte Carlo noise (at least 3).
+    reference_values:
+        Where to measure the noise (default: ``simulator.reference_values()``).
+    epsilon_quantile:
+        Each generation's tolerance is this quantile of the previous generation's distances.
+    min_acceptance_rate:
+        Stop when a generation's acceptance rate falls below this.
+    max_generations:
+        Stop after this many generations.
+    max_attempts:
+        Simulations a particle's task may make before the generation is abandoned (default
+        ``ceil(10 / min_acceptance_rate)``).
+    limits:
+        Overrides of :data:`LIMITS`.
+    """
+
+    def __init__(self, simulator: Simulator, priors: Sequence[Prior] | None = None,
+                 statistics: pd.DataFrame | None = None, *, scale: float = 0.001, simulations: int = 5000,
+                 population_size: int = 300, seed: int = 0, noise_replicates: int = 20,
+                 reference_values: dict[str, float] | None = None, epsilon_quantile: float = 0.3,
+                 min_acceptance_rate: float = 0.01, max_generations: int = 30, max_attempts: int | None = None,
+                 limits: dict[str, float] | None = None) -> None:
+        self.simulator = simulator
+        self.priors = priors
+        self.statistics = statistics
+        self.scale = scale
+        self.simulations = simulations
+        self.population_size = population_size
+        self.seed = seed
+        self.noise_replicates = noise_replicates
+        self.reference_values = reference_values
+        self.epsilon_quantile = epsilon_quantile
+        self.min_acceptance_rate = min_acceptance_rate
+        self.max_generations = max_generations
+        self.max_attempts = max_attempts
+        self.limits = limits
+
+    # -- settings ---------------------------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        """The settings as a JSON-able dict (for the manifest)."""
+        return {"scale": self.scale, "simulations": self.simulations, "population_size": self.population_size,
+                "seed": self.seed, "noise_replicates": self.noise_replicates,
+                "epsilon_quantile": self.epsilon_quantile, "min_acceptance_rate": self.min_acceptance_rate,
+                "max_generations": self.max_generations, "max_attempts": self._max_attempts(),
+                "limits": self._limits()}
+
+    def _limits(self) -> dict[str, float]:
+        return {**LIMITS, **(self.limits or {})}
+
+    def _max_attempts(self) -> int:
+        if self.max_attempts is not None:
+            return self.max_attempts
+        rate = self.min_acceptance_rate if isinstance(self.min_acceptance_rate, int | float) else 0.01
+        return max(1, math.ceil(10 / max(rate, 1e-6)))
+
+    def check_settings(self) -> None:
+        """Every problem with the settings, at once, in one ScenarioError naming each setting."""
+        p: list[str] = []
+        lim = self._limits()
+
+        def number(x: Any) -> bool:
+            return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+        def integer(x: Any) -> bool:
+            return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+        if not (number(self.scale) and 0 < self.scale <= 1):
+            p.append(f"scale must be in (0, 1] (agents per person); got {self.scale!r}")
+        elif self.scale > lim["max_scale"]:
+            p.append(f"scale {self.scale:g} is above the limit {lim['max_scale']:g} (each of thousands of runs "
+                     "would simulate that share of 162 million people); raise the limit max_scale "
+                     "(--max-scale) to allow it")
+        if not (integer(self.population_size) and self.population_size >= 10):
+            p.append(f"population_size must be an integer >= 10; got {self.population_size!r}")
+        if not (integer(self.simulations) and self.simulations >= 1):
+            p.append(f"simulations must be a positive integer; got {self.simulations!r}")
+        else:
+            if integer(self.population_size) and self.simulations < 2 * self.population_size:
+                p.append(f"simulations ({self.simulations}) must be at least twice population_size "
+                         f"({self.population_size}): the prior sample and one generation")
+            if self.simulations > lim["max_simulations"]:
+                p.append(f"simulations {self.simulations} is above the limit {lim['max_simulations']:g}; raise the "
+                         "limit max_simulations (--max-simulations) to allow it")
+        if not (integer(self.seed) and 0 <= self.seed < 2**63):
+            p.append(f"seed must be an integer in [0, 2**63); got {self.seed!r}")
+        if not (integer(self.noise_replicates) and self.noise_replicates >= MIN_REPLICATES):
+            p.append(f"noise_replicates must be an integer >= {MIN_REPLICATES}; got {self.noise_replicates!r}")
+        if not (number(self.epsilon_quantile) and 0 < self.epsilon_quantile < 1):
+            p.append(f"epsilon_quantile must be in (0, 1); got {self.epsilon_quantile!r}")
+        if not (number(self.min_acceptance_rate) and 0 < self.min_acceptance_rate < 1):
+            p.append(f"min_acceptance_rate must be in (0, 1); got {self.min_acceptance_rate!r}")
+        if not (integer(self.max_generations) and self.max_generations >= 1):
+            p.append(f"max_generations must be an integer >= 1; got {self.max_generations!r}")
+        if self.max_attempts is not None and not (integer(self.max_attempts) and self.max_attempts >= 1):
+            p.append(f"max_attempts must be an integer >= 1; got {self.max_attempts!r}")
+        if p:
+            raise ScenarioError("calibration settings", p)
+
+    # -- fitting ----------------------------------------------------------------------------------
+    def fit(self, mapper: Mapper = serial_map, on_stage: Callable[[str, int, int], None] | None = None) -> Calibration:
+        """Run the calibration (see the module docstring); returns self.
+
+        ``mapper`` runs the simulations (:func:`~purgetoll.calibrate.sampler.serial_map`, or a
+        :class:`~purgetoll.calibrate.cluster.DaskMapper`); it changes how fast, never what.
+        ``on_stage(stage, generation, particles)`` is told when each stage starts (progress).
+        """
+        self.check_settings()
+        priors = check_priors(list(self.priors) if self.priors is not None else self.simulator.priors())
+        stats = self.statistics if self.statistics is not None else archive_statistics()
+        stats = check_statistics(stats.reset_index(drop=True).copy(), "statistics")
+        fit_rows = stats[stats["role"] == "fit"]
+        if fit_rows.empty:
+            raise ScenarioError("statistics", ["no statistic has role 'fit': nothing to calibrate against"])
+        names = list(stats["name"])
+        fit_names = list(fit_rows["name"])
+        started = time.time()
+
+        # 2. Monte Carlo noise at the reference point (and every statistic produced?)
+        reference = dict(self.reference_values) if self.reference_values is not None else \
+            self.simulator.reference_values()
+        if on_stage:
+            on_stage("noise", -2, self.noise_replicates)
+        t0 = time.perf_counter()
+        held_names = [n for n in names if n not in fit_names]
+        noise = monte_carlo_noise(self.simulator, reference, fit_names, scale=self.scale, seed=self.seed,
+                                  replicates=self.noise_replicates, mapper=mapper, optional=held_names)
+        noise_seconds = time.perf_counter() - t0
+        noise = noise.set_index("name").loc[names]
+        stats["sd_archive"] = stats["sd"].astype(float)
+        stats["sd_mc"] = noise["sd"].to_numpy(float)
+        stats["mean_at_reference"] = noise["mean"].to_numpy(float)
+        stats["produced"] = noise["produced"].to_numpy(bool)
+        bad = [n for n, v in zip(fit_names, stats.loc[stats["role"] == "fit", "sd_mc"], strict=True)
+               if not np.isfinite(v)]
+        if bad:
+            raise ScenarioError("statistics", [f"{n}: fewer than two of the replicates at the reference point gave a "
+                                               "number (its Monte Carlo noise cannot be measured); a fitted "
+                                               "statistic must be computable there" for n in bad])
+        sd_mc = np.nan_to_num(stats["sd_mc"].to_numpy(float), nan=0.0)
+        stats["sd_total"] = np.sqrt(stats["sd_archive"].to_numpy(float) ** 2 + sd_mc ** 2)
+        is_fit = (stats["role"] == "fit").to_numpy()
+        distance = WeightedDistance(fit_names, stats.loc[is_fit, "sd_total"].to_numpy(float))
+        observed = {n: float(v) for n, v in zip(fit_rows["name"], fit_rows["value"], strict=True)}
+
+        # 3. ABC-SMC
+        def stage(t: int, n: int) -> None:
+            if on_stage:
+                on_stage("prior sample" if t < 0 else f"generation {t}", t, n)
+
+        sampler = KeyedMappingSampler(self.seed, mapper, self._max_attempts(), on_generation=stage)
+        model = Model(self.simulator, priors, self.scale, fit_names)
+        logger = logging.getLogger("ABC")
+        level = logger.level
+        logger.setLevel(logging.WARNING)
+        state = np.random.get_state()  # noqa: NPY002 - pyabc draws from NumPy's global generator
+        np.random.seed(seed_words(self.seed, "main"))  # noqa: NPY002 - pyabc draws from NumPy's global generator
+        try:
+            abc = pyabc.ABCSMC(model, pyabc_prior(priors), distance, population_size=int(self.population_size),
+                               sampler=sampler, eps=pyabc.QuantileEpsilon(alpha=float(self.epsilon_quantile)),
+                               transitions=pyabc.MultivariateNormalTransition())
+            with tempfile.TemporaryDirectory(prefix="purgetoll-calibrate-") as tmp:
+                abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", observed)
+                history = abc.run(max_nr_populations=int(self.max_generations),
+                                  min_acceptance_rate=float(self.min_acceptance_rate),
+                                  max_total_nr_simulations=int(self.simulations))
+                self._read_history(history, priors, sampler)
+        finally:
+            np.random.set_state(state)  # noqa: NPY002 - pyabc draws from NumPy's global generator
+            logger.setLevel(level)
+
+        self.priors_ = priors
+        self.statistics_ = stats
+        self.reference_values_ = reference
+        self.noise_seconds_ = noise_seconds
+        self.seconds_ = time.time() - started
+        self.simulations_ = int(self.generations_["simulations"].sum()) + self.noise_replicates
+        self.stopped_because_ = self._why_stopped(sampler)
+        return self
+
+    def _read_history(self, history: pyabc.History, priors: list[Prior], sampler: KeyedMappingSampler) -> None:
+        keys = internal_names(priors)
+        pops = history.get_all_populations()
+        self.generation_seconds_: dict[int, float] = {}
+        rows = []
+        for rec in sampler.records:
+            row = {"generation": rec.t, "particles": rec.particles, "simulations": rec.simulations,
+                   "completed": rec.completed, "epsilon": math.inf if rec.t < 0 else math.nan,
+                   "acceptance_rate": rec.particles / rec.simulations if rec.completed and rec.simulations else math.nan,
+                   "ess": math.nan}
+            hit = pops[pops["t"] == rec.t]
+            if rec.t >= 0 and rec.completed and not hit.empty:
+                row["epsilon"] = float(hit["epsilon"].iloc[0])
+                self.generation_seconds_[int(rec.t)] = float(hit["wall_time"].iloc[0]) if "wall_time" in hit \
+                    else math.nan
+                _, w = history.get_distribution(m=0, t=rec.t)
+                row["ess"] = _ess(w)
+            rows.append(row)
+        self.generations_ = pd.DataFrame(rows, columns=["generation", "particles", "simulations", "completed",
+                                                        "epsilon", "acceptance_rate", "ess"])
+        t_last = int(history.max_t)
+        if t_last < 0:
+            raise RuntimeError("the calibration completed no generation (the first one was abandoned: the prior "
+                               "is far from the archive or max_attempts is too small)")
+        df, w = history.get_distribution(m=0, t=t_last)
+        dist = history.get_weighted_distances(t=t_last)
+        post = pd.DataFrame({"particle": np.arange(len(df))})
+        for k, p in zip(keys, priors, strict=True):
+            post[p.name] = [p.to_value(x) for x in df[k].to_numpy(float)]
+        post["weight"] = np.asarray(w, dtype=float) / np.sum(w)
+        post["distance"] = dist["distance"].to_numpy(float)
+        # particles in a canonical order (by their values), so the table is the same bit for bit
+        order = np.lexsort([post[p.name].to_numpy() for p in reversed(priors)])
+        post = post.iloc[order].reset_index(drop=True)
+        post["particle"] = np.arange(len(post))
+        self.posterior_ = post
+        self.generation_ = t_last
+
+    def _why_stopped(self, sampler: KeyedMappingSampler) -> str:
+        g = self.generations_
+        last = sampler.records[-1] if sampler.records else None
+        if last is not None and not last.completed:
+            return (f"generation {last.t} was abandoned: a particle found no acceptance in {self._max_attempts()} "
+                    f"simulations (acceptance rate below about {1 / self._max_attempts():.2%}); the posterior is "
+                    f"generation {self.generation_}'s")
+        done = g[g["completed"]]
+        if int(done["simulations"].sum()) >= int(self.simulations):
+            return f"the budget of {self.simulations} simulations was reached"
+        if int((done["generation"] >= 0).sum()) >= int(self.max_generations):
+            return f"max_generations ({self.max_generations}) generations ran"
+        rate = done["acceptance_rate"].iloc[-1] if len(done) else math.nan
+        if rate < self.min_acceptance_rate:
+            return f"the acceptance rate {rate:.3%} fell below min_acceptance_rate {self.min_acceptance_rate:.3%}"
+        return "pyabc's stopping rule"
+
+    # -- results ----------------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "posterior_"):
+            raise RuntimeError("this Calibration is not fitted yet: call fit() first")
+
+    def summary(self) -> pd.DataFrame:
+        """One row per parameter: weighted median, 95% interval (quantiles of the weighted particles,
+        only from at least 200 effective particles: :func:`purgetoll.intervals.quantile_interval`),
+        weighted sd, ESS, the rule, unit and prior."""
+        self._check_fitted()
+        post = self.posterior_
+        w = post["weight"].to_numpy(float)
+        rows = []
+        for p in self.priors_:
+            x = post[p.name].to_numpy(float)
+            iv = quantile_interval(x, w)
+            mean = float(np.sum(w * x) / w.sum())
+            sd = float(np.sqrt(np.sum(w * (x - mean) ** 2) / w.sum()))
+            rows.append({"parameter": p.name, "estimate": iv.estimate, "lower_95": iv.lower, "upper_95": iv.upper,
+                         "sd": sd, "ess": iv.n_draws, "method": f"ABC-SMC posterior; {iv.describe()}",
+                         "unit": p.unit, "prior_low": p.low, "prior_high": p.high, "prior_scale": p.scale,
+                         "source": p.source, "assumption": p.assumption})
+        return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+    def resample(self, n: int, seed_key: str = "resample") -> np.ndarray:
+        """``n`` particle indices drawn by weight (systematic resampling, keyed by the seed)."""
+        self._check_fitted()
+        w = self.posterior_["weight"].to_numpy(float)
+        rng = np.random.default_rng(seed_words(self.seed, seed_key, n))
+        positions = (rng.uniform() + np.arange(n)) / n
+        idx = np.searchsorted(np.cumsum(w / w.sum()), positions, side="right")
+        return np.minimum(idx, len(w) - 1)
+
+    def draw_seed(self, j: int) -> int:
+        """The seed of posterior predictive draw ``j``."""
+        return derive_seed(self.seed, "predictive", j)

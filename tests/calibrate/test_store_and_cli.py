@@ -1,0 +1,107 @@
+"""A calibration stored as Parquet tables and a manifest; ``purgetoll calibrate run`` and ``show``."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from purgetoll.calibrate.fit import Calibration
+from purgetoll.calibrate.result import run_calibration
+from purgetoll.calibrate.store import TABLES, load_calibration, save_calibration
+from purgetoll.calibrate.toy import ToyMachine, toy_statistics
+from purgetoll.cli import app
+from purgetoll.errors import DamagedError, DataError, PurgetollError
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def result():
+    cal = Calibration(ToyMachine(), statistics=toy_statistics(3), scale=0.001, simulations=500, population_size=200,
+                      seed=5, noise_replicates=4)
+    return run_calibration(cal, predictive_draws=200, scale_draws=10)
+
+
+def test_stored_tables_read_back_unchanged(result, tmp_path):
+    out = save_calibration(result, tmp_path / "cal", command=["purgetoll", "calibrate", "run"])
+    manifest, tables = load_calibration(out)
+    assert manifest["kind"] == "calibration" and manifest["command"] == ["purgetoll", "calibrate", "run"]
+    assert manifest["settings"]["seed"] == 5 and manifest["settings"]["scale"] == 0.001
+    assert set(tables) == set(result.tables) <= set(TABLES)
+    assert all(len(v) == 64 for v in manifest["inputs"].values())  # SHA-256 of every input table
+    assert manifest["versions"]["pyabc"] and manifest["versions"]["dask"]
+    pd.testing.assert_frame_equal(tables["posterior"], result.tables["posterior"], check_exact=True)
+    # readable without purgetoll: plain Parquet
+    assert pd.read_parquet(out / "tables" / "parameters.parquet").shape[0] == 4
+    # a finished calibration is not replaced without force, and is with it
+    with pytest.raises(PurgetollError, match="already"):
+        save_calibration(result, tmp_path / "cal")
+    save_calibration(result, tmp_path / "cal", force=True)
+
+
+def test_a_damaged_table_is_named(result, tmp_path):
+    out = save_calibration(result, tmp_path / "cal")
+    path = out / "tables" / "toll.parquet"
+    path.write_bytes(path.read_bytes()[:-10])
+    with pytest.raises(DamagedError, match="toll.parquet"):
+        load_calibration(out)
+    with pytest.raises(DataError, match="no such folder"):
+        load_calibration(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="not a calibration folder: no manifest.json"):
+        load_calibration(tmp_path / "empty")
+
+
+def test_cli_run_then_show(tmp_path):
+    out = tmp_path / "cal"
+    r = runner.invoke(app, ["calibrate", "run", "--simulator", "toy", "--simulations", "300", "--population", "60",
+                            "--seed", "2", "--workers", "0", "--predictive-draws", "30", "--scale-draws", "5",
+                            "--noise-replicates", "3", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.output
+    r = runner.invoke(app, ["calibrate", "show", str(out)])
+    assert r.exit_code == 0, r.output
+    for part in ("made by:", "--simulator toy", "parameters (posterior median and 95% interval)",
+                 "capacity_persons_per_month", "held-out coverage", "the toll of 1937-38",
+                 "no interval"):  # 30 draws: no 95% interval (purgetoll.intervals)
+        assert part in r.output, part
+    r = runner.invoke(app, ["calibrate", "show", str(out), "--table", "parameters", "--format", "csv"])
+    assert r.exit_code == 0 and r.output.startswith("parameter,estimate,lower_95,upper_95")
+    r = runner.invoke(app, ["calibrate", "show", str(out), "--format", "json"])
+    assert json.loads(r.output)["settings"]["seed"] == 2
+    # the same folder again: refused before any work, naming it
+    r = runner.invoke(app, ["calibrate", "run", "--simulator", "toy", "--workers", "0", "--out", str(out)])
+    assert r.exit_code == 2 and "error:" in r.output and str(out) in r.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--scale", "0.05"], "scale 0.05 is above the limit 0.01"),
+    (["--simulations", "300000"], "simulations 300000 is above the limit 200000"),
+    (["--scenario", "no_such_scenario"], "no bundled scenario 'no_such_scenario'"),
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "not both"),
+    (["--simulator", "magic"], "--simulator must be mechanism or toy"),
+    (["--scale-draws", "300"], "cannot exceed --predictive-draws"),
+])
+def test_cli_bad_inputs_are_clear_errors(tmp_path, args, message):
+    r = runner.invoke(app, ["calibrate", "run", "--out", str(tmp_path / "x"), *args])
+    assert r.exit_code == 2, r.output
+    assert message in r.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_bad_priors_file_names_the_file_and_key(tmp_path):
+    f = tmp_path / "priors.toml"
+    f.write_text('[[prior]]\nname = "terror.cases_per_interrogator_per_month"\nlow = 5\nhigh = 1\n'
+                 '[[prior]]\nname = "terror.nope"\nlow = 0\nhigh = 1\nwidth = 2\n', encoding="utf-8")
+    r = runner.invoke(app, ["calibrate", "run", "--priors", str(f), "--out", str(tmp_path / "x")])
+    assert r.exit_code == 2
+    assert str(f) in r.output
+    assert "low must be below high" in r.output and "unknown key(s) ['width']" in r.output
+
+
+def test_cli_show_of_a_folder_that_is_not_a_calibration(tmp_path):
+    r = runner.invoke(app, ["calibrate", "show", str(tmp_path)])
+    assert r.exit_code == 2 and "not a calibration folder" in r.output
