@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from purgetoll.calibrate.cluster import ClusterError, dask_mapper
 from purgetoll.calibrate.fit import Calibration
 from purgetoll.calibrate.predictive import posterior_predictive
 from purgetoll.calibrate.sampler import serial_map
 from purgetoll.calibrate.toy import ToyMachine, toy_statistics
+from purgetoll.ensemble import ClusterError, dask_mapper
 
 pytestmark = pytest.mark.slow
 

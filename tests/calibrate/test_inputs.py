@@ -43,30 +43,32 @@ def test_archival_figures_come_from_the_bundled_tables(stats):
     assert stats.loc["convictions_1937", "value"] == 790_665
     assert stats.loc["death_sentences_1938", "value"] == 328_618
     assert stats.loc["arrests_1937", "value"] == 936_750
-    assert stats.loc["order_00447_death_sentences", "value"] == 387_000
-    assert stats.loc["camp_deaths_1938", "value"] == 108_654
+    assert stats.loc["order_00447_category1", "value"] == 387_000
+    assert stats.loc["gulag_deaths_1938", "value"] == 108_654
     assert stats.loc["prison_population_1939_01_01", "value"] == 352_508
-    assert stats.loc["military_collegium_death_sentences", "value"] == 30_514
-    assert stats.loc["order_00447_arrests_share_1937_08", "value"] == pytest.approx(2062 / 7959)
-    assert stats.loc["poles_share_arrested_1936_10_1938_06", "value"] == pytest.approx(105_485 / 1_420_711)
+    assert stats.loc["military_collegium_shot", "value"] == 30_514
+    assert stats.loc["order_00447_month_share_1937-08", "value"] == pytest.approx(2062 / 7959)
+    assert stats.loc["arrested_share_nationality_Poles", "value"] == pytest.approx(105_485 / 1_420_711)
+    assert stats.loc["polish_shot", "value"] == 111_091
+    assert stats.loc["order_00447_arrests", "value"] == 702_656
 
 
 def test_uncertainty_follows_the_stated_rule(stats):
     """sd = hypot(floor x value, half the range of the disagreeing figures): the certificate's 790,665
     convictions in 1937 against the secondary 796,713; Werth's 387,000 shot against 376,202-436,000."""
     assert stats.loc["convictions_1937", "sd"] == pytest.approx(math.hypot(0.02 * 790_665, (796_713 - 790_665) / 2))
-    assert stats.loc["order_00447_death_sentences", "sd"] == pytest.approx(
+    assert stats.loc["order_00447_category1", "sd"] == pytest.approx(
         math.hypot(RELATIVE_SD["secondary"] * 387_000, (436_000 - 376_202) / 2))
-    assert stats.loc["wives_arrested", "sd"] == pytest.approx(0.5 * 18_000)  # popular source: 50%
+    assert stats.loc["wives_arrested_order_00486", "sd"] == pytest.approx(0.5 * 18_000)  # popular source: 50%
     assert "Pospelov" in stats.loc["arrests_1937", "note"]
     assert stats.loc["arrests_1937", "sd"] > RELATIVE_SD["secondary"] * 936_750
 
 
 def test_fitted_and_held_out_are_disjoint_and_cited(stats):
     held = stats[stats["role"] == "held_out"].index
-    assert {"military_collegium_convictions", "order_00447_arrests_share_1937_10",
+    assert {"military_collegium_convicted", "order_00447_month_share_1937-10", "prison_population_1939_01_01",
             "months_arrest_to_sentence_order_00447"} <= set(held)
-    assert {"arrests_1937", "death_sentences_1937", "camp_deaths_1937"} <= set(stats[stats["role"] == "fit"].index)
+    assert {"arrests_1937", "death_sentences_1937", "gulag_deaths_1937"} <= set(stats[stats["role"] == "fit"].index)
     assert stats["citation"].str.len().min() > 10
     assert (stats["sd"] > 0).all()
 
@@ -100,6 +102,17 @@ def test_log_priors_are_uniform_in_log10():
     assert to_values([p], {"p0": 6.5}) == {"terror.prison_places_persons": pytest.approx(10 ** 6.5)}
     dist = pyabc_prior([p, Prior("b.c", 0.0, 2.0)])
     assert dist.pdf({"p0": 6.0, "p1": 1.0}) == pytest.approx(0.5 * 0.5)
+
+
+def test_statistic_names_are_the_simulators():
+    """Every archival statistic is a key of the mechanism's summaries (simulate_summaries' FIT and
+    HELD_OUT, or the calibration's own), so none is silently dropped."""
+    from purgetoll.scenarios.summaries import FIT, HELD_OUT
+
+    own = {"camp_population_mean_1937", "camp_population_mean_1938", "prison_population_1939_01_01",
+           "months_arrest_to_sentence_order_00447", "executions_1937_1938"}
+    names = set(archive_statistics()["name"])
+    assert names <= set(FIT) | set(HELD_OUT) | own, names - set(FIT) - set(HELD_OUT) - own
 
 
 def test_default_priors_are_the_modules_declared_ranges():

@@ -11,8 +11,9 @@ Public surface (``from purgetoll.calibrate import ...``):
 - :func:`archive_statistics` (``statistics.py``): the archive as statistics with stated uncertainty;
 - :class:`Prior` (``priors.py``); :class:`MechanismSimulator` (``mechanism.py``): a scenario in
   mechanism mode; :class:`ToyMachine` (``toy.py``): a toy with known truth;
-- :func:`dask_mapper` (``cluster.py``): a LocalCluster or a running scheduler; the keyed static
-  sampler (``sampler.py``) makes a calibration identical whatever the workers;
+- the keyed static sampler (``sampler.py``), which makes a calibration identical whatever the
+  workers; the simulations run through a mapper: :func:`purgetoll.ensemble.serial_map`, or
+  :func:`purgetoll.ensemble.dask_mapper` (a LocalCluster or a running scheduler);
 - :func:`posterior_predictive`, :func:`predictive_check`, :func:`scale_agreement` (``predictive.py``).
 
 The CLI is ``purgetoll calibrate run`` / ``show`` (``cli.py``).
@@ -23,7 +24,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from purgetoll.calibrate.cluster import DaskMapper, dask_mapper
     from purgetoll.calibrate.fit import Calibration
     from purgetoll.calibrate.mechanism import MechanismSimulator, default_priors
     from purgetoll.calibrate.predictive import (
@@ -43,8 +43,8 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = [
-    "Calibration", "CalibrationResult", "DaskMapper", "KeyedMappingSampler", "MechanismSimulator", "Prior",
-    "ToyMachine", "archive_statistics", "dask_mapper", "default_priors", "load_calibration",
+    "Calibration", "CalibrationResult", "KeyedMappingSampler", "MechanismSimulator", "Prior",
+    "ToyMachine", "archive_statistics", "default_priors", "load_calibration",
     "posterior_predictive", "predictive_check", "run_calibration", "save_calibration", "scale_agreement",
     "serial_map",
 ]

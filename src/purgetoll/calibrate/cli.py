@@ -175,10 +175,10 @@ def run_cmd(
 ) -> None:
     """Calibrate the mechanism's parameters to the archive (ABC-SMC), then check the posterior predictive
     against the fitted and held-out statistics and at a second scale, and store everything in --out."""
-    from purgetoll.calibrate.cluster import ClusterError, dask_mapper
     from purgetoll.calibrate.fit import Calibration
     from purgetoll.calibrate.result import run_calibration
     from purgetoll.calibrate.store import open_folder, save_calibration
+    from purgetoll.ensemble import ClusterError, dask_mapper
     from purgetoll.errors import PurgetollError
 
     if simulator not in ("mechanism", "toy"):

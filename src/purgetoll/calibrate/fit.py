@@ -187,7 +187,7 @@ class Calibration:
         """Run the calibration (see the module docstring); returns self.
 
         ``mapper`` runs the simulations (:func:`~purgetoll.calibrate.sampler.serial_map`, or a
-        :class:`~purgetoll.calibrate.cluster.DaskMapper`); it changes how fast, never what.
+        :class:`~purgetoll.ensemble.DaskMapper`); it changes how fast, never what.
         ``on_stage(stage, generation, particles)`` is told when each stage starts (progress).
         """
         self.check_settings()

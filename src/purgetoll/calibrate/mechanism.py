@@ -1,26 +1,27 @@
 """The simulator the calibration fits: a scenario in mechanism mode, its free parameters set.
 
 :class:`MechanismSimulator` runs ``scenario`` (default ``archival``, its historical inputs: Order
-00447's limits as issued, the orders' dates, the halt of November 1938) with ``terror.mode =
-mechanism`` and the calibrated values set as ``SECTION.KEY`` (:meth:`Scenario.with_values`), from
-the scenario's start to its end, and returns :func:`~purgetoll.calibrate.summaries.run_summaries`.
-Each worker process builds the bundled demography inputs once.
+00447's limits as issued, the orders' dates, the halt of November 1938) in mechanism mode with the
+calibrated values set as ``SECTION.KEY``, from the scenario's start to its end, its events kept in
+memory, as :func:`purgetoll.scenarios.summaries.simulate_summaries` does; it returns that function's
+statistics (:func:`~purgetoll.scenarios.summaries.summaries`) together with the calibration's own
+(:func:`~purgetoll.calibrate.summaries.run_summaries`: the toll by sex and age, the camps' average
+population, the prisons at the new year, the seed's mechanisms), which need the run's state as well as
+its events. Each worker process builds the bundled demography inputs once.
 
 **Which parameters** (:data:`CALIBRATED`): those the archive can speak to (the interrogators'
-throughput, the snowball, the prisons, Order 00447's raised limits, two national operations, the
-troikas' throughput, the shooting share of the denounced, the camps' hazards and non-political
-admissions) and the one the seed's "first three months" is about (the arrival hazard). Their prior
-ranges are the ones the modules declare (the ``prior LOW-HIGH`` of each parameter's doc, read by
-:func:`declared_prior`), or, where a module gives only a valid range, the range stated here as an
-assumption. Every other parameter keeps its declared default, listed in the manifest. Only the
-product interrogators x cases per officer sets the capacity, so the number of interrogators stays at
-its default and the cases per officer carry the capacity.
+throughput, the snowball, the prisons, Order 00447's raised limits and its shooting share, the
+national operations' hazards and shooting share, the shooting share of the others, the troikas'
+throughput, the camps' hazards, releases and non-political admissions, the wives' arrests) and the
+one the seed's "first three months" is about (the arrival hazard). Their prior ranges are the ones the
+modules declare (``Param.prior``, :func:`purgetoll.scenarios.summaries.free_parameters`); the scale
+(uniform in the value or in its logarithm) is chosen here. Every other parameter keeps its declared
+default, listed in the manifest. Only the product interrogators x cases per officer sets the capacity,
+so the number of interrogators stays at its default and the cases per officer carry the capacity.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -31,31 +32,32 @@ from purgetoll.errors import ScenarioError
 from purgetoll.params import Param
 from purgetoll.scenarios import Scenario, build_sim
 from purgetoll.scenarios.registry import sections
-from purgetoll.sim.summaries import read_events
+from purgetoll.scenarios.summaries import summaries
+from purgetoll.sim.summaries import labelled
 
 __all__ = ["MechanismSimulator", "CALIBRATED", "declared_prior", "default_priors", "declared_param"]
 
-#: The calibrated parameters: ``SECTION.KEY`` -> (prior scale, the range where the module declares
-#: no prior, with why).
-CALIBRATED: dict[str, tuple[str, tuple[float, float, str] | None]] = {
-    "terror.cases_per_interrogator_per_month": ("log", None),
-    "denunciation.names_per_interrogation": ("linear", (0.5, 8.0, "assumption: within the declared range 0-10; "
-                                                                 "no bundled source")),
-    "denunciation.list_arrest_hazard_per_month": ("log", None),
-    "terror.prison_places_persons": ("log", None),
-    "mass_operation.limit_raise_share": ("linear", None),
-    "mass_operation.limit_raise_category1_share": ("linear", None),
-    "national_operations.polish_arrests_per_1000_per_month": ("linear", None),
-    "national_operations.other_national_arrests_per_1000_per_month": ("linear", None),
-    "sentencing.troika_cases_per_sitting": ("log", None),
-    "sentencing.shooting_share_other": ("linear", (0.0, 0.5, "assumption: the module's stated range 0-0.5")),
-    "gulag.camp_mortality_per_1000_per_year": ("linear", None),
-    "gulag.camp_overcrowding_mortality_factor": ("linear", None),
-    "gulag.nonpolitical_admissions_per_month_persons": ("log", None),
-    "gulag.arrival_hazard_multiplier": ("linear", (1.0, 5.0, "assumption: the module's stated range 1-5; no "
-                                                             "bundled table gives deaths by time since arrival")),
+#: The calibrated parameters: ``SECTION.KEY`` -> the prior's scale (the range is the module's).
+CALIBRATED: dict[str, str] = {
+    "terror.cases_per_interrogator_per_month": "log",
+    "terror.prison_places_persons": "log",
+    "denunciation.names_per_interrogation": "linear",
+    "denunciation.list_arrest_hazard_per_month": "log",
+    "mass_operation.limit_raise_share": "linear",
+    "mass_operation.limit_raise_category1_share": "linear",
+    "national_operations.polish_arrests_per_1000_per_month": "log",
+    "national_operations.other_national_arrests_per_1000_per_month": "log",
+    "sentencing.shooting_share_order_00447": "linear",
+    "sentencing.shooting_share_national": "linear",
+    "sentencing.shooting_share_other": "linear",
+    "sentencing.troika_cases_per_sitting": "log",
+    "family_repression.wife_arrest_probability": "linear",
+    "gulag.camp_mortality_per_1000_per_year": "linear",
+    "gulag.camp_overcrowding_mortality_factor": "linear",
+    "gulag.initial_release_per_1000_per_year": "linear",
+    "gulag.nonpolitical_admissions_per_month_persons": "log",
+    "gulag.arrival_hazard_multiplier": "linear",
 }
-_PRIOR = re.compile(r"prior ([0-9][0-9.,]*)\s*-\s*([0-9][0-9.,]*)")
 
 
 def declared_param(key: str) -> Param:
@@ -73,11 +75,9 @@ def declared_param(key: str) -> Param:
 
 
 def declared_prior(key: str) -> tuple[float, float] | None:
-    """The ``prior LOW-HIGH`` range a module's declaration states for ``SECTION.KEY``, or None."""
-    m = _PRIOR.search(declared_param(key).doc)
-    if m is None:
-        return None
-    return float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
+    """The prior range a module declares for ``SECTION.KEY`` (``Param.prior``), or None."""
+    prior = declared_param(key).prior
+    return (float(prior[0]), float(prior[1])) if prior is not None else None
 
 
 def default_priors(keys: Sequence[str] | None = None) -> list[Prior]:
@@ -87,20 +87,15 @@ def default_priors(keys: Sequence[str] | None = None) -> list[Prior]:
         if key not in CALIBRATED:
             raise ScenarioError("calibration priors", [f"{key!r} has no default prior here; give a Prior for it "
                                                        f"(calibrated by default: {', '.join(CALIBRATED)})"])
-        scale, fallback = CALIBRATED[key]
         p = declared_param(key)
         declared = declared_prior(key)
-        if declared is not None:
-            lo, hi = declared
-            source = f"the module's declared prior {lo:g}-{hi:g} ({key}): {p.doc}"
-        elif fallback is not None:
-            lo, hi, why = fallback
-            source = f"{why} ({key}): {p.doc}"
-        else:
-            raise ScenarioError("calibration priors", [f"{key}: the module declares no prior range"])
-        if scale == "log" and lo <= 0:
-            scale = "linear"
-        out.append(Prior(key, lo, hi, scale, p.unit, source if "assumption" in source.lower() else source))
+        if declared is None:
+            raise ScenarioError("calibration priors", [f"{key}: the module declares no prior range (Param.prior)"])
+        lo, hi = declared
+        scale = CALIBRATED[key] if lo > 0 else "linear"
+        source = (f"{'assumption: ' if p.assumption else ''}the module's declared prior {lo:g}-{hi:g} ({key}): "
+                  f"{p.doc}")
+        out.append(Prior(key, lo, hi, scale, p.unit, source))
     return check_priors(out, "calibration priors")
 
 
@@ -179,8 +174,8 @@ class MechanismSimulator:
 
     def __call__(self, values: Mapping[str, float], seed: int, scale: float) -> dict[str, float]:
         sc = _scenario(self.scenario).with_values(self.values_for(values), source="calibration")
-        sim = build_sim(sc, scale=scale, seed=seed, base=_base_inputs())
-        with tempfile.TemporaryDirectory(prefix="purgetoll-calibrate-run-") as tmp:
-            sim.run(tmp)
-            events = read_events(tmp)
-        return run_summaries(sim, events)
+        sim = build_sim(sc, scale=scale, seed=seed, base=_base_inputs(), snapshot_dates=())
+        sim.keep_events = True  # no folder, no files: the events stay in memory
+        sim.run(None)
+        events = labelled(sim.events.frame())
+        return {**run_summaries(sim, events), **summaries(events, scale)}

@@ -15,7 +15,7 @@ A task's result is then a function of ``(seed, t, i)`` and the previous populati
 sample is assembled in task order, so a calibration is identical on 1 worker or 20, on a
 :class:`distributed.LocalCluster` or in this process. The threads of one process share NumPy's
 global generator, so tasks in one process run one at a time (a lock): give Dask workers one
-thread each (``threads_per_worker=1``, as :mod:`purgetoll.calibrate.cluster` does).
+thread each (``threads_per_worker=1``, as :mod:`purgetoll.ensemble` does).
 
 Limits: a task gives up after ``max_attempts`` attempts (a generation whose acceptance rate has
 fallen that low is not completed: pyabc stops and keeps the previous generation, and the
@@ -34,6 +34,7 @@ import numpy as np
 import pyabc
 
 from purgetoll.calibrate.keys import derive_seed, seed_words
+from purgetoll.ensemble import serial_map
 
 __all__ = ["KeyedMappingSampler", "current_simulation_seed", "serial_map", "TaskKey", "GenerationRecord", "Mapper"]
 
@@ -41,13 +42,9 @@ __all__ = ["KeyedMappingSampler", "current_simulation_seed", "serial_map", "Task
 _LOCK = threading.Lock()
 _CONTEXT: dict[str, Any] = {}
 
-#: ``mapper(function, shared, items) -> [function(shared, item) for item in items]``, in order.
+#: ``mapper(function, shared, items) -> [function(shared, item) for item in items]``, in order
+#: (:func:`purgetoll.ensemble.serial_map`, :class:`purgetoll.ensemble.DaskMapper`).
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
-
-
-def serial_map(function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]) -> list[Any]:
-    """The mapper that runs every task in this process, in order (tests, small calibrations)."""
-    return [function(shared, item) for item in items]
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,7 @@ class KeyedMappingSampler(pyabc.sampler.Sampler):
         The calibration's seed.
     mapper:
         ``mapper(function, shared, items)``: ``[function(shared, item) for item in items]`` in the
-        order of ``items`` (:func:`serial_map`, or a :class:`purgetoll.calibrate.cluster.DaskMapper`,
+        order of ``items`` (:func:`~purgetoll.ensemble.serial_map`, or a :class:`~purgetoll.ensemble.DaskMapper`,
         which sends ``shared`` to each worker once).
     max_attempts:
         Attempts a task makes before it gives up (the generation is then abandoned).

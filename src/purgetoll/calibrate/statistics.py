@@ -23,11 +23,19 @@ the tables do state, the same way for every figure:
 The distance (:mod:`purgetoll.calibrate.distance`) adds the simulation's own Monte Carlo variance
 at the calibration's scale to each archival variance.
 
-**Held out** (never in the distance, so never fitted): the Military Collegium's convictions and
+**Names** are those of :func:`purgetoll.scenarios.summaries.simulate_summaries` (``arrests_1937``,
+``order_00447_category1``, ``polish_shot``, ``gulag_deaths_1938``, ...) and of
+:mod:`purgetoll.calibrate.summaries` (``camp_population_mean_1937``, ...).
+
+**Held out** (never in the distance, so never fitted): the prisons on 1 January 1939 (a check of
+the order of magnitude: the archive counts every prisoner), the Military Collegium's convictions and
 death sentences, the rhythm of Order 00447's arrests in Prikamye (Perm), the time from arrest to
 sentence in Perm, the share of women among the victims and among Gulag prisoners, the newer
-estimates of executions, the share of party members and of diaspora nationalities among those
+estimates of executions, the share of party members and of three diaspora nationalities among those
 arrested. A held-out statistic the simulator does not produce is reported as such, not dropped.
+Not used: the regional samples' rural and workers' shares and Memorial's death share (one region,
+or a database that over-represents the shot, against a national simulation), and the ages of the
+arrested (no bundled table gives them).
 """
 
 from __future__ import annotations
@@ -154,24 +162,41 @@ def _statistics() -> list[Statistic]:
         out.append(Statistic(f"death_sentences_{year}", "fit", "death sentences", v, sd, "persons", "certificate",
                              rule, rep_table, f"mvd_1953 {year} death; repression_key_totals zubkin_vmn", src,
                              "the alternative is the year's share of Zubkin's 668,305 (Oct 1936-Nov 1938)", (alt,)))
-    # -- Order 00447: sentenced, shot (category 1), arrested in its first month
+    # -- Order 00447: arrested, sentenced, by category, arrested in its first month
+    out.append(_fact("order_00447_arrests", "fit", "Order 00447", kt, "zubkin_arrested_00447", "secondary",
+                     note="Zubkin's certificate, 1 Oct 1936-1 Nov 1938"))
     ruwiki = float(_row(results, "o447_shot_ruwiki", "r")["value"]) + float(_row(results, "o447_camps_ruwiki", "r")["value"])
     out.append(_fact("order_00447_sentenced", "fit", "Order 00447", results, "o447_sentenced_werth", "secondary",
                      alternatives=(ruwiki,), note="alternative: about 390,000 shot + 380,000 to camps (ru-Wikipedia)"))
-    out.append(_fact("order_00447_death_sentences", "fit", "Order 00447", results, "o447_shot_werth", "secondary",
-                     alt_rows=("o447_shot_ruwiki", "o447_death_sentences_alt", "o447_death_sentences_memorial")))
-    out.append(_fact("order_00447_arrests_1937_08", "fit", "Order 00447", results, "o447_arrested_1sep", "low",
+    out.append(_fact("order_00447_category1", "fit", "Order 00447", results, "o447_shot_werth", "secondary",
+                     alt_rows=("o447_shot_ruwiki", "o447_death_sentences_alt", "o447_death_sentences_memorial"),
+                     note="sentenced to shooting (category 1)"))
+    out.append(_fact("order_00447_category2", "fit", "Order 00447", results, "o447_camps_ruwiki", "low",
+                     note="'about 380 thousand to camps' (category 2; ru-Wikipedia)"))
+    out.append(_fact("order_00447_arrests_1937-08", "fit", "Order 00447", results, "o447_arrested_1sep", "low",
                      note="arrested by 1 Sep 1937: the operation began on 5 August"))
-    # -- the national operations
+    # -- the national operations: all, and the four with published totals
     out.append(_fact("national_operations_sentenced", "fit", "national operations", results,
                      "national_ops_sentenced_ablazhei", "secondary", alternatives=(340000.0, 350000.0),
                      note="alternatives: the range 340,000-350,000 of national_ops_sentenced"))
-    out.append(_fact("national_operations_death_sentences", "fit", "national operations", results,
-                     "national_ops_shot", "secondary", alt_rows=("national_ops_death_memorial",)))
-    out.append(_fact("polish_operation_death_sentences", "fit", "national operations", results, "polish_shot",
-                     "secondary"))
+    out.append(_fact("national_operations_shot", "fit", "national operations", results,
+                     "national_ops_shot", "secondary", alt_rows=("national_ops_death_memorial",),
+                     note="sentenced to shooting"))
+    out.append(_fact("polish_arrests", "fit", "national operations", results, "polish_arrested", "secondary"))
+    out.append(_fact("polish_sentenced", "fit", "national operations", results, "polish_convicted", "secondary",
+                     alt_rows=("polish_convicted_alt",)))
+    for op, sentenced, shot in (("polish", None, "polish_shot"), ("german", "german_convicted", "german_shot"),
+                                ("harbin", "harbin_convicted", "harbin_shot"),
+                                ("latvian", "latvian_convicted", "latvian_death")):
+        if sentenced is not None:
+            out.append(_fact(f"{op}_sentenced", "fit", "national operations", results, sentenced, "secondary"))
+        out.append(_fact(f"{op}_shot", "fit", "national operations", results, shot, "secondary",
+                         note="sentenced to shooting"))
+    nsup = machinery("national_operations_supplement")
+    out.append(_fact("greek_arrests", "fit", "national operations", nsup, "greek_arrested", "low",
+                     alt_rows=("greek_arrested_old",), note="about 15,000 (latest) against over 20,000 (older text)"))
     # -- Order 00486
-    out.append(_fact("wives_arrested", "fit", "Order 00486", results, "o486_wives_arrested", "popular",
+    out.append(_fact("wives_arrested_order_00486", "fit", "Order 00486", results, "o486_wives_arrested", "popular",
                      note="popular secondary sources; no archival citation"))
     # -- the Gulag: deaths by year, average and year-end population; prisons
     dtab = str(deaths.attrs.get("table"))
@@ -179,7 +204,7 @@ def _statistics() -> list[Statistic]:
         row = deaths[deaths["year"] == year].iloc[0]
         v = float(row["deaths"])
         sd, rule = _combine(v, "secondary")
-        out.append(Statistic(f"camp_deaths_{year}", "fit", "Gulag", v, sd, "persons", "secondary", rule, dtab,
+        out.append(Statistic(f"gulag_deaths_{year}", "fit", "Gulag", v, sd, "persons", "secondary", rule, dtab,
                              f"year {year} deaths", str(row["source"]),
                              "later research argues some deaths were recorded as releases (table caveat)"))
         v = float(row["average_population_implied"])
@@ -197,21 +222,24 @@ def _statistics() -> list[Statistic]:
                      alternatives=(vivid - p39,), value=tolstykh,
                      note="a partisan author's total, coverage not stated; alternative: 'almost 1.99 million' "
                           "with prisons (vividmaps) minus the prisons' 352,508"))
-    sd, rule = _combine(p39, "certificate")
-    out.append(Statistic("prison_population_1939_01_01", "fit", "prisons", p39, sd, "persons", "certificate", rule,
-                         str(prisons.attrs.get("table")), "1939-01-01", str(prisons_1939.iloc[0]["source"])))
 
     # ---------------------------------------------------------------------------- held out
-    out.append(_fact("military_collegium_convictions", "held_out", "Military Collegium", vkvs, "vkvs_convicted",
-                     "secondary", note="1 Oct 1936-30 Sep 1938"))
-    out.append(_fact("military_collegium_death_sentences", "held_out", "Military Collegium", vkvs, "vkvs_shot",
-                     "secondary", note="1 Oct 1936-30 Sep 1938"))
+    sd, rule = _combine(p39, "certificate")
+    out.append(Statistic("prison_population_1939_01_01", "held_out", "prisons", p39, sd, "persons", "certificate",
+                         rule, str(prisons.attrs.get("table")), "1939-01-01", str(prisons_1939.iloc[0]["source"]),
+                         "every prisoner of the NKVD's prisons (also the ordinary criminals and those serving "
+                         "prison terms); the model's custody holds the Terror's arrested awaiting sentence, "
+                         "execution or transport only: a check of the order of magnitude"))
+    out.append(_fact("military_collegium_convicted", "held_out", "Military Collegium", vkvs, "vkvs_convicted",
+                     "secondary", note="1 Oct 1936-30 Sep 1938 (the run starts in January 1937)"))
+    out.append(_fact("military_collegium_shot", "held_out", "Military Collegium", vkvs, "vkvs_shot",
+                     "secondary", note="sentenced to shooting, 1 Oct 1936-30 Sep 1938"))
     # Prikamye (Perm): Order 00447's arrests by month as shares of the operation's total there
     stab = str(samples.attrs.get("table"))
     total = float(_row(samples, "prikamye_total", stab)["value"])
     for month in ("1937-08", "1937-09", "1937-10", "1937-11", "1937-12", "1938-01", "1938-02", "1938-03"):
         n = float(_row(samples, f"prikamye_{month}", stab)["value"])
-        out.append(_assumed(f"order_00447_arrests_share_{month.replace('-', '_')}", "held_out", "Prikamye rhythm",
+        out.append(_assumed(f"order_00447_month_share_{month}", "held_out", "Prikamye rhythm",
                             n / total, 0.05, "share", stab, f"prikamye_{month}, prikamye_total",
                             str(_row(samples, f"prikamye_{month}", stab)["source"]),
                             "one region's rhythm standing for the nation's: 5 percentage points",
@@ -221,34 +249,37 @@ def _statistics() -> list[Statistic]:
                         float(_row(timing, "perm_arrest_to_sentence", ttab)["value"]), 0.5, "months", ttab,
                         "perm_arrest_to_sentence", str(_row(timing, "perm_arrest_to_sentence", ttab)["source"]),
                         "a 'typical time' in one oblast: 0.5 months",
-                        "mean months from arrest to sentence under Order 00447"))
-    out.append(_assumed("women_share_arrested_1937_1938", "held_out", "women",
+                        "mean months from arrest to sentence under Order 00447 (the model counts whole months)"))
+    out.append(_assumed("arrested_share_women", "held_out", "women",
                         float(_row(samples, "women_share_ilic", stab)["value"]) / 100, 0.015, "share", stab,
                         "women_share_ilic", str(_row(samples, "women_share_ilic", stab)["source"]),
-                        "a chapter's round figure: 1.5 percentage points"))
-    out.append(_assumed("women_share_camp_1939_01_01", "held_out", "women",
+                        "a chapter's round figure: 1.5 percentage points", "women among the victims (Ilic)"))
+    out.append(_assumed("women_share_camp_end", "held_out", "women",
                         float(_row(supp, "women_share_1939", "s")["value"]) / 100, 0.015, "share",
                         str(supp.attrs.get("table")), "women_share_1939",
                         str(_row(supp, "women_share_1939", "s")["source"]),
-                        "a secondary figure for the year: 1.5 percentage points"))
+                        "a secondary figure for the year: 1.5 percentage points",
+                        "women among the Gulag's prisoners, 1939 (the run ends on 17 Jan 1939)"))
     row = _row(timing, "shot_1937_1938_newer", ttab)
     lo, hi = float(row["value_low"]), float(row["value_high"])
     out.append(_fact("executions_1937_1938", "held_out", "executions", timing, "shot_1937_1938_newer", "secondary",
                      value=(lo + hi) / 2, alternatives=(lo, hi),
                      note="newer estimates (725,000-740,000); the 1950s certificates give about 682,000"))
-    out.append(_assumed("party_share_arrested_1937_1938", "held_out", "composition",
+    out.append(_assumed("arrested_share_party", "held_out", "composition",
                         float(_row(samples, "buryat_region_communists", stab)["value"]) / 100, 0.03, "share", stab,
                         "buryat_region_communists, bashkir_region_communists",
                         str(_row(samples, "buryat_region_communists", stab)["source"]),
-                        "two regions (7% each) standing for the nation: 3 percentage points"))
+                        "two regions (7% each) standing for the nation: 3 percentage points",
+                        "party members among the arrested"))
     ntab = str(nationality.attrs.get("table"))
     all_n = float(_row(nationality, "all", ntab)["value"])
-    for nat in ("poles", "germans", "latvians"):
+    for nat, label in (("poles", "Poles"), ("germans", "Germans"), ("latvians", "Latvians")):
         v = float(_row(nationality, nat, ntab)["value"]) / all_n
         sd, rule = _combine(v, "secondary")
-        out.append(Statistic(f"{nat}_share_arrested_1936_10_1938_06", "held_out", "composition", v, sd, "share",
+        out.append(Statistic(f"arrested_share_nationality_{label}", "held_out", "composition", v, sd, "share",
                              "secondary", rule, ntab, f"{nat}, all", str(_row(nationality, nat, ntab)["source"]),
-                             "arrested 1 Oct 1936-1 Jul 1938 (Krieger), share of all arrested"))
+                             "arrested 1 Oct 1936-1 Jul 1938 (Krieger), share of all arrested; the model's share is "
+                             "over the whole run"))
     return out
 
 

@@ -1,22 +1,20 @@
-"""What a mechanism-mode run says, as the calibration's summaries: one flat dict of numbers.
+"""What a mechanism-mode run says beyond the archive's statistics: the toll, the camps, the seed's mechanisms.
 
-:func:`run_summaries` reads a finished run (its terror events, labelled by
-:func:`purgetoll.sim.summaries.read_events`, and the simulation's state at the end) and returns,
-in persons for the whole population (agents / scale), shares or months:
+:func:`purgetoll.scenarios.summaries.summaries` gives the statistics the archive can be compared with
+(arrests, convictions, death sentences, Order 00447, the national operations, the Gulag's deaths and
+population, the held-out composition, rhythm and Military Collegium). :func:`run_summaries` adds, from
+a finished run's terror events (labelled) and its state at the end, in persons for the whole
+population (agents / scale), shares or months:
 
-* the engine's headline figures (:func:`purgetoll.sim.summaries.totals`: arrests, convictions,
-  death sentences and camp deaths by year, camp population on 1 January 1938 and 1939, ...);
-* the statistics of :mod:`purgetoll.calibrate.statistics` that ``totals`` has not: Order 00447's
-  sentences, death sentences, arrests of August 1937 and monthly shares; the national operations'
-  and the Polish operation's sentences; the camps' average population by year; the prisons on
-  1 January 1939; the Military Collegium (January 1937-September 1938: the run starts in 1937,
-  the source's period in October 1936); months from arrest to sentence under Order 00447; women
-  among the camp prisoners on 1 January 1939; party members and three diaspora nationalities
-  among those arrested (January 1937-June 1938);
-* the toll of 1937-38 by kind, sex and age group (``toll_<kind>_<sex>_<ages>`` and
-  ``toll_<kind>``; kinds ``executed``, ``died_in_custody`` (prisons and transit), ``died_in_camps``
-  (every prisoner, as the Gulag's death series counts) and ``died_in_camps_arrested`` (those
-  arrested in 1937-38 only));
+* the executions of 1937-38 together (``executions_1937_1938``); the camps' average population by year (``camp_population_mean_<year>``: the mean of the 13 monthly
+  stocks from January to January, as the Gulag's death series divides by), the people in custody
+  (prisons and transit) on 1 January 1939 (``prison_population_1939_01_01``) and the months from arrest
+  to sentence under Order 00447 (``months_arrest_to_sentence_order_00447``, in whole months of the
+  run: 0 for a sentence in the month of the arrest);
+* the toll of 1937-38 by kind, sex and age group (``toll_<kind>_<sex>_<ages>`` and ``toll_<kind>``;
+  kinds ``executed``, ``died_in_custody`` (prisons and transit), ``died_in_camps`` (every prisoner,
+  as the Gulag's death series counts) and ``died_in_camps_arrested`` (those arrested in 1937-38
+  only); ``toll_dead_1937_1938`` the executed, died in custody and died in camps together);
 * what the seed's mechanisms claim (:data:`CLAIM_SUMMARIES`): the share of the urban population on
   the NKVD's lists at the end of 1938, the months in which the interrogators' capacity and the
   prisons' places first bind, the survival of prisoners sent to the far-north camps (Kolyma), and
@@ -31,9 +29,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from purgetoll.sim.attributes_tables import NATIONALITIES
-from purgetoll.sim.summaries import totals
-
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
@@ -45,7 +40,6 @@ AGE_GROUPS: tuple[tuple[int, int | None], ...] = ((0, 19), (20, 29), (30, 39), (
 #: Kinds of death of the toll, and the event that records each.
 TOLL_KINDS: dict[str, str] = {"executed": "execution", "died_in_custody": "death_in_custody",
                               "died_in_camps": "camp_death", "died_in_camps_arrested": "camp_death"}
-NATIONAL_OPERATIONS = ("polish", "german", "harbin", "latvian", "greek", "finnish", "other_national", "males_17_70")
 #: Summaries that answer the seed's mechanisms (see the module docstring).
 CLAIM_SUMMARIES: dict[str, str] = {
     "listed_share_urban_end_1938": "share of the living urban population named on the NKVD's lists at the end of the run (17 Jan 1939)",
@@ -56,8 +50,6 @@ CLAIM_SUMMARIES: dict[str, str] = {
     "far_north_survival_10y_at_1938_rate": "survival over a 10-year term (Zubkin's modal term) at the far-north camps' 1938 death rate",
     "camp_deaths_first_3_months_share": "share of the 1937-38 camp deaths of those admitted in 1937-38 that fell in the first three months after admission",
 }
-_MONTHS_1937 = 12
-_NAT = {"poles": "Poles", "germans": "Germans", "latvians": "Latvians"}
 
 
 def toll_key(kind: str, sex: str | None = None, ages: tuple[int, int | None] | None = None) -> str:
@@ -76,72 +68,42 @@ def _month_index(dates: pd.Series) -> np.ndarray:
 
 def event_summaries(ev: pd.DataFrame, scale: float) -> dict[str, float]:
     """The summaries that come from the event log alone (see the module docstring)."""
-    out: dict[str, float] = dict(totals(ev, scale))
+    out: dict[str, float] = {}
     per = 1.0 / scale
     k = ev["event"].to_numpy()
     op = ev["operation"].astype(str).to_numpy()
     cat = ev["category"].astype(str).to_numpy() if "category" in ev else np.full(len(ev), "none")
-    body = ev["body"].astype(str).to_numpy() if "body" in ev else np.full(len(ev), "none")
     m = _month_index(ev["date"])
     in_run = (m >= 0) & (m < 24)
     arrest, sentence = k == "arrest", k == "sentence"
-    shoot = sentence & (cat == "shooting")
     o447 = op == "order_00447"
-    national = np.isin(op, NATIONAL_OPERATIONS)
 
     def n(mask: np.ndarray) -> float:
         return float(np.count_nonzero(mask)) * per
 
-    out["order_00447_sentenced"] = n(sentence & o447)
-    out["order_00447_death_sentences"] = n(shoot & o447)
-    out["order_00447_arrests_1937_08"] = n(arrest & o447 & (m == 7))
-    total_447 = np.count_nonzero(arrest & o447)
-    for month in range(7, 15):
-        label = f"{1937 + month // 12}_{month % 12 + 1:02d}"
-        share = np.count_nonzero(arrest & o447 & (m == month)) / total_447 if total_447 else math.nan
-        out[f"order_00447_arrests_share_{label}"] = share
-    out["national_operations_sentenced"] = n(sentence & national)
-    out["national_operations_death_sentences"] = n(shoot & national)
-    out["polish_operation_death_sentences"] = n(shoot & (op == "polish"))
-    mc = body == "military_collegium"
-    upto_sep_1938 = in_run & (m <= 20)
-    out["military_collegium_convictions"] = n(sentence & mc & upto_sep_1938)
-    out["military_collegium_death_sentences"] = n(shoot & mc & upto_sep_1938)
-
-    # camps: the stock at each first of the month from the flows
-    into = (k == "in_camp_at_start") | (k == "camp_admission")
+    # camps: the stock at each monthly time point from the flows (time point 0: those inside at the start)
     outof = (k == "camp_death") | (k == "release")
     step = ev["step"].to_numpy()
-    flow = np.bincount(step[into], minlength=26)[:26] - np.bincount(step[outof], minlength=26)[:26]
-    stock = np.concatenate([[0], np.cumsum(flow)])  # stock[j]: before step j
-    out["camp_population_mean_1937"] = float(stock[1:14].mean()) * per if stock.size >= 14 else math.nan
-    out["camp_population_mean_1938"] = float(stock[13:26].mean()) * per if stock.size >= 26 else math.nan
+
+    def stock_at_time_points(where: np.ndarray) -> np.ndarray:
+        flow = (np.bincount(step[where & (k == "camp_admission")], minlength=25)[:25]
+                - np.bincount(step[where & outof], minlength=25)[:25])
+        return np.count_nonzero(where & (k == "in_camp_at_start")) + np.concatenate([[0], np.cumsum(flow)])
+
+    everyone = np.ones(len(ev), dtype=bool)
+    stock = stock_at_time_points(everyone)  # stock[j]: at time point j (the 6th of the month j)
+    out["camp_population_mean_1937"] = float(stock[0:13].mean()) * per
+    out["camp_population_mean_1938"] = float(stock[12:25].mean()) * per
     before_1939 = m < 24
-    female = ev["sex"].astype(str).to_numpy() == "female"
-    inside = n(into & before_1939) - n(outof & before_1939)
-    women = n(into & before_1939 & female) - n(outof & before_1939 & female)
-    out["women_share_camp_1939_01_01"] = women / inside if inside > 0 else math.nan
     admitted_arrested = (k == "camp_admission") & (op != "nonpolitical")
     other = sentence & (cat == "other")
     held = (n(arrest & before_1939) - n(admitted_arrested & before_1939) - n((k == "execution") & before_1939)
             - n(other & before_1939) - n((k == "death_in_custody") & before_1939)
             - n((k == "release_from_custody") & before_1939))
     out["prison_population_1939_01_01"] = held
+    out["executions_1937_1938"] = n((k == "execution") & in_run)
 
-    # who was arrested
     arrested_run = arrest & in_run
-    total_arrested = np.count_nonzero(arrested_run)
-    party = ev["party"].to_numpy() if "party" in ev else np.full(len(ev), -1)
-    out["party_share_arrested_1937_1938"] = (np.count_nonzero(arrested_run & (party == 1)) / total_arrested
-                                             if total_arrested else math.nan)
-    nat = ev["nationality"].fillna(-1).to_numpy() if "nationality" in ev else np.full(len(ev), -1)
-    window = arrest & (m >= 0) & (m <= 17)
-    n_window = np.count_nonzero(window)
-    for key, label in _NAT.items():
-        code = NATIONALITIES.index(label)
-        out[f"{key}_share_arrested_1936_10_1938_06"] = (np.count_nonzero(window & (nat == code)) / n_window
-                                                        if n_window else math.nan)
-
     # persons' paths: months from arrest to sentence (Order 00447), time since admission at death
     pid = ev["person_id"].to_numpy()
     a447 = pd.Series(step[arrest & o447], index=pid[arrest & o447])
@@ -166,9 +128,7 @@ def event_summaries(ev: pd.DataFrame, scale: float) -> dict[str, float]:
     far_adm = np.unique(pid[adm & in_run & far])
     far_dead = np.unique(pid[(k == "camp_death") & far])
     out["far_north_survival_to_1939"] = (1.0 - np.isin(far_adm, far_dead).mean()) if far_adm.size else math.nan
-    flow_far = (np.bincount(step[into & far], minlength=26)[:26] - np.bincount(step[outof & far], minlength=26)[:26])
-    stock_far = np.concatenate([[0], np.cumsum(flow_far)])
-    mean_far_1938 = float(stock_far[13:26].mean()) if stock_far.size >= 26 else math.nan
+    mean_far_1938 = float(stock_at_time_points(far)[12:25].mean())
     deaths_far_1938 = np.count_nonzero((k == "camp_death") & far & (m >= 12) & (m < 24))
     rate = deaths_far_1938 / mean_far_1938 if mean_far_1938 and mean_far_1938 > 0 else math.nan
     out["far_north_mortality_1938"] = rate

@@ -106,14 +106,26 @@ def _job(args: tuple[Scenario, int, float, str | None]) -> RunRecord:
     return run_one(*args)
 
 
+def _dask_job(_shared: None, args: tuple[Scenario, int, float, str | None]) -> RunRecord:
+    return run_one(*args)
+
+
 def run_many(scenarios: list[Scenario], seeds: list[int], scale: float, start: str | None = None,
-             workers: int | None = None) -> list[RunRecord]:
+             workers: int | None = None, *, dask: bool = False, scheduler: str | None = None) -> list[RunRecord]:
     """Every (scenario, seed), in that order; ``workers`` processes (default: CPUs, at most the runs, at
     most what fits in the memory available: :func:`memory_workers`).
 
-    ``workers=1`` runs in this process (no pool): tests and small runs.
+    ``workers=1`` runs in this process (no pool): tests and small runs. ``dask=True`` runs them on a
+    Dask ``LocalCluster`` of ``workers`` processes, ``scheduler`` on a running Dask cluster
+    (:func:`purgetoll.ensemble.dask_mapper`). A run is a function of its scenario and seed alone
+    (keyed random streams), so the records are the same, in the same order, whatever runs them.
     """
     jobs = [(s, seed, scale, start) for s in scenarios for seed in seeds]
+    if dask or scheduler is not None:
+        from purgetoll.ensemble import dask_mapper
+
+        with dask_mapper(scheduler, None if scheduler is not None else workers) as mapper:
+            return mapper(_dask_job, None, jobs)
     n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1, memory_workers(scale))
     label = f"compare: {len(jobs)} runs"  # a bar on a terminal only (purgetoll.terminal.progress)
     if n <= 1 or len(jobs) == 1:

@@ -11,4 +11,5 @@ SECTIONS: tuple[str, ...] = (
     "demography",
     "claims",
     "verdict",
+    "calibration",
 )

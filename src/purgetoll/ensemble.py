@@ -1,16 +1,20 @@
-"""Running the simulations on Dask: a local cluster by default, or a running scheduler.
+"""Ensembles on Dask: a local cluster by default, or a running scheduler.
 
 :func:`dask_mapper` is a context manager that yields a :class:`DaskMapper`::
 
     with dask_mapper(workers=2) as mapper:              # a distributed.LocalCluster, 2 processes
-        cal.fit(mapper)
+        results = mapper(run, shared, jobs)
     with dask_mapper(scheduler="tcp://host:8786") as mapper:   # a cluster someone runs
-        cal.fit(mapper)
+        results = mapper(run, shared, jobs)
 
 A mapper runs ``[function(shared, item) for item in items]`` as one Dask task per item and returns
-the results **in the order of the items**, whichever worker finished first: with the keyed tasks of
-:mod:`purgetoll.calibrate.sampler` the results do not depend on the workers at all. ``shared`` (the
-simulator, pyabc's proposal) is sent to each worker once per call (``scatter``), not once per task.
+the results **in the order of the items**, whichever worker finished first: when each item's work is
+a function of the item alone (keyed random streams: a scenario's run by its seed, a calibration's
+particle by its key, :mod:`purgetoll.calibrate.sampler`), the results do not depend on the workers
+at all. ``shared`` (a simulator, pyabc's proposal) is sent to each worker once per call
+(``scatter``), not once per task. :func:`serial_map` is the same contract in this process.
+
+Base layer: it imports nothing of purgetoll, so the calibration and the verdict's ensembles share it.
 
 Local workers are processes with one thread each (the keyed tasks of one process run one at a
 time); the local cluster's dashboard takes a free port (a fixed one would collide with other
@@ -25,13 +29,18 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["DaskMapper", "dask_mapper", "ClusterError", "default_workers"]
+__all__ = ["DaskMapper", "dask_mapper", "ClusterError", "default_workers", "serial_map"]
 
 Progress = Callable[[int, int], None]
 
 
 class ClusterError(RuntimeError):
     """The Dask scheduler could not be reached or the cluster could not start; says which and why."""
+
+
+def serial_map(function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]) -> list[Any]:
+    """``[function(shared, item) for item in items]`` in this process, in order (tests, small jobs)."""
+    return [function(shared, item) for item in items]
 
 
 def default_workers() -> int:
