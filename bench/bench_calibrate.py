@@ -168,7 +168,7 @@ def _print(results: list[dict]) -> None:
                   f"{r['fitted_inside']['checked']}")
             sa = r["scale_agreement"]
             if sa:
-                print(f"0.001 vs {sa['high_scale']}: {sa['agree']}/{sa['statistics']} agree (max |z| {sa['max_abs_z']:.2f})")
+                print(f"0.001 vs {sa['high_scale']}: {sa['agree']}/{sa['quantities']} agree (max |z| {sa['max_abs_z']:.2f})")
             for p in r["parameters"]:
                 print(f"  {p['parameter']:60s} {p['estimate']:12.4g} [{p['lower_95']:.4g}, {p['upper_95']:.4g}]")
             for t in r["toll"]:
@@ -189,7 +189,7 @@ def main() -> None:
     ap.add_argument("--part", choices=("all", "full", "workers", "toy"), default="all")
     ap.add_argument("--scenario", default="archival")
     ap.add_argument("--simulations", type=int, default=5000)
-    ap.add_argument("--population", type=int, default=300)
+    ap.add_argument("--population", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--datasets", type=int, default=40)

@@ -95,13 +95,21 @@ def test_priors_are_checked_all_at_once():
     assert "got 'Bad'" in text
 
 
-def test_log_priors_are_uniform_in_log10():
+def test_priors_are_uniform_on_their_range_seen_through_the_logit():
+    """pyabc's internal number is the logit of the position in the range (log10 for a log prior), so a
+    uniform prior is the standard logistic on the real line and no proposal falls outside the range."""
     p = Prior("terror.prison_places_persons", 1e5, 1e7, "log")
     assert p.bounds() == (5.0, 7.0)
     assert p.median() == pytest.approx(1e6)
-    assert to_values([p], {"p0": 6.5}) == {"terror.prison_places_persons": pytest.approx(10 ** 6.5)}
+    assert to_values([p], {"p0": 0.0}) == {"terror.prison_places_persons": pytest.approx(1e6)}
+    assert p.to_value(p.to_internal(3e5)) == pytest.approx(3e5)
+    assert p.to_value(math.log(3.0)) == pytest.approx(10 ** (5 + 2 * 0.75))  # position 3/4
+    assert p.to_value(-1e6) == pytest.approx(1e5) and p.to_value(50.0) == pytest.approx(1e7)
     dist = pyabc_prior([p, Prior("b.c", 0.0, 2.0)])
-    assert dist.pdf({"p0": 6.0, "p1": 1.0}) == pytest.approx(0.5 * 0.5)
+    assert dist.pdf({"p0": 0.0, "p1": 0.0}) == pytest.approx(0.25 * 0.25)
+    # uniform on the range: the share of the prior below the value is the value's position
+    draws = np.array([Prior("b.c", 0.0, 2.0).to_value(x) for x in np.random.default_rng(1).logistic(size=20000)])
+    assert np.mean(draws < 0.5) == pytest.approx(0.25, abs=0.01)
 
 
 def test_statistic_names_are_the_simulators():
@@ -118,6 +126,8 @@ def test_statistic_names_are_the_simulators():
 def test_default_priors_are_the_modules_declared_ranges():
     priors = {p.name: p for p in default_priors()}
     assert set(priors) == set(CALIBRATED)
+    refreshed = MechanismSimulator().refreshed()
+    assert "gulag.arrival_hazard_multiplier" in refreshed and "terror.cases_per_interrogator_per_month" not in refreshed
     assert declared_prior("terror.prison_places_persons") == (150_000, 600_000)
     assert (priors["terror.prison_places_persons"].low, priors["terror.prison_places_persons"].high) == (150_000, 600_000)
     assert priors["terror.cases_per_interrogator_per_month"].scale == "log"

@@ -154,7 +154,7 @@ def run_cmd(
     workers: Annotated[int | None, typer.Option(help="Local Dask workers (default: CPUs); 0 runs in this "
                                                      "process without Dask.")] = None,
     population: Annotated[int, typer.Option(help="Particles per generation (intervals need about 200 "
-                                                 "effective ones).")] = 300,
+                                                 "effective ones).")] = 400,
     noise_replicates: Annotated[int, typer.Option(help="Runs at the reference point measuring the Monte Carlo "
                                                        "noise.")] = 20,
     predictive_draws: Annotated[int, typer.Option(help="Posterior predictive runs at --scale.")] = 200,
@@ -320,9 +320,9 @@ def show_cmd(
                + (f" ({cov['not_produced']} not produced)" if cov.get("not_produced") else ""))
     sa = d.get("scale_agreement") or {}
     if sa:
-        typer.echo(f"\nscale {s['scale']} against {sa['high_scale']}: {sa['agree']} of {sa['statistics']} "
-                   f"statistics agree within 2 Monte Carlo se (largest |z| {sa['max_abs_z']:.2f}, {sa['draws']} "
-                   "paired draws)")
+        typer.echo(f"\nscale {s['scale']} against {sa['high_scale']}: {sa['agree']} of {sa['quantities']} "
+                   f"quantities agree within 2 Monte Carlo se (largest |z| {sa['max_abs_z']:.2f}, {sa['draws']} "
+                   f"paired draws; about {sa.get('expected_to_differ_by_chance', 0):.0f} would differ by chance)")
     toll = tables["toll"]
     tot = toll[toll["sex"] == "all"]
     typer.echo("\nthe toll of 1937-38 (posterior predictive, persons)")

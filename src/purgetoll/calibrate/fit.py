@@ -15,7 +15,9 @@ What ``fit`` does, in order:
    at the calibration's scale, and a check that the simulator produces every statistic;
 3. ABC-SMC with pyabc: the prior (:mod:`~purgetoll.calibrate.priors`), the weighted distance
    (:mod:`~purgetoll.calibrate.distance`) over the ``fit`` statistics, tolerances at the
-   ``epsilon_quantile`` of the previous generation's distances, a multivariate normal kernel, and
+   ``epsilon_quantile`` of the previous generation's distances, proposals from one normal fitted to
+   the previous generation on the logit scale and, for the parameters the archive says little
+   about, from the prior (:mod:`~purgetoll.calibrate.transitions`), and
    the keyed static sampler (:mod:`~purgetoll.calibrate.sampler`), until ``simulations`` have been
    made (the generation that reaches the budget is completed), ``max_generations`` have run, or the
    acceptance rate falls below ``min_acceptance_rate``.
@@ -45,7 +47,8 @@ from purgetoll.calibrate.priors import Prior, check_priors, internal_names, pyab
 from purgetoll.calibrate.sampler import KeyedMappingSampler, Mapper, serial_map
 from purgetoll.calibrate.simulator import Model, Simulator
 from purgetoll.calibrate.statistics import archive_statistics, check_statistics
-from purgetoll.errors import ScenarioError
+from purgetoll.calibrate.transitions import KERNELS, make_transition
+from purgetoll.errors import ConvergenceError, ScenarioError
 from purgetoll.intervals import quantile_interval
 
 __all__ = ["Calibration", "SUMMARY_COLUMNS", "LIMITS"]
@@ -96,15 +99,22 @@ class Calibration:
     max_attempts:
         Simulations a particle's task may make before the generation is abandoned (default
         ``ceil(10 / min_acceptance_rate)``).
+    kernel:
+        How the next generation is proposed (:data:`purgetoll.calibrate.transitions.KERNELS`).
+    refreshed:
+        Parameters drawn afresh from their prior in every generation instead of by the kernel (default:
+        the simulator's ``refreshed()``, if it has one): those the archive says little about
+        (:mod:`purgetoll.calibrate.transitions`).
     limits:
         Overrides of :data:`LIMITS`.
     """
 
     def __init__(self, simulator: Simulator, priors: Sequence[Prior] | None = None,
                  statistics: pd.DataFrame | None = None, *, scale: float = 0.001, simulations: int = 5000,
-                 population_size: int = 300, seed: int = 0, noise_replicates: int = 20,
+                 population_size: int = 400, seed: int = 0, noise_replicates: int = 20,
                  reference_values: dict[str, float] | None = None, epsilon_quantile: float = 0.3,
                  min_acceptance_rate: float = 0.01, max_generations: int = 30, max_attempts: int | None = None,
+                 kernel: str = "independent_normal", refreshed: Sequence[str] | None = None,
                  limits: dict[str, float] | None = None) -> None:
         self.simulator = simulator
         self.priors = priors
@@ -119,6 +129,8 @@ class Calibration:
         self.min_acceptance_rate = min_acceptance_rate
         self.max_generations = max_generations
         self.max_attempts = max_attempts
+        self.kernel = kernel
+        self.refreshed = refreshed
         self.limits = limits
 
     # -- settings ---------------------------------------------------------------------------------
@@ -127,11 +139,18 @@ class Calibration:
         return {"scale": self.scale, "simulations": self.simulations, "population_size": self.population_size,
                 "seed": self.seed, "noise_replicates": self.noise_replicates,
                 "epsilon_quantile": self.epsilon_quantile, "min_acceptance_rate": self.min_acceptance_rate,
-                "max_generations": self.max_generations, "max_attempts": self._max_attempts(),
+                "max_generations": self.max_generations, "max_attempts": self._max_attempts(), "kernel": self.kernel,
+                "refreshed": list(self._refreshed()),
                 "limits": self._limits()}
 
     def _limits(self) -> dict[str, float]:
         return {**LIMITS, **(self.limits or {})}
+
+    def _refreshed(self) -> list[str]:
+        if self.refreshed is not None:
+            return list(self.refreshed)
+        default = getattr(self.simulator, "refreshed", None)
+        return list(default()) if callable(default) else []
 
     def _max_attempts(self) -> int:
         if self.max_attempts is not None:
@@ -177,6 +196,8 @@ class Calibration:
             p.append(f"min_acceptance_rate must be in (0, 1); got {self.min_acceptance_rate!r}")
         if not (integer(self.max_generations) and self.max_generations >= 1):
             p.append(f"max_generations must be an integer >= 1; got {self.max_generations!r}")
+        if self.kernel not in KERNELS:
+            p.append(f"kernel must be one of {', '.join(KERNELS)}; got {self.kernel!r}")
         if self.max_attempts is not None and not (integer(self.max_attempts) and self.max_attempts >= 1):
             p.append(f"max_attempts must be an integer >= 1; got {self.max_attempts!r}")
         if p:
@@ -234,6 +255,12 @@ class Calibration:
                 on_stage("prior sample" if t < 0 else f"generation {t}", t, n)
 
         sampler = KeyedMappingSampler(self.seed, mapper, self._max_attempts(), on_generation=stage)
+        keys = internal_names(priors)
+        refreshed = set(self._refreshed())
+        unknown = sorted(refreshed - {p.name for p in priors})
+        if unknown:
+            raise ScenarioError("calibration settings", [f"refreshed names {unknown}, which are not calibrated "
+                                                         f"parameters ({', '.join(p.name for p in priors)})"])
         model = Model(self.simulator, priors, self.scale, fit_names)
         logger = logging.getLogger("ABC")
         level = logger.level
@@ -243,7 +270,10 @@ class Calibration:
         try:
             abc = pyabc.ABCSMC(model, pyabc_prior(priors), distance, population_size=int(self.population_size),
                                sampler=sampler, eps=pyabc.QuantileEpsilon(alpha=float(self.epsilon_quantile)),
-                               transitions=pyabc.MultivariateNormalTransition())
+                               transitions=make_transition(self.kernel, [k for k, p in zip(keys, priors, strict=True)
+                                                                         if p.name not in refreshed],
+                                                           [k for k, p in zip(keys, priors, strict=True)
+                                                            if p.name in refreshed]))
             with tempfile.TemporaryDirectory(prefix="purgetoll-calibrate-") as tmp:
                 abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", observed)
                 history = abc.run(max_nr_populations=int(self.max_generations),
@@ -285,8 +315,11 @@ class Calibration:
                                                         "epsilon", "acceptance_rate", "ess"])
         t_last = int(history.max_t)
         if t_last < 0:
-            raise RuntimeError("the calibration completed no generation (the first one was abandoned: the prior "
-                               "is far from the archive or max_attempts is too small)")
+            raise ConvergenceError("the calibration completed no generation: the first was abandoned when a "
+                                   f"particle found no acceptance in {self._max_attempts()} simulations. Check: "
+                                   "max_attempts (or min_acceptance_rate) too strict; a fitted statistic the model "
+                                   "cannot reach within the priors (see statistics_'s mean_at_reference); an "
+                                   "archival sd too small")
         df, w = history.get_distribution(m=0, t=t_last)
         dist = history.get_weighted_distances(t=t_last)
         post = pd.DataFrame({"particle": np.arange(len(df))})

@@ -9,11 +9,15 @@ statistics (:func:`~purgetoll.scenarios.summaries.summaries`) together with the 
 population, the prisons at the new year, the seed's mechanisms), which need the run's state as well as
 its events. Each worker process builds the bundled demography inputs once.
 
-**Which parameters** (:data:`CALIBRATED`): those the archive can speak to (the interrogators'
-throughput, the snowball, the prisons, Order 00447's raised limits and its shooting share, the
-national operations' hazards and shooting share, the shooting share of the others, the troikas'
-throughput, the camps' hazards, releases and non-political admissions, the wives' arrests) and the
-one the seed's "first three months" is about (the arrival hazard). Their prior ranges are the ones the
+**Which parameters** (:data:`CALIBRATED`): eight the archive's statistics speak to most directly,
+moved by the ABC-SMC kernel (the interrogators' throughput, the pull of the lists, Order 00447's raised
+limits and their category-1 share, the Polish operation, the shooting share of the others, the camps'
+death rate and the releases of those inside at the start), and ten drawn afresh from their prior in
+every generation (:mod:`purgetoll.calibrate.transitions`), whose uncertainty so reaches every
+answer: the names per interrogation, the other national operations, the shooting shares of Order
+00447 and the national operations, the troikas' throughput, the prisons' places, the camps'
+overcrowding mortality and non-political admissions, the wives' arrests and the arrival hazard the
+seed's "first three months" is about. Their prior ranges are the ones the
 modules declare (``Param.prior``, :func:`purgetoll.scenarios.summaries.free_parameters`); the scale
 (uniform in the value or in its logarithm) is chosen here. Every other parameter keeps its declared
 default, listed in the manifest. Only the product interrogators x cases per officer sets the capacity,
@@ -33,30 +37,34 @@ from purgetoll.params import Param
 from purgetoll.scenarios import Scenario, build_sim
 from purgetoll.scenarios.registry import sections
 from purgetoll.scenarios.summaries import summaries
+from purgetoll.sim.sources import default_inputs
 from purgetoll.sim.summaries import labelled
 
 __all__ = ["MechanismSimulator", "CALIBRATED", "declared_prior", "default_priors", "declared_param"]
 
-#: The calibrated parameters: ``SECTION.KEY`` -> the prior's scale (the range is the module's).
-CALIBRATED: dict[str, str] = {
-    "terror.cases_per_interrogator_per_month": "log",
-    "terror.prison_places_persons": "log",
-    "denunciation.names_per_interrogation": "linear",
-    "denunciation.list_arrest_hazard_per_month": "log",
-    "mass_operation.limit_raise_share": "linear",
-    "mass_operation.limit_raise_category1_share": "linear",
-    "national_operations.polish_arrests_per_1000_per_month": "log",
-    "national_operations.other_national_arrests_per_1000_per_month": "log",
-    "sentencing.shooting_share_order_00447": "linear",
-    "sentencing.shooting_share_national": "linear",
-    "sentencing.shooting_share_other": "linear",
-    "sentencing.troika_cases_per_sitting": "log",
-    "family_repression.wife_arrest_probability": "linear",
-    "gulag.camp_mortality_per_1000_per_year": "linear",
-    "gulag.camp_overcrowding_mortality_factor": "linear",
-    "gulag.initial_release_per_1000_per_year": "linear",
-    "gulag.nonpolitical_admissions_per_month_persons": "log",
-    "gulag.arrival_hazard_multiplier": "linear",
+#: The calibrated parameters: ``SECTION.KEY`` -> (the prior's scale, how ABC-SMC proposes it: ``kernel``
+#: for the parameters the archive's statistics speak to most directly, ``prior`` for those drawn afresh
+#: from their prior in every generation, :mod:`purgetoll.calibrate.transitions`). The range is the
+#: module's declared prior.
+CALIBRATED: dict[str, tuple[str, str]] = {
+    "terror.cases_per_interrogator_per_month": ("log", "kernel"),
+    "denunciation.list_arrest_hazard_per_month": ("log", "kernel"),
+    "mass_operation.limit_raise_share": ("linear", "kernel"),
+    "mass_operation.limit_raise_category1_share": ("linear", "kernel"),
+    "national_operations.polish_arrests_per_1000_per_month": ("log", "kernel"),
+    "sentencing.shooting_share_other": ("linear", "kernel"),
+    "gulag.camp_mortality_per_1000_per_year": ("linear", "kernel"),
+    "gulag.initial_release_per_1000_per_year": ("linear", "kernel"),
+    "denunciation.names_per_interrogation": ("linear", "prior"),
+    "national_operations.other_national_arrests_per_1000_per_month": ("log", "prior"),
+    "sentencing.shooting_share_order_00447": ("linear", "prior"),
+    "sentencing.shooting_share_national": ("linear", "prior"),
+    "sentencing.troika_cases_per_sitting": ("log", "prior"),
+    "terror.prison_places_persons": ("log", "prior"),
+    "gulag.camp_overcrowding_mortality_factor": ("linear", "prior"),
+    "gulag.nonpolitical_admissions_per_month_persons": ("log", "prior"),
+    "family_repression.wife_arrest_probability": ("linear", "prior"),
+    "gulag.arrival_hazard_multiplier": ("linear", "prior"),
 }
 
 
@@ -92,7 +100,7 @@ def default_priors(keys: Sequence[str] | None = None) -> list[Prior]:
         if declared is None:
             raise ScenarioError("calibration priors", [f"{key}: the module declares no prior range (Param.prior)"])
         lo, hi = declared
-        scale = CALIBRATED[key] if lo > 0 else "linear"
+        scale = CALIBRATED[key][0] if lo > 0 else "linear"
         source = (f"{'assumption: ' if p.assumption else ''}the module's declared prior {lo:g}-{hi:g} ({key}): "
                   f"{p.doc}")
         out.append(Prior(key, lo, hi, scale, p.unit, source))
@@ -101,8 +109,6 @@ def default_priors(keys: Sequence[str] | None = None) -> list[Prior]:
 
 @lru_cache(maxsize=1)
 def _base_inputs() -> Any:
-    from purgetoll.sim.sources import default_inputs
-
     return default_inputs()
 
 
@@ -143,6 +149,10 @@ class MechanismSimulator:
 
     def priors(self) -> list[Prior]:
         return list(self._priors)
+
+    def refreshed(self) -> list[str]:
+        """The calibrated parameters drawn afresh from their prior in every generation (:data:`CALIBRATED`)."""
+        return [p.name for p in self._priors if CALIBRATED.get(p.name, ("", "kernel"))[1] == "prior"]
 
     def reference_values(self) -> dict[str, float]:
         """The modules' declared defaults of the calibrated parameters (inside their priors)."""

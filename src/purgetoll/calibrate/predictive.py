@@ -28,7 +28,7 @@ import pandas as pd
 from purgetoll.calibrate.keys import seed_words
 from purgetoll.calibrate.sampler import Mapper, serial_map
 from purgetoll.calibrate.simulator import SimulationError, Simulator
-from purgetoll.intervals import quantile_interval
+from purgetoll.intervals import MIN_DRAWS_QUANTILE, quantile_interval
 
 __all__ = ["posterior_predictive", "predictive_check", "held_out_coverage", "scale_agreement",
            "posterior_quantities", "CHECK_COLUMNS", "AGREEMENT_COLUMNS", "QUANTITY_COLUMNS"]
@@ -70,8 +70,12 @@ def posterior_predictive(calibration, draws: int, *, scale: float | None = None,
     return df
 
 
-def predictive_check(draws: pd.DataFrame, statistics: pd.DataFrame, seed: int, level: float = 0.95) -> pd.DataFrame:
-    """One row per statistic: the posterior predictive against the archive (see the module docstring)."""
+def predictive_check(draws: pd.DataFrame, statistics: pd.DataFrame, seed: int, level: float = 0.95,
+                     min_draws: float = MIN_DRAWS_QUANTILE) -> pd.DataFrame:
+    """One row per statistic: the posterior predictive against the archive (see the module docstring).
+
+    ``min_draws`` is the fewest draws for an interval (the project's rule, :mod:`purgetoll.intervals`;
+    only a smoke test lowers it, and says so)."""
     rng = np.random.default_rng(seed_words(seed, "predictive-check", len(draws)))
     rows = []
     for st in statistics.itertuples(index=False):
@@ -86,8 +90,8 @@ def predictive_check(draws: pd.DataFrame, statistics: pd.DataFrame, seed: int, l
         if ok.sum() == 0:
             rows.append({**row, "inside": None, "draws": 0, "method": "no draw could compute it"})
             continue
-        sim = quantile_interval(x[ok], level=level)
-        obs = quantile_interval(x[ok] + float(st.sd) * z_noise[ok], level=level)
+        sim = quantile_interval(x[ok], level=level, min_draws=min_draws)
+        obs = quantile_interval(x[ok] + float(st.sd) * z_noise[ok], level=level, min_draws=min_draws)
         sd_sim = float(np.std(x[ok], ddof=1)) if ok.sum() > 1 else 0.0
         z = (float(st.value) - float(np.mean(x[ok]))) / math.sqrt(sd_sim ** 2 + float(st.sd) ** 2)
         inside = bool(obs.lower <= float(st.value) <= obs.upper) if obs.exists else None

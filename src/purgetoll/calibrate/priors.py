@@ -3,8 +3,13 @@
 A :class:`Prior` names one value the simulator takes (``"denunciation.names_per_interrogation"``),
 its range and unit, and its ``source`` (a citation, or ``"assumption: ..."``). The prior is uniform
 on the range, or uniform in ``log10`` of the value (``scale="log"``: a capacity known only to an
-order of magnitude). pyabc sees one internal parameter per prior (``p0``, ``p1``, ...; the log
-of the value on a log scale); everything shown to a user is in the value's own unit.
+order of magnitude). Everything shown to a user is in the value's own unit.
+
+pyabc sees one internal parameter per prior (``p0``, ``p1``, ...): the logit of the value's position
+within its range (on the log scale where the prior is). A uniform prior on the range is then the
+standard logistic distribution on the whole real line, so the perturbation kernel never proposes a
+value outside the range; with a dozen or more bounded parameters, a kernel on the bounded values
+would propose outside the box almost every time (0.6 per parameter is 0.001 for 14 of them).
 """
 
 from __future__ import annotations
@@ -61,17 +66,22 @@ class Prior:
         return float(self.low), float(self.high)
 
     def to_value(self, x: float) -> float:
-        """pyabc's internal number -> the value in its unit."""
-        return float(10.0 ** x) if self.scale == "log" else float(x)
+        """pyabc's internal number (the logit of the position in the range) -> the value in its unit."""
+        lo, hi = self.bounds()
+        position = 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+        y = lo + (hi - lo) * position
+        return float(10.0 ** y) if self.scale == "log" else float(y)
 
     def to_internal(self, value: float) -> float:
-        """The value in its unit -> pyabc's internal number."""
-        return math.log10(value) if self.scale == "log" else float(value)
+        """The value in its unit -> pyabc's internal number (a value on a bound is moved 1e-9 inside)."""
+        lo, hi = self.bounds()
+        y = math.log10(value) if self.scale == "log" else float(value)
+        position = min(max((y - lo) / (hi - lo), 1e-9), 1 - 1e-9)
+        return math.log(position / (1.0 - position))
 
     def median(self) -> float:
-        """The prior median, in the value's unit."""
-        lo, hi = self.bounds()
-        return self.to_value((lo + hi) / 2)
+        """The prior median, in the value's unit (the middle of the range, on the log scale for a log prior)."""
+        return self.to_value(0.0)
 
     @property
     def assumption(self) -> bool:
@@ -103,12 +113,9 @@ def internal_names(priors: Sequence[Prior]) -> list[str]:
 
 
 def pyabc_prior(priors: Sequence[Prior]) -> pyabc.Distribution:
-    """The joint prior as pyabc's :class:`~pyabc.Distribution` over the internal names."""
-    rvs = {}
-    for key, p in zip(internal_names(priors), priors, strict=True):
-        lo, hi = p.bounds()
-        rvs[key] = pyabc.RV("uniform", lo, hi - lo)
-    return pyabc.Distribution(**rvs)
+    """The joint prior as pyabc's :class:`~pyabc.Distribution` over the internal names: each the
+    standard logistic distribution (the uniform prior on the range, seen through the logit)."""
+    return pyabc.Distribution(**{key: pyabc.RV("logistic", 0, 1) for key in internal_names(priors)})
 
 
 def to_values(priors: Sequence[Prior], parameter: Mapping[str, float]) -> dict[str, float]:

@@ -18,7 +18,8 @@ population (agents / scale), shares or months:
 * what the seed's mechanisms claim (:data:`CLAIM_SUMMARIES`): the share of the urban population on
   the NKVD's lists at the end of 1938, the months in which the interrogators' capacity and the
   prisons' places first bind, the survival of prisoners sent to the far-north camps (Kolyma), and
-  the share of camp deaths in the first three months after arrival.
+  of those admitted in 1937 who died within a year of arrival, the share who died in the first three
+  months.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ CLAIM_SUMMARIES: dict[str, str] = {
     "far_north_survival_to_1939": "share of those admitted to the far-north camps (Kolyma) in 1937-38 alive in a camp or released at the end of the run",
     "far_north_mortality_1938": "deaths in the far-north camps in 1938 per average prisoner there",
     "far_north_survival_10y_at_1938_rate": "survival over a 10-year term (Zubkin's modal term) at the far-north camps' 1938 death rate",
-    "camp_deaths_first_3_months_share": "share of the 1937-38 camp deaths of those admitted in 1937-38 that fell in the first three months after admission",
+    "camp_deaths_first_3_months_share": "of those admitted to a camp in 1937 who died within a year of arrival, the share who died in the first three months (a quarter of the year)",
 }
 
 
@@ -115,12 +116,17 @@ def event_summaries(ev: pd.DataFrame, scale: float) -> dict[str, float]:
                                                     else math.nan)
     adm = k == "camp_admission"
     arrested_ids = np.unique(pid[arrested_run])
-    admitted = pd.Series(step[adm & in_run], index=pid[adm & in_run])
+    # the first three months: of those admitted in 1937 (followed a year at least) who died within a year
+    # of arrival, the share who died in the first three months
+    adm37 = adm & (m >= 0) & (m < 12)
+    admitted = pd.Series(step[adm37], index=pid[adm37])
     admitted = admitted[~admitted.index.duplicated()]
-    died = pd.Series(step[(k == "camp_death") & in_run], index=pid[(k == "camp_death") & in_run])
+    dead = k == "camp_death"
+    died = pd.Series(step[dead], index=pid[dead])
     died = died[~died.index.duplicated()]
     common = admitted.index.intersection(died.index)
     lag = (died[common] - admitted[common]).to_numpy()
+    lag = lag[lag < 12]
     out["camp_deaths_first_3_months_share"] = float(np.mean(lag < 3)) if lag.size else math.nan
     # far north: survival of the 1937-38 admissions, and the 1938 death rate
     ctype = ev["camp_type"].astype(str).to_numpy() if "camp_type" in ev else np.full(len(ev), "none")

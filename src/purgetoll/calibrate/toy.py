@@ -22,7 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from purgetoll.calibrate.keys import seed_words
 from purgetoll.calibrate.priors import Prior
 
 __all__ = ["ToyMachine", "TOY_PRIORS", "TOY_TRUTH", "TOY_OUTPUTS", "toy_statistics", "TOY_FIT", "TOY_HELD_OUT"]
@@ -56,14 +58,10 @@ TOY_HELD_OUT: tuple[str, ...] = ("convictions_1937", "convictions_1938", "execut
 
 
 def toy_statistics(seed: int = 0, truth: Mapping[str, float] | None = None, relative_sd: float = 0.05,
-                   scale: float = 1.0) -> Any:
+                   scale: float = 1.0) -> pd.DataFrame:
     """A synthetic archive made by the toy at ``truth`` (default :data:`TOY_TRUTH`): one run at ``scale``
     with ``seed``, each figure then given an archival error (normal, ``relative_sd`` of the figure,
     keyed by the seed) and that sd, as a statistics table (:mod:`purgetoll.calibrate.statistics`)."""
-    import pandas as pd
-
-    from purgetoll.calibrate.keys import seed_words
-
     run = ToyMachine()({**TOY_TRUTH, **(truth or {})}, seed, scale)
     rng = np.random.default_rng(seed_words(seed, "toy-archive"))
     rows = []

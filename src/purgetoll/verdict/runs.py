@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from purgetoll.data import figure
+from purgetoll.ensemble import dask_mapper
 from purgetoll.scenarios import Scenario
 from purgetoll.terminal import progress
 
@@ -122,8 +123,6 @@ def run_many(scenarios: list[Scenario], seeds: list[int], scale: float, start: s
     """
     jobs = [(s, seed, scale, start) for s in scenarios for seed in seeds]
     if dask or scheduler is not None:
-        from purgetoll.ensemble import dask_mapper
-
         with dask_mapper(scheduler, None if scheduler is not None else workers) as mapper:
             return mapper(_dask_job, None, jobs)
     n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1, memory_workers(scale))

@@ -44,8 +44,8 @@ MODEL_CLAIMS: tuple[dict[str, Any], ...] = (
      "driver": "gulag.camp_mortality_per_1000_per_year"},
     {"claim": "frenkel_first_three_months", "quantity": "camp_deaths_first_3_months_share", "unit": "share",
      "driver": "gulag.arrival_hazard_multiplier",
-     "reading": "if the first three months were when prisoners were used up, most camp deaths would fall in them: "
-                "read as more than half of the deaths of those admitted in 1937-38"},
+     "reading": "if the first three months were when prisoners were used up, most of the deaths in the first year "
+                "would fall in them: read as more than half (a constant hazard gives about a quarter)"},
     {"claim": None, "quantity": "saturation_month_interrogators", "unit": "months after January 1937",
      "quote": "interrogators, prisons, and camps, already grotesquely overloaded (seed, 'The aftermath', line 101)",
      "low": 0.0, "high": 23.0, "reading": "overloaded by the end of 1938: saturated in a month up to December 1938",
@@ -250,8 +250,9 @@ def build(ctx: RunContext) -> Section:
         f"Held out of the fit, {cov['inside']} of {cov['checked']} statistics fall inside their 95% posterior "
         f"predictive intervals" + (f" ({cov['not_produced']} not produced by the simulator)" if cov.get('not_produced')
                                      else "") + "."
-        + (f" At scale {sa['high_scale']}, {sa['agree']} of {sa['statistics']} statistics agree with scale "
-           f"{s['scale']} within two Monte Carlo standard errors ({sa['draws']} paired draws)." if sa else "")
+        + (f" At scale {sa['high_scale']}, {sa['agree']} of {sa['quantities']} quantities (statistics, the toll, the mechanism's answers) agree with scale "
+           f"{s['scale']} within two Monte Carlo standard errors ({sa['draws']} paired draws; about "
+           f"{sa.get('expected_to_differ_by_chance', 0):.0f} would differ by chance alone)." if sa else "")
         + "\n\nEvery figure here is an estimate from the model, conditional on its mechanisms and priors.")
     parameters = tables["parameters"]
     pdata = _parameter_data(parameters)
