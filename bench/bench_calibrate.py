@@ -42,6 +42,20 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's children and theirs: the Dask workers' work."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            t = child.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 def _commit() -> str:
     return subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True).stdout.strip()
@@ -58,9 +72,18 @@ def full(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     cal = Calibration(MechanismSimulator(args.scenario), scale=0.001, simulations=args.simulations,
                       population_size=args.population, seed=args.seed, noise_replicates=20)
+    cpu_fit = {}
+
+    def stage(name: str, t: int, n: int) -> None:  # worker CPU seconds when the predictive starts
+        if name == "posterior predictive":
+            cpu_fit["seconds"] = _children_cpu()
+            cpu_fit["wall"] = time.perf_counter() - t0
+
     with dask_mapper(workers=args.workers) as mapper:
         workers = mapper.n_workers
-        result = run_calibration(cal, mapper=mapper, predictive_draws=200, scale_draws=40, high_scale=0.01)
+        result = run_calibration(cal, mapper=mapper, predictive_draws=200, scale_draws=40, high_scale=0.01,
+                                 on_stage=stage)
+        cpu_all = _children_cpu()
     wall = time.perf_counter() - t0
     load_after = _load()
     out = save_calibration(result, args.out, force=True,
@@ -81,6 +104,11 @@ def full(args: argparse.Namespace) -> dict:
                                                     for k, v in result.seconds.items() if k != "generations"},
         "fit_seconds": round(result.seconds["fit"], 1), "seconds_per_simulation_per_worker":
             round(result.seconds["fit"] * workers / max(d["simulations_fit"] + d["simulations_noise"], 1), 3),
+        "worker_cpu_seconds_fit": round(cpu_fit.get("seconds", float("nan")), 1),
+        "worker_cpu_seconds_all": round(cpu_all, 1),
+        "cpu_seconds_per_simulation": round(cpu_fit.get("seconds", float("nan"))
+                                            / max(d["simulations_fit"] + d["simulations_noise"], 1), 3),
+        "fit_wall_if_cores_free_estimate_seconds": round(cpu_fit.get("seconds", float("nan")) / max(workers, 1), 1),
         "load_before": load_before, "load_after": load_after,
         "final_epsilon": d["final_epsilon"], "final_ess": d["final_ess"],
         "generations_table": result.tables["generations"].to_dict(orient="records"),
@@ -157,7 +185,9 @@ def _print(results: list[dict]) -> None:
     for r in results:
         if r["kind"] == "full":
             print(f"\nfull calibration: {r['simulations']} simulations ({r['simulations_fit']} in ABC-SMC, "
-                  f"{r['generations']} generations, {r['workers']} Dask workers) in {r['fit_seconds']:.0f} s "
+                  f"{r['generations']} generations, {r['workers']} Dask workers) in {r['fit_seconds']:.0f} s; "
+                  f"workers' CPU {r['worker_cpu_seconds_fit']:.0f} s ({r['cpu_seconds_per_simulation']:.2f} s a "
+                  f"simulation: {r['fit_wall_if_cores_free_estimate_seconds']:.0f} s with the cores free) "
                   f"(whole job with predictive and scale check {r['wall_seconds']:.0f} s); load {r['load_before']} -> "
                   f"{r['load_after']}; {r['stopped_because']}")
             print(f"{'statistic':28s} {'archive':>12s} {'95% predictive interval':>30s}  inside")
