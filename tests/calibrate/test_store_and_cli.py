@@ -27,13 +27,21 @@ def result():
 
 def test_stored_tables_read_back_unchanged(result, tmp_path):
     out = save_calibration(result, tmp_path / "cal", command=["purgetoll", "calibrate", "run"])
-    manifest, tables = load_calibration(out)
-    assert manifest["kind"] == "calibration" and manifest["command"] == ["purgetoll", "calibrate", "run"]
-    assert manifest["settings"]["seed"] == 5 and manifest["settings"]["scale"] == 0.001
-    assert set(tables) == set(result.tables) <= set(TABLES)
-    assert all(len(v) == 64 for v in manifest["inputs"].values())  # SHA-256 of every input table
-    assert manifest["versions"]["pyabc"] and manifest["versions"]["dask"]
-    pd.testing.assert_frame_equal(tables["posterior"], result.tables["posterior"], check_exact=True)
+    back = load_calibration(out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "calibration" and manifest["command"] == "purgetoll calibrate run"
+    assert back.made["command"] == "purgetoll calibrate run" and back.made["created"].startswith("20")
+    assert back.settings["seed"] == 5 and back.settings["scale"] == 0.001 and manifest["seeds"] == 5
+    assert set(back.tables) == set(result.tables) <= set(TABLES)
+    assert any(k.endswith("repression_key_totals.csv") for k in manifest["inputs"])  # SHA-256 of the inputs
+    assert all(len(v) == 64 for v in manifest["inputs"].values())
+    assert back.made["libraries"]["pyabc"] and back.made["libraries"]["dask"]
+    assert back.diagnostics == json.loads(json.dumps(result.diagnostics, default=float))
+    pd.testing.assert_frame_equal(back.tables["posterior"], result.tables["posterior"], check_exact=True)
+    # the results layer loads it as the same type
+    from purgetoll.results import load_result
+
+    assert load_result(out, "calibration").tables["parameters"].equals(back.tables["parameters"])
     # readable without purgetoll: plain Parquet
     assert pd.read_parquet(out / "tables" / "parameters.parquet").shape[0] == 4
     # a finished calibration is not replaced without force, and is with it
@@ -53,6 +61,11 @@ def test_a_damaged_table_is_named(result, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="not a calibration folder: no manifest.json"):
         load_calibration(tmp_path / "empty")
+    from purgetoll.stored import save_stored
+
+    save_stored(tmp_path / "other2", "verdict", {"t": pd.DataFrame({"a": [1]})}, settings={})
+    with pytest.raises(DataError, match="where 'calibration' was expected"):
+        load_calibration(tmp_path / "other2")
 
 
 def test_cli_run_then_show(tmp_path):

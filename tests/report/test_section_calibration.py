@@ -8,7 +8,7 @@ import pytest
 
 from purgetoll.calibrate.fit import Calibration
 from purgetoll.calibrate.result import run_calibration
-from purgetoll.calibrate.store import save_calibration
+from purgetoll.calibrate.store import load_calibration, save_calibration
 from purgetoll.calibrate.toy import ToyMachine, toy_statistics
 from purgetoll.report.model import ReportError, RunContext
 from purgetoll.report.render_png import render_png
@@ -25,12 +25,12 @@ def stored(tmp_path_factory):
                             command=["purgetoll", "calibrate", "run", "--seed", "5"])
 
 
-def ctx(**kw) -> RunContext:
-    return RunContext("t", "purgetoll run", "2026-01-01T00:00:00Z", "0", ("calibration",), **kw)
+def ctx(results=None) -> RunContext:
+    return RunContext("t", "purgetoll run", "2026-01-01T00:00:00Z", "0", ("calibration",), results or {})
 
 
 def test_a_stored_calibration_is_shown_with_its_command_and_date(stored):
-    s = section.build(ctx(calibration=str(stored)))
+    s = section.build(ctx({"calibration": load_calibration(stored)}))
     assert "purgetoll calibrate run --seed 5" in s.intro
     assert "made on 20" in s.intro and "Held out of the fit" in s.intro
     assert [f.name for f in s.figures] == ["calibration_parameters", "calibration_generations",
@@ -41,19 +41,34 @@ def test_a_stored_calibration_is_shown_with_its_command_and_date(stored):
     assert {"calibration_parameters_table", "calibration_check_table", "calibration_claims_table"} <= names
 
 
-def test_it_is_found_beside_the_runs(stored):
-    s = section.build(ctx(out=str(stored.parent)))
-    assert str(stored) in s.intro
+def test_the_run_finds_it_beside_the_runs_copies_it_and_renders_it_again(stored, tmp_path):
+    """`purgetoll run` takes OUT/calibration, copies it (checked) into the run's results, and `purgetoll
+    report RUN_DIR` renders it again from there, byte for byte, without the original."""
+    import shutil
+
+    from purgetoll.report.run import rerender_run
+    from purgetoll.results import ResultCache
+
+    out = tmp_path / "runs"
+    shutil.copytree(stored, out / "calibration")
+    page = write_run(out, "r", sections=[("calibration", section.build)], cache=ResultCache(None))
+    run = page.parent
+    assert (run / "results" / "calibration" / "manifest.json").is_file()
+    first = (run / "calibration_parameters_table.csv").read_bytes()
+    shutil.rmtree(out / "calibration")
+    rerender_run(run, cache=ResultCache(None))
+    assert (run / "calibration_parameters_table.csv").read_bytes() == first
+    assert "purgetoll calibrate run --seed 5" in (run / "report.html").read_text(encoding="utf-8")
 
 
-def test_none_stored_is_said_and_no_calibration_is_run(tmp_path):
-    s = section.build(ctx(out=str(tmp_path)))
+def test_none_stored_is_said_and_no_calibration_is_run():
+    s = section.build(ctx())
     assert s.intro.startswith("No calibration is stored")
     assert "purgetoll calibrate run" in s.intro and not s.figures
 
 
 def test_a_folder_that_is_not_a_calibration_is_refused(tmp_path):
-    with pytest.raises(ReportError, match="not a calibration folder"):
+    with pytest.raises(ReportError, match="not a stored calibration"):
         write_run(tmp_path / "runs", "r", calibration=tmp_path, sections=[])
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from purgetoll.calibrate.result import CalibrationResult, run_calibration
     from purgetoll.calibrate.sampler import KeyedMappingSampler, serial_map
     from purgetoll.calibrate.statistics import archive_statistics
-    from purgetoll.calibrate.store import load_calibration, save_calibration
+    from purgetoll.calibrate.store import load_calibration, result_from_stored, save_calibration
     from purgetoll.calibrate.toy import ToyMachine
 else:
     from purgetoll._lazy import lazy_exports
@@ -45,6 +45,7 @@ else:
 __all__ = [
     "Calibration", "CalibrationResult", "KeyedMappingSampler", "MechanismSimulator", "Prior",
     "ToyMachine", "archive_statistics", "default_priors", "load_calibration",
-    "posterior_predictive", "predictive_check", "run_calibration", "save_calibration", "scale_agreement",
+    "posterior_predictive", "predictive_check", "result_from_stored", "run_calibration", "save_calibration",
+    "scale_agreement",
     "serial_map",
 ]

@@ -270,9 +270,10 @@ def show_cmd(
     if fmt not in ("text", "csv", "json"):
         _fail(f"--format must be text, csv or json; got {fmt!r}")
     try:
-        manifest, tables = load_calibration(folder)
+        result = load_calibration(folder)
     except PurgetollError as exc:
         _fail(str(exc))
+    tables = result.tables
     if table is not None:
         if table not in tables:
             _fail(f"no table {table!r} in {folder}; tables: {', '.join(sorted(tables))}")
@@ -287,16 +288,15 @@ def show_cmd(
     if fmt == "csv":
         _fail("--format csv prints one table: add --table NAME")
     if fmt == "json":
-        typer.echo(json.dumps({k: manifest[k] for k in ("command", "created", "settings", "simulator",
-                                                         "diagnostics", "versions", "inputs")},
-                              indent=1, default=str))
+        typer.echo(json.dumps({"made": result.made, "settings": result.settings, "simulator": result.simulator,
+                               "diagnostics": result.diagnostics}, indent=1, default=str))
         return
-    d = manifest["diagnostics"]
+    d, s, made = result.diagnostics, result.settings, result.made
+    libs = made.get("libraries") or {}
     typer.echo(f"calibration {folder}")
-    typer.echo(f"  made by: {' '.join(manifest['command'])}")
-    typer.echo(f"  on {manifest['created']} with purgetoll {manifest['purgetoll_version']}, pyabc "
-               f"{manifest['versions'].get('pyabc')}, dask {manifest['versions'].get('dask')}")
-    s = manifest["settings"]
+    typer.echo(f"  made by: {made.get('command')}")
+    typer.echo(f"  on {made.get('created')} with purgetoll {made.get('purgetoll_version')}, pyabc "
+               f"{libs.get('pyabc')}, dask {libs.get('dask')}; workers {made.get('workers')}")
     typer.echo(f"  scale {s['scale']}, seed {s['seed']}, {s['population_size']} particles, budget {s['simulations']}")
     typer.echo(f"  {d['simulations_fit']} simulations, {d['generations']} generations; stopped: {d['stopped_because']}")
     typer.echo(f"  final tolerance {d['final_epsilon']:.3g}, ESS {d['final_ess']:.0f}")

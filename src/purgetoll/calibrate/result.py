@@ -58,7 +58,9 @@ class CalibrationResult:
     simulator: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     diagnostics: dict[str, Any]
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, Any] = field(default_factory=dict)
+    #: How it was made, once stored: command, created (UTC), versions, the workers, the folder.
+    made: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """One table by name (KeyError listing the tables)."""

@@ -1,52 +1,43 @@
 """A calibration stored as a folder: Parquet tables and a JSON manifest, readable without purgetoll.
 
-Layout of a calibration folder (``purgetoll calibrate run --out DIR``)::
+The folder is a stored result of kind ``calibration`` in the project's one stored form
+(:mod:`purgetoll.stored`)::
 
-    DIR/manifest.json              kind "calibration", schema, purgetoll version, date and command,
-                                   settings and seeds, the simulator and its scenario, priors,
-                                   inputs with their SHA-256, library versions, diagnostics,
-                                   the tables (file, rows, what each holds), every file's SHA-256
+    DIR/manifest.json              kind "calibration", purgetoll's version, date and command,
+                                   settings and seed, the SHA-256 of every bundled input (and of a
+                                   scenario file given by path), library versions (pyabc and Dask
+                                   among them), the attributes (the simulator and its scenario,
+                                   the diagnostics, how it was made), every table (file, rows, what
+                                   it holds) and every file's SHA-256, sealed
     DIR/tables/<name>.parquet      one tidy table each (:data:`TABLES`)
-    DIR/timings.json               seconds by stage and the workers used (volatile: differs from
-                                   run to run; listed in the manifest without a checksum)
 
-The folder is written through :class:`purgetoll.folders.RunFolder` (built beside the target under
-its lock, swapped in whole when complete, never removing a file no run wrote), so an interrupted
-calibration leaves nothing and an earlier one as it was. :func:`load_calibration` checks the
-manifest's seal and every table's SHA-256 before reading, and names a damaged file. The tables are
-identical, bit for bit, for the same settings whatever the number of workers (the manifest's date,
-command and the timings are not).
-
-The form is that of the stored results issue 11 asks for (a folder of Parquet tables plus a JSON
-manifest with settings, versions, seeds and the inputs' SHA-256); the later results layer can adopt
-it as it is.
+It is written through :class:`purgetoll.folders.RunFolder` (built beside the target under its lock,
+swapped in whole when complete, never over files no run wrote), so an interrupted calibration
+leaves nothing and an earlier one as it was; :func:`load_calibration` checks the seal and every
+file's SHA-256 and names a damaged one. The tables are identical, bit for bit, for the same
+settings whatever the number of workers (the manifest's date, command and timings are not).
+The attributes follow the results layer's form of a dataclass (``purgetoll.results``: kind
+``calibration`` loads into :class:`~purgetoll.calibrate.result.CalibrationResult`), so ``purgetoll
+run`` copies a calibration into its run and renders it from there.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import importlib.metadata
-import importlib.resources
-import json
 import os
-import platform
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from purgetoll.calibrate.result import CalibrationResult
 from purgetoll.errors import DataError
-from purgetoll.folders import MANIFEST, RunFolder, read_sealed, verify_entries
+from purgetoll.folders import RunFolder
+from purgetoll.stored import bundled_inputs, file_inputs, load_stored, save_stored, stored_kind
 
-__all__ = ["save_calibration", "load_calibration", "open_folder", "TABLES", "KIND", "SCHEMA", "input_hashes",
-           "is_calibration"]
+__all__ = ["save_calibration", "load_calibration", "open_folder", "TABLES", "KIND", "is_calibration",
+           "result_from_stored"]
 
 KIND = "calibration"
-SCHEMA = 1
 #: The tables of a calibration folder and what each holds.
 TABLES: dict[str, str] = {
     "priors": "one row per calibrated parameter: prior range, scale, unit, source or assumption",
@@ -54,7 +45,7 @@ TABLES: dict[str, str] = {
                   "role (fit or held out), citation",
     "posterior": "the final generation's particles: parameter values, normalised weight, distance",
     "parameters": "posterior summary per parameter: weighted median, 95% interval, sd, ESS, prior",
-    "generations": "per generation: particles, simulations, tolerance (epsilon), acceptance rate, ESS, seconds",
+    "generations": "per generation: particles, simulations, tolerance (epsilon), acceptance rate, ESS",
     "predictive_draws": "posterior predictive runs at the calibration's scale: one row per draw with its particle, "
                         "seed, parameters and every summary",
     "predictive_check": "each statistic against its posterior predictive: 95% interval of the simulation and of "
@@ -63,36 +54,21 @@ TABLES: dict[str, str] = {
             "posterior predictive median and 95% interval",
     "mechanism_claims": "the mechanism's answers to the seed's claims: posterior predictive median and 95% interval",
     "scale_draws": "the first draws run again at the higher scale (same particles and seeds)",
-    "scale_agreement": "per statistic: the paired difference between the scales, its Monte Carlo se, agree or not",
+    "scale_agreement": "per quantity: the paired difference between the scales, its Monte Carlo se, agree or not",
 }
-VOLATILE = ("timings.json",)
-#: Bundled tables the archival statistics are read from (their SHA-256 go in the manifest).
-INPUT_TABLES = ("repression_key_totals", "repression_convicted_by_year_1921_1953", "mass_and_national_operations_1937_1938",
-                "gulag_deaths_1930_1956", "prisons_population_quarterly_1939_1960", "gulag_population_supplement",
-                "stalin_lists_and_military_collegium_1937_1940", "operation_timing_and_throughput",
-                "victim_composition_regional_samples", "arrests_by_nationality_1936_1938")
-_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "numba", "pyabc", "dask", "distributed")
+#: Versions recorded besides the stored form's own (the calibration's libraries).
+_LIBRARIES = ("pyabc", "dask", "distributed", "numba")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def input_hashes(scenario_file: str | None = None) -> dict[str, str]:
-    """SHA-256 of the bundled tables the statistics come from (and of the scenario file, if given)."""
-    root = importlib.resources.files("purgetoll.data") / "tables"
-    out = {}
-    for name in INPUT_TABLES:
-        path = Path(str(root / f"{name}.csv"))
-        out[f"data/tables/{name}.csv"] = _sha256(path) if path.is_file() else "missing"
-    if scenario_file and Path(scenario_file).is_file():
-        out[f"scenario:{scenario_file}"] = _sha256(Path(scenario_file))
-    return out
+def open_folder(out: str | os.PathLike[str], *, force: bool = False) -> RunFolder:
+    """Claim the output folder before a long calibration: its lock, and a clear error now (not after
+    the work) if it holds a finished result and ``force`` is not given, or files no run wrote."""
+    return RunFolder(out, kind=KIND, force=force).open()
 
 
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for lib in ("purgetoll", *_LIBRARIES):
+    out = {}
+    for lib in _LIBRARIES:
         try:
             out[lib] = importlib.metadata.version(lib)
         except importlib.metadata.PackageNotFoundError:
@@ -100,99 +76,63 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _jsonable(x: Any) -> Any:
-    return json.loads(json.dumps(x, default=lambda o: o.item() if hasattr(o, "item") else str(o)))
-
-
-def open_folder(out: str | os.PathLike[str], *, force: bool = False) -> RunFolder:
-    """Claim the output folder before a long calibration: its lock, and a clear error now (not after
-    the work) if it holds a finished calibration and ``force`` is not given, or files no run wrote."""
-    return RunFolder(out, kind=KIND, force=force, volatile=VOLATILE).open()
-
-
 def save_calibration(result: CalibrationResult, out: str | os.PathLike[str] | RunFolder, *,
-                     force: bool = False, command: Sequence[str] | None = None,
+                     force: bool = False, command: Sequence[str] | str | None = None,
                      workers: str | None = None) -> Path:
     """Write ``result`` as a calibration folder (module docstring); returns the folder.
 
-    ``out`` is a path or a :class:`~purgetoll.folders.RunFolder` opened with :func:`open_folder`.
-    ``command`` (default ``sys.argv``) and ``workers`` are recorded.
+    ``out`` is a path or a :class:`~purgetoll.folders.RunFolder` opened with :func:`open_folder`
+    (it is committed and closed). ``command`` (default ``sys.argv``) and ``workers`` are recorded.
     """
-    folder = out if isinstance(out, RunFolder) else open_folder(out, force=force)
-    failed = True
-    try:
-        tables_dir = folder.path / "tables"
-        tables_dir.mkdir(parents=True, exist_ok=True)
-        listing = {}
-        for name, df in result.tables.items():
-            if name not in TABLES:
-                raise DataError("calibration", f"unknown table {name!r}; tables are {sorted(TABLES)}")
-            frame = df.copy()
-            frame.attrs = {}
-            for col in frame.columns:  # object columns of mixed types (None/bool) as strings Parquet can hold
-                if frame[col].dtype == object:
-                    frame[col] = frame[col].map(lambda v: None if v is None or v != v else v)
-            path = tables_dir / f"{name}.parquet"
-            frame.to_parquet(path, index=False)
-            listing[name] = {"file": f"tables/{name}.parquet", "rows": int(len(frame)), "holds": TABLES[name]}
-        with open(folder.path / "timings.json", "w", encoding="utf-8") as fh:
-            json.dump({"seconds": result.seconds, "workers": workers}, fh, indent=1, default=str)
-        sim = result.simulator
-        manifest = {
-            "kind": KIND,
-            "schema": SCHEMA,
-            "purgetoll_version": _versions()["purgetoll"],
-            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-            "command": list(command) if command is not None else list(sys.argv),
-            "settings": result.settings,
-            "seed": result.settings.get("seed"),
-            "scale": result.settings.get("scale"),
-            "simulator": sim,
-            "inputs": input_hashes(sim.get("scenario_file")),
-            "versions": _versions(),
-            "diagnostics": result.diagnostics,
-            "tables": listing,
-            "conventions": "persons for the whole population (agents / scale); intervals are equal-tailed 95% "
-                           "quantiles from at least 200 effective draws, otherwise none (purgetoll.intervals); "
-                           "archival uncertainties as stated in the statistics table (sd_rule)",
-        }
-        target = folder.commit(_jsonable(manifest))
-        failed = False
-        return target
-    finally:
-        if not isinstance(out, RunFolder) or failed:
-            folder.close(failed=failed)
+    unknown = sorted(set(result.tables) - set(TABLES))
+    if unknown:
+        raise DataError("calibration", f"unknown tables {unknown}; tables are {sorted(TABLES)}")
+    tables = {}
+    for name, df in result.tables.items():
+        frame = df.copy()
+        frame.attrs = {}
+        for col in frame.columns:  # object columns mixing bools and None: Parquet booleans with nulls
+            if frame[col].dtype == object:
+                frame[col] = frame[col].map(lambda v: None if v is None or v != v else v)
+        tables[name] = frame
+    inputs = bundled_inputs()
+    scenario_file = result.simulator.get("scenario_file")
+    if scenario_file and Path(scenario_file).is_file() and "purgetoll/scenarios/" not in Path(scenario_file).as_posix():
+        inputs.update(file_inputs({"scenario file": scenario_file}))
+    made = {**result.made, "workers": workers, "libraries": _versions()}
+    attributes = {"settings": result.settings, "simulator": result.simulator, "diagnostics": result.diagnostics,
+                  "seconds": result.seconds, "made": made, "__table_fields__": {"tables": list(tables)}}
+    return save_stored(out, KIND, tables, force=force, settings=result.settings, seeds=result.settings.get("seed"),
+                       inputs=inputs, attributes=attributes, holds=TABLES, command=command)
 
 
 def is_calibration(path: str | os.PathLike[str]) -> bool:
-    """True when ``path`` holds a calibration folder (a manifest of kind ``calibration``)."""
-    try:
-        data = json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("kind") == KIND
+    """True when ``path`` holds a stored calibration (its manifest says so; not yet checked)."""
+    return stored_kind(path) == KIND
 
 
-def load_calibration(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
-    """``(manifest, tables)`` of a calibration folder, every file checked against its SHA-256.
+def result_from_stored(stored: Any) -> CalibrationResult:
+    """The :class:`CalibrationResult` of a stored calibration (:func:`purgetoll.stored.load_stored`),
+    with how it was made (command, date, versions) in ``made``."""
+    a = stored.attributes
+    made = {**(a.get("made") or {}), "command": stored.manifest.get("command"),
+            "created": stored.manifest.get("created"), "purgetoll_version": stored.manifest.get("purgetoll_version"),
+            "path": str(stored.path)}
+    return CalibrationResult(settings=dict(a.get("settings") or {}), simulator=dict(a.get("simulator") or {}),
+                             tables=dict(stored.tables), diagnostics=dict(a.get("diagnostics") or {}),
+                             seconds=dict(a.get("seconds") or {}), made=made)
 
-    A missing folder, a folder that is not a calibration, a damaged manifest or table: a
+
+def load_calibration(path: str | os.PathLike[str]) -> CalibrationResult:
+    """The calibration stored in ``path``, every file checked against its SHA-256 first.
+
+    A missing folder, a folder that is not a stored calibration, a damaged manifest or table: a
     :class:`~purgetoll.errors.DataError` (or ``DamagedError``) naming the file.
     """
     folder = Path(path)
     if not folder.is_dir():
         raise DataError(str(folder), "no such folder (a calibration folder written by `purgetoll calibrate run`)")
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
+    if not (folder / "manifest.json").is_file():
         raise DataError(str(folder), "not a calibration folder: no manifest.json")
-    manifest = read_sealed(manifest_path, "calibration manifest")
-    if manifest.get("kind") != KIND:
-        raise DataError(str(manifest_path), f"not a calibration (kind {manifest.get('kind')!r}, expected {KIND!r})")
-    if manifest.get("schema") != SCHEMA:
-        raise DataError(str(manifest_path), f"calibration schema {manifest.get('schema')!r}; this purgetoll reads "
-                                            f"schema {SCHEMA}")
-    verify_entries(folder, manifest.get("files", []))  # DamagedError naming the first damaged file
-    tables = {}
-    for name, entry in manifest.get("tables", {}).items():
-        tables[name] = pd.read_parquet(folder / entry["file"])
-    return manifest, tables
+    return result_from_stored(load_stored(folder, KIND))
+

@@ -61,6 +61,14 @@ def run(
     ] = False,
     cache: Annotated[Path | None, CacheOpt] = None,
     no_cache: Annotated[bool, NoCacheOpt] = False,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--calibration",
+            help="A stored calibration (`purgetoll calibrate run --out DIR`) to show; default: OUT/calibration "
+            "if it holds one. The report never runs a calibration.",
+        ),
+    ] = None,
 ) -> None:
     """The main job: write the report into OUT/NAME/ and print the path of report.html.
 
@@ -78,7 +86,7 @@ def run(
     """
     used = _cache(cache, no_cache)
     try:
-        path = report.write_run(out, name, force=force, cache=used)
+        path = report.write_run(out, name, force=force, cache=used, calibration=calibration)
     except PurgetollError as exc:  # bad input, a folder in use, a full or read-only disk: named
         fail(exc)
     _say_what_was_reused(used)

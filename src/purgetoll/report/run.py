@@ -38,12 +38,14 @@ from purgetoll.report.model import Figure, ReportError, RunContext, Section
 from purgetoll.report.registry import Builder, section_builders, section_needs
 from purgetoll.report.render_png import render_png
 from purgetoll.results import Need, ResultCache, load_result
-from purgetoll.stored import copy_stored, jsonable
+from purgetoll.stored import copy_stored, jsonable, stored_kind
 
 __all__ = ["REPORT_NAME", "RESULTS_DIR", "RunExistsError", "default_run_name", "preview_context", "rerender_run",
            "write_run"]
 
 REPORT_NAME = "report.html"
+#: The kind (and the folder beside the runs, and in a run's results) of a stored calibration.
+CALIBRATION = "calibration"
 #: The folder of a run that holds the stored results its sections render, one folder each.
 RESULTS_DIR = "results"
 
@@ -62,11 +64,13 @@ def default_run_name(now: datetime, out: Path) -> str:
     return name
 
 
-def _command(out: Path, name: str | None, force: bool) -> str:
+def _command(out: Path, name: str | None, force: bool, calibration: Path | None = None) -> str:
     argv = ["purgetoll", "run"]
     if name is not None:
         argv += ["--name", name]
     argv += ["--out", str(out)]
+    if calibration is not None:
+        argv += ["--calibration", str(calibration)]
     if force:
         argv.append("--force")
     return shlex.join(argv)
@@ -127,6 +131,7 @@ def write_run(
     cache: ResultCache | None = None,
     now: datetime | None = None,
     command: str | None = None,
+    calibration: str | Path | None = None,
 ) -> Path:
     """Build the report and write the run directory; return the path of its ``report.html``.
 
@@ -149,6 +154,10 @@ def write_run(
     now, command:
         The time and command line recorded in the report; default: now, and the equivalent
         ``purgetoll run`` command.
+    calibration:
+        A stored calibration folder (``purgetoll calibrate run --out DIR``) to show; default
+        ``<out>/calibration`` if it holds one. It is copied into the run's ``results/calibration``
+        (checked against its SHA-256) and rendered from there; the report never runs one.
 
     Raises
     ------
@@ -175,20 +184,32 @@ def write_run(
     builders = list(sections) if sections is not None else section_builders()
     needs = section_needs(builders)
     cache = ResultCache() if cache is None else cache
+    given = Path(calibration) if calibration is not None else None
+    if given is not None and stored_kind(given) != CALIBRATION:
+        raise ReportError(f"--calibration {str(given)!r}: not a stored calibration (make one with "
+                          "`purgetoll calibrate run --out DIR`)")
+    found = given if given is not None else (out / CALIBRATION if stored_kind(out / CALIBRATION) == CALIBRATION
+                                             else None)
     with _claim(out, name, force, now) as folder:
-        run_command = command or _command(out, name, force)
+        run_command = command or _command(out, name, force, given)
         placed = {key: cache.place(need, folder.path / RESULTS_DIR / key, command=run_command)
                   for key, need in needs.items()}
+        results = _load_results(folder.path, needs)
+        listing = {key: {"kind": p.need.kind, "settings": jsonable(p.need.settings), "key": p.key,
+                         "path": f"{RESULTS_DIR}/{key}"} for key, p in placed.items()}
+        if found is not None:  # a stored calibration, never computed here: copied (checked) and rendered
+            copy_stored(found, folder.path / RESULTS_DIR / CALIBRATION, CALIBRATION)
+            results[CALIBRATION] = load_result(folder.path / RESULTS_DIR / CALIBRATION, CALIBRATION)
+            listing[CALIBRATION] = {"kind": CALIBRATION, "settings": {}, "key": None,
+                                    "path": f"{RESULTS_DIR}/{CALIBRATION}", "copied_from": str(found)}
         ctx = RunContext(
             name=folder.name,
             command=run_command,
             created_utc=now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             version=__version__,
             sections=tuple(n for n, _ in builders),
-            results=_load_results(folder.path, needs),
+            results=results,
         )
-        listing = {key: {"kind": p.need.kind, "settings": jsonable(p.need.settings), "key": p.key,
-                         "path": f"{RESULTS_DIR}/{key}"} for key, p in placed.items()}
         _render(folder, ctx, builders, cache, {"results": listing} if listing else {})
     return out / folder.name / REPORT_NAME
 

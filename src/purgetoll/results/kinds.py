@@ -11,6 +11,7 @@ kind                           loads into                                  compu
 ``mse.estimate``               DataFrame: an estimator's summary rows      ``mse.summary_rows`` of a fit
 ``verdict``                    :class:`purgetoll.verdict.Verdict`          ``verdict.compare``
 ``sim.run``                    :class:`purgetoll.sim.SimResult`            ``purgetoll sim run --out``
+``calibration``                :class:`purgetoll.calibrate.CalibrationResult`  ``purgetoll calibrate run``
 =============================  ==========================================  =============================
 
 A new kind is one entry in :data:`KINDS`: a DataFrame result with :func:`frame_kind`, a dataclass
@@ -29,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from purgetoll import claims, demography, mse, sim, verdict
+from purgetoll import calibrate, claims, demography, mse, sim, verdict
 from purgetoll.errors import DataError
 from purgetoll.stored import Stored
 
@@ -180,6 +181,13 @@ def _dump_sim_run(result: Any) -> Dump:
                     f"(Sim.run(out), `purgetoll sim run --out DIR`){'; this one is in ' + str(result.out) if result.out else ''}")
 
 
+def _dump_calibration(result: Any) -> Dump:
+    """A calibration's tables, and its other fields as attributes (as ``purgetoll.calibrate.save_calibration``)."""
+    attributes = {"settings": result.settings, "simulator": result.simulator, "diagnostics": result.diagnostics,
+                  "seconds": result.seconds, "made": result.made, "__table_fields__": {"tables": list(result.tables)}}
+    return Dump(dict(result.tables), attributes, dict(result.settings), result.settings.get("seed"))
+
+
 def _file(label: str, key: str) -> Callable[[Mapping[str, Any]], dict[str, str]]:
     return lambda settings: {label: str(Path(settings[key]))} if settings.get(key) is not None else {}
 
@@ -208,6 +216,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                    lambda **s: verdict.compare(**s), settings_field="settings", seeds=_verdict_seeds),
     Kind("sim.run", "a run of the agent simulation: snapshots by sex and age, event counts, the event log "
          "(events/)", "purgetoll.sim.loop.SimResult", _dump_sim_run, _load_sim_run),
+    Kind("calibration", "the mechanism calibrated to the archive: posterior, diagnostics, predictive checks, the "
+         "toll (purgetoll calibrate run; never computed by the cache: a calibration takes tens of minutes)",
+         "purgetoll.calibrate.result.CalibrationResult", _dump_calibration,
+         lambda stored: calibrate.result_from_stored(stored)),
 )}
 
 

@@ -2,8 +2,10 @@
 
 A calibration takes tens of minutes (``purgetoll calibrate run``, ABC-SMC on Dask); the report only
 shows one that is stored: the folder given to ``purgetoll run --calibration DIR``, or else
-``OUT/calibration`` beside the report's runs if it holds one. Without either, the section says that
-none is stored and how to make one.
+``OUT/calibration`` beside the report's runs if it holds one, copied into the run's
+``results/calibration`` (``ctx.results["calibration"]``, a
+:class:`~purgetoll.calibrate.CalibrationResult`) so that ``purgetoll report RUN_DIR`` renders it
+again. Without one, the section says that none is stored and how to make one.
 
 Shown: how and when the calibration was made (its command, date, settings, why it stopped); the
 posterior of each parameter against its prior; the tolerance and acceptance rate per generation;
@@ -17,13 +19,12 @@ months), judged against the claims' own figures (``purgetoll.claims``).
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from purgetoll.calibrate.store import is_calibration, load_calibration
+from purgetoll.calibrate.result import CalibrationResult
 from purgetoll.claims import load_claims
 from purgetoll.report.model import Figure, RunContext, Section, Source, Table
 
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     import matplotlib.figure
 
 TITLE = "The machinery calibrated to the archive"
-#: Where a calibration is looked for beside the runs when none is given.
-DEFAULT_FOLDER = "calibration"
+#: The key of the stored calibration among the run's results (``purgetoll run`` puts it there).
+RESULT = "calibration"
 SIM_SOURCE = Source("purgetoll mechanism-mode simulation calibrated by ABC-SMC (pyabc) to the archival statistics "
                     "(purgetoll calibrate run); posterior predictive draws")
 #: The seed's mechanisms the model speaks to: claim id (claims.toml, or None with the seed's words), the
@@ -55,19 +56,6 @@ MODEL_CLAIMS: tuple[dict[str, Any], ...] = (
      "low": 0.0, "high": 23.0, "reading": "overloaded by the end of 1938: over their places in a month up to "
                                           "December 1938", "driver": "terror.prison_places_persons"},
 )
-
-
-def find_calibration(ctx: RunContext) -> Path | None:
-    """The calibration to show: the one given (``ctx.calibration``), or ``OUT/calibration`` if it holds one."""
-    given = getattr(ctx, "calibration", None)
-    if given:
-        return Path(given)
-    out = getattr(ctx, "out", None)
-    if out:
-        candidate = Path(out) / DEFAULT_FOLDER
-        if is_calibration(candidate):
-            return candidate
-    return None
 
 
 def _fmt(x: float) -> str:
@@ -219,30 +207,32 @@ def _what(sim: dict[str, Any]) -> str:
     return f"The {sim.get('simulator')} simulator (a test of the machinery, not history)"
 
 
-def _none(where: str) -> Section:
+def _none() -> Section:
     return Section(TITLE, intro=(
-        f"No calibration is stored ({where}). A calibration is not run by this report: it takes tens of "
+        "No calibration is stored (none given to `purgetoll run --calibration DIR`, none in the runs' folder "
+        "as OUT/calibration). A calibration is not run by this report: it takes tens of "
         "minutes (ABC-SMC, thousands of simulations on Dask). Make one, then run the report again:\n\n"
         "    purgetoll calibrate run --scenario archival --simulations 5000 --scale 0.001 --seed 1 --out "
         "runs/calibration\n    purgetoll run --calibration runs/calibration"))
 
 
 def build(ctx: RunContext) -> Section:
-    folder = find_calibration(ctx)
-    if folder is None:
-        out = getattr(ctx, "out", None)
-        return _none(f"none given with --calibration, none in {Path(out) / DEFAULT_FOLDER}" if out else
-                     "none given with --calibration")
-    manifest, tables = load_calibration(folder)
-    d, s = manifest["diagnostics"], manifest["settings"]
+    result = ctx.results.get(RESULT)
+    if result is None:
+        return _none()
+    if not isinstance(result, CalibrationResult):
+        raise TypeError(f"results[{RESULT!r}] must be a CalibrationResult; got {type(result).__name__}")
+    tables, d, s, made = result.tables, result.diagnostics, result.settings, result.made
     cov = d["held_out_coverage"]
     sa = d.get("scale_agreement") or {}
-    sim = manifest.get("simulator", {})
+    sim = result.simulator
+    libs = made.get("libraries") or {}
     intro = (
-        f"A stored calibration ({folder}), made on {manifest['created']} by:\n\n    {' '.join(manifest['command'])}"
+        f"A stored calibration, made on {made.get('created')} (purgetoll {made.get('purgetoll_version')}) by:\n\n    "
+        f"{made.get('command')}"
         f"\n\n{_what(sim)} at scale {s['scale']} (one agent "
         f"for {1 / s['scale']:,.0f} people), seed {s['seed']}, {s['population_size']} particles. ABC-SMC (pyabc "
-        f"{manifest['versions'].get('pyabc')}) made {d['simulations_fit']:,} simulations in {d['generations']} "
+        f"{libs.get('pyabc')}) made {d['simulations_fit']:,} simulations in {d['generations']} "
         f"generations and stopped because {d['stopped_because']}; final tolerance {d['final_epsilon']:.3g} combined "
         f"sds, effective sample size {d['final_ess']:.0f}. The distance weighs each archival statistic by its "
         "stated uncertainty plus the simulation's own noise at the scale; the priors are the modules' declared "
