@@ -19,6 +19,8 @@ from typing import Annotated, Any
 
 import typer
 
+from purgetoll.terminal import Format, fail
+
 __all__ = ["app", "run_cmd", "show_cmd"]
 
 app = typer.Typer(name="calibrate", no_args_is_help=True, add_completion=False,
@@ -38,17 +40,12 @@ def _command(ctx: typer.Context) -> list[str]:
     return out
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 class _Progress:
     """A progress bar on stderr when it is a terminal; nothing when piped."""
 
     def __init__(self) -> None:
-        self.bar = None
-        self.task = None
+        self.bar: Any = None
+        self.task: Any = None
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import (
@@ -182,25 +179,25 @@ def run_cmd(
     from purgetoll.errors import PurgetollError
 
     if simulator not in ("mechanism", "toy"):
-        _fail(f"--simulator must be mechanism or toy; got {simulator!r}")
+        fail(f"--simulator must be mechanism or toy; got {simulator!r}", code=2)
     if scheduler is not None and workers is not None:
-        _fail("give --scheduler (a running cluster) or --workers (a local one), not both")
+        fail("give --scheduler (a running cluster) or --workers (a local one), not both", code=2)
     if workers is not None and workers < 0:
-        _fail(f"--workers must be 0 (no Dask) or more; got {workers}")
+        fail(f"--workers must be 0 (no Dask) or more; got {workers}", code=2)
     for name, v in (("--predictive-draws", predictive_draws), ("--scale-draws", scale_draws)):
         if v < 0:
-            _fail(f"{name} must be >= 0; got {v}")
+            fail(f"{name} must be >= 0; got {v}", code=2)
     if scale_draws > predictive_draws:
-        _fail(f"--scale-draws ({scale_draws}) cannot exceed --predictive-draws ({predictive_draws})")
+        fail(f"--scale-draws ({scale_draws}) cannot exceed --predictive-draws ({predictive_draws})", code=2)
     if not (0 < high_scale <= max_scale):
-        _fail(f"--high-scale must be in (0, {max_scale:g}] (--max-scale); got {high_scale:g}")
+        fail(f"--high-scale must be in (0, {max_scale:g}] (--max-scale); got {high_scale:g}", code=2)
     try:
         prior_list = _read_priors(priors) if priors is not None else None
         stats = _read_statistics(statistics) if statistics is not None else None
         if simulator == "toy":
             from purgetoll.calibrate.toy import ToyMachine, toy_statistics
 
-            sim = ToyMachine()
+            sim: Any = ToyMachine()
             stats = toy_statistics(seed) if stats is None else stats
         else:
             from purgetoll.calibrate.mechanism import MechanismSimulator
@@ -212,9 +209,9 @@ def run_cmd(
         cal.check_settings()
         folder = open_folder(out, force=force)
     except PurgetollError as exc:
-        _fail(str(exc))
+        fail(str(exc), code=2)
     except (FileExistsError, OSError) as exc:
-        _fail(f"{out}: {exc}")
+        fail(f"{out}: {exc}", code=2)
     failed = True
     try:
         with _Progress() as progress:
@@ -237,9 +234,9 @@ def run_cmd(
         target = save_calibration(result, folder, workers=n_workers, command=_command(ctx))
         failed = False
     except ClusterError as exc:
-        _fail(str(exc))
+        fail(str(exc), code=2)
     except PurgetollError as exc:
-        _fail(str(exc))
+        fail(str(exc), code=2)
     finally:
         folder.close(failed=failed)
     d = result.diagnostics
@@ -260,23 +257,21 @@ def _fmt(x: Any) -> str:
 def show_cmd(
     folder: Annotated[Path, typer.Argument(help="A calibration folder (written by `purgetoll calibrate run`).")],
     table: Annotated[str | None, typer.Option(help="Print this table only (see the manifest's tables).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, csv (with --table) or json.")] = "text",
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv (with --table) or json.")] = Format.table,
 ) -> None:
     """What a stored calibration found: how it was made, its diagnostics, the posterior of the parameters
     and of the toll, the predictive checks (fitted and held out), the scale check and the seed's claims."""
     from purgetoll.calibrate.store import load_calibration
     from purgetoll.errors import PurgetollError
 
-    if fmt not in ("text", "csv", "json"):
-        _fail(f"--format must be text, csv or json; got {fmt!r}")
     try:
         result = load_calibration(folder)
     except PurgetollError as exc:
-        _fail(str(exc))
+        fail(str(exc), code=2)
     tables = result.tables
     if table is not None:
         if table not in tables:
-            _fail(f"no table {table!r} in {folder}; tables: {', '.join(sorted(tables))}")
+            fail(f"no table {table!r} in {folder}; tables: {', '.join(sorted(tables))}", code=2)
         df = tables[table]
         if fmt == "json":
             typer.echo(df.to_json(orient="records", indent=1))
@@ -286,7 +281,7 @@ def show_cmd(
             typer.echo(df.to_string(index=False))
         return
     if fmt == "csv":
-        _fail("--format csv prints one table: add --table NAME")
+        fail("--format csv prints one table: add --table NAME", code=2)
     if fmt == "json":
         typer.echo(json.dumps({"made": result.made, "settings": result.settings, "simulator": result.simulator,
                                "diagnostics": result.diagnostics}, indent=1, default=str))
@@ -310,7 +305,7 @@ def show_cmd(
     chk = tables["predictive_check"]
     typer.echo("\nposterior predictive against the archive (95% interval of the archival figure)")
     for r in chk.itertuples():
-        mark = {True: "inside", False: "OUTSIDE"}.get(r.inside if r.inside is not None else None, "no interval")
+        mark = "no interval" if r.inside is None else ("inside" if r.inside else "OUTSIDE")
         if not r.produced:
             mark = "not produced by the simulator"
         typer.echo(f"  {r.role:8s} {r.name:45s} {_fmt(r.observed):>12s}  [{_fmt(r.lower_95)}, {_fmt(r.upper_95)}] "

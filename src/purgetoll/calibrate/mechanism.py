@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from purgetoll.calibrate.priors import Prior, check_priors
 from purgetoll.calibrate.summaries import run_summaries
@@ -46,7 +46,7 @@ __all__ = ["MechanismSimulator", "CALIBRATED", "declared_prior", "default_priors
 #: for the parameters the archive's statistics speak to most directly, ``prior`` for those drawn afresh
 #: from their prior in every generation, :mod:`purgetoll.calibrate.transitions`). The range is the
 #: module's declared prior.
-CALIBRATED: dict[str, tuple[str, str]] = {
+CALIBRATED: dict[str, tuple[Literal["linear", "log"], str]] = {
     "terror.cases_per_interrogator_per_month": ("log", "kernel"),
     "denunciation.list_arrest_hazard_per_month": ("log", "kernel"),
     "mass_operation.limit_raise_share": ("linear", "kernel"),

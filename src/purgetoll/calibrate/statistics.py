@@ -14,9 +14,10 @@ the tables do state, the same way for every figure:
   transcription or a figure computed from a certificate 5%, a low-confidence secondary figure 15%,
   a popular page without an archival citation 50% (assumptions, stated in every output);
 * where sources disagree (the tables keep every figure of a dispute), half the range of the
-  figures, added in quadrature (Pospelov's 1,548,366 arrested in 1937-38 against the yearly
-  figures' 1,575,259; Zubkin's 668,305 death sentences against the 1953 certificate's 681,692;
-  Werth's 387,000 shot under Order 00447 against 376,202-436,000);
+  figures, added in quadrature (Pospelov's arrested of 1937-38, ``repression_key_totals:pospelov_arrested``,
+  against the yearly figures ``arrested_1937`` + ``arrested_1938``; Zubkin's death sentences,
+  ``zubkin_vmn``, against the 1953 certificate's; Werth's shot under Order 00447 against the
+  other figures of ``mass_and_national_operations_1937_1938``);
 * for a regional sample standing for the nation, or a qualitative figure, a stated absolute sd,
   marked ``assumption``.
 
@@ -143,8 +144,8 @@ def _statistics() -> list[Statistic]:
     for year, v in ((1937, a37), (1938, a38)):
         out.append(_fact(f"arrests_{year}", "fit", "arrests", kt, f"arrested_{year}", "secondary",
                          alternatives=(v * pospelov / (a37 + a38),), alt_rows=(),
-                         note="the alternative is the year's share of Pospelov's 1,548,366 for 1937-38 "
-                              "(pospelov_arrested)"))
+                         note="the alternative is the year's share of Pospelov's total for 1937-38 "
+                              "(repression_key_totals:pospelov_arrested)"))
     # -- convictions and death sentences by year (1953 MVD certificate)
     rep_table = str(rep.attrs.get("table"))
     zubkin_vmn = float(_row(kt, "zubkin_vmn", "repression_key_totals")["value"])
@@ -161,7 +162,8 @@ def _statistics() -> list[Statistic]:
         sd, rule = _combine(v, "certificate", (alt,))
         out.append(Statistic(f"death_sentences_{year}", "fit", "death sentences", v, sd, "persons", "certificate",
                              rule, rep_table, f"mvd_1953 {year} death; repression_key_totals zubkin_vmn", src,
-                             "the alternative is the year's share of Zubkin's 668,305 (Oct 1936-Nov 1938)", (alt,)))
+                             "the alternative is the year's share of Zubkin's death sentences of Oct 1936-Nov 1938 "
+                             "(repression_key_totals:zubkin_vmn)", (alt,)))
     # -- Order 00447: arrested, sentenced, by category, arrested in its first month
     out.append(_fact("order_00447_arrests", "fit", "Order 00447", kt, "zubkin_arrested_00447", "secondary",
                      note="Zubkin's certificate, 1 Oct 1936-1 Nov 1938"))
@@ -176,9 +178,11 @@ def _statistics() -> list[Statistic]:
     out.append(_fact("order_00447_arrests_1937-08", "fit", "Order 00447", results, "o447_arrested_1sep", "low",
                      note="arrested by 1 Sep 1937: the operation began on 5 August"))
     # -- the national operations: all, and the four with published totals
+    ranged = _row(results, "national_ops_sentenced", "mass_and_national_operations_1937_1938")
     out.append(_fact("national_operations_sentenced", "fit", "national operations", results,
-                     "national_ops_sentenced_ablazhei", "secondary", alternatives=(340000.0, 350000.0),
-                     note="alternatives: the range 340,000-350,000 of national_ops_sentenced"))
+                     "national_ops_sentenced_ablazhei", "secondary",
+                     alternatives=(float(ranged["value_low"]), float(ranged["value_high"])),
+                     note="alternatives: the low and high ends of the range national_ops_sentenced"))
     out.append(_fact("national_operations_shot", "fit", "national operations", results,
                      "national_ops_shot", "secondary", alt_rows=("national_ops_death_memorial",),
                      note="sentenced to shooting"))
@@ -220,8 +224,9 @@ def _statistics() -> list[Statistic]:
     vivid = float(_row(supp, "total_incl_prisons_1939_vividmaps", "gulag_population_supplement")["value"])
     out.append(_fact("camp_population_1939_01_01", "fit", "Gulag", supp, "total_1939_tolstykh", "low",
                      alternatives=(vivid - p39,), value=tolstykh,
-                     note="a partisan author's total, coverage not stated; alternative: 'almost 1.99 million' "
-                          "with prisons (vividmaps) minus the prisons' 352,508"))
+                     note="a partisan author's total, coverage not stated; alternative: the total with prisons "
+                          "(gulag_population_supplement:total_incl_prisons_1939_vividmaps) minus the prisons "
+                          "of 1 Jan 1939 (prisons_population_quarterly_1939_1960)"))
 
     # ---------------------------------------------------------------------------- held out
     sd, rule = _combine(p39, "certificate")

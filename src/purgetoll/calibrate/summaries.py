@@ -57,6 +57,8 @@ def toll_key(kind: str, sex: str | None = None, ages: tuple[int, int | None] | N
     """``toll_executed``, ``toll_executed_male_30_39``, ``toll_died_in_camps_female_60_plus``."""
     if sex is None:
         return f"toll_{kind}"
+    if ages is None:
+        raise ValueError(f"toll_key({kind!r}, {sex!r}): a sex needs its ages")
     lo, hi = ages
     return f"toll_{kind}_{sex}_{lo}_{hi}" if hi is not None else f"toll_{kind}_{sex}_{lo}_plus"
 
