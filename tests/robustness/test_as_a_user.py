@@ -7,6 +7,8 @@ exit status 1 for bad input, 2 for a run that cannot start).
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +16,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+
+from purgetoll.demography import census_single
+from purgetoll.verdict.census_file import census_frame
 
 HIV = str(resources.files("purgetoll.mse.datasets").joinpath("rcapture_HIV.csv"))
 HINT = ("No number is reported; to get a result marked as not estimable, pass mark_not_estimable=True "
@@ -49,6 +54,12 @@ CASES = {
     "scenario not UTF-8": (["verdict", "s.toml", "--seeds", "1"], {"s.toml": b'[scenario]\nname = "x\xff"\n'}, 2,
                            "error: s.toml: 1 problem\n  - not UTF-8 text: byte 0xff at byte offset 20 (line 2); save "
                            "the file as UTF-8\n"),
+    "census a bad cell": (["verdict", "no_terror", "--census", "c.csv"],
+                          {"c.csv": b"date,sex,age,age_end,age_group,count\n1939-01-17,male,0,,0+,-5\n"}, 2,
+                          "error: c.csv, row 1 (line 2): column count: expected a whole number of persons from 0 to "
+                          "10,000,000,000; got '-5'\n"),
+    "census a directory": (["verdict", "no_terror", "--census", "adir"], {"adir/x": b""}, 2,
+                           "error: adir: is a directory, not a file\n"),
     "claims a directory": (["claims", "--file", "adir"], {"adir/x": b""}, 1,
                            "error: adir: 1 problem\n  - is a directory, not a file\n"),
     "cohort width 0": (["demog", "deficit", "--width", "0"], {}, 1,
@@ -77,3 +88,25 @@ def test_a_run_that_cannot_start_writes_nothing(tmp_path):
     res = purgetoll("sim", "run", "--out", "run", "--scale", "1", "--end", "2100-01-01", cwd=tmp_path)
     assert res.returncode == 2 and res.stderr.startswith("error: simulation 1926-12-17 to 2100-01-01 at scale 1: ")
     assert not (tmp_path / "run").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_verdict_reads_a_census_as_a_user_wrote_it(tmp_path):
+    """A census of its own (not the real one), as a spreadsheet saves it (byte order mark, CRLF, every cell
+    quoted, rows in another order, a blank line): the verdict judges against exactly its counts (at scale
+    0.00001 and 200 draws: the census is what is checked here, not the simulation)."""
+    pop = census_single(1939) * 0.9
+    pop[0, 20:40] *= 0.8
+    frame = census_frame(pop).sample(frac=1, random_state=1)
+    text = frame.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    (tmp_path / "c.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\r\n", "\r\n\r\n", 1).encode())
+    res = purgetoll("verdict", "no_terror", "--census", "c.csv", "--seeds", "1", "--scale", "0.00001", "--draws",
+                    "200", "--workers", "1", "--format", "json", cwd=tmp_path)
+    assert (res.returncode, res.stderr) == (0, "")
+    out = json.loads(res.stdout)
+    assert out["settings"]["census"].startswith("the 1939 census of c.csv ")
+    counts = {(r.sex, r.age): r.count for r in frame.itertuples()}
+    rows = out["census_1939"]
+    assert {r["sex"] for r in rows} == {"male", "female"} and len(rows) == 36
+    for r in rows:
+        ages = range(r["age"], r["age"] + 5) if r["age"] < 85 else range(85, 101)
+        assert r["census_counted"] == pytest.approx(sum(counts.get((r["sex"], a), 0) for a in ages), rel=1e-12)

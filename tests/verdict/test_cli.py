@@ -96,8 +96,8 @@ def test_bad_error_model_and_census_are_named(tmp_path):
     census.write_text("date,sex,age,age_end,age_group,count\n1939-01-17,male,0,4,0-4,x\n", encoding="utf-8")
     res = runner.invoke(app, ["verdict", "no_terror", *TINY, "--census", str(census)])
     assert res.exit_code == 2
-    assert (f"error: {census}, row 1 (line 2): column count: expected a whole number of persons >= 0; got 'x'"
-            in res.output)
+    assert (f"error: {census}, row 1 (line 2): column count: expected a whole number of persons from 0 to "
+            "10,000,000,000; got 'x'" in res.output)
 
 
 def test_bad_input_is_named():
