@@ -67,6 +67,12 @@ class FamilyRepression(Module):
                                 "wife": "the eldest other woman aged 18-65 in the household is the wife"},
                 "agents": {"wives": self.wives, "children": self.children}}
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"wives": self.wives, "children": self.children}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.wives, self.children = int(state["wives"]), int(state["children"])
+
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Household index of the window: the denunciation module's when it runs (built just before,
         plan order), else a counting sort of our own."""
