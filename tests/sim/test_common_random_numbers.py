@@ -14,7 +14,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from purgetoll.sim import Column, Demography, Module, Sim, SimSettings, Territory
+from purgetoll.sim import Column, Demography, EventColumn, Module, Sim, SimSettings, Territory
 
 AUGUST_1937 = 128  # time point 1937-08-17 of a run starting 1926-12-17
 
@@ -25,7 +25,8 @@ class ExtraArrest(Module):
     name: ClassVar[str] = "extra_arrest"
     columns: ClassVar[tuple[Column, ...]] = (Column("status", "int8", 0, "0 free, 1 arrested"),)
     event_kinds: ClassVar[tuple[str, ...]] = ("arrest",)
-    event_columns: ClassVar[tuple[Column, ...]] = (Column("operation", "int16", 0, "operation code"),)
+    event_columns: ClassVar[tuple[EventColumn, ...]] = (
+        EventColumn("operation", "int16", "operation code", "code", "events of the other modules"),)
     steps: ClassVar[tuple[str, ...]] = ("arrest",)
 
     def __init__(self, step: int, person_id: int, hazard_multiplier: float) -> None:
@@ -88,7 +89,8 @@ class Execution(Module):
 
     name: ClassVar[str] = "execution"
     event_kinds: ClassVar[tuple[str, ...]] = ("executed",)
-    event_columns: ClassVar[tuple[Column, ...]] = (Column("operation", "int16", 0, "operation code"),)
+    event_columns: ClassVar[tuple[EventColumn, ...]] = (
+        EventColumn("operation", "int16", "operation code", "code", "events of the other modules"),)
     steps: ClassVar[tuple[str, ...]] = ("execute",)
 
     def execute(self, sim, step):

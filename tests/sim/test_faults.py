@@ -448,6 +448,7 @@ class _Founders:
     runs_by_default = False
     parameter_specs = ()
     columns = ()
+    event_meanings = {"founder": "logged at setup"}
     event_kinds = ("founder",)
     event_columns = ()
     steps = ()

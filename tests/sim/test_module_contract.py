@@ -14,7 +14,7 @@ import pytest
 from purgetoll.errors import ScenarioError
 from purgetoll.params import Param
 from purgetoll.scenarios import sections
-from purgetoll.sim import Module
+from purgetoll.sim import Demography, Module, Territory
 
 MODULES = [s.module_class for s in sections().values() if s.module_class is not None]
 
@@ -27,6 +27,13 @@ def test_every_module_builds_from_its_declarations(cls):
         assert m.parameters()[p.name] == p.default
     assert set(m.describe()["assumptions"]) >= {p.name for p in cls.parameter_specs if p.assumption}
     assert isinstance(cls.plan_order, int) and isinstance(cls.runs_by_default, bool)
+
+
+@pytest.mark.parametrize("cls", [Territory, Demography, *MODULES], ids=lambda c: c.name)
+def test_every_event_kind_says_what_it_is(cls):
+    """The kinds a module logs are those whose meaning it declares (the manifest's codes of ``event``)."""
+    assert cls.event_kinds == tuple(cls.event_meanings)
+    assert all(isinstance(m, str) and len(m) > 10 for m in cls.event_meanings.values())
 
 
 @pytest.mark.parametrize("cls", MODULES, ids=[c.name for c in MODULES])

@@ -172,21 +172,20 @@ def summaries(events: pd.DataFrame, scale: float) -> dict[str, float]:
         out[f"camp_population_{jan1}_01_01"] = n(into & before) - n(outof & before)
     # held out: who was arrested
     age = ev["age"].to_numpy().astype(int)
-    out["arrested_share_rural"] = share(ev["urban"].to_numpy() == 0, arrest)
-    out["arrested_share_party"] = share(ev["party"].to_numpy() == 1, arrest)
+    out["arrested_share_rural"] = share(_is(ev["urban"], False), arrest)
+    out["arrested_share_party"] = share(_is(ev["party"], True), arrest)
     out["arrested_share_women"] = share(ev["sex"].to_numpy() == "female", arrest)
     out["arrested_mean_age"] = float(age[arrest].mean()) if arrest.any() else float("nan")
     out["arrested_share_age_under_30"] = share(age < 30, arrest)
     out["arrested_share_age_30_55"] = share((age >= 30) & (age <= 55), arrest)
     out["arrested_share_age_over_55"] = share(age > 55, arrest)
-    social, nat = ev["social_group"].to_numpy(), ev["nationality"].to_numpy()
-    for code, g in enumerate(SOCIAL_GROUPS):
-        out[f"arrested_share_social_{g}"] = share(social == code, arrest)
-    for code, label in enumerate(NATIONALITIES):
-        out[f"arrested_share_nationality_{label}"] = share(nat == code, arrest)
+    for g in SOCIAL_GROUPS:
+        out[f"arrested_share_social_{g}"] = share(_is(ev["social_group"], g), arrest)
+    for label in NATIONALITIES:
+        out[f"arrested_share_nationality_{label}"] = share(_is(ev["nationality"], label), arrest)
     out["sentences_death_share"] = share(shot, sentence)
     total_447 = np.count_nonzero(arrest & o447)
-    workers = social == SOCIAL_GROUPS.index("worker")
+    workers = _is(ev["social_group"], "worker")
     for m in _MONTHS:
         this = arrest & o447 & (month == m)
         out[f"order_00447_month_share_{m}"] = np.count_nonzero(this) / total_447 if total_447 else float("nan")
@@ -200,6 +199,11 @@ def summaries(events: pd.DataFrame, scale: float) -> dict[str, float]:
     inside = n(into) - n(outof)
     out["women_share_camp_end"] = (n(into & female) - n(outof & female)) / inside if inside else float("nan")
     return out
+
+
+def _is(column: pd.Series, value: str | bool) -> np.ndarray:
+    """Which rows of a labelled or nullable boolean column hold ``value`` (a null holds none)."""
+    return column.eq(value).to_numpy(dtype=bool, na_value=False)
 
 
 def _lag_share(ev: pd.DataFrame, arrest: np.ndarray, sentence: np.ndarray) -> float:

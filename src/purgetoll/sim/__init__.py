@@ -8,6 +8,7 @@ Public surface (``from purgetoll.sim import ...``):
 - :class:`DemographyInputs` (``sim.inputs``): explicit inputs, so any schedule can be simulated;
 - modules (``sim.modules``): :class:`Demography`, :class:`Territory`, and the :class:`Module` base;
 - :class:`People`, :class:`Column` (``sim.state``) and the keyed random streams (``sim.rng``);
+- :class:`EventColumn` (``sim.events``): a column of the event log a module declares, with its labels;
 - :func:`expected_population` (``sim.expected``): the deterministic expectation of a
   demography-only run, for checking it.
 """
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 # The public names, loaded on first use (purgetoll._lazy): numba, pandas and scipy come with them,
 # and `purgetoll --help`, which imports purgetoll.sim.cli, does not pay for them.
 if TYPE_CHECKING:
+    from purgetoll.sim.events import EventColumn
     from purgetoll.sim.expected import expected_population
     from purgetoll.sim.inputs import DemographyInputs
     from purgetoll.sim.loop import Interrupted, Sim, SimResult, SimSettings
@@ -31,7 +33,7 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, __file__)
 
 __all__ = [
-    "Column", "Demography", "DemographyInputs", "Interrupted", "Module", "People", "Sim",
+    "Column", "Demography", "DemographyInputs", "EventColumn", "Interrupted", "Module", "People", "Sim",
     "SimResult", "SimSettings", "Territory", "default_inputs", "demography_sim",
     "expected_population"
 ]

@@ -37,7 +37,7 @@ from purgetoll.data import figure
 from purgetoll.errors import DataError
 
 __all__ = [
-    "REPUBLICS", "OBLASTS_00447", "NATIONALITIES", "SOCIAL_GROUPS", "Marginal",
+    "REPUBLICS", "OBLASTS_00447", "REGIONS", "ANNEXED_REGION", "NATIONALITIES", "SOCIAL_GROUPS", "Marginal",
     "republic_shares", "urban_share", "nationality_shares", "region_nationality", "social_group_shares",
     "special_settler_share", "ipf",
 ]
@@ -50,6 +50,11 @@ REPUBLICS: tuple[str, ...] = (
 OBLASTS_00447: tuple[str, ...] = (
     "Leningrad oblast", "Kalinin oblast", "Karelian ASSR", "Krasnoyarsk krai", "Omsk oblast", "Orenburg oblast",
 )
+#: The region of the people annexed in 1939-40 (no bundled table places them in a republic).
+ANNEXED_REGION = "annexed 1939-40"
+#: Regions of the ``region`` attribute, the codes their positions: the RSFSR regions with Order 00447
+#: limits of their own, the rest of the RSFSR, the other union republics, and the annexed territories.
+REGIONS: tuple[str, ...] = (*OBLASTS_00447, "RSFSR (other)", *REPUBLICS[1:], ANNEXED_REGION)
 NATIONALITIES: tuple[str, ...] = (
     "Russians", "Ukrainians", "Belorussians", "Jews", "Poles", "Germans", "Latvians", "Estonians", "Finns",
     "Greeks", "Koreans", "Iranians", "others",

@@ -1,4 +1,5 @@
-"""The event log: every birth, death, arrival (and later arrest, sentence, release) as one row.
+"""The event log: every birth, death, arrival, arrest, sentence, execution, camp admission, camp death
+and release as one row.
 
 Events are buffered in memory and streamed to Parquet in row groups of ``chunk_rows``; each yearly
 window of the run (the interval between two checkpoints) is one part file
@@ -6,26 +7,33 @@ window of the run (the interval between two checkpoints) is one part file
 killed run leaves only whole parts, each matching a checkpoint. The size and SHA-256 of each part are
 kept in ``EventLog.published`` when it is published; checkpoints record them and a resume checks them.
 
-Columns (one row per event):
+Columns (one row per event): the core columns of :data:`CORE_EVENT_COLUMNS` (``step``, ``date``,
+``person_id``, ``event``, ``sex``, ``age``), then the columns modules declare as :class:`EventColumn`
+(the terror's ``operation``, ``body``, ``category``, ``camp_type`` and who the person is), null
+where an event does not set them. Modules log codes (small integers, what the buffer holds); the
+parts give labels, so that pandas, pyarrow or DuckDB read them without purgetoll:
 
-=============  ================  =====================================================
-``step``       int16             time point index at the start of the month of the event
-``date``       date32            the date of that time point (the event happened within the month)
-``person_id``  uint32            stable person id (see ``state.People``)
-``event``      dictionary        event kind (``birth``, ``death``, ``annexed``, modules' own)
-``sex``        dictionary        ``male`` / ``female``
-``age``        uint8             completed years at the start of the month (100 = 100+)
-extras         declared          columns declared by modules (e.g. ``operation``, ``region``),
-                                 null where an event does not set them
-=============  ================  =====================================================
+* a column with labels (``event``, ``sex``, ``operation``, ``region``, ...) is a dictionary column
+  whose dictionary is the column's whole label list in every part, in the order of the codes (the
+  dictionary index is the code): pandas reads a categorical with those categories, and the parts
+  concatenate as one;
+* a yes/no column (``urban``, ``party``) is a boolean, an id (``household_id``) an integer;
+* unknown or none is null (never a NaN float): the schema carries pandas' metadata, so pandas reads
+  the booleans and integers with nulls as its nullable ``boolean`` and ``UInt32``/``Int16`` dtypes.
+
+:meth:`EventLog.describe` gives the schema (each column's type, meaning, unit and when it is null)
+and a codes table per labelled column, for the run's manifest (``outputs.events``);
+``docs/EVENTS.md`` is the same for readers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +46,94 @@ from purgetoll.atomic import atomic_file
 from purgetoll.errors import DataError
 from purgetoll.folders import sha256_file
 from purgetoll.sim.calendar import time_point
-from purgetoll.sim.state import SEXES, Column
+from purgetoll.sim.state import SEXES
 
-__all__ = ["EventLog", "part_name"]
+__all__ = ["EventLog", "EventColumn", "CORE_EVENT_COLUMNS", "part_name"]
 
-# zstd level 1 (about 4 bytes an event) and dictionaries only for the two label columns: the
-# integer columns gain nothing from dictionary encoding and it doubles the write time
-_WRITE_OPTIONS = dict(compression="zstd", compression_level=1, use_dictionary=["event", "sex"])
+#: The columns every event has, never null: name -> (type, meaning, unit).
+CORE_EVENT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "step": ("int16", "time point index of the month of the event (0: the run's start date)", "months since the start"),
+    "date": ("date", "the date of that time point: the event happened in the month that starts on it", "date"),
+    "person_id": ("uint32", "the person's id, the same in all their events (never reused)", "id"),
+    "event": ("category", "what happened (labels and meanings in codes.event)", "label"),
+    "sex": ("category", "male or female", "label"),
+    "age": ("uint8", "completed years at the start of the month (100: 100 and over)", "years"),
+}
+
+
+@dataclass(frozen=True)
+class EventColumn:
+    """A column of the event log that a module declares (``Module.event_columns``).
+
+    Modules log codes of numpy ``dtype`` (what the buffer holds); the parts give a reader the values:
+
+    * with ``labels``, the code is the position of its label and the column is written as a
+      dictionary column whose dictionary is ``labels`` in every part (its index is the code);
+    * a ``bool`` column is written as a boolean, any other as an integer of ``dtype``.
+
+    ``missing`` is a code meaning unknown or none, written as null, as the column is for an event
+    that does not set it; ``null`` says when that happens, ``doc`` what the column says and ``unit``
+    what a value is (``label``, ``true/false``, ``id``, ...).
+    """
+
+    name: str
+    dtype: str
+    doc: str
+    unit: str
+    null: str
+    labels: tuple[str, ...] | None = None
+    missing: int | None = None
+
+    def __post_init__(self) -> None:
+        dtype = np.dtype(self.dtype)  # a TypeError on an unknown dtype name
+        if self.labels is not None:
+            if dtype.kind != "i" or len(self.labels) > np.iinfo(dtype).max + 1:
+                raise DataError("EventColumn", f"{self.name}: the codes of {len(self.labels)} labels need a signed "
+                                f"integer dtype that holds them; got {self.dtype}")
+            if len(set(self.labels)) != len(self.labels):
+                raise DataError("EventColumn", f"{self.name}: labels must be unique; got {list(self.labels)}")
+
+    def arrow_type(self) -> pa.DataType:
+        """The column's type in the parts: a dictionary of strings indexed by the codes, or ``dtype``."""
+        if self.labels is not None:
+            return pa.dictionary(pa.from_numpy_dtype(np.dtype(self.dtype)), pa.string())
+        return pa.from_numpy_dtype(np.dtype(self.dtype))
+
+    def codes(self) -> list[dict[str, Any]]:
+        """The codes table of a labelled column: ``[{"code": 0, "label": ...}, ...]`` (empty without labels)."""
+        return [{"code": i, "label": lab} for i, lab in enumerate(self.labels or ())]
+
+
+def _pandas_metadata(schema: pa.Schema, nullable: set[str]) -> bytes:
+    """pandas' metadata of the parts (in the form pandas itself writes), so that pandas reads the
+    booleans and integers that may be null as its nullable ``boolean`` / ``UInt32`` / ``Int16``.
+
+    Only those columns are described: pandas reads the others as pyarrow converts them (the
+    dictionaries as categoricals), and every part carries these bytes in its footer twice."""
+    columns = []
+    for f in schema:
+        t = f.type
+        if f.name not in nullable or not (pa.types.is_boolean(t) or pa.types.is_integer(t)):
+            continue
+        kind = "bool" if pa.types.is_boolean(t) else np.dtype(t.to_pandas_dtype()).name
+        # pandas' names of its nullable dtypes: boolean, Int16, UInt32, ...
+        numpy_type = ("boolean" if kind == "bool" else
+                      "U" + kind[1:].capitalize() if kind.startswith("u") else kind.capitalize())
+        columns.append({"name": f.name, "field_name": f.name, "pandas_type": kind, "numpy_type": numpy_type,
+                        "metadata": None})
+    meta = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return json.dumps(meta, separators=(",", ":")).encode("utf-8")
+
+
+def _type_name(t: pa.DataType) -> str:
+    """A column's type in the words of its readers: category, boolean, date or the integer type."""
+    if pa.types.is_dictionary(t):
+        return "category"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_date32(t):
+        return "date"
+    return str(t)
 
 
 def part_name(window: int) -> str:
@@ -62,7 +151,7 @@ class EventLog:
     kinds:
         Every event kind any module may log (fixes the dictionary, so all parts share a schema).
     extra_columns:
-        Module-declared event columns (name, numpy dtype); absent values are written as null.
+        Module-declared event columns; absent values are written as null.
     start:
         Start date of the run (dates of time points are derived from it).
     chunk_rows:
@@ -76,7 +165,7 @@ class EventLog:
         self,
         directory: Path | None,
         kinds: Sequence[str],
-        extra_columns: Sequence[Column],
+        extra_columns: Sequence[EventColumn],
         start: dt.date,
         chunk_rows: int = 1 << 21,
         keep: bool = False,
@@ -89,21 +178,37 @@ class EventLog:
         self.keep = bool(keep) and directory is None
         self.kinds = tuple(kinds)
         self._code = {k: i for i, k in enumerate(self.kinds)}
+        #: every column with labels, core and declared: ``event``, ``sex``, then the modules'
+        self.labelled: dict[str, EventColumn] = {
+            "event": EventColumn("event", "int8", CORE_EVENT_COLUMNS["event"][1], "label", "never", labels=self.kinds),
+            "sex": EventColumn("sex", "int8", CORE_EVENT_COLUMNS["sex"][1], "label", "never", labels=SEXES),
+        }
         self.extra = tuple(extra_columns)
+        names = [*CORE_EVENT_COLUMNS, *(c.name for c in self.extra)]
+        if len(set(names)) != len(names):
+            raise DataError("EventLog", f"event columns must be unique; got {names}")
+        self.labelled.update({c.name: c for c in self.extra if c.labels is not None})
         self.start = start
         self.chunk_rows = int(chunk_rows)
         fields = [
-            pa.field("step", pa.int16()),
-            pa.field("date", pa.date32()),
-            pa.field("person_id", pa.uint32()),
-            pa.field("event", pa.dictionary(pa.int8(), pa.string())),
-            pa.field("sex", pa.dictionary(pa.int8(), pa.string())),
-            pa.field("age", pa.uint8()),
+            pa.field("step", pa.int16(), nullable=False),
+            pa.field("date", pa.date32(), nullable=False),
+            pa.field("person_id", pa.uint32(), nullable=False),
+            pa.field("event", self.labelled["event"].arrow_type(), nullable=False),
+            pa.field("sex", self.labelled["sex"].arrow_type(), nullable=False),
+            pa.field("age", pa.uint8(), nullable=False),
         ]
-        fields += [pa.field(c.name, pa.from_numpy_dtype(np.dtype(c.dtype))) for c in self.extra]
-        self.schema = pa.schema(fields)
-        self._kind_dict = pa.array(self.kinds, type=pa.string())
-        self._sex_dict = pa.array(SEXES, type=pa.string())
+        fields += [pa.field(c.name, c.arrow_type()) for c in self.extra]
+        schema = pa.schema(fields)
+        self.schema = schema.with_metadata({"pandas": _pandas_metadata(schema, {c.name for c in self.extra})})
+        self._dictionary = {name: pa.array(c.labels, type=pa.string()) for name, c in self.labelled.items()}
+        # the label columns are dictionaries in every row group (written as given: the whole label
+        # list, no hashing); zstd level 1: about 4 bytes an event. Statistics (min, max) only for the
+        # other columns: row groups follow time, so step and date let a reader skip them, while every
+        # row group spans the labels and their minimum and maximum would only lengthen each part
+        self._write_options: dict[str, Any] = dict(
+            compression="zstd", compression_level=1, use_dictionary=list(self.labelled),
+            write_statistics=[f.name for f in self.schema if f.name not in self.labelled])
         self._buffer: list[dict[str, np.ndarray]] = []
         self._buffered = 0
         self._part: tuple[Any, Any, pq.ParquetWriter] | None = None
@@ -113,6 +218,22 @@ class EventLog:
         self.counts: dict[str, int] = dict.fromkeys(self.kinds, 0)
         #: size and SHA-256 of every part published, by file name (recorded in checkpoints)
         self.published: dict[str, dict[str, int | str]] = {}
+
+    def describe(self, meanings: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The log's schema for the run's manifest: ``columns`` (name, type, meaning, unit, when null, in
+        the order of the parts) and ``codes``, a table per labelled column (``event``'s rows with the
+        ``meanings`` of the kinds where given)."""
+        meanings = meanings or {}
+        columns = [{"name": name, "type": type_, "meaning": doc, "unit": unit, "null": "never"}
+                   for name, (type_, doc, unit) in CORE_EVENT_COLUMNS.items()]
+        columns += [{"name": c.name, "type": _type_name(c.arrow_type()), "meaning": c.doc, "unit": c.unit,
+                     "null": c.null} for c in self.extra]
+        codes = {name: c.codes() for name, c in self.labelled.items()}
+        for row in codes["event"]:
+            if row["label"] in meanings:
+                row["meaning"] = meanings[row["label"]]
+        return {"files": f"events/{part_name(0).replace('0000', 'NNNN')} (one part per window of the run)",
+                "columns": columns, "codes": codes}
 
     def log(self, step: int, kind: str, person_id: np.ndarray, sex: np.ndarray, age: np.ndarray,
             **extra: np.ndarray) -> None:
@@ -141,33 +262,43 @@ class EventLog:
         if self._buffered >= self.chunk_rows:
             self._write_row_group()
 
-    def _table(self) -> pa.Table:
-        def cat(name: str, dtype: str) -> pa.Array:
-            parts = [b.get(name) for b in self._buffer]
-            if all(p is None for p in parts):
-                return pa.nulls(self._buffered, type=pa.from_numpy_dtype(np.dtype(dtype)))
-            chunks, masks = [], []
-            for b, p in zip(self._buffer, parts, strict=True):
-                size = len(b["person_id"])
-                chunks.append(p if p is not None else np.zeros(size, dtype=dtype))
-                masks.append(np.zeros(size, bool) if p is not None else np.ones(size, bool))
-            return pa.array(np.concatenate(chunks), mask=np.concatenate(masks))
+    def _codes(self, name: str, dtype: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """The buffered codes of column ``name`` and which rows did not set it (None: every row did)."""
+        parts = [b.get(name) for b in self._buffer]
+        given = [p for p in parts if p is not None]
+        if len(given) == len(parts):
+            return (np.concatenate(given) if given else np.empty(0, dtype=dtype)), None
+        sizes = [len(b["person_id"]) for b in self._buffer]
+        codes = np.concatenate([p if p is not None else np.zeros(k, dtype=dtype)
+                                for p, k in zip(parts, sizes, strict=True)])
+        unset = np.concatenate([np.zeros(k, bool) if p is not None else np.ones(k, bool)
+                                for p, k in zip(parts, sizes, strict=True)])
+        return codes, unset
 
-        step = np.concatenate([b["step"] for b in self._buffer])
+    def _extra_array(self, c: EventColumn) -> pa.Array:
+        codes, null = self._codes(c.name, c.dtype)
+        if c.missing is not None:
+            missing = codes == c.missing
+            null = missing if null is None else (null | missing)
+        if c.labels is not None:  # indices under a null are not read (nor checked against the labels)
+            return pa.DictionaryArray.from_arrays(pa.array(codes, mask=null), self._dictionary[c.name])
+        return pa.array(codes, mask=null)
+
+    def _table(self) -> pa.Table:
+        """The buffered events as a table of the parts' schema."""
+        step, _ = self._codes("step", "int16")
         epoch = dt.date(1970, 1, 1)
-        days = np.array([(time_point(self.start, int(k)) - epoch).days for k in range(int(step.max()) + 1)],
+        days = np.array([(time_point(self.start, int(k)) - epoch).days for k in range(int(step.max(initial=0)) + 1)],
                         dtype=np.int32)
         arrays = [
             pa.array(step),
             pa.array(days[step], type=pa.date32()),
-            pa.array(np.concatenate([b["person_id"] for b in self._buffer])),
-            pa.DictionaryArray.from_arrays(pa.array(np.concatenate([b["event"] for b in self._buffer])),
-                                           self._kind_dict),
-            pa.DictionaryArray.from_arrays(pa.array(np.concatenate([b["sex"] for b in self._buffer])),
-                                           self._sex_dict),
-            pa.array(np.concatenate([b["age"] for b in self._buffer])),
+            pa.array(self._codes("person_id", "uint32")[0]),
+            pa.DictionaryArray.from_arrays(pa.array(self._codes("event", "int8")[0]), self._dictionary["event"]),
+            pa.DictionaryArray.from_arrays(pa.array(self._codes("sex", "int8")[0]), self._dictionary["sex"]),
+            pa.array(self._codes("age", "uint8")[0]),
         ]
-        arrays += [cat(c.name, c.dtype) for c in self.extra]
+        arrays += [self._extra_array(c) for c in self.extra]
         return pa.Table.from_arrays(arrays, schema=self.schema)
 
     def _write_row_group(self) -> None:
@@ -176,7 +307,7 @@ class EventLog:
         if self._part is None:
             cm = atomic_file(self.directory / part_name(self._window), "wb")
             handle = cm.__enter__()
-            self._part = (cm, handle, pq.ParquetWriter(handle, self.schema, **_WRITE_OPTIONS))
+            self._part = (cm, handle, pq.ParquetWriter(handle, self.schema, **self._write_options))
         table = self._table()
         self._buffer, self._buffered = [], 0
         # compression and writing run on a second thread (pyarrow releases the GIL) while the
@@ -188,8 +319,6 @@ class EventLog:
         """The events kept in memory (``keep``), with the columns of the Parquet parts."""
         if not self.keep:
             raise DataError("EventLog", "events are kept in memory only with keep=True and no directory")
-        if not self._buffered:
-            return self.schema.empty_table().to_pandas()
         return self._table().to_pandas()
 
     def wait(self) -> None:
@@ -210,7 +339,7 @@ class EventLog:
         self._write_row_group()
         if self._part is None:
             with atomic_file(self.directory / part_name(window), "wb") as handle:
-                pq.ParquetWriter(handle, self.schema, **_WRITE_OPTIONS).close()
+                pq.ParquetWriter(handle, self.schema, **self._write_options).close()
         else:
             self._wait()
             cm, _, writer = self._part

@@ -47,7 +47,7 @@ from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
 from purgetoll.sim import calendar
 from purgetoll.sim.budget import check_run
 from purgetoll.sim.checkpoint import Checkpointer, read_checkpoint
-from purgetoll.sim.events import EventLog, part_name
+from purgetoll.sim.events import EventLog
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
 from purgetoll.sim.state import People
@@ -447,9 +447,12 @@ class Sim:
         manifest["people_ever"] = self.people.next_id
         manifest["tables"] = {"snapshots": {"file": "snapshots.parquet", "rows": len(snaps),
                                             "columns": [str(c) for c in snaps.columns], "attrs": jsonable(snaps.attrs)}}
+        meanings = {k: v for m in self.modules.values() for k, v in m.event_meanings.items()}
         manifest["outputs"] = {
             "snapshots": "snapshots.parquet",
-            "events": f"events/{part_name(0).replace('0000', 'NNNN')} (one part per window)" if self.settings.write_events else None,
+            # the log's schema: each column's type, meaning, unit and when it is null; a codes table per
+            # labelled column (docs/EVENTS.md)
+            "events": self.events.describe(meanings) if self.settings.write_events else None,
         }
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         out = None

@@ -3,7 +3,7 @@
 All counts are for the whole population: agents divided by the run's scale (``count``), with the
 agents themselves in ``agents`` (the sampling error of a count is about ``sqrt(agents) / scale``).
 
-* :func:`read_events` loads ``<run>/events`` (Parquet parts) with the terror codes as labels;
+* :func:`read_events` loads the terror events of ``<run>/events`` (Parquet parts; labels as written);
 * :func:`summarise` counts events by any of ``month, year, sex, age_group, category, operation,
   body, region, camp_type``;
 * :func:`totals` gives the headline figures a scenario is checked against (arrests, convictions and
@@ -23,25 +23,21 @@ import pandas as pd
 
 from purgetoll.errors import DataError
 from purgetoll.folders import verify_run_files
-from purgetoll.sim.modules.terror import BODIES, CAMP_TYPES, CATEGORIES, OPERATIONS
+from purgetoll.sim.modules.terror import EVENT_MEANINGS
 
 __all__ = ["read_events", "labelled", "summarise", "totals", "male_share_of_dead", "TERROR_KINDS", "DEAD_KINDS", "BY"]
 
-TERROR_KINDS = ("arrest", "sentence", "execution", "camp_admission", "in_camp_at_start", "camp_death", "release",
-                "death_in_custody", "child_removed", "release_from_custody")
+TERROR_KINDS: tuple[str, ...] = tuple(EVENT_MEANINGS)
 #: Event kinds that are deaths caused by the Terror.
 DEAD_KINDS = ("execution", "camp_death", "death_in_custody")
 BY = ("month", "year", "sex", "age_group", "category", "operation", "body", "region", "camp_type")
 
 
 def read_events(run: str | Path, kinds: Sequence[str] = TERROR_KINDS) -> pd.DataFrame:
-    """The terror events of a finished run directory, codes replaced by labels.
+    """The terror events of a finished run directory (:func:`labelled`).
 
     Every event part is first checked against the run's manifest (size and SHA-256; no part missing
     or added): a damaged log is a :class:`purgetoll.errors.DamagedError` naming the part.
-
-    Columns: ``step, date, person_id, event, sex, age, operation, body, category, region, camp_type`` (region as
-    the attributes module's code, -1 unknown).
     """
     path = Path(run) / "events"
     if not path.is_dir():
@@ -50,18 +46,24 @@ def read_events(run: str | Path, kinds: Sequence[str] = TERROR_KINDS) -> pd.Data
     return labelled(pd.read_parquet(path), kinds)
 
 
+#: The terror's columns whose label ``none`` stands for a null (an event without an operation, a body,
+#: a category or a camp).
+_NONE_WHEN_NULL = ("operation", "body", "category", "camp_type")
+
+
 def labelled(df: pd.DataFrame, kinds: Sequence[str] = TERROR_KINDS) -> pd.DataFrame:
-    """The terror events of an event table (Parquet parts or ``EventLog.frame()``), codes as labels."""
+    """The events of ``kinds`` in an event table (Parquet parts or ``EventLog.frame()``).
+
+    Columns as in the parts (``docs/EVENTS.md``: labels as categoricals, ``urban`` and ``party``
+    nullable booleans, ``household_id`` a nullable integer), except ``event`` and ``sex`` as strings
+    and a null ``operation``, ``body``, ``category`` or ``camp_type`` as ``"none"``.
+    """
     df = df[df["event"].astype(str).isin(kinds)].copy()
     df["event"] = df["event"].astype(str)
     df["sex"] = df["sex"].astype(str)
-    for col, labels in (("operation", OPERATIONS), ("body", BODIES), ("category", CATEGORIES),
-                        ("camp_type", CAMP_TYPES)):
+    for col in _NONE_WHEN_NULL:
         if col in df:
-            codes = df[col].fillna(0).astype(int).to_numpy()
-            df[col] = np.asarray(labels, dtype=object)[codes]
-    if "region" in df:
-        df["region"] = df["region"].fillna(-1).astype(int)
+            df[col] = df[col].fillna("none")
     return df.reset_index(drop=True)
 
 
@@ -86,7 +88,7 @@ def summarise(events: pd.DataFrame, scale: float, by: Sequence[str] = ("year", "
     df = events if kinds is None else events[events["event"].isin(kinds)]
     df = _with_keys(df)
     keys = ["event", *by]
-    out = df.groupby(keys, observed=True).size().rename("agents").reset_index()
+    out = df.groupby(keys, observed=True, dropna=False).size().rename("agents").reset_index()
     out["count"] = out["agents"] / scale
     out.attrs["scale"] = scale
     out.attrs["unit"] = "persons (agents / scale)"

@@ -8,8 +8,8 @@ person the same attributes (common random numbers), whatever the mechanisms do l
 Columns (compact dtypes; 13 bytes a person, about 2.1 GB at 1:1 in 1937):
 
 =================  =======  ================================================================
-``region``         int8     index into :attr:`Attributes.regions` (republics, the RSFSR regions
-                            with 00447 limits of their own, "RSFSR (other)", "annexed 1939-40")
+``region``         int8     index into ``REGIONS`` (the RSFSR regions with 00447 limits of their
+                            own, "RSFSR (other)", the other republics, "annexed 1939-40")
 ``urban``          bool     lives in a town (census definition)
 ``social_group``   int8     index into ``SOCIAL_GROUPS`` (kolkhoznik, worker, employee,
                             former_kulak (special settlers and other former kulaks), clergy,
@@ -48,8 +48,10 @@ import numpy as np
 from purgetoll.params import Param
 from purgetoll.sim.attributes_draw import categorical, groups, households
 from purgetoll.sim.attributes_tables import (
+    ANNEXED_REGION,
     NATIONALITIES,
     OBLASTS_00447,
+    REGIONS,
     SOCIAL_GROUPS,
     Marginal,
     nationality_shares,
@@ -97,7 +99,7 @@ class Attributes(Module):
     plan_order: ClassVar[int] = 10
     runs_by_default: ClassVar[bool] = True
     columns: ClassVar[tuple[Column, ...]] = (
-        Column("region", "int8", -1, "index into Attributes.regions; 19 regions fit int8"),
+        Column("region", "int8", -1, "index into REGIONS; 18 regions fit int8"),
         Column("urban", "bool", False, "lives in a town; one byte"),
         Column("social_group", "int8", -1, "index into SOCIAL_GROUPS (7 groups)"),
         Column("roles", "uint8", 0, "bit flags: 1 party, 2 army command staff, 4 NKVD staff"),
@@ -154,7 +156,6 @@ class Attributes(Module):
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
-        self.regions: tuple[str, ...] = ()
         self._done_id = 0
         self._tables: dict[str, str] = {}
 
@@ -163,7 +164,7 @@ class Attributes(Module):
         specs = {p.name: p for p in self.parameter_specs}
         return {
             "parameters": self.parameters(),
-            "codes": {"region": list(self.regions), "social_group": list(SOCIAL_GROUPS),
+            "codes": {"region": list(REGIONS), "social_group": list(SOCIAL_GROUPS),
                       "nationality": list(NATIONALITIES),
                       "roles": {"party": PARTY, "army_command": ARMY_COMMAND, "nkvd_staff": NKVD_STAFF}},
             "tables": dict(self._tables),
@@ -200,9 +201,8 @@ class Attributes(Module):
 
             raise SettingsError("[attributes]", [f"the RSFSR regions' shares sum to {oblasts.sum():g} >= 1"])
         rsfsr = rep.shares[0]
-        labels = (*OBLASTS_00447, "RSFSR (other)", *rep.labels[1:])
         shares = np.concatenate([rsfsr * oblasts, [rsfsr * (1 - oblasts.sum())], rep.shares[1:]])
-        regions = Marginal(labels, shares, rep.tables)
+        regions = Marginal(REGIONS[:-1], shares, rep.tables)  # the annexed region is only the annexed's
         nats = nationality_shares(start, p["greeks_share"])
         joint, t_joint = region_nationality(regions, nats)
         urban, t_urban = urban_share(start)
@@ -220,7 +220,6 @@ class Attributes(Module):
     def prepare(self, sim: Sim) -> None:
         m = self.marginals(sim.start.isoformat())
         self._m = m
-        self.regions = (*m["regions"].labels, "annexed 1939-40")
         self._tables = m["tables"]
 
     def setup(self, sim: Sim) -> None:
@@ -244,7 +243,7 @@ class Attributes(Module):
         self._assign(sim, sl, initial=False)
         born = people["birth_month"][sl] >= sim.month(step)  # babies of this month, vs the annexed
         annexed = np.flatnonzero(~born) + first
-        people["region"][annexed] = len(self.regions) - 1
+        people["region"][annexed] = REGIONS.index(ANNEXED_REGION)
         people["nationality"][annexed] = NATIONALITIES.index("others")
         people["social_group"][annexed] = SOCIAL_GROUPS.index("other")
         people["roles"][annexed] = 0

@@ -4,7 +4,10 @@ A module is a class with:
 
 * ``name``: short identifier, also the prefix of its random decisions (``"terror.denounce"``);
 * ``columns``: per-person :class:`~purgetoll.sim.state.Column` objects it adds to the people;
-* ``event_kinds`` and ``event_columns``: what it writes to the event log;
+* ``event_kinds`` and ``event_columns``: what it writes to the event log (the columns as
+  :class:`~purgetoll.sim.events.EventColumn`, with their labels); ``event_meanings`` says what each
+  kind is (the manifest's and ``docs/EVENTS.md``'s codes of ``event``): a module that logs events
+  declares them there and takes ``event_kinds = tuple(event_meanings)``;
 * ``steps``: names of its methods called every month, in this order (``(sim, step) -> None``);
 * ``parameter_specs``: its parameters, each declared once as a :class:`~purgetoll.params.Param`
   (name with its unit, default, range, source or "assumption"). The base class does the rest:
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from purgetoll.errors import SettingsError
 from purgetoll.params import Param, declared_values, problems
+from purgetoll.sim.events import EventColumn
 from purgetoll.sim.state import Column
 
 if TYPE_CHECKING:
@@ -51,8 +55,9 @@ class Module:
     runs_by_default: ClassVar[bool] = False
     parameter_specs: ClassVar[tuple[Param, ...]] = ()
     columns: ClassVar[tuple[Column, ...]] = ()
+    event_meanings: ClassVar[Mapping[str, str]] = MappingProxyType({})
     event_kinds: ClassVar[tuple[str, ...]] = ()
-    event_columns: ClassVar[tuple[Column, ...]] = ()
+    event_columns: ClassVar[tuple[EventColumn, ...]] = ()
     steps: ClassVar[tuple[str, ...]] = ()
     #: The declared parameters' values (set by ``__init__``; a module that declares none and has an
     #: ``__init__`` of its own need not call ``super().__init__()``).

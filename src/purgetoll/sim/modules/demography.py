@@ -69,7 +69,12 @@ class Demography(Module):
     """Births, deaths and ageing from explicit :class:`DemographyInputs`."""
 
     name: ClassVar[str] = "demography"
-    event_kinds: ClassVar[tuple[str, ...]] = ("birth", "death")
+    event_meanings: ClassVar[dict[str, str]] = {
+        "birth": "born in the month (age 0)",
+        "death": "died of the life table's hazard (raised while held in position mode's prisons); a person who dies "
+                 "so while in custody is logged as death_in_custody too",
+    }
+    event_kinds: ClassVar[tuple[str, ...]] = tuple(event_meanings)
     steps: ClassVar[tuple[str, ...]] = ("births", "deaths")
 
     def __init__(self, inputs: DemographyInputs) -> None:

@@ -211,7 +211,7 @@ class MassOperation(Module):
     def prepare(self, sim: Sim) -> None:
         terror = sim.module("terror")
         if terror.mechanism:
-            _, republics = republic_of(sim, np.zeros(0, dtype=np.int64))
+            _, republics = republic_of(np.zeros(0, dtype=np.int64))
             if self.limits is None or self._limits().n_republics != len(republics):
                 self.limits = Limits(self.values, republics)
                 self._rep_carry = np.zeros(len(republics))
@@ -246,7 +246,7 @@ class MassOperation(Module):
             pool = pools[g]
             w = age_weights(sim.ages(p["birth_month"][pool], first), 16, 80, outside_peak=self.values["outside_peak_age_weight"])
             self._pools[g] = pool
-            self._weights[g] = w * _region_factor(sim, region[pool], self._region_limit)
+            self._weights[g] = w * _region_factor(region[pool], self._region_limit)
 
     # -- mechanism mode ----------------------------------------------------------------------
     def _mechanism_pools(self, sim: Sim, first: int, stop: int) -> None:
@@ -274,7 +274,7 @@ class MassOperation(Module):
         w *= age_weights(sim.ages(p["birth_month"][slots], first), 16, 80,
                          outside_peak=self.values["outside_peak_age_weight"])
         w *= np.where(p["sex"][slots] == FEMALE, float(terror.values["female_arrest_weight"]), 1.0)
-        rep, _ = republic_of(sim, region[slots])
+        rep, _ = republic_of(region[slots])
         order = np.argsort(rep, kind="stable")  # by republic (a draw's keys do not depend on the order within)
         slots, w, rep = slots[order], w[order], rep[order]
         bounds = np.searchsorted(rep, np.arange(self._limits().n_republics + 1))
@@ -354,13 +354,13 @@ def _limit_shares() -> dict[str, float]:
     return {str(r): float(v) / total for r, v in by.items()}
 
 
-def _region_factor(sim: Sim, region: np.ndarray, limit_share: dict[str, float]) -> np.ndarray:
+def _region_factor(region: np.ndarray, limit_share: dict[str, float]) -> np.ndarray:
     """Per-person factor making expected arrests by republic proportional to the limits.
 
     RSFSR oblasts share the RSFSR's limit per head of pool; a region without a limit (the annexed
     territories) gets none.
     """
-    rep, rep_labels = republic_of(sim, region)
+    rep, rep_labels = republic_of(region)
     counts = np.bincount(rep, minlength=len(rep_labels)).astype(float)
     factor = np.zeros(len(rep_labels))
     for c, name in enumerate(rep_labels):

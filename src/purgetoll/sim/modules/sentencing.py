@@ -390,7 +390,7 @@ class Sentencing(Module):
         limits = getattr(mass, "limits", None)
         o447 = (op == OPERATIONS.index("order_00447")) & (body == BODIES.index("troika"))
         if limits is not None and (shoot & o447).any():
-            rep, _ = republic_of(sim, terror.region_of(sim, slots))
+            rep, _ = republic_of(terror.region_of(sim, slots))
             scale = sim.settings.scale
             for r in np.unique(rep[shoot & o447]):
                 idx = np.flatnonzero(shoot & o447 & (rep == r))

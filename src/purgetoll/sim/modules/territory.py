@@ -29,7 +29,9 @@ class Territory(Module):
     """Adds annexed populations at their dates; needs the ``demography`` module before it."""
 
     name: ClassVar[str] = "territory"
-    event_kinds: ClassVar[tuple[str, ...]] = ("annexed",)
+    event_meanings: ClassVar[dict[str, str]] = {
+        "annexed": "joined the population with a territory annexed during the run (the annexations of 1939-40)"}
+    event_kinds: ClassVar[tuple[str, ...]] = tuple(event_meanings)
     steps: ClassVar[tuple[str, ...]] = ("annex",)
 
     def __init__(self, inputs: DemographyInputs) -> None:

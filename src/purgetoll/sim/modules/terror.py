@@ -8,11 +8,12 @@ named ``terror``:
   released, other sentence), ``t_operation`` (the operation of the arrest), ``t_listed`` (named
   under interrogation, so on the NKVD's lists). What only concerns the few (the arrest step, camp
   admission and term end) lives with the queue and the camps, not in every person's row.
-* **Events** (with the event columns ``operation``, ``body``, ``category``, ``camp_type`` and who the
-  person is, :data:`WHO_COLUMNS`: ``region``, ``urban``, ``nationality``, ``social_group``, ``party``,
-  ``household_id``): ``arrest``, ``sentence``, ``execution``, ``camp_admission``,
-  ``in_camp_at_start``, ``camp_death``, ``release`` (from a camp), ``release_from_custody``,
-  ``death_in_custody``, ``child_removed``.
+* **Events** (:data:`EVENT_MEANINGS`, with the event columns ``operation``, ``body``, ``category``,
+  ``camp_type`` and who the person is, :data:`WHO_COLUMNS`: ``region``, ``urban``, ``nationality``,
+  ``social_group``, ``party``, ``household_id``): ``arrest``, ``sentence``, ``execution``,
+  ``camp_admission``, ``in_camp_at_start``, ``camp_death``, ``release`` (from a camp),
+  ``release_from_custody``, ``death_in_custody``, ``child_removed``. The arrest is the admission to
+  custody (prisons and transit): the model has no other prison admission.
 * **Arrest** (:meth:`Terror.arrest`): marks the person held, logs the event with the person's
   region, adds them to the queue waiting for a sentence and to the month's newly arrested (who are
   interrogated by the ``denunciation`` module); optionally raises their death hazard in prison.
@@ -29,7 +30,8 @@ named ``terror``:
   rises with overcrowding.
 
 Codes of the event columns are the positions in :data:`OPERATIONS`, :data:`BODIES`,
-:data:`CATEGORIES`; regions are the attributes module's region codes.
+:data:`CATEGORIES`, :data:`CAMP_TYPES` and the attributes' ``REGIONS``, ``NATIONALITIES`` and
+``SOCIAL_GROUPS``; the event log writes them as their labels (:class:`~purgetoll.sim.events.EventColumn`).
 
 Attributes (region, social group, nationality, household, workplace, ...) are the per-person
 columns of the ``attributes`` module (issue 6 part A); :func:`column` names the module to enable
@@ -45,6 +47,8 @@ import numpy as np
 
 from purgetoll.errors import DataError
 from purgetoll.params import Param
+from purgetoll.sim.attributes_tables import NATIONALITIES, OBLASTS_00447, REGIONS, SOCIAL_GROUPS
+from purgetoll.sim.events import EventColumn
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.custody import Machinery
 from purgetoll.sim.state import Column
@@ -55,7 +59,7 @@ if TYPE_CHECKING:
 __all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "CAMP_TYPES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
            "RELEASED", "OTHER_SENTENCE", "op_code", "column", "slots_of", "step_of_label",
            "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "refresh_slots", "in_codes", "role", "labels", "codes", "republic_of", "MODES",
-           "mechanism_mode", "WHO_COLUMNS"]
+           "mechanism_mode", "WHO_COLUMNS", "EVENT_MEANINGS"]
 
 #: Operation codes (event column ``operation``, person column ``t_operation``).
 OPERATIONS: tuple[str, ...] = (
@@ -82,8 +86,8 @@ TERROR_PLAN_ORDER = {"terror": 200, "elite_purges": 210, "mass_operation": 220, 
 
 
 #: Per-person columns of the attributes module (issue 6 part A, ``sim/modules/attributes.py``) that
-#: the terror modules read. Codes: ``region`` indexes ``Attributes.regions`` (the module instance),
-#: ``social_group`` and ``nationality`` the tuples of ``sim/attributes_tables.py``; ``roles`` holds
+#: the terror modules read. Codes: ``region``, ``social_group`` and ``nationality`` index the tuples
+#: ``REGIONS``, ``SOCIAL_GROUPS`` and ``NATIONALITIES`` of ``sim/attributes_tables.py``; ``roles`` holds
 #: bit flags (:data:`ROLE_BITS`); household and workplace id 0 means none.
 ATTR: dict[str, str] = {
     "region": "region", "urban": "urban", "social_group": "social_group", "roles": "roles",
@@ -98,41 +102,32 @@ def role(sim: Sim, name: str, who: str) -> np.ndarray:
     return (column(sim, ATTR["roles"], who) & ROLE_BITS[name]) != 0
 
 
-def labels(kind: str, sim: Sim | None = None) -> tuple[str, ...]:
-    """Labels of the attribute codes: ``region`` (needs ``sim``), ``nationality`` or ``social_group``."""
-    from purgetoll.sim import attributes_tables as t
-
-    if kind == "region":
-        if sim is None:
-            raise ValueError("region labels come from the attributes module of a run: pass sim")
-        regions = tuple(getattr(sim.module("attributes"), "regions", ()))
-        if not regions:
-            raise DataError("terror", "the attributes module has no region labels (prepare it first)")
-        return regions
-    if kind == "nationality":
-        return tuple(t.NATIONALITIES)
-    if kind == "social_group":
-        return tuple(t.SOCIAL_GROUPS)
-    raise KeyError(f"no labels for {kind!r}; kinds are region, nationality, social_group")
+_ATTRIBUTE_LABELS: dict[str, tuple[str, ...]] = {
+    "region": REGIONS, "nationality": NATIONALITIES, "social_group": SOCIAL_GROUPS}
 
 
-def republic_of(sim: Sim, region: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+def labels(kind: str) -> tuple[str, ...]:
+    """Labels of the attribute codes: ``region``, ``nationality`` or ``social_group``."""
+    try:
+        return _ATTRIBUTE_LABELS[kind]
+    except KeyError:
+        raise KeyError(f"no labels for {kind!r}; kinds are {', '.join(_ATTRIBUTE_LABELS)}") from None
+
+
+def republic_of(region: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Republic index of region codes and the republic labels: RSFSR oblasts and 'RSFSR (other)' map to
     'RSFSR'; any region that is not a republic (e.g. 'annexed 1939-40') keeps its own label."""
-    regions = labels("region", sim)
-    from purgetoll.sim import attributes_tables as t
-
-    rep_labels = tuple(dict.fromkeys("RSFSR" if (r in t.OBLASTS_00447 or r.startswith("RSFSR")) else r
-                                     for r in regions))
-    lookup = np.array([rep_labels.index("RSFSR" if (r in t.OBLASTS_00447 or r.startswith("RSFSR")) else r)
-                       for r in regions], dtype=np.int64)
+    rep_labels = tuple(dict.fromkeys("RSFSR" if (r in OBLASTS_00447 or r.startswith("RSFSR")) else r
+                                     for r in REGIONS))
+    lookup = np.array([rep_labels.index("RSFSR" if (r in OBLASTS_00447 or r.startswith("RSFSR")) else r)
+                       for r in REGIONS], dtype=np.int64)
     r = np.asarray(region).astype(np.int64)
     return lookup[np.clip(r, 0, len(lookup) - 1)], rep_labels
 
 
-def codes(kind: str, names: list[str] | tuple[str, ...], who: str, sim: Sim | None = None) -> np.ndarray:
+def codes(kind: str, names: list[str] | tuple[str, ...], who: str) -> np.ndarray:
     """Codes of attribute labels; a DataError naming the unknown label and the valid ones."""
-    lab = labels(kind, sim)
+    lab = labels(kind)
     out = []
     for n in names:
         if n not in lab:
@@ -252,15 +247,47 @@ def weighted_pick(u: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     return np.sort(idx).astype(np.int64)
 
 
-#: Event columns saying who the person is (from the attributes module; -1 or 0 when it is off).
-WHO_COLUMNS: tuple[Column, ...] = (
-    Column("region", "int16", -1, "region code of the attributes module (-1 unknown)"),
-    Column("urban", "int8", -1, "1 lives in a town, 0 in the country (-1 unknown)"),
-    Column("nationality", "int8", -1, "attributes NATIONALITIES code (-1 unknown)"),
-    Column("social_group", "int8", -1, "attributes SOCIAL_GROUPS code (-1 unknown)"),
-    Column("party", "int8", -1, "1 party member or candidate, 0 not (-1 unknown)"),
-    Column("household_id", "uint32", 0, "household group of the attributes module (0 none)"),
+_NOT_TERROR = "events other than the terror's (birth, death, annexed)"
+_NO_ATTRIBUTES = f"{_NOT_TERROR}; every event of a run without the attributes module"
+#: Event columns saying who the person is (the attributes module's columns at the event).
+WHO_COLUMNS: tuple[EventColumn, ...] = (
+    EventColumn("region", "int8", "region of residence: the RSFSR regions with Order 00447 limits of their own, "
+                "the rest of the RSFSR, the other union republics, the territories annexed in 1939-40",
+                "label", _NO_ATTRIBUTES, labels=REGIONS, missing=-1),
+    EventColumn("urban", "bool", "lives in a town (census definition); false: in the country", "true/false",
+                _NO_ATTRIBUTES),
+    EventColumn("nationality", "int8", "nationality", "label", _NO_ATTRIBUTES, labels=NATIONALITIES, missing=-1),
+    EventColumn("social_group", "int8", "social group (former_kulak: special settlers and other former kulaks; "
+                "former_people: nobility, officers, officials and merchants of the old regime and their families)",
+                "label", _NO_ATTRIBUTES, labels=SOCIAL_GROUPS, missing=-1),
+    EventColumn("party", "bool", "member or candidate member of the party (VKP(b)) at the start of the run",
+                "true/false", _NO_ATTRIBUTES),
+    EventColumn("household_id", "uint32", "the person's household: the people of one household share it "
+                "(a group of agents at scale < 1)", "id",
+                f"{_NO_ATTRIBUTES}; people in no household (born or annexed during the run)", missing=0),
 )
+
+#: What each terror event is (the event kinds of the ``terror`` module, in this order).
+EVENT_MEANINGS: dict[str, str] = {
+    "arrest": "arrested under an operation (column operation). The arrest is the admission to custody (NKVD "
+              "prisons and transit; the model logs no other prison admission): the person is held from this month "
+              "until an execution, a camp_admission, a sentence of category other, a release_from_custody or a "
+              "death_in_custody",
+    "sentence": "sentenced by a body (column body) to a category (column category): shooting, camp, or other "
+                "(exile and the like, which ends the custody)",
+    "execution": "shot after a death sentence",
+    "camp_admission": "admitted to a camp (column camp_type) with a camp sentence, leaving custody; in mechanism "
+                      "mode also the ordinary courts' prisoners (operation nonpolitical), who have no arrest event",
+    "in_camp_at_start": "in a camp at the start of the run (operation prior)",
+    "camp_death": "died in a camp",
+    "release": "released from a camp",
+    "death_in_custody": "died in custody (prison or transit), before a sentence or while awaiting execution or "
+                        "transport to a camp",
+    "child_removed": "a child under 15 of a wife arrested under Order 00486, sent to a children's home or to "
+                     "relatives (not arrested)",
+    "release_from_custody": "released from custody without a sentence (in mechanism mode, a share of the troikas' "
+                            "and dvoikas' cases at the halt of November 1938)",
+}
 
 
 def mechanism_mode(sim: Sim) -> bool:
@@ -282,15 +309,21 @@ class Terror(Module):
         Column("t_operation", "int8", 0, "operation of the arrest (terror.OPERATIONS; 18 codes fit int8)"),
         Column("t_listed", "bool", False, "named by someone under interrogation (on the NKVD's lists)"),
     )
-    event_kinds: ClassVar[tuple[str, ...]] = (
-        "arrest", "sentence", "execution", "camp_admission", "in_camp_at_start", "camp_death", "release",
-        "death_in_custody", "child_removed", "release_from_custody",
-    )
-    event_columns: ClassVar[tuple[Column, ...]] = (
-        Column("operation", "int8", 0, "terror.OPERATIONS code"),
-        Column("body", "int8", 0, "terror.BODIES code"),
-        Column("category", "int8", 0, "terror.CATEGORIES code"),
-        Column("camp_type", "int8", 0, "terror.CAMP_TYPES code"),
+    event_meanings: ClassVar[dict[str, str]] = EVENT_MEANINGS
+    event_kinds: ClassVar[tuple[str, ...]] = tuple(EVENT_MEANINGS)
+    event_columns: ClassVar[tuple[EventColumn, ...]] = (
+        EventColumn("operation", "int8", "the operation the person was arrested under (prior: in a camp at the "
+                    "start; nonpolitical: sentenced by the ordinary courts)", "label", _NOT_TERROR,
+                    labels=OPERATIONS, missing=0),
+        EventColumn("body", "int8", "the body that passed the sentence (troika, dvoika, military_collegium: the "
+                    "Military Collegium of the Supreme Court, oso: the NKVD's Special Board, court: the courts, "
+                    "special_troika)", "label", "every event but sentence", labels=BODIES, missing=0),
+        EventColumn("category", "int8", "the sentence's category: shooting (category 1), camp (category 2), other "
+                    "(exile and the like)", "label", "every event but sentence, execution (shooting), camp_admission and "
+                    "in_camp_at_start (camp)", labels=CATEGORIES, missing=0),
+        EventColumn("camp_type", "int8", "the camp: far_north (Sevvostlag, Kolyma) or other", "label",
+                    "every event but camp_admission, in_camp_at_start, camp_death and release",
+                    labels=CAMP_TYPES, missing=0),
         *WHO_COLUMNS,
     )
     steps: ClassVar[tuple[str, ...]] = ("new_month",)
@@ -355,6 +388,8 @@ class Terror(Module):
 
     def describe(self) -> dict[str, Any]:
         out = super().describe()
+        out["codes"] = {"operation": list(OPERATIONS), "body": list(BODIES), "category": list(CATEGORIES),
+                        "camp_type": list(CAMP_TYPES), "t_status": list(STATUS)}
         if self.machine is not None:
             out["machinery_by_month"] = self.machine.monthly
         return out
@@ -405,16 +440,15 @@ class Terror(Module):
         return np.full(len(slots), -1, dtype=np.int16)
 
     def who(self, sim: Sim, slots: np.ndarray) -> dict[str, np.ndarray]:
-        """The event columns saying who ``slots`` are (:data:`WHO_COLUMNS`), -1 / 0 without attributes."""
+        """The event columns saying who ``slots`` are (:data:`WHO_COLUMNS`); none without attributes (null)."""
         p = sim.people
-        n = len(slots)
         if ATTR["region"] not in p.columns:
-            return {c.name: np.full(n, c.default, dtype=c.dtype) for c in WHO_COLUMNS}
-        return {"region": p[ATTR["region"]][slots].astype(np.int16),
-                "urban": p[ATTR["urban"]][slots].astype(np.int8),
+            return {}
+        return {"region": p[ATTR["region"]][slots],
+                "urban": p[ATTR["urban"]][slots],
                 "nationality": p[ATTR["nationality"]][slots],
                 "social_group": p[ATTR["social_group"]][slots],
-                "party": ((p[ATTR["roles"]][slots] & ROLE_BITS["party"]) != 0).astype(np.int8),
+                "party": (p[ATTR["roles"]][slots] & ROLE_BITS["party"]) != 0,
                 "household_id": p[ATTR["household"]][slots]}
 
     def free_mask(self, sim: Sim, slots: np.ndarray) -> np.ndarray:
