@@ -3,7 +3,9 @@ lists, claims) -> results -> report -> cli; a layer imports only the layers belo
 
 The contract is import-linter's, in pyproject.toml (``[tool.importlinter]``): these tests run it on
 the package, show that it catches a backward import, and add what a static linter cannot see: a
-module loaded by name through importlib.
+module loaded by name through importlib. Imports sit at the top of a module: one inside a function
+is there only for a start-up cost it states (``# start-up: +0.8 s CPU on --help``) or for an optional
+dependency (``# optional: ...``), which :func:`unmarked_function_imports` checks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tokenize
 import tomllib
 from pathlib import Path
 
@@ -122,3 +125,98 @@ def test_the_layers_are_read_as_written():
     assert _layer_of("purgetoll.cli") == 0
     assert _layer_of("purgetoll.verdict.runs") == _layer_of("purgetoll.claims") < _layer_of("purgetoll.scenarios")
     assert _layer_of("purgetoll.errors") == _layer_of("purgetoll._lazy") == len(LAYERS) - 1
+
+
+#: The comment that says why an import sits inside a function: ``# start-up:`` with the measured
+#: cost it spares (a number of s or ms), or ``# optional:`` naming the optional dependency.
+IMPORT_MARKER = re.compile(r"#\s*(start-up:.*?\d\s*m?s\b|optional:\s*\S)")
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def unmarked_function_imports(source: str) -> list[int]:
+    """Lines of the imports inside a function of ``source`` that say no reason.
+
+    An import inside a function (at any depth, outside ``if TYPE_CHECKING:``) is marked when a
+    :data:`IMPORT_MARKER` comment is on a line of its run of consecutive imports or among the
+    comment lines just above that run.
+    """
+    lines = source.splitlines()
+    comments = {tok.start[0]: tok.string
+                for tok in tokenize.generate_tokens(iter(source.splitlines(keepends=True)).__next__)
+                if tok.type == tokenize.COMMENT}
+    found: list[int] = []
+
+    def marked(run: list[ast.stmt]) -> bool:
+        first, last = run[0].lineno, run[-1].end_lineno or run[-1].lineno
+        if any(IMPORT_MARKER.search(comments.get(n, "")) for n in range(first, last + 1)):
+            return True
+        n = first - 1
+        while n >= 1 and lines[n - 1].lstrip().startswith("#"):
+            if IMPORT_MARKER.search(lines[n - 1]):
+                return True
+            n -= 1
+        return False
+
+    def visit(body: list[ast.stmt], in_function: bool) -> None:
+        run: list[ast.stmt] = []
+        for stmt in [*body, None]:
+            if isinstance(stmt, ast.Import | ast.ImportFrom):
+                run.append(stmt)
+                continue
+            if run and in_function and not marked(run):
+                found.extend(s.lineno for s in run)
+            run = []
+            if stmt is None:
+                return
+            if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+                visit(stmt.orelse, in_function)
+                continue
+            inner = in_function or isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                    visit(block, inner)
+            for clause in [*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())]:
+                visit(clause.body, inner)
+
+    visit(ast.parse(source).body, False)
+    return sorted(found)
+
+
+def test_every_import_inside_a_function_says_why():
+    """Imports go at the top of the module. One inside a function is there only to spare a start-up
+    cost (``purgetoll --help``'s, or a command's) or for an optional dependency, and says so on its
+    line or just above its run of imports: ``# start-up: pandas, +0.37 s CPU on --help`` (the CPU an
+    import at the top would add, measured) or ``# optional: ...``. An import that dodges a cycle
+    breaks the layers instead: move the shared thing down a layer. See docs/ARCHITECTURE.md."""
+    unmarked = [f"src/purgetoll/{path.relative_to(PACKAGE)}:{line}"
+                for path in sorted(PACKAGE.rglob("*.py"))
+                for line in unmarked_function_imports(path.read_text(encoding="utf-8"))]
+    assert unmarked == [], "imports inside a function without `# start-up: <measured cost>`:\n" + "\n".join(unmarked)
+
+
+@pytest.mark.parametrize(
+    ("source", "unmarked"),
+    [
+        ("def f():\n    from purgetoll.sim import loop\n", [2]),  # no reason given
+        ("def f():\n    import json  # standard library: no start-up reason\n", [2]),
+        ("def f():\n    # start-up: the engine\n    from purgetoll.sim import loop\n", [3]),  # no cost
+        ("class A:\n    def f(self):\n        if x:\n            import numpy\n", [4]),  # at any depth
+        ("def f():\n    try:\n        pass\n    except E:\n        import numpy\n", [5]),
+        ("def f():\n    from purgetoll.sim import loop  # start-up: +0.8 s CPU on --help\n", []),
+        ("def f():\n    # start-up: the engine, +0.8 s CPU on --help\n    # (and more)\n"
+         "    import numpy as np\n\n    from purgetoll.sim import (\n        loop,\n    )\n", []),  # one run: isort's groups
+        ("def f():\n    # start-up: the engine, +0.8 s CPU on --help\n    import numpy as np\n    x = 1\n"
+         "    from purgetoll.sim import (\n        loop,\n    )\n", [5]),  # a statement ends the run
+        ("def f():\n    import dask  # optional: the [ensemble] extra\n", []),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from purgetoll.sim import loop\n", []),
+        ("def f():\n    if TYPE_CHECKING:\n        from purgetoll.sim import loop\n", []),
+        ("import numpy\nif True:\n    import pandas\n", []),  # module level
+    ],
+)
+def test_the_import_check_reads_markers_as_documented(source, unmarked):
+    assert unmarked_function_imports(source) == unmarked

@@ -67,7 +67,7 @@ class DaskMapper:
         return len(self.client.scheduler_info().get("workers", {}))
 
     def __call__(self, function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]) -> list[Any]:
-        from distributed import as_completed
+        from distributed import as_completed  # start-up: Dask, +0.26 s CPU, as in dask_mapper
 
         items = list(items)
         if not items:
@@ -93,6 +93,7 @@ def dask_mapper(scheduler: str | None = None, workers: int | None = None, progre
     or on the running scheduler at ``scheduler`` (then ``workers`` must be None). The cluster and the
     client are closed on exit; a scheduler that cannot be reached is a :class:`ClusterError`."""
     try:
+        # start-up: Dask (+0.26 s CPU on the verdict, which imports this module) loads when a cluster is asked for
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - a core dependency
         raise ClusterError("Dask is not installed: pip install 'dask[distributed]'") from exc

@@ -82,7 +82,7 @@ class CsvText:
 
     def frame(self):
         """The rows as a pandas DataFrame of strings (columns = header)."""
-        import pandas as pd
+        import pandas as pd  # start-up: +0.37 s CPU on --help (which imports this module)
 
         return pd.DataFrame(list(self.rows), columns=list(self.header), dtype=object)
 

@@ -67,6 +67,7 @@ def _check_level(level: float) -> None:
 
 def spread_interval(runs: npt.ArrayLike, level: float = 0.95) -> Interval:
     """Mean of exchangeable runs and the Student-t interval for one further run (see module doc)."""
+    # start-up: scipy.stats (+0.6 s CPU on the verdict, demography and mse commands) loads when an interval is made
     from scipy import stats
 
     _check_level(level)

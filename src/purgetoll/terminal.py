@@ -57,7 +57,8 @@ def progress(items: Iterable[T], description: str, *, total: int | None = None,
     if not stream.isatty():
         yield from items
         return
-    from rich.console import Console  # rich's progress loads only when a bar is shown
+    # start-up: rich's live display (rich.progress, +6 ms CPU on --help) loads only when a bar shows
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     if total is None and isinstance(items, Sized):

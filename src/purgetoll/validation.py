@@ -6,14 +6,16 @@ into the project's messages, which name the place (section, claim, key) in words
 expected and what was found, and puts them in the order of the file. A check that pydantic's own
 types do not say in those words raises :func:`problem` with the whole message, which is kept as is.
 
-pydantic is imported by the modules that build models, when a file is read: ``purgetoll --help``
-does not load it (``bench/bench_cli.py``).
+This module and the modules that build models load pydantic; they are imported when a file is
+read, so ``purgetoll --help`` does not load it (``bench/bench_cli.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from pydantic_core import PydanticCustomError
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -30,8 +32,6 @@ Translate = Callable[["ErrorDetails"], tuple[str, tuple[Any, ...]] | None]
 def problem(message: str, order: int = 1) -> Exception:
     """An error a validator raises to report ``message`` word for word (see :func:`problems`); ``order``
     ranks it among the problems of one place (a translator may read it from the error's ``ctx``)."""
-    from pydantic_core import PydanticCustomError
-
     return PydanticCustomError("problem", "{message}", {"message": message, "order": order})
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+import pandas as pd
 import pyabc
 
 from purgetoll.errors import ScenarioError
@@ -125,7 +126,5 @@ def to_values(priors: Sequence[Prior], parameter: Mapping[str, float]) -> dict[s
 
 def prior_frame(priors: Sequence[Prior]) -> Any:
     """One row per prior: ``name, low, high, scale, unit, source, assumption``."""
-    import pandas as pd
-
     rows = [{**asdict(p), "assumption": p.assumption} for p in priors]
     return pd.DataFrame(rows, columns=["name", "low", "high", "scale", "unit", "source", "assumption"])

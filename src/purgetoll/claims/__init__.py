@@ -9,7 +9,7 @@ Public surface::
     df = check_claims()                    # one row per claim: figure, verdict, data value, citation
     df[df.verdict == ClaimVerdict.DISAGREES]    # e.g. Conquest's 7 million arrests vs Pospelov's (pospelov_arrested)
 
-The records live in ``claims.toml`` beside this file (schema and rules: ``_schema.py``); the
+The records live in ``claims.toml`` beside this file (schema and rules: ``_records.py``, loading: ``_schema.py``); the
 verdict categories and the rounding rules are documented in ``_verdict.py``; the check methods
 (which table, which computation) in ``_methods.py`` and ``_checks.py``.
 """
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from purgetoll.claims._checks import Evidence
     from purgetoll.claims._records import Claim, Count, FractionClaim, Range, Ratio, Share, Split
     from purgetoll.claims._schema import (
-        SECTIONS,
         ClaimsFileError,
         default_claims_path,
         load_claims,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
         check_claims,
         run_claim_checks,
     )
+    from purgetoll.claims._terms import SECTIONS
     from purgetoll.claims._verdict import (
         CLOSE_RELATIVE,
         VERDICT_RULES,

@@ -34,7 +34,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from purgetoll.claims._methods import METHODS
-from purgetoll.claims._schema import APPROX, BOUNDS, ID_PATTERN, ORDERS, SECTIONS, SPLIT_BASES
+from purgetoll.claims._terms import APPROX, BOUNDS, ID_PATTERN, ORDERS, SECTIONS, SPLIT_BASES
 from purgetoll.validation import message_of, position, problem, problems
 
 __all__ = ["Count", "Range", "Share", "FractionClaim", "Ratio", "Split", "Figure", "CheckSpec", "Claim",

@@ -1,4 +1,4 @@
-"""The claims file: its constants, its error, and loading it (the records: :mod:`._records`).
+"""The claims file: its error and loading it (the records: :mod:`._records`; the words they use: :mod:`._terms`).
 
 Every problem of a claims file is collected and raised at once as one :class:`ClaimsFileError`,
 each line naming the claim id (or its position when the id itself is missing) and the key, and
@@ -15,7 +15,6 @@ base other than 100 or 1000, a part larger than its base, a missing key).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,29 +24,6 @@ from purgetoll.files import read_toml
 
 if TYPE_CHECKING:
     from purgetoll.claims._records import Claim
-
-#: The section headings of the seed text, in order.
-SECTIONS = (
-    "Summary",
-    "The background",
-    "The gendercide",
-    "How many died?",
-    "Who was responsible?",
-    "The aftermath",
-)
-
-#: How an approximate count is qualified in the text.
-APPROX = ("exact", "about", "some", "nearly", "just under", "at most about", "at least")
-#: A share may be stated as a value or as an upper or lower bound.
-BOUNDS = ("equal", "at most", "at least")
-#: The two ways a split is written.
-ORDERS = ("women:men", "men:women")
-#: The bases a split may be given in: percent or per mille.
-SPLIT_BASES = (100, 1000)
-
-#: What a claim id may be.
-ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
-
 
 class ClaimsFileError(ScenarioError):
     """A claims file has one or more problems; all of them are listed, each naming claim and key.
@@ -72,8 +48,8 @@ def parse_claims(data: Mapping[str, Any], source: str) -> tuple[Claim, ...]:
     if not isinstance(raws, list) or not raws:
         problems.append("missing [[claim]] records: expected at least one [[claim]] table")
         raise ClaimsFileError(source, problems)
-    # pydantic (and the records built with it) is loaded here, when a file is read: importing it
-    # costs about 0.12 s of CPU, which `purgetoll --help` (it imports this module) does not pay.
+    # start-up: the records load pydantic, +0.1 s CPU on --help (which imports this module); loaded
+    # when a file is read
     from purgetoll.claims._records import validate_records
 
     seen: dict[str, int] = {}

@@ -20,7 +20,8 @@ from purgetoll.claims._checks import (
 )
 from purgetoll.claims._methods import METHODS
 from purgetoll.claims._records import Claim, Count, FractionClaim, Range, Ratio, Share, Split
-from purgetoll.claims._schema import SECTIONS, ClaimsFileError, load_claims
+from purgetoll.claims._schema import ClaimsFileError, load_claims
+from purgetoll.claims._terms import SECTIONS
 from purgetoll.claims._verdict import (
     VERDICT_RULES,
     ClaimVerdict,

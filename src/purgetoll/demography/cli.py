@@ -23,6 +23,7 @@ import typer
 
 from purgetoll import demography  # its names load on first use: --help loads no numpy, numba, scipy
 from purgetoll.errors import DataError, PurgetollError
+from purgetoll.limits import parse_overrides
 from purgetoll.terminal import Format, fail
 
 if TYPE_CHECKING:  # numpy and pandas load with the first command, not with --help
@@ -39,7 +40,7 @@ app = typer.Typer(
 
 
 def _emit(df: pd.DataFrame, fmt: Format, assumptions: list[str], *, digits: int | None = None) -> None:
-    import pandas as pd
+    import pandas as pd  # start-up: +0.37 s CPU on --help (the command has loaded it by now)
 
     out = df.copy()
     if digits is not None:
@@ -91,12 +92,6 @@ def _interval_note(df: pd.DataFrame) -> list[str]:
     return [*df.attrs["assumptions"], df.attrs["interval"]]
 
 
-def _limits(items: list[str] | None) -> dict[str, float]:
-    from purgetoll.limits import parse_overrides
-
-    return parse_overrides(items)
-
-
 @app.command()
 def project(
     base: Annotated[str, typer.Option("--base", help="census:YEAR or adh:YEAR[:BORDERS], e.g. census:1959.")],
@@ -110,12 +105,13 @@ def project(
     format: FormatOpt = Format.table,
 ) -> None:
     """Project a population by single year of age and sex to a date (births only if given)."""
+    # start-up: numpy, pandas and the user files' readers, +0.36 s CPU on --help
     import numpy as np
 
     from purgetoll.demography.userfiles import read_asfr_csv, read_births_csv
 
     try:
-        limits = _limits(limit)
+        limits = parse_overrides(limit)
         date, arr, note = demography.population(base)
         series = None
         if births == "implied":
@@ -153,7 +149,7 @@ def survival(
 ) -> None:
     """Cohort survival between two censuses by sex: the share of the cohorts counted again."""
     try:
-        df = demography.cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed, limits=_limits(limit),
+        df = demography.cohort_survival(from_, to, cohorts, by=by, draws=draws, seed=seed, limits=parse_overrides(limit),
                                         corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except PurgetollError as exc:
         fail(exc)
@@ -181,7 +177,7 @@ def deficit(
     try:
         df = demography.deficit(from_, to, cohorts=cohorts, width=width, mortality=life_table,
                                 correction=None if no_underregistration else demography.DEFAULT_CORRECTION,
-                                draws=draws, seed=seed, limits=_limits(limit),
+                                draws=draws, seed=seed, limits=parse_overrides(limit),
                                 corrections=_corrections(no_army_1937, no_padding_1939, no_territory, padding_1939))
     except PurgetollError as exc:
         fail(exc)

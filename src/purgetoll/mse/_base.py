@@ -385,7 +385,7 @@ class Estimator(ABC):
     def plot(self, ax: Any = None) -> Any:
         """Draw the estimate with its 95% interval (and the draws, if any); return the axes."""
         self._check_fitted()
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # start-up: +0.41 s CPU on every mse command; only plot() needs it
 
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 3))

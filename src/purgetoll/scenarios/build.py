@@ -10,6 +10,8 @@ from __future__ import annotations
 from purgetoll.scenarios.settings import Scenario
 from purgetoll.sim.inputs import DemographyInputs
 from purgetoll.sim.loop import Sim, SimSettings
+from purgetoll.sim.modules import Demography, Territory
+from purgetoll.sim.start_1937 import start_inputs
 
 __all__ = ["build_sim", "scenario_inputs", "ScenarioSim"]
 
@@ -32,8 +34,6 @@ class ScenarioSim(Sim):
 
 def scenario_inputs(scenario: Scenario, base: DemographyInputs | None = None) -> DemographyInputs:
     """Demography inputs at the scenario's start census with its ``[population]`` values."""
-    from purgetoll.sim.start_1937 import start_inputs
-
     return start_inputs(scenario.start, base, **scenario.parameters("population"))
 
 
@@ -48,8 +48,6 @@ def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyIn
     """
     if mode is not None and scenario.enabled("terror"):  # a scenario without the terror has no mode to set
         scenario = scenario.with_values({"terror.mode": mode})
-    from purgetoll.sim.modules import Demography, Territory
-
     inputs = scenario_inputs(scenario, base)
     settings = SimSettings(start=scenario.start, end=scenario.end, scale=scale, seed=seed,
                            scenario=scenario.name, write_events=write_events, snapshot_dates=snapshot_dates)

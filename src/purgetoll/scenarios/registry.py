@@ -25,14 +25,12 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+import pandas as pd
+
+import purgetoll.sim.modules as sim_modules
 from purgetoll.params import Param
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.base import Module
 
 __all__ = ["SectionSpec", "sections", "sections_of", "keys_frame", "EXTRA_SECTIONS", "ENABLED"]
 
@@ -71,14 +69,11 @@ class SectionSpec:
 @lru_cache(maxsize=1)
 def sections() -> dict[str, SectionSpec]:
     """Every valid section of a scenario file, by name (cached: declarations are constants)."""
-    import purgetoll.sim.modules as pkg
-    from purgetoll.sim.modules.base import Module
-
     found: dict[str, SectionSpec] = {}
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(sim_modules.__path__), key=lambda m: m.name):
         if info.name.startswith("_") or info.name == "base":
             continue
-        mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        mod = importlib.import_module(f"{sim_modules.__name__}.{info.name}")
         for obj in vars(mod).values():
             if (isinstance(obj, type) and issubclass(obj, Module) and obj is not Module
                     and obj.__module__ == mod.__name__ and "parameter_specs" in vars(obj)):
@@ -120,8 +115,6 @@ def _check_specs(section: str, specs: tuple[Param, ...]) -> None:
 def keys_frame(table: dict[str, SectionSpec] | None = None) -> pd.DataFrame:
     """Every valid scenario key: ``section, key, kind, unit, low, high, default, assumption, prior, doc``
     (``prior``: the ``(low, high)`` a calibration may vary it over, or None)."""
-    import pandas as pd
-
     rows = []
     for name, spec in sorted((table or sections()).items()):
         for p in spec.all_params():

@@ -46,6 +46,7 @@ from purgetoll.scenarios.build import build_sim
 from purgetoll.scenarios.registry import sections
 from purgetoll.scenarios.settings import Scenario
 from purgetoll.sim.attributes_tables import NATIONALITIES, SOCIAL_GROUPS
+from purgetoll.sim.sources import default_inputs
 from purgetoll.sim.summaries import labelled
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ HELD_OUT: tuple[str, ...] = (
 
 @lru_cache(maxsize=1)
 def _base() -> DemographyInputs:
-    from purgetoll.sim.sources import default_inputs
-
     return default_inputs()
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from purgetoll.data import figure
+from purgetoll.data import figure, load, machinery
 from purgetoll.errors import DataError
 
 __all__ = [
@@ -89,8 +89,6 @@ def _years(date: str) -> float:
 
 def republic_shares(date: str) -> Marginal:
     """Shares of the union republics at ``date`` (1939 boundaries), geometric interpolation 1926-1939."""
-    from purgetoll.data import load
-
     df = load("census_by_republic_and_city")
     rep = df[df["unit_type"] == "republic"]
     counts = {}
@@ -108,8 +106,6 @@ def republic_shares(date: str) -> Marginal:
 
 def urban_share(date: str) -> tuple[float, str]:
     """Urban share of the census at (or, before 1937, nearest to) ``date``, with its table's citation."""
-    from purgetoll.data import load
-
     df = load("census_national_totals")
     census_date = "1926-12-17" if date < "1937-01-06" else ("1937-01-06" if date < "1939-01-17" else "1939-01-17")
     part = df[df["date"] == census_date].drop_duplicates("metric").set_index("metric")["value"]
@@ -118,8 +114,6 @@ def urban_share(date: str) -> tuple[float, str]:
 
 def nationality_shares(date: str, greeks_share: float) -> Marginal:
     """Population shares of :data:`NATIONALITIES` (see the module docstring for each source)."""
-    from purgetoll.data import load, machinery
-
     k = machinery("arrests_by_nationality_1936_1938").set_index("id")["value"]
     total_arrests = float(k["all"])
     shares = {}
@@ -168,8 +162,6 @@ def region_nationality(regions: Marginal, nationalities: Marginal) -> tuple[np.n
     groups), the Koreans, all in the RSFSR (the Far East) in 1937, and the Finns, weighted 20 times
     in the Karelian ASSR (assumption). RSFSR sub-regions start from the RSFSR's row.
     """
-    from purgetoll.data import load
-
     nat = load("census_nationality_partial")
     pct = nat[(nat["year"] == 1939) & nat["percent"].notna() & (nat["nationality"] != "all")]
     # one composition per territory: the first source printed (likbez for Ukraine)
@@ -203,8 +195,6 @@ def region_nationality(regions: Marginal, nationalities: Marginal) -> tuple[np.n
 
 def special_settler_share(date: str) -> tuple[float, str]:
     """Special settlers (kulak exile) on register at the end of the year before ``date``, per person."""
-    from purgetoll.data import machinery
-
     df = machinery("special_settlers_kulak_exile_1930_1940")
     year = int(date[:4]) - 1
     reg = df[df["metric"].eq("on register at 31 December") & df["period"].astype(str).eq(str(max(year, 1932)))]
@@ -226,8 +216,6 @@ def social_group_shares(urban: bool, *, clergy_share: float, former_people_share
     kulaks (special settlers and others), clergy and "former people" are taken out of these in
     the shares given (former kulaks and clergy rural, former people urban: assumption).
     """
-    from purgetoll.data import machinery
-
     df = machinery("social_structure_1927_baseline").set_index("id")["value"]
     src = {"social_structure_1927_baseline": df.attrs.get("source", "Sokolov 1999 via machinery()")}
     s = dict.fromkeys(SOCIAL_GROUPS, 0.0)

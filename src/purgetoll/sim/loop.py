@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 
 from purgetoll import __version__
 from purgetoll.atomic import atomic_file
-from purgetoll.errors import DataError
+from purgetoll.errors import DataError, SettingsError
 from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
 from purgetoll.sim import calendar
 from purgetoll.sim.budget import check_run
@@ -131,8 +131,6 @@ class SimSettings:
             except DataError as exc:
                 problems.append(str(exc))
         if problems:
-            from purgetoll.errors import SettingsError
-
             raise SettingsError("sim settings", problems)
 
     def fingerprint(self) -> dict[str, Any]:

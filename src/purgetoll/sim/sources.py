@@ -24,7 +24,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from purgetoll.data import figure
+from purgetoll.data import adh, census, figure, life_table
+from purgetoll.demography import annual_qx, births_function, births_series, graduate
+from purgetoll.demography.lifetable import a0_from_q0
 from purgetoll.errors import DataError
 from purgetoll.sim.inputs import DemographyInputs
 from purgetoll.sim.loop import Sim, SimSettings
@@ -43,8 +45,6 @@ ANNEXATION_DATES = {"west_ukraine_belarus": "1939-11-01", "baltics_bessarabia": 
 
 
 def _initial_1926() -> tuple[pd.DataFrame, str]:
-    from purgetoll.data import census
-
     df = census(1926, ages="single")
     df = df[df["sex"].isin(["male", "female"]) & df["age"].notna()].copy()
     df["age"] = df["age"].astype(int).clip(upper=100)
@@ -53,9 +53,6 @@ def _initial_1926() -> tuple[pd.DataFrame, str]:
 
 def annexations_from_adh(share_1939: float = ANNEXATION_SHARE_1939) -> tuple[pd.DataFrame, str]:
     """The annexed population by sex and single age, in two dated waves (see module docstring)."""
-    from purgetoll.data import adh, life_table
-    from purgetoll.demography import graduate
-
     lo, hi = ANNEXATION_SHARE_1939_RANGE
     if not lo <= share_1939 <= hi:
         raise DataError("annexation_share_1939", f"must be in [{lo}, {hi}] (the stated plausible range); got {share_1939!r}")
@@ -80,13 +77,6 @@ def annexations_from_adh(share_1939: float = ANNEXATION_SHARE_1939) -> tuple[pd.
 
 def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> DemographyInputs:
     """Inputs of the demography-only run from the bundled data and the demography engine."""
-    from purgetoll.demography import annual_qx
-    from purgetoll.demography.lifetable import a0_from_q0
-
-    try:
-        from purgetoll.demography import births_function, births_series
-    except ImportError as exc:  # the demography engine's births series is a separate part
-        raise DataError("purgetoll.demography.births", f"the births series is not available ({exc})") from None
     initial, census_source = _initial_1926()
     series = births_series()
     # the series starts in 1927; the run's first fortnight (from 17 Dec 1926) gets 1927's rate

@@ -27,9 +27,11 @@ import numpy as np
 import pandas as pd
 
 from purgetoll.data import figure
+from purgetoll.demography import ArmyOmission1937, census_single
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim.inputs import DemographyInputs
+from purgetoll.sim.sources import default_inputs
 
 __all__ = ["PARAMETER_SPECS", "START_DATES", "CENSUS_TOTAL_1937", "start_inputs", "initial_1937"]
 
@@ -65,8 +67,6 @@ def initial_1937(**params: object) -> np.ndarray:
 
     Keyword arguments are the ``[population]`` parameters (defaults as declared).
     """
-    from purgetoll.demography import ArmyOmission1937, census_single
-
     p = _checked(params)
     if p["army_age_min"] > p["army_age_max"]:
         raise DataError("[population]", f"army_age_min ({p['army_age_min']}) must be <= army_age_max "
@@ -106,8 +106,6 @@ def start_inputs(start: str, base: DemographyInputs | None = None, **params: obj
     if start not in START_DATES:
         raise DataError("start", f"the engine starts at a census date ({', '.join(START_DATES)}); got {start!r}")
     if base is None:
-        from purgetoll.sim.sources import default_inputs
-
         base = default_inputs()
     if start == "1926-12-17":
         _checked(params)

@@ -21,8 +21,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from purgetoll.errors import PurgetollError
+from purgetoll.params import format_number
 from purgetoll.terminal import Format, deprecated, fail
 
 __all__ = ["compare_cmd", "verdict_cmd"]
@@ -81,8 +84,9 @@ def verdict_cmd(
     censuses imply (read through the error model of the evidence, anchored on women and children), the
     archive's documented floor, and which accounts the censuses exclude. (`purgetoll mse compare` is
     another thing: it compares MSE estimators on victim lists.)"""
+    # start-up: the error model and the scenarios (pandas, numba, pydantic), +0.84 s CPU on --help
     from purgetoll.demography.evidence import ErrorModel
-    from purgetoll.verdict.compare import TEST_STATEMENT, compare
+    from purgetoll.scenarios import bundled_names
 
     if keys:
         _print_keys(fmt)
@@ -96,8 +100,6 @@ def verdict_cmd(
         _print_error_keys(model, fmt)
         return
     if not scenarios:
-        from purgetoll.scenarios import bundled_names
-
         problems.append(f"give at least one scenario (bundled: {', '.join(bundled_names())}; or a path to a .toml file)")
     if not 0 < scale <= 1:
         problems.append(f"--scale must be in (0, 1]; got {scale}")
@@ -111,6 +113,9 @@ def verdict_cmd(
         problems.append(f"--error-seed must be >= 0; got {error_seed}")
     if problems:
         fail(problems, code=2)
+    # start-up: the verdict and the engine (pyarrow, the sim), +0.12 s CPU on --keys and --error-keys
+    from purgetoll.verdict.compare import TEST_STATEMENT, compare
+
     try:
         model = _model(errors, sets or [], ErrorModel)
         v = compare(list(scenarios or []), scale=scale, seeds=seeds, first_seed=first_seed, start=start, workers=workers,
@@ -148,9 +153,6 @@ def _print_error_keys(model, fmt: Format) -> None:
         typer.echo(json.dumps(df.astype(object).where(df.notna(), None).to_dict(orient="records"), indent=1,
                               default=str))
         return
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console(width=180)
     t = Table(title=f"The error model of the evidence ({model.origin}): every component, how it is drawn")
     for c in ("name", "group", "unit", "central", "drawn", "assumption"):
@@ -172,9 +174,6 @@ def _span(lo: float, hi: float) -> str:
 
 
 def _print_tables(v) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console(width=180)
     s = v.settings
     console.print(f"scale {s['scale']} ({s['persons_per_agent']:,.0f} persons per agent), seeds {s['seeds']}; "
@@ -244,6 +243,7 @@ def _print_tables(v) -> None:
 
 
 def _print_keys(fmt: Format) -> None:
+    # start-up: the scenarios and the modules' declarations (pandas, pydantic), +0.7 s CPU on --help
     from purgetoll.scenarios import bundled_names
     from purgetoll.scenarios.registry import keys_frame
 
@@ -255,9 +255,6 @@ def _print_keys(fmt: Format) -> None:
         typer.echo(json.dumps({"bundled": bundled_names(), "keys": df.astype(object).where(df.notna(), None)
                                .to_dict(orient="records")}, indent=1, default=str))
         return
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console(width=160)
     console.print(f"bundled scenarios: {', '.join(bundled_names())}")
     console.print("a number is written key = { value = ..., source = \"...\" }; switches and choices bare")
@@ -279,6 +276,4 @@ def k(x: float) -> str:
 
 
 def _b(x, open_text: str) -> str:
-    from purgetoll.params import format_number
-
     return open_text if x is None or x != x else format_number(x)

@@ -14,15 +14,20 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import psutil
 
 from purgetoll.data import figure
 from purgetoll.ensemble import dask_mapper
 from purgetoll.scenarios import Scenario
+from purgetoll.scenarios.build import build_sim
+from purgetoll.sim.sources import default_inputs
+from purgetoll.sim.summaries import read_events, totals
 from purgetoll.terminal import progress
 
 __all__ = ["RunRecord", "run_one", "run_many", "memory_workers", "CENSUS_1937", "CENSUS_1939"]
@@ -49,17 +54,11 @@ class RunRecord:
 @lru_cache(maxsize=1)
 def _base_inputs():
     # built once per process: mortality, births and annexations from the bundled data (a few seconds)
-    from purgetoll.sim.sources import default_inputs
-
     return default_inputs()
 
 
 def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = None) -> RunRecord:
     """Run ``scenario`` once (``start`` overrides its start census) and keep the verdict's figures."""
-    import time
-
-    from purgetoll.scenarios.build import build_sim
-
     t0 = time.perf_counter()
     if start is not None and start != scenario.start:
         scenario = dataclasses.replace(scenario, start=start)
@@ -72,8 +71,6 @@ def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = Non
                     snapshot_dates=(CENSUS_1937, CENSUS_1939))
     headline: dict[str, float] = {}
     if terror:
-        from purgetoll.sim.summaries import read_events, totals
-
         with tempfile.TemporaryDirectory(prefix="purgetoll-compare-") as tmp:
             result = sim.run(tmp)
             headline = totals(read_events(tmp), scale)
@@ -97,8 +94,6 @@ PERSONS_1937 = int(figure("war_losses_and_population_milestones:census_1937_tota
 
 def memory_workers(scale: float) -> int:
     """How many runs fit in the memory available now (at least 1): the default cap on ``workers``."""
-    import psutil
-
     need = PERSONS_1937 * scale * BYTES_PER_PERSON_RUN + 300e6  # plus the interpreter and the inputs
     return max(1, int(psutil.virtual_memory().available * 0.8 // need))
 

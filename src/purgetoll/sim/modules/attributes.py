@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from purgetoll.errors import SettingsError
 from purgetoll.params import Param
 from purgetoll.sim.attributes_draw import categorical, groups, households
 from purgetoll.sim.attributes_tables import (
@@ -197,8 +198,6 @@ class Attributes(Module):
         rep = republic_shares(start)
         oblasts = np.array([p[_OBLAST_KEYS[r][0]] for r in OBLASTS_00447])
         if oblasts.sum() >= 1:
-            from purgetoll.errors import SettingsError
-
             raise SettingsError("[attributes]", [f"the RSFSR regions' shares sum to {oblasts.sum():g} >= 1"])
         rsfsr = rep.shares[0]
         shares = np.concatenate([rsfsr * oblasts, [rsfsr * (1 - oblasts.sum())], rep.shares[1:]])

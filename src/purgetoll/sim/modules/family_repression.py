@@ -26,6 +26,7 @@ import numpy as np
 from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.denunciation import _csr
 from purgetoll.sim.modules.terror import ATTR, TERROR_PLAN_ORDER, column, op_code, yyyymm_step
 from purgetoll.sim.state import FEMALE, MALE
 
@@ -76,8 +77,6 @@ class FamilyRepression(Module):
     def begin_window(self, sim: Sim, first: int, stop: int) -> None:
         """Household index of the window: the denunciation module's when it runs (built just before,
         plan order), else a counting sort of our own."""
-        from purgetoll.sim.modules.denunciation import _csr
-
         den: Any = sim.modules.get("denunciation")  # the denunciation module, by name
         if den is not None and "household" in getattr(den, "_index", {}):
             self._index = den._index["household"]

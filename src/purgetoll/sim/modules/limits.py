@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from purgetoll.data import operations
 from purgetoll.errors import DataError
 from purgetoll.sim import rng
 
@@ -44,8 +45,6 @@ __all__ = ["Limits", "initial_limits"]
 
 def initial_limits() -> dict[str, tuple[float, float]]:
     """Republic -> (category 1, category 2) initial limits of 30 Jul 1937 (Werth, ``operations("limits")``)."""
-    from purgetoll.data import operations
-
     df = operations("limits")
     df = df[(df["stage"] == "initial") & (df["region_type"] == "republic") & df["category"].astype(str).isin(["1", "2"])]
     out: dict[str, list[float]] = {}

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from purgetoll.data import figure
+from purgetoll.data import figure, operations
 from purgetoll.errors import DataError
 from purgetoll.params import Param
 from purgetoll.sim.modules.base import Module
@@ -343,8 +343,6 @@ def age_between(sim: Sim, step: int, low: int, high: int, sl: slice = slice(None
 
 def _limit_shares() -> dict[str, float]:
     """Republic -> share of the initial 00447 limits (categories 1 + 2), from Werth's table."""
-    from purgetoll.data import operations
-
     df = operations("limits")
     df = df[(df["stage"] == "initial") & df["category"].astype(str).isin(["1", "2"]) & (df["region_type"] == "republic")]
     by = df.groupby("region")["value"].sum(min_count=1).dropna()
