@@ -57,6 +57,7 @@ from purgetoll.sim.modules.terror import (
     FREE,
     RELEASED,
     TERROR_PLAN_ORDER,
+    by_step,
     carry_round,
     codes,
     column,
@@ -64,7 +65,6 @@ from purgetoll.sim.modules.terror import (
     refresh_slots,
     role,
     slots_of,
-    step_of_label,
     unpack,
 )
 from purgetoll.sim.modules.terror_draw import FreePool, coded_pool, draw, pick_free, weighted_pick
@@ -177,14 +177,7 @@ class Denunciation(Module):
         self.interrogated_total, self.monthly = int(state["interrogated_total"]), list(state["monthly"])
 
     def prepare(self, sim: Sim) -> None:
-        persons = np.zeros(sim.n_steps)
-        for label, v in self.values["arrests_capacity_by_month_persons"].items():
-            label = str(label)
-            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
-            for lab in months:
-                k = step_of_label(sim, lab)
-                if 0 <= k < sim.n_steps:
-                    persons[k] += float(v) / len(months)
+        persons = by_step(sim, self.values["arrests_capacity_by_month_persons"])
         self._cum_target = np.cumsum(carry_round(np.cumsum(persons) * sim.settings.scale))
 
     def setup(self, sim: Sim) -> None:

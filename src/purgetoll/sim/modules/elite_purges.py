@@ -36,11 +36,11 @@ import numpy as np
 
 from purgetoll.data import figure
 from purgetoll.params import Param
-from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import ATTR, ROLE_BITS, TERROR_PLAN_ORDER, codes, column
 from purgetoll.sim.modules.terror_draw import (
     Budget,
     FreePool,
+    PooledArrests,
     age_weights,
     arrest_shares,
     coded_pools_sized,
@@ -96,7 +96,7 @@ def _specs() -> tuple[Param, ...]:
     )
 
 
-class ElitePurges(Module):
+class ElitePurges(PooledArrests):
     """Arrests in the party, the army command, the NKVD and among managers."""
 
     name: ClassVar[str] = "elite_purges"
@@ -107,20 +107,7 @@ class ElitePurges(Module):
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
-        self._plan: dict[str, np.ndarray] = {}
-        self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.short: dict[str, int] = {}
         self._scale_up: dict[str, float] = {}  # mechanism: whole pool / thinned pool
-        self._free: dict[str, FreePool] = {}  # mechanism: the pools prepared for monthly draws
-        self._asked: dict[str, float] = {}
-        self._carry: dict[str, float] = {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"carry": self._carry, "short": self.short}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self._carry = dict(state.get("carry", {}))
-        self.short = {k: int(v) for k, v in state.get("short", {}).items()}
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -193,6 +180,5 @@ class ElitePurges(Module):
             free = terror.free_mask(sim, pool)
             female = 0.0 if g in ("army", "nkvd") else self.values["female_share"]
             chosen = draw(sim, pool[free], w[free], n, female, f"terror.arrest.{g}", step)
-            if len(chosen) < n:
-                self.short[g] = self.short.get(g, 0) + n - len(chosen)
+            self.count_short(g, n, chosen)
             terror.arrest(sim, chosen, step, g)

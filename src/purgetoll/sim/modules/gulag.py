@@ -51,11 +51,11 @@ from purgetoll.sim.modules.terror import (
     CATEGORIES,
     RELEASED,
     TERROR_PLAN_ORDER,
+    by_step,
     mechanism_mode,
     op_code,
     pack,
     refresh_slots,
-    step_of_label,
     unpack,
 )
 from purgetoll.sim.modules.terror_draw import FreePool, age_weights, coded_pool, draw, pick_free
@@ -177,20 +177,9 @@ class Gulag(Module):
         self.hazard_per_1000_per_year = list(state["levels"])
         self._np_carry = float(state.get("np_carry", 0.0))
 
-    def _monthly(self, sim: Sim, series: dict[str, float], spread: bool) -> np.ndarray:
-        out = np.zeros(sim.n_steps)
-        for label, v in series.items():
-            label = str(label)
-            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
-            for lab in months:
-                k = step_of_label(sim, lab)
-                if 0 <= k < sim.n_steps:
-                    out[k] += float(v) / (len(months) if spread else 1)
-        return out
-
     def prepare(self, sim: Sim) -> None:
-        self._deaths_m = self._monthly(sim, self.values["deaths_by_month_persons"], True) * sim.settings.scale
-        self._rate_m = self._monthly(sim, self.values["mortality_per_1000_per_year"], False)
+        self._deaths_m = by_step(sim, self.values["deaths_by_month_persons"]) * sim.settings.scale
+        self._rate_m = by_step(sim, self.values["mortality_per_1000_per_year"], spread_years=False)
         self._year = np.array([sim.date(k).year for k in range(sim.n_steps)])
 
     def setup(self, sim: Sim) -> None:

@@ -47,7 +47,6 @@ import numpy as np
 from purgetoll.data import figure
 from purgetoll.params import Param
 from purgetoll.sim import rng
-from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.terror import (
     ATTR,
     TERROR_PLAN_ORDER,
@@ -58,6 +57,7 @@ from purgetoll.sim.modules.terror import (
 from purgetoll.sim.modules.terror_draw import (
     Budget,
     FreePool,
+    PooledArrests,
     age_weights,
     arrest_shares,
     coded_pools_sized,
@@ -153,7 +153,7 @@ def _specs() -> tuple[Param, ...]:
     return tuple(out)
 
 
-class NationalOperations(Module):
+class NationalOperations(PooledArrests):
     """Arrests by nationality for each national operation; the 17-70 round-ups as a switch."""
 
     name: ClassVar[str] = "national_operations"
@@ -164,20 +164,7 @@ class NationalOperations(Module):
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
-        self._plan: dict[str, np.ndarray] = {}
-        self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.short: dict[str, int] = {}
         self._marker: dict[str, tuple[np.ndarray, float]] = {}  # mechanism: first nationality's pool, its scale
-        self._asked: dict[str, float] = {}
-        self._carry: dict[str, float] = {}
-        self._free: dict[str, FreePool] = {}  # mechanism: the pools prepared for monthly draws
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"carry": self._carry, "short": self.short}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self._carry = dict(state.get("carry", {}))
-        self.short = {k: int(v) for k, v in state.get("short", {}).items()}
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -303,8 +290,7 @@ class NationalOperations(Module):
                 ok = terror.free_mask(sim, fb)
                 chosen = np.concatenate([chosen, draw(sim, fb[ok], fw[ok], n - len(chosen), self.values["female_share"],
                                                       f"terror.arrest.{op}.fallback", step)])
-            if len(chosen) < n:
-                self.short[op] = self.short.get(op, 0) + n - len(chosen)
+            self.count_short(op, n, chosen)
             terror.arrest(sim, chosen, step, op)
         if self.values["males_17_70_roundup"] and step == yyyymm_step(sim, self.values["roundup_yyyymm"]):
             self._roundup(sim, step)

@@ -61,9 +61,9 @@ from purgetoll.sim.modules.terror import (
     OPERATIONS,
     OTHER_SENTENCE,
     TERROR_PLAN_ORDER,
+    by_step,
     carry_round,
     republic_of,
-    step_of_label,
     yyyymm_step,
 )
 
@@ -269,15 +269,7 @@ class Sentencing(Module):
             self.courts.refresh(sim)
 
     def _monthly(self, sim: Sim, series: dict[str, float]) -> np.ndarray:
-        persons = np.zeros(sim.n_steps)
-        for label, v in series.items():
-            label = str(label)
-            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
-            for lab in months:
-                k = step_of_label(sim, lab)
-                if 0 <= k < sim.n_steps:
-                    persons[k] += float(v) / len(months)
-        return persons * sim.settings.scale
+        return by_step(sim, series) * sim.settings.scale
 
     def prepare(self, sim: Sim) -> None:
         v = self.values

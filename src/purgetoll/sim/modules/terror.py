@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
 __all__ = ["Terror", "OPERATIONS", "BODIES", "CATEGORIES", "CAMP_TYPES", "STATUS", "FREE", "HELD", "CAMP", "EXECUTED",
-           "RELEASED", "OTHER_SENTENCE", "op_code", "column", "slots_of", "step_of_label",
+           "RELEASED", "OTHER_SENTENCE", "op_code", "column", "slots_of", "step_of_label", "by_step",
            "carry_round", "weighted_pick", "yyyymm_step", "TERROR_PLAN_ORDER", "ATTR", "ROLE_BITS", "pack", "unpack", "refresh_slots", "in_codes", "role", "labels", "codes", "republic_of", "MODES",
            "mechanism_mode", "WHO_COLUMNS", "EVENT_MEANINGS"]
 
@@ -210,6 +210,21 @@ def step_of_label(sim: Sim, label: str) -> int:
     """Step of a month label ``YYYY-MM`` (the step starting in that month; may be outside the run)."""
     y, m = int(label[:4]), int(label[5:7])
     return (y - 1900) * 12 + m - 1 - sim.start_month
+
+
+def by_step(sim: Sim, series: dict[str, float], *, spread_years: bool = True) -> np.ndarray:
+    """The value of each step from a series by month (``YYYY-MM``) or year (``YYYY``): a year's value
+    spread evenly over its twelve months (``spread_years``, for counts) or given to each of them (for
+    rates); months outside the run are dropped. In the series' unit (persons, not agents)."""
+    out = np.zeros(sim.n_steps)
+    for label, value in series.items():
+        label = str(label)
+        months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
+        for lab in months:
+            k = step_of_label(sim, lab)
+            if 0 <= k < sim.n_steps:
+                out[k] += float(value) / (len(months) if spread_years else 1)
+    return out
 
 
 def yyyymm_step(sim: Sim, yyyymm: int) -> int:

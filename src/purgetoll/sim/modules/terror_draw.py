@@ -20,13 +20,14 @@ import numpy as np
 
 from purgetoll.errors import DataError
 from purgetoll.sim import rng
-from purgetoll.sim.modules.terror import carry_round, step_of_label, weighted_pick
+from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.terror import by_step, carry_round, weighted_pick
 from purgetoll.sim.state import FEMALE, MALE
 
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Budget", "draw", "pick_weighted", "pick_free", "arrest_shares", "count_free", "FreePool", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
+__all__ = ["Budget", "draw", "pick_weighted", "pick_free", "arrest_shares", "PooledArrests", "count_free", "FreePool", "age_weights", "spread", "thinned_pool", "thinned_pools", "coded_pool",
            "coded_pools", "coded_pools_sized"]
 
 
@@ -52,14 +53,7 @@ class Budget:
         A year label spreads its value evenly over the months of that year. Months outside the run
         are dropped; months from ``halt_step`` on are zero (the halt of November 1938).
         """
-        persons = np.zeros(sim.n_steps)
-        for label, value in self.series.items():
-            label = str(label)
-            months = [f"{label}-{m:02d}" for m in range(1, 13)] if len(label) == 4 else [label]
-            for lab in months:
-                k = step_of_label(sim, lab)
-                if 0 <= k < sim.n_steps:
-                    persons[k] += float(value) / len(months)
+        persons = by_step(sim, self.series)
         if halt_step is not None and halt_step < sim.n_steps:
             persons[max(halt_step, 0):] = 0.0
         return carry_round(np.cumsum(persons) * sim.settings.scale)
@@ -172,7 +166,39 @@ def pick_free(sim: Sim, pool: FreePool, n: int, decision: str, step: int, listed
     return np.sort(pool.slots[idx])
 
 
-def arrest_shares(sim: Sim, step: int, terror: Any, module: Any, pools: dict[str, FreePool]) -> None:
+class PooledArrests(Module):
+    """A terror module whose decisions (purges, operations) each arrest from a pool of their own.
+
+    Its state: the plan by decision (agents per step, or the active months in mechanism mode), the
+    window's pools (slots and weights), mechanism mode's free pools (``_free``), what each decision
+    asked this month (``_asked``) and the remainders carried to next month (``_carry``), and the
+    agents each decision's pool fell short by (``short``); the remainders and shortfalls are
+    checkpointed.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        self._plan: dict[str, np.ndarray] = {}
+        self._pools: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._free: dict[str, FreePool] = {}
+        self._asked: dict[str, float] = {}
+        self._carry: dict[str, float] = {}
+        self.short: dict[str, int] = {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"carry": self._carry, "short": self.short}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self._carry = dict(state.get("carry", {}))
+        self.short = {k: int(v) for k, v in state.get("short", {}).items()}
+
+    def count_short(self, name: str, wanted: int, chosen: np.ndarray) -> None:
+        """Add to ``short[name]`` the agents of ``wanted`` that ``chosen`` lacks (none when it has them all)."""
+        if len(chosen) < wanted:
+            self.short[name] = self.short.get(name, 0) + wanted - len(chosen)
+
+
+def arrest_shares(sim: Sim, step: int, terror: Any, module: PooledArrests, pools: dict[str, FreePool]) -> None:
     """Mechanism mode: the allowance the interrogators gave ``module`` this month, shared among its
     decisions in proportion to what each asked (``module._asked``), to whole persons with the remainders
     carried to next month (``module._carry``); each decision then picks from its free pool (``pools``; a
@@ -191,8 +217,7 @@ def arrest_shares(sim: Sim, step: int, terror: Any, module: Any, pools: dict[str
         if k <= 0 or name not in pools:
             continue
         chosen = pick_free(sim, pools[name], k, f"terror.arrest.{name}", step, listed)
-        if len(chosen) < k:
-            module.short[name] = module.short.get(name, 0) + k - len(chosen)
+        module.count_short(name, k, chosen)
         terror.arrest(sim, chosen, step, name)
 
 
