@@ -146,7 +146,8 @@ def test_stale_temporaries_of_live_processes_or_other_hosts_are_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other_host.name])
 
 
-def test_swap_dir_exchanges_whole_folders(tmp_path):
+def _swap_two_folders(tmp_path):
+    """Swap ``new`` (holding b) with ``run`` (holding a), check they exchanged contents; return ``run``."""
     old, new = tmp_path / "run", tmp_path / "new"
     old.mkdir()
     (old / "a").write_text("old")
@@ -154,6 +155,11 @@ def test_swap_dir_exchanges_whole_folders(tmp_path):
     (new / "b").write_text("new")
     assert swap_dir(new, old) is True
     assert [p.name for p in old.iterdir()] == ["b"] and [p.name for p in new.iterdir()] == ["a"]
+    return old
+
+
+def test_swap_dir_exchanges_whole_folders(tmp_path):
+    _swap_two_folders(tmp_path)
 
 
 def test_swap_dir_without_an_atomic_exchange_moves_aside_and_back(tmp_path, monkeypatch):
@@ -163,13 +169,7 @@ def test_swap_dir_without_an_atomic_exchange_moves_aside_and_back(tmp_path, monk
         raise NotImplementedError("no RENAME_EXCHANGE here")
 
     monkeypatch.setattr(atomic, "_exchange", unsupported)
-    old, new = tmp_path / "run", tmp_path / "new"
-    old.mkdir()
-    (old / "a").write_text("old")
-    new.mkdir()
-    (new / "b").write_text("new")
-    assert swap_dir(new, old) is True
-    assert [p.name for p in old.iterdir()] == ["b"] and [p.name for p in new.iterdir()] == ["a"]
+    old = _swap_two_folders(tmp_path)
     # the second rename fails: the old folder goes back where it was
     new2 = tmp_path / "new2"
     new2.mkdir()

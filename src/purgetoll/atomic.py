@@ -47,6 +47,7 @@ __all__ = [
     "remove_stale_temps",
     "swap_dir",
     "temp_dir",
+    "temp_entries",
     "temp_prefix",
 ]
 
@@ -100,6 +101,16 @@ def parse_temp_name(filename: str) -> tuple[str, str, int] | None:
     return (m["name"], m["host"], int(m["pid"])) if m else None
 
 
+def temp_entries(folder: str | os.PathLike[str]) -> list[tuple[os.DirEntry[str], tuple[str, str, int]]]:
+    """The entries of ``folder`` with a purgetoll temporary name, each with its parsed
+    ``(name, host_tag, pid)``, in directory order; none when the folder cannot be read."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [(entry, parsed) for entry in entries if (parsed := parse_temp_name(entry.name)) is not None]
+
+
 def pid_alive(pid: int) -> bool:
     """Whether process ``pid`` exists on this host (a zombie counts as gone)."""
     if pid <= 0:
@@ -127,15 +138,9 @@ def remove_stale_temps(folder: str | os.PathLike[str], name: str | None = None) 
     """
     folder = Path(folder)
     removed: list[Path] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        parsed = parse_temp_name(entry.name)
-        if parsed is None or (name is not None and parsed[0] != name):
+    for entry, (target, host, pid) in temp_entries(folder):
+        if name is not None and target != name:
             continue
-        _, host, pid = parsed
         if host != HOST_TAG or pid_alive(pid):
             continue
         path = Path(entry.path)

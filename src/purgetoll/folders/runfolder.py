@@ -46,6 +46,7 @@ from purgetoll.atomic import (
     remove_stale_temps,
     swap_dir,
     temp_dir,
+    temp_entries,
 )
 from purgetoll.errors import (
     DamagedError,
@@ -117,13 +118,8 @@ def _read_marker(path: Path) -> dict[str, Any] | None:
 def find_stagings(parent: Path, name: str | None = None) -> list[Staging]:
     """The staging folders in ``parent`` (of target ``name``, or all), oldest first."""
     out: list[Staging] = []
-    try:
-        entries = list(os.scandir(parent))
-    except OSError:
-        return out
-    for entry in entries:
-        parsed = parse_temp_name(entry.name)
-        if parsed is None or not entry.is_dir(follow_symlinks=False):
+    for entry, _ in temp_entries(parent):
+        if not entry.is_dir(follow_symlinks=False):
             continue
         marker = _read_marker(Path(entry.path))
         if marker is None or (name is not None and marker.get("target") != name):
