@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from purgetoll.sim import DemographyInputs
+from purgetoll.sim.modules.terror import CAMP, EXECUTED, HELD
+from purgetoll.sim.summaries import read_events, totals
 
 AGES = np.arange(101)
 
@@ -45,3 +47,20 @@ def real_inputs():
     from purgetoll.sim import default_inputs
 
     return default_inputs()
+
+
+def run_with_events(sim, folder) -> tuple:
+    """Run ``sim`` into ``folder``; the sim and its event log."""
+    sim.run(folder)
+    return sim, read_events(folder)
+
+
+def assert_custody_agrees_with_people(sim, ev, scale: float) -> None:
+    """Conservation at the end: camp and prison populations from the events equal the people's
+    status, and every execution logged is a person whose status is executed."""
+    p = sim.people
+    t = totals(ev, scale)
+    alive = p["alive"]
+    assert t["camp_population_end"] * scale == pytest.approx(np.count_nonzero(alive & (p["t_status"] == CAMP)))
+    assert t["prison_population_end"] * scale == pytest.approx(np.count_nonzero(alive & (p["t_status"] == HELD)))
+    assert (ev["event"] == "execution").sum() == np.count_nonzero(p["t_status"] == EXECUTED)

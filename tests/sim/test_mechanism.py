@@ -19,8 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from purgetoll.scenarios import Scenario, build_sim, sections
-from purgetoll.sim.modules.terror import BODIES, CAMP, EXECUTED, HELD
+from purgetoll.sim.modules.terror import BODIES
 from purgetoll.sim.summaries import read_events, totals
+from tests.sim.conftest import assert_custody_agrees_with_people, run_with_events
 
 SCALE = 0.001
 
@@ -49,19 +50,13 @@ def run_totals(base, scale=SCALE, seed=1, **values) -> dict[str, float]:
 def mech_run(base_inputs, tmp_path_factory):
     d = tmp_path_factory.mktemp("mechanism")
     sim = build_sim(mechanism(), scale=SCALE, seed=11, base=base_inputs)
-    sim.run(d)
-    return sim, read_events(d)
+    return run_with_events(sim, d)
 
 
 def test_event_log_and_people_agree_at_the_end(mech_run):
     """Everyone arrested is held until shot, admitted to a camp, sentenced otherwise, released or dead."""
     sim, ev = mech_run
-    p = sim.people
-    t = totals(ev, SCALE)
-    alive = p["alive"]
-    assert t["camp_population_end"] * SCALE == pytest.approx(np.count_nonzero(alive & (p["t_status"] == CAMP)))
-    assert t["prison_population_end"] * SCALE == pytest.approx(np.count_nonzero(alive & (p["t_status"] == HELD)))
-    assert (ev["event"] == "execution").sum() == np.count_nonzero(p["t_status"] == EXECUTED)
+    assert_custody_agrees_with_people(sim, ev, SCALE)
     sentences = ev[ev["event"] == "sentence"]
     assert sentences["person_id"].is_unique
 

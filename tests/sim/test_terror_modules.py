@@ -14,8 +14,9 @@ from purgetoll.scenarios import Scenario, build_sim
 from purgetoll.sim.modules.denunciation import MAX_NAMES, _csr, _pick, _poisson
 from purgetoll.sim.modules.mass_operation import MassOperation
 from purgetoll.sim.modules.national_operations import NationalOperations
-from purgetoll.sim.modules.terror import CAMP, EXECUTED, HELD, carry_round, codes, weighted_pick
+from purgetoll.sim.modules.terror import carry_round, codes, weighted_pick
 from purgetoll.sim.summaries import read_events, summarise, totals
+from tests.sim.conftest import assert_custody_agrees_with_people, run_with_events
 
 SCALE = 0.001
 
@@ -83,19 +84,13 @@ def test_poisson_names_have_the_stated_mean():
 def archival_run(tmp_path_factory):
     d = tmp_path_factory.mktemp("archival")
     sim = build_sim(Scenario.load("archival"), scale=SCALE, seed=11)
-    sim.run(d)
-    return sim, read_events(d)
+    return run_with_events(sim, d)
 
 
 def test_event_log_and_people_agree_at_the_end(archival_run):
     """Conservation: camp and prison populations from the events equal the people's status."""
     sim, ev = archival_run
-    p = sim.people
-    t = totals(ev, SCALE)
-    alive = p["alive"]
-    assert t["camp_population_end"] * SCALE == pytest.approx(np.count_nonzero(alive & (p["t_status"] == CAMP)))
-    assert t["prison_population_end"] * SCALE == pytest.approx(np.count_nonzero(alive & (p["t_status"] == HELD)))
-    assert (ev["event"] == "execution").sum() == np.count_nonzero(p["t_status"] == EXECUTED)
+    assert_custody_agrees_with_people(sim, ev, SCALE)
 
 
 def test_every_arrest_is_sentenced_at_most_once_and_only_after_arrest(archival_run):
