@@ -19,10 +19,15 @@ import csv
 import io
 import os
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+from purgetoll.errors import PurgetollError
 
 #: Bounded, reproducible examples (the whole suite must stay well under 15 minutes on 2 cores).
 ROBUST = settings(
@@ -50,6 +55,25 @@ class Case:
     line: int | None = None
     table: object = None  # the intended content, for "same"
     extra: dict = field(default_factory=dict)
+
+
+def read_as_the_case_says(path: Path, case: Case, read: Callable[[Path], Any]) -> Any:
+    """``read(path)``, asserting the outcome ``case`` expects: a purgetoll error whose message starts
+    with the file (and its line, and names the byte offset, where the case knows them) for damage that
+    is not harmless; a result for damage that is not fatal. The result, or None on an error."""
+    try:
+        got = read(path)
+    except PurgetollError as err:
+        text = str(err)
+        assert text.startswith(str(path)), text
+        assert case.expect != "same", f"{case.what}: harmless damage refused: {text}"
+        if case.line is not None:
+            assert text.startswith(f"{path}, line {case.line}: "), (case.what, text)
+        if "offset" in case.extra:
+            assert f"at byte offset {case.extra['offset']} " in text, text
+        return None
+    assert case.expect != "error", f"{case.what}: damaged file accepted as {got!r}"
+    return got
 
 
 def _encode(rows: list[list[str]], newline: str = "\n") -> bytes:
