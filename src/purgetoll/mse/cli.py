@@ -75,6 +75,16 @@ def _read(file: Path, strata: str | None):
     return mse.read_capture_csv(file, strata=cols)
 
 
+def _one_table(file: Path, limit: list[str] | None, refusal: str) -> tuple[dict[str, float], Any]:
+    """The declared limits as raised by ``--limit`` and the capture table of ``file``, one table
+    (``refusal``: the message for a stratified one)."""
+    limits = parse_overrides(limit)
+    table = mse.read_capture_csv(file)
+    if isinstance(table, mse.StratifiedTable):  # pragma: no cover - read_capture_csv without strata
+        raise ValueError(refusal)
+    return limits, table
+
+
 def _result(est, table, method: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "file": str(table.source),
@@ -203,10 +213,7 @@ def compare(
     if output_format not in ("table", "json", "csv"):
         fail(ValueError(f"--format must be table, json or csv; got {output_format!r}"))
     try:
-        limits = parse_overrides(limit)
-        table = mse.read_capture_csv(file)
-        if isinstance(table, mse.StratifiedTable):  # pragma: no cover - read_capture_csv without strata
-            raise ValueError("compare works on one table")
+        limits, table = _one_table(file, limit, "compare works on one table")
     except PurgetollError as err:
         fail(err)
     specs = [m.strip() for m in only.split(",") if m.strip()] if only else None
@@ -265,10 +272,7 @@ def rank(
     if top < 1:
         fail(ValueError(f"--top must be >= 1; got {top}"))
     try:
-        limits = parse_overrides(limit)
-        table = mse.read_capture_csv(file)
-        if isinstance(table, mse.StratifiedTable):  # pragma: no cover - read_capture_csv without strata
-            raise ValueError("rank works on one table; give no --strata")
+        limits, table = _one_table(file, limit, "rank works on one table; give no --strata")
         order = min(2, table.n_lists - 1) if max_order is None else max_order
         ranking = mse.rank_models(table, family=family, max_order=order, criterion=criterion, limits=limits)
     except (PurgetollError, ValueError) as err:
