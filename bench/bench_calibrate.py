@@ -33,13 +33,11 @@ import sys
 import time
 from pathlib import Path
 
+from _child import loadavg
+
 HERE = Path(__file__).resolve().parent
 KEY_CHECKS = ("arrests_1937", "arrests_1938", "death_sentences_1937", "death_sentences_1938", "gulag_deaths_1937",
               "gulag_deaths_1938")
-
-
-def _load() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def _children_cpu() -> float:
@@ -68,7 +66,7 @@ def full(args: argparse.Namespace) -> dict:
     from purgetoll.calibrate.store import save_calibration
     from purgetoll.ensemble import dask_mapper
 
-    load_before = _load()
+    load_before = loadavg()
     t0 = time.perf_counter()
     cal = Calibration(MechanismSimulator(args.scenario), scale=0.001, simulations=args.simulations,
                       population_size=args.population, seed=args.seed, noise_replicates=20)
@@ -85,7 +83,7 @@ def full(args: argparse.Namespace) -> dict:
                                  on_stage=stage)
         cpu_all = _children_cpu()
     wall = time.perf_counter() - t0
-    load_after = _load()
+    load_after = loadavg()
     out = save_calibration(result, args.out, force=True,
                            command=["python", "bench/bench_calibrate.py", "--part", "full", "--simulations",
                                     str(args.simulations), "--population", str(args.population), "--seed",
@@ -140,7 +138,7 @@ def workers_part(args: argparse.Namespace) -> dict:
     from purgetoll.calibrate.mechanism import MechanismSimulator
     from purgetoll.ensemble import dask_mapper
 
-    out = {"kind": "workers", "load_before": _load(), "digests": {}, "seconds": {}}
+    out = {"kind": "workers", "load_before": loadavg(), "digests": {}, "seconds": {}}
     for n in (1, 2):
         t0 = time.perf_counter()
         cal = Calibration(MechanismSimulator(args.scenario), scale=0.001, simulations=120, population_size=40,
@@ -151,7 +149,7 @@ def workers_part(args: argparse.Namespace) -> dict:
         out["digests"][str(n)] = _digest({"posterior": cal.posterior_, "generations": cal.generations_,
                                           "statistics": cal.statistics_})
     out["identical"] = len(set(out["digests"].values())) == 1
-    out["load_after"] = _load()
+    out["load_after"] = loadavg()
     return out
 
 
@@ -159,7 +157,7 @@ def toy(args: argparse.Namespace) -> dict:
     from purgetoll.calibrate.fit import Calibration
     from purgetoll.calibrate.toy import TOY_TRUTH, ToyMachine, toy_statistics
 
-    load_before = _load()
+    load_before = loadavg()
     t0 = time.perf_counter()
     hits = {k: 0 for k in TOY_TRUTH}
     have = {k: 0 for k in TOY_TRUTH}
@@ -178,7 +176,7 @@ def toy(args: argparse.Namespace) -> dict:
             "coverage": {k: hits[k] / have[k] if have[k] else None for k in TOY_TRUTH},
             "intervals": have, "mean_width_share_of_prior": {k: (sum(v) / len(v) if v else None)
                                                              for k, v in widths.items()},
-            "wall_seconds": round(time.perf_counter() - t0, 1), "load_before": load_before, "load_after": _load()}
+            "wall_seconds": round(time.perf_counter() - t0, 1), "load_before": load_before, "load_after": loadavg()}
 
 
 def _print(results: list[dict]) -> None:

@@ -28,11 +28,11 @@ import os
 import platform
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child
 
 HERE = Path(__file__).resolve().parent
 START, END = "1926-12-17", "1959-01-15"
@@ -91,16 +91,8 @@ def _child(scale: float, seed: int, src: str | None, measure_resume: bool) -> di
     if src:
         env["PYTHONPATH"] = src
     try:
-        before = os.getloadavg()
-        proc = subprocess.run([sys.executable, __file__, "--one", str(scale), "--out", str(work / "run"),
-                               "--seed", str(seed)] + (["--resume-check"] if measure_resume else []),
-                              capture_output=True, text=True, env=env)
-        if proc.returncode != 0:
-            raise RuntimeError(proc.stderr[-2000:])
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
-        res["loadavg_before"] = [round(x, 2) for x in before]
-        res["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
-        return res
+        return run_child(__file__, ["--one", str(scale), "--out", str(work / "run"), "--seed", str(seed)]
+                         + (["--resume-check"] if measure_resume else []), env=env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

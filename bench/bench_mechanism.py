@@ -28,10 +28,11 @@ import platform
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import loadavg, run_child
 
 HERE = Path(__file__).resolve().parent
 BIGMEM = Path("/work/locks/bigmem")
@@ -39,10 +40,6 @@ KEYS = ("arrests_1937", "arrests_1938", "arrests_1937_1938", "convictions_1937_1
         "executions_1937_1938", "camp_deaths_1937", "camp_deaths_1938", "camp_population_1938_01_01",
         "camp_population_1939_01_01", "deaths_in_custody_1937_1938", "women_share_arrested_1937_1938",
         "women_share_executed_1937_1938", "women_share_camp_end")
-
-
-def _load() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def one_run(scale: float, seed: int, out: str) -> dict:
@@ -65,16 +62,6 @@ def one_run(scale: float, seed: int, out: str) -> dict:
             "events": result.event_counts, "totals": {k: tot[k] for k in KEYS},
             "slowest_steps_seconds": dict(sorted(((k, round(v, 2)) for k, v in t.items() if v >= 0.5),
                                                  key=lambda kv: -kv[1])[:12])}
-
-
-def _sub(args: list[str]) -> dict:
-    before = _load()
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-3000:])
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    res["loadavg_before"], res["loadavg_after"] = before, _load()
-    return res
 
 
 @contextlib.contextmanager
@@ -101,7 +88,7 @@ def regimes(seeds: tuple[int, ...]) -> dict:
              "ten_times_interrogators": {"terror.interrogators_persons": 10 * staff},
              "ten_times_interrogators_twice_the_names": {"terror.interrogators_persons": 10 * staff,
                                                          "denunciation.names_per_interrogation": 2 * names}}
-    out = {"loadavg_before": _load()}
+    out = {"loadavg_before": loadavg()}
     for name, values in cases.items():
         got = [simulate_summaries(values, seed=s) for s in seeds]
         arrests = [g["arrests_1937"] + g["arrests_1938"] for g in got]
@@ -110,21 +97,21 @@ def regimes(seeds: tuple[int, ...]) -> dict:
     out["half_interrogators_change"] = round(out["half_interrogators"]["mean"] / base - 1, 4)
     out["twice_the_names_change_with_ample_capacity"] = round(
         out["ten_times_interrogators_twice_the_names"]["mean"] / ample - 1, 4)
-    out["loadavg_after"] = _load()
+    out["loadavg_after"] = loadavg()
     return out
 
 
 def summaries_timing(n: int) -> dict:
     from purgetoll.scenarios.summaries import simulate_summaries
 
-    before = _load()
+    before = loadavg()
     simulate_summaries({}, seed=100)  # loads the compiled kernels and the bundled inputs
     t0 = time.perf_counter()
     for s in range(n):
         simulate_summaries({"terror.interrogators_persons": 20_000.0 + 1000 * s}, seed=s)
     per = (time.perf_counter() - t0) / n
     return {"scale": 0.001, "calls": n, "seconds_per_call": round(per, 3), "loadavg_before": before,
-            "loadavg_after": _load()}
+            "loadavg_after": loadavg()}
 
 
 def main() -> None:
@@ -149,7 +136,7 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="purgetoll-bench-mechanism-"))
         try:
             with _bigmem(scale):
-                r = _sub(["--one", str(scale), "--seed", str(args.seed), "--out", str(work / "run")])
+                r = run_child(__file__, ["--one", str(scale), "--seed", str(args.seed), "--out", str(work / "run")])
         finally:
             shutil.rmtree(work, ignore_errors=True)
         runs.append(r)
@@ -167,9 +154,9 @@ def main() -> None:
         print(f"half the interrogators: {out['regimes']['half_interrogators_change']:+.1%} arrests 1937-38; "
               f"ten times the interrogators and twice the names: "
               f"{out['regimes']['twice_the_names_change_with_ample_capacity']:+.1%}")
-        small = [_sub(["--one", "0.001", "--seed", str(s), "--out", tempfile.mkdtemp() + "/run"]) for s in (1, 2, 3)]
-        big = next((r for r in runs if r["scale"] == 0.01), None) or _sub(
-            ["--one", "0.01", "--seed", "1", "--out", tempfile.mkdtemp() + "/run"])
+        small = [run_child(__file__, ["--one", "0.001", "--seed", str(s), "--out", tempfile.mkdtemp() + "/run"]) for s in (1, 2, 3)]
+        big = next((r for r in runs if r["scale"] == 0.01), None) or run_child(
+            __file__, ["--one", "0.01", "--seed", "1", "--out", tempfile.mkdtemp() + "/run"])
         inv = {}
         for k in KEYS:
             vals = [r["totals"][k] for r in small]

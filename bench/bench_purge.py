@@ -30,10 +30,11 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = ("archival", "conquest_1968", "conquest_1990", "no_terror")
@@ -95,17 +96,6 @@ def snowball_run(scale: float, capacity_per_month_agents: float, listed_agents: 
             "run_seconds": round(wall, 2)}
 
 
-def _sub(args: list[str]) -> dict:
-    load_before = os.getloadavg()
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-3000:])
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    res["loadavg_before"] = [round(x, 2) for x in load_before]
-    res["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
-    return res
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.01])
@@ -130,13 +120,13 @@ def main() -> None:
         snowball = {"vs_arrests": [], "vs_population": []}
         print("snowball cost vs arrests (scale 0.01, fixed population)")
         for factor in (1, 4, 16):
-            r = _sub(["--snow", "0.01", str(250 * factor), "5000"])
+            r = run_child(__file__, ["--snow", "0.01", str(250 * factor), "5000"])
             snowball["vs_arrests"].append(r)
             print(f"  arrests {r['arrests_agents']:>8,}  monthly step {r['monthly_step_seconds']:>7.3f} s  "
                   f"index build {r['index_build_seconds']:>6.3f} s  population {r['population_agents']:>10,}")
         print("snowball cost vs population (fixed arrests in agents)")
         for scale in (0.005, 0.01, 0.02, 0.04):
-            r = _sub(["--snow", str(scale), "1000", "5000"])
+            r = run_child(__file__, ["--snow", str(scale), "1000", "5000"])
             snowball["vs_population"].append(r)
             print(f"  population {r['population_agents']:>10,}  arrests {r['arrests_agents']:>7,}  monthly step "
                   f"{r['monthly_step_seconds']:>7.3f} s  index build {r['index_build_seconds']:>6.3f} s")
@@ -152,7 +142,7 @@ def main() -> None:
         for name in args.scenarios:
             work = Path(tempfile.mkdtemp(prefix="purgetoll-bench-purge-"))
             try:
-                r = _sub(["--one", name, str(scale), "--out", str(work / "run"), "--seed", str(args.seed)])
+                r = run_child(__file__, ["--one", name, str(scale), "--out", str(work / "run"), "--seed", str(args.seed)])
             finally:
                 shutil.rmtree(work, ignore_errors=True)
             runs.append(r)

@@ -19,11 +19,11 @@ import json
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child
 
 HERE = Path(__file__).resolve().parent
 START, END = "1926-12-17", "1959-01-15"
@@ -67,13 +67,7 @@ def main() -> None:
     for scale in args.scales:
         work = Path(tempfile.mkdtemp(prefix="purgetoll-bench-"))
         try:
-            load_before = os.getloadavg()
-            proc = subprocess.run([sys.executable, __file__, "--one", str(scale), "--out", str(work / "run"),
-                                   "--seed", str(args.seed)], capture_output=True, text=True, check=True)
-            res = json.loads(proc.stdout.strip().splitlines()[-1])
-            res["loadavg_before"] = [round(x, 2) for x in load_before]
-            res["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
-            runs.append(res)
+            runs.append(run_child(__file__, ["--one", str(scale), "--out", str(work / "run"), "--seed", str(args.seed)]))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         r = runs[-1]
