@@ -27,17 +27,16 @@ so the number of interrogators stays at its default and the cases per officer ca
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any, Literal
 
 from purgetoll.calibrate.priors import Prior, check_priors
 from purgetoll.calibrate.summaries import run_summaries
 from purgetoll.errors import ScenarioError
 from purgetoll.params import Param
-from purgetoll.scenarios import Scenario, build_sim
+from purgetoll.scenarios import build_sim
 from purgetoll.scenarios.registry import sections
-from purgetoll.scenarios.summaries import summaries
-from purgetoll.sim.sources import default_inputs
+from purgetoll.scenarios.summaries import loaded_scenario, summaries
+from purgetoll.sim.sources import shared_default_inputs
 from purgetoll.sim.summaries import labelled
 
 __all__ = ["MechanismSimulator", "CALIBRATED", "declared_prior", "default_priors", "declared_param"]
@@ -107,16 +106,6 @@ def default_priors(keys: Sequence[str] | None = None) -> list[Prior]:
     return check_priors(out, "calibration priors")
 
 
-@lru_cache(maxsize=1)
-def _base_inputs() -> Any:
-    return default_inputs()
-
-
-@lru_cache(maxsize=8)
-def _scenario(name: str) -> Scenario:
-    return Scenario.load(name)
-
-
 class MechanismSimulator:
     """A scenario in mechanism mode as a calibration simulator (see the module docstring).
 
@@ -145,7 +134,7 @@ class MechanismSimulator:
                 problems.extend(exc.problems)
         if problems:
             raise ScenarioError("calibration priors", problems)
-        _scenario(scenario)  # a bad name or file fails here, naming it
+        loaded_scenario(scenario)  # a bad name or file fails here, naming it
 
     def priors(self) -> list[Prior]:
         return list(self._priors)
@@ -163,7 +152,7 @@ class MechanismSimulator:
         return out
 
     def describe(self) -> dict[str, Any]:
-        sc = _scenario(self.scenario)
+        sc = loaded_scenario(self.scenario)
         calibrated = {p.name for p in self._priors}
         fixed_defaults = {}
         for name, spec in sections().items():
@@ -183,8 +172,8 @@ class MechanismSimulator:
         return out
 
     def __call__(self, values: Mapping[str, float], seed: int, scale: float) -> dict[str, float]:
-        sc = _scenario(self.scenario).with_values(self.values_for(values), source="calibration")
-        sim = build_sim(sc, scale=scale, seed=seed, base=_base_inputs(), snapshot_dates=())
+        sc = loaded_scenario(self.scenario).with_values(self.values_for(values), source="calibration")
+        sim = build_sim(sc, scale=scale, seed=seed, base=shared_default_inputs(), snapshot_dates=())
         sim.keep_events = True  # no folder, no files: the events stay in memory
         sim.run(None)
         events = labelled(sim.events.frame())

@@ -46,13 +46,13 @@ from purgetoll.scenarios.build import build_sim
 from purgetoll.scenarios.registry import sections
 from purgetoll.scenarios.settings import Scenario
 from purgetoll.sim.attributes_tables import NATIONALITIES, SOCIAL_GROUPS
-from purgetoll.sim.sources import default_inputs
+from purgetoll.sim.sources import shared_default_inputs
 from purgetoll.sim.summaries import labelled
 
 if TYPE_CHECKING:
     from purgetoll.sim.inputs import DemographyInputs
 
-__all__ = ["simulate_summaries", "summaries", "free_parameters", "FIT", "HELD_OUT", "NATIONAL_OPS"]
+__all__ = ["simulate_summaries", "loaded_scenario", "summaries", "free_parameters", "FIT", "HELD_OUT", "NATIONAL_OPS"]
 
 NATIONAL_OPS = ("polish", "german", "harbin", "latvian", "greek", "finnish", "other_national")
 _MONTHS = [f"{y}-{m:02d}" for y in (1937, 1938) for m in range(1, 13)]
@@ -79,19 +79,15 @@ HELD_OUT: tuple[str, ...] = (
 )
 
 
-@lru_cache(maxsize=1)
-def _base() -> DemographyInputs:
-    return default_inputs()
-
-
 @lru_cache(maxsize=8)
-def _scenario(name: str) -> Scenario:
+def loaded_scenario(name: str) -> Scenario:
+    """``Scenario.load(name)`` once per process (a bundled name or a path; the scenario is immutable)."""
     return Scenario.load(name)
 
 
 def free_parameters(scenario: str | Scenario = "archival") -> dict[str, tuple[float, float]]:
     """``{"section.key": (low, high)}``: the declared priors of the modules ``scenario`` runs."""
-    sc = _scenario(scenario) if isinstance(scenario, str) else scenario
+    sc = loaded_scenario(scenario) if isinstance(scenario, str) else scenario
     return {f"{spec.name}.{p.name}": (float(p.prior[0]), float(p.prior[1]))
             for spec in sc.module_sections() for p in spec.params if p.prior is not None}
 
@@ -105,10 +101,10 @@ def simulate_summaries(values: Mapping[str, float], seed: int, scale: float = 0.
     Deterministic in (scenario, values, seed, scale). About 0.4 s at scale 0.001 once the compiled
     kernels and the bundled inputs are loaded (the first call in a process loads them: a few seconds).
     """
-    sc = _scenario(scenario) if isinstance(scenario, str) else scenario
+    sc = loaded_scenario(scenario) if isinstance(scenario, str) else scenario
     sc = sc.with_values({**{k: _typed(k, v) for k, v in values.items()}, "terror.mode": mode},
                         source="simulate_summaries")
-    sim = build_sim(sc, scale=scale, seed=seed, base=base if base is not None else _base(),
+    sim = build_sim(sc, scale=scale, seed=seed, base=base if base is not None else shared_default_inputs(),
                     snapshot_dates=())
     sim.keep_events = True  # no folder, no files: the events stay in memory
     sim.run(None)

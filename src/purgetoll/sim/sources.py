@@ -21,6 +21,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -32,7 +34,7 @@ from purgetoll.sim.inputs import DemographyInputs
 from purgetoll.sim.loop import Sim, SimSettings
 from purgetoll.sim.modules import Demography, Territory
 
-__all__ = ["default_inputs", "demography_sim", "annexations_from_adh", "ANNEXATION_SHARE_1939",
+__all__ = ["default_inputs", "shared_default_inputs", "demography_sim", "annexations_from_adh", "ANNEXATION_SHARE_1939",
            "ANNEXATION_SHARE_1939_RANGE", "ANNEXATION_DATES"]
 
 CENSUS_1926 = "1926-12-17"
@@ -109,6 +111,13 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
             "territories joined in 1944-45",
         },
     )
+
+
+@lru_cache(maxsize=1)
+def shared_default_inputs() -> DemographyInputs:
+    """:func:`default_inputs` built once per process (a few seconds) and shared by its callers
+    (the verdict's runs, the summaries, the calibration), which only read it."""
+    return default_inputs()
 
 
 def demography_sim(settings: SimSettings, inputs: DemographyInputs | None = None) -> Sim:

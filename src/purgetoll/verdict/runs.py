@@ -17,7 +17,6 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import psutil
@@ -26,7 +25,7 @@ from purgetoll.data import figure
 from purgetoll.ensemble import dask_mapper
 from purgetoll.scenarios import Scenario
 from purgetoll.scenarios.build import build_sim
-from purgetoll.sim.sources import default_inputs
+from purgetoll.sim.sources import shared_default_inputs
 from purgetoll.sim.summaries import read_events, totals
 from purgetoll.terminal import progress
 
@@ -51,12 +50,6 @@ class RunRecord:
     headline: dict[str, float] = field(default_factory=dict)  # purgetoll.sim.summaries.totals (terror runs)
 
 
-@lru_cache(maxsize=1)
-def _base_inputs():
-    # built once per process: mortality, births and annexations from the bundled data (a few seconds)
-    return default_inputs()
-
-
 def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = None) -> RunRecord:
     """Run ``scenario`` once (``start`` overrides its start census) and keep the verdict's figures."""
     t0 = time.perf_counter()
@@ -67,7 +60,7 @@ def run_one(scenario: Scenario, seed: int, scale: float, start: str | None = Non
     kinds = {k for spec in scenario.module_sections() if spec.module_class is not None
              for k in spec.module_class.event_kinds}
     terror = "arrest" in kinds  # a terror run: its event log gives the headline figures (sim.summaries)
-    sim = build_sim(scenario, scale=scale, seed=seed, base=_base_inputs(), write_events=terror,
+    sim = build_sim(scenario, scale=scale, seed=seed, base=shared_default_inputs(), write_events=terror,
                     snapshot_dates=(CENSUS_1937, CENSUS_1939))
     headline: dict[str, float] = {}
     if terror:
