@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,17 +58,23 @@ class Case:
     extra: dict = field(default_factory=dict)
 
 
-def read_as_the_case_says(path: Path, case: Case, read: Callable[[Path], Any]) -> Any:
-    """``read(path)``, asserting the outcome ``case`` expects: a purgetoll error whose message starts
-    with the file (and its line, and names the byte offset, where the case knows them) for damage that
-    is not harmless; a result for damage that is not fatal. The result, or None on an error."""
+def read_as_the_case_says(path: Path, case: Case, read: Callable[[Path], Any],
+                          error: type[Exception] = PurgetollError) -> Any:
+    """``read(path)``, asserting the outcome ``case`` expects: an ``error`` whose message starts with
+    the file and names what the case knows (the line, or the row, line and one of the columns of
+    ``extra["columns"]``; the byte offset) for damage that is not harmless; a result for damage that
+    is not fatal. The result, or None on an error."""
     try:
         got = read(path)
-    except PurgetollError as err:
+    except error as err:
         text = str(err)
         assert text.startswith(str(path)), text
         assert case.expect != "same", f"{case.what}: harmless damage refused: {text}"
-        if case.line is not None:
+        columns = case.extra.get("columns")
+        if case.line is not None and columns:
+            where = rf"{re.escape(str(path))}, row {case.line - 1} \(line {case.line}\): column ({'|'.join(columns)}): "
+            assert re.match(where, text), (case.what, text)
+        elif case.line is not None:
             assert text.startswith(f"{path}, line {case.line}: "), (case.what, text)
         if "offset" in case.extra:
             assert f"at byte offset {case.extra['offset']} " in text, text
