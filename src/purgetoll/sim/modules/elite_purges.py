@@ -45,7 +45,6 @@ from purgetoll.sim.modules.terror_draw import (
     arrest_shares,
     coded_pools_sized,
     count_free,
-    draw,
     spread,
 )
 
@@ -176,9 +175,7 @@ class ElitePurges(PooledArrests):
             n = int(plan[step])
             if n <= 0 or g not in self._pools:
                 continue
-            pool, w = self._pools[g]
-            free = terror.free_mask(sim, pool)
             female = 0.0 if g in ("army", "nkvd") else self.values["female_share"]
-            chosen = draw(sim, pool[free], w[free], n, female, f"terror.arrest.{g}", step)
+            chosen = self.draw_free(sim, terror, g, n, female, step)
             self.count_short(g, n, chosen)
             terror.arrest(sim, chosen, step, g)

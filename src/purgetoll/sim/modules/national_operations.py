@@ -62,7 +62,6 @@ from purgetoll.sim.modules.terror_draw import (
     arrest_shares,
     coded_pools_sized,
     count_free,
-    draw,
     spread,
 )
 from purgetoll.sim.state import MALE
@@ -282,14 +281,10 @@ class NationalOperations(PooledArrests):
             n = int(plan[step])
             if n <= 0 or op not in self._pools:
                 continue
-            pool, w = self._pools[op]
-            free = terror.free_mask(sim, pool)
-            chosen = draw(sim, pool[free], w[free], n, self.values["female_share"], f"terror.arrest.{op}", step)
+            chosen = self.draw_free(sim, terror, op, n, self.values["female_share"], step)
             if len(chosen) < n and op + ".fallback" in self._pools:
-                fb, fw = self._pools[op + ".fallback"]
-                ok = terror.free_mask(sim, fb)
-                chosen = np.concatenate([chosen, draw(sim, fb[ok], fw[ok], n - len(chosen), self.values["female_share"],
-                                                      f"terror.arrest.{op}.fallback", step)])
+                chosen = np.concatenate([chosen, self.draw_free(sim, terror, op + ".fallback", n - len(chosen),
+                                                                self.values["female_share"], step)])
             self.count_short(op, n, chosen)
             terror.arrest(sim, chosen, step, op)
         if self.values["males_17_70_roundup"] and step == yyyymm_step(sim, self.values["roundup_yyyymm"]):

@@ -192,6 +192,13 @@ class PooledArrests(Module):
         self._carry = dict(state.get("carry", {}))
         self.short = {k: int(v) for k, v in state.get("short", {}).items()}
 
+    def draw_free(self, sim: Sim, terror: Any, name: str, n: int, female_share: float, step: int) -> np.ndarray:
+        """Up to ``n`` of the free members of the pool ``name`` (:func:`draw`: weighted, women at
+        ``female_share``, keyed ``terror.arrest.<name>`` at ``step``)."""
+        pool, w = self._pools[name]
+        free = terror.free_mask(sim, pool)
+        return draw(sim, pool[free], w[free], n, female_share, f"terror.arrest.{name}", step)
+
     def count_short(self, name: str, wanted: int, chosen: np.ndarray) -> None:
         """Add to ``short[name]`` the agents of ``wanted`` that ``chosen`` lacks (none when it has them all)."""
         if len(chosen) < wanted:
