@@ -86,6 +86,16 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("sim_memory_share", 0.8, "of the available memory",
           "estimated peak memory of a simulation, as a share of the memory available when it starts",
           "a run that does not fit is killed by the system part way (a 1:1 run of 1937-39 peaks at 8-9 GiB)"),
+    Limit("calibrate_simulations", 200_000, "simulations",
+          "simulations of a calibration's ABC-SMC (its budget, --simulations)",
+          "a mechanism-mode simulation of the archival scenario took 0.23 s of CPU at scale 0.001 (1.2 s at "
+          "0.01; measured at load 5-7): the default budget of 5,000 is about 10 minutes on 2 cores, 200,000 "
+          "about 6.4 hours"),
+    Limit("calibrate_scale", 0.01, "agents per person",
+          "scale of every simulation of a calibration (--scale) and of its scale check (--high-scale)",
+          "a mechanism-mode simulation took 0.23 s of CPU and 440 MB at scale 0.001, 1.2 s and 580 MB at 0.01 "
+          "(measured at load 5-7): 5,000 simulations at 0.01 are about 50 minutes on 2 cores, and the cost "
+          "grows with the scale from there"),
 )}
 
 

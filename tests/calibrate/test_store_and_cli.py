@@ -72,27 +72,40 @@ def test_cli_run_then_show(tmp_path):
     out = tmp_path / "cal"
     r = runner.invoke(app, ["calibrate", "run", "--simulator", "toy", "--simulations", "300", "--population", "60",
                             "--seed", "2", "--workers", "0", "--predictive-draws", "30", "--scale-draws", "5",
-                            "--noise-replicates", "3", "--out", str(out)])
+                            "--noise-replicates", "3", "--high-scale", "0.02", "--limit", "calibrate_scale=0.02",
+                            "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert f"wrote {out}" in r.output
     r = runner.invoke(app, ["calibrate", "show", str(out)])
     assert r.exit_code == 0, r.output
-    for part in ("made by:", "--simulator toy", "parameters (posterior median and 95% interval)",
+    for part in ("made by:", "--simulator toy", "--limit calibrate_scale=0.02",
+                 "parameters (posterior median and 95% interval)",
                  "capacity_persons_per_month", "held-out coverage", "the toll of 1937-38",
                  "no interval"):  # 30 draws: no 95% interval (purgetoll.intervals)
         assert part in r.output, part
     r = runner.invoke(app, ["calibrate", "show", str(out), "--table", "parameters", "--format", "csv"])
     assert r.exit_code == 0 and r.output.startswith("parameter,estimate,lower_95,upper_95")
     r = runner.invoke(app, ["calibrate", "show", str(out), "--format", "json"])
-    assert json.loads(r.output)["settings"]["seed"] == 2
+    settings = json.loads(r.output)["settings"]
+    assert settings["seed"] == 2 and settings["high_scale"] == 0.02
+    assert settings["limits"] == {"calibrate_simulations": 200_000, "calibrate_scale": 0.02}
     # the same folder again: refused before any work, naming it
     r = runner.invoke(app, ["calibrate", "run", "--simulator", "toy", "--workers", "0", "--out", str(out)])
     assert r.exit_code == 2 and "error:" in r.output and str(out) in r.output
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--scale", "0.05"], "scale 0.05 is above the limit 0.01"),
-    (["--simulations", "300000"], "simulations 300000 is above the limit 200000"),
+    (["--scale", "0.05"], "error: calibration of 5,000 simulations at scale 0.05: 0.05 agents per person exceeds the "
+                          "limit calibrate_scale = 0.01 ("),
+    (["--simulations", "300000"], "error: calibration of 300,000 simulations at scale 0.001: 300,000 simulations "
+                                  "exceeds the limit calibrate_simulations = 200,000 ("),
+    (["--high-scale", "0.02"], "error: scale check of 40 posterior draws at scale 0.02: 0.02 agents per person exceeds "
+                               "the limit calibrate_scale = 0.01 ("),
+    (["--scale", "0.05", "--limit", "calibrate_scale=0.02"], "0.05 agents per person exceeds the limit "
+                                                             "calibrate_scale = 0.02 ("),
+    (["--limit", "max_scale=1"], "error: --limit 'max_scale=1': expected NAME=VALUE with NAME one of "),
+    (["--max-scale", "1"], "No such option: --max-scale"),
+    (["--max-simulations", "1"], "No such option: --max-simulations"),
     (["--scenario", "no_such_scenario"], "no bundled scenario 'no_such_scenario'"),
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "not both"),
     (["--simulator", "magic"], "--simulator must be mechanism or toy"),

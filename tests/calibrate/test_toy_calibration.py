@@ -20,9 +20,10 @@ from purgetoll.calibrate.predictive import (
     predictive_check,
     scale_agreement,
 )
+from purgetoll.calibrate.result import check_run
 from purgetoll.calibrate.sampler import KeyedMappingSampler, serial_map
 from purgetoll.calibrate.toy import TOY_TRUTH, ToyMachine, toy_statistics
-from purgetoll.errors import ConvergenceError, ScenarioError
+from purgetoll.errors import ConvergenceError, LimitError, ScenarioError
 
 
 def calibrate(seed: int, archive_seed: int, simulations: int = 1500, population: int = 300) -> Calibration:
@@ -95,18 +96,41 @@ def test_scales_agree_within_monte_carlo_error(fits):
 
 
 def test_settings_are_checked_all_at_once():
-    cal = Calibration(ToyMachine(), scale=0.5, simulations=10, population_size=5, seed=-1, noise_replicates=1,
-                      epsilon_quantile=1.5)
+    cal = Calibration(ToyMachine(), scale=1.5, simulations=10, population_size=5, seed=-1, noise_replicates=1,
+                      epsilon_quantile=1.5, limits={"max_scale": 1})
     with pytest.raises(ScenarioError) as err:
         cal.check_settings()
     text = str(err.value)
-    for part in ("scale 0.5 is above the limit 0.01", "population_size must be an integer >= 10",
+    for part in ("scale must be in (0, 1] (agents per person); got 1.5", "population_size must be an integer >= 10",
                  "seed must be an integer in [0, 2**63)", "noise_replicates must be an integer >= 3",
-                 "epsilon_quantile must be in (0, 1)"):
+                 "epsilon_quantile must be in (0, 1)", "limits: unknown limit(s) 'max_scale' (declared: mse_lists, "):
         assert part in text
-    with pytest.raises(ScenarioError, match="simulations 300000 is above the limit 200000"):
+
+
+def test_the_declared_limits_are_checked_before_any_work_and_raised_by_name():
+    """calibrate_scale and calibrate_simulations (purgetoll.limits): a LimitError naming the limit, the size
+    and how to raise it; raised, the same settings pass; the manifest's settings record the limits in force."""
+    with pytest.raises(LimitError) as err:
+        Calibration(ToyMachine(), scale=0.5).check_settings()
+    assert str(err.value).startswith(
+        "calibration of 5,000 simulations at scale 0.5: 0.5 agents per person exceeds the limit calibrate_scale = "
+        "0.01 (scale of every simulation of a calibration (--scale) and of its scale check (--high-scale); ")
+    assert str(err.value).endswith("Use a smaller scale (--scale), or raise the limit with --limit "
+                                   "calibrate_scale=0.5 (Python: limits={'calibrate_scale': 0.5})")
+    with pytest.raises(LimitError, match=r"^calibration of 300,000 simulations at scale 0.001: 300,000 simulations "
+                                         r"exceeds the limit calibrate_simulations = 200,000 "):
         Calibration(ToyMachine(), simulations=300_000).check_settings()
-    Calibration(ToyMachine(), simulations=300_000, limits={"max_simulations": 1e6}).check_settings()
+    raised = Calibration(ToyMachine(), scale=0.5, simulations=300_000,
+                         limits={"calibrate_simulations": 1e6, "calibrate_scale": 0.5})
+    raised.check_settings()
+    assert raised.settings()["limits"] == {"calibrate_simulations": 1e6, "calibrate_scale": 0.5}
+    assert Calibration(ToyMachine()).settings()["limits"] == {"calibrate_simulations": 200_000,
+                                                               "calibrate_scale": 0.01}
+    with pytest.raises(LimitError, match=r"^scale check of 40 posterior draws at scale 0.05: 0.05 agents per person "
+                                         r"exceeds the limit calibrate_scale = 0.01 "):
+        check_run(Calibration(ToyMachine()), high_scale=0.05)
+    check_run(Calibration(ToyMachine()), high_scale=0.05, scale_draws=0)  # no scale check: nothing to limit
+    check_run(Calibration(ToyMachine(), limits={"calibrate_scale": 0.05}), high_scale=0.05)
 
 
 def test_an_unfittable_statistic_is_named():

@@ -3,6 +3,7 @@
     purgetoll calibrate run --scenario archival --simulations 5000 --scale 0.001 --seed 1 --out runs/cal
     purgetoll calibrate run ... --scheduler tcp://host:8786      # a running Dask cluster
     purgetoll calibrate run ... --workers 2                      # a LocalCluster of 2 processes (default: CPUs)
+    purgetoll calibrate run ... --scale 0.05 --limit calibrate_scale=0.05   # past a declared limit
     purgetoll calibrate show runs/cal                            # what it found
     purgetoll calibrate show runs/cal --table parameters --format csv
 
@@ -23,6 +24,7 @@ import typer
 
 from purgetoll.errors import DataError, PurgetollError, ScenarioError
 from purgetoll.files import read_text, read_toml
+from purgetoll.limits import parse_overrides
 from purgetoll.terminal import Format, fail
 
 __all__ = ["app", "run_cmd", "show_cmd"]
@@ -40,7 +42,10 @@ def _command(ctx: typer.Context) -> list[str]:
         flag = "--" + name.rstrip("_").replace("_", "-")
         if value is None or value is False:
             continue
-        out += [flag] if value is True else [flag, str(value)]
+        if isinstance(value, list | tuple):
+            out += [x for item in value for x in (flag, str(item))]
+        else:
+            out += [flag] if value is True else [flag, str(value)]
     return out
 
 
@@ -144,8 +149,10 @@ def run_cmd(
     scenario: Annotated[str, typer.Option(help="Scenario run in mechanism mode: a bundled name or a .toml "
                                                "path.")] = "archival",
     simulations: Annotated[int, typer.Option(help="Budget: ABC-SMC generations run until this many "
-                                                  "simulations are made.")] = 5000,
-    scale: Annotated[float, typer.Option(help="Agents per person of every simulation (limit --max-scale).")] = 0.001,
+                                                  "simulations are made (at most the limit "
+                                                  "calibrate_simulations).")] = 5000,
+    scale: Annotated[float, typer.Option(help="Agents per person of every simulation (at most the limit "
+                                              "calibrate_scale).")] = 0.001,
     seed: Annotated[int, typer.Option(help="Seed of the calibration (every random number is keyed by it).")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="Address of a running Dask scheduler (default: a "
                                                        "LocalCluster).")] = None,
@@ -166,16 +173,18 @@ def run_cmd(
                                                          "default: the bundled archive's.")] = None,
     simulator: Annotated[str, typer.Option(help="mechanism (the scenario), or toy (a known-truth toy, for "
                                                 "trying the machinery).")] = "mechanism",
-    max_simulations: Annotated[int, typer.Option(help="Limit on --simulations.")] = 200_000,
-    max_scale: Annotated[float, typer.Option(help="Limit on --scale and --high-scale.")] = 0.01,
+    limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE "
+                                                                    "(repeatable): calibrate_simulations, "
+                                                                    "calibrate_scale (purgetoll.limits).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a calibration already in --out.")] = False,
     connect_timeout: Annotated[float, typer.Option(help="Seconds to wait for --scheduler.")] = 30.0,
 ) -> None:
     """Calibrate the mechanism's parameters to the archive (ABC-SMC), then check the posterior predictive
-    against the fitted and held-out statistics and at a second scale, and store everything in --out."""
+    against the fitted and held-out statistics and at a second scale, and store everything in --out.
+    The settings and the declared limits (--limit NAME=VALUE raises one) are checked before any work."""
     # start-up: pyabc, Dask and the engine, +2.9 s CPU on --help
     from purgetoll.calibrate.fit import Calibration
-    from purgetoll.calibrate.result import run_calibration
+    from purgetoll.calibrate.result import check_run, run_calibration
     from purgetoll.calibrate.store import open_folder, save_calibration
     from purgetoll.ensemble import ClusterError, dask_mapper
 
@@ -190,9 +199,10 @@ def run_cmd(
             fail(f"{name} must be >= 0; got {v}", code=2)
     if scale_draws > predictive_draws:
         fail(f"--scale-draws ({scale_draws}) cannot exceed --predictive-draws ({predictive_draws})", code=2)
-    if not (0 < high_scale <= max_scale):
-        fail(f"--high-scale must be in (0, {max_scale:g}] (--max-scale); got {high_scale:g}", code=2)
+    if not 0 < high_scale <= 1:
+        fail(f"--high-scale must be in (0, 1] (agents per person); got {high_scale:g}", code=2)
     try:
+        limits = parse_overrides(limit)
         prior_list = _read_priors(priors) if priors is not None else None
         stats = _read_statistics(statistics) if statistics is not None else None
         if simulator == "toy":
@@ -208,8 +218,8 @@ def run_cmd(
             sim = MechanismSimulator(scenario, priors=prior_list)
         cal = Calibration(sim, prior_list, stats, scale=scale, simulations=simulations, population_size=population,
                           seed=seed, noise_replicates=noise_replicates,
-                          limits={"max_simulations": max_simulations, "max_scale": max_scale})
-        cal.check_settings()
+                          limits=limits)
+        check_run(cal, predictive_draws=predictive_draws, scale_draws=scale_draws, high_scale=high_scale)
         folder = open_folder(out, force=force)
     except PurgetollError as exc:
         fail(str(exc), code=2)

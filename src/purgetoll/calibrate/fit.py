@@ -50,14 +50,14 @@ from purgetoll.calibrate.statistics import archive_statistics, check_statistics
 from purgetoll.calibrate.transitions import KERNELS, make_transition
 from purgetoll.errors import ConvergenceError, ScenarioError
 from purgetoll.intervals import quantile_interval
+from purgetoll.limits import LIMITS, check, limit_value
 
-__all__ = ["Calibration", "SUMMARY_COLUMNS", "LIMITS"]
+__all__ = ["Calibration", "SUMMARY_COLUMNS", "CALIBRATE_LIMITS"]
 
 SUMMARY_COLUMNS = ("parameter", "estimate", "lower_95", "upper_95", "sd", "ess", "method", "unit", "prior_low",
                    "prior_high", "prior_scale", "source", "assumption")
-#: Limits checked before any work (the CLI's override flags change them): most simulations and the
-#: largest scale a calibration may use.
-LIMITS: dict[str, float] = {"max_simulations": 200_000, "max_scale": 0.01}
+#: The declared limits (:mod:`purgetoll.limits`) a calibration keeps, checked before any work.
+CALIBRATE_LIMITS = ("calibrate_simulations", "calibrate_scale")
 
 
 def _ess(w: np.ndarray) -> float:
@@ -78,9 +78,10 @@ class Calibration:
         The archival statistics (default: :func:`~purgetoll.calibrate.statistics.archive_statistics`);
         rows with ``role == "fit"`` enter the distance, the others are only checked afterwards.
     scale:
-        Agents per person of every simulation, in (0, ``limits["max_scale"]``].
+        Agents per person of every simulation, in (0, 1] and at most the limit ``calibrate_scale``.
     simulations:
-        The budget: generations run until this many simulations have been made.
+        The budget: generations run until this many simulations have been made (at most the limit
+        ``calibrate_simulations``).
     population_size:
         Particles per generation (an interval needs about 200 effective particles; see
         :mod:`purgetoll.intervals`).
@@ -106,7 +107,7 @@ class Calibration:
         the simulator's ``refreshed()``, if it has one): those the archive says little about
         (:mod:`purgetoll.calibrate.transitions`).
     limits:
-        Overrides of :data:`LIMITS`.
+        Declared limits raised, ``{"calibrate_scale": 0.05}`` (:mod:`purgetoll.limits`).
     """
 
     def __init__(self, simulator: Simulator, priors: Sequence[Prior] | None = None,
@@ -141,10 +142,7 @@ class Calibration:
                 "epsilon_quantile": self.epsilon_quantile, "min_acceptance_rate": self.min_acceptance_rate,
                 "max_generations": self.max_generations, "max_attempts": self._max_attempts(), "kernel": self.kernel,
                 "refreshed": list(self._refreshed()),
-                "limits": self._limits()}
-
-    def _limits(self) -> dict[str, float]:
-        return {**LIMITS, **(self.limits or {})}
+                "limits": {name: limit_value(name, self.limits) for name in CALIBRATE_LIMITS}}
 
     def _refreshed(self) -> list[str]:
         if self.refreshed is not None:
@@ -159,9 +157,9 @@ class Calibration:
         return max(1, math.ceil(10 / max(rate, 1e-6)))
 
     def check_settings(self) -> None:
-        """Every problem with the settings, at once, in one ScenarioError naming each setting."""
+        """Every problem with the settings, at once, in one ScenarioError naming each setting; then the
+        declared limits (:class:`~purgetoll.errors.LimitError` naming the limit and how to raise it)."""
         p: list[str] = []
-        lim = self._limits()
 
         def number(x: Any) -> bool:
             return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
@@ -171,10 +169,6 @@ class Calibration:
 
         if not (number(self.scale) and 0 < self.scale <= 1):
             p.append(f"scale must be in (0, 1] (agents per person); got {self.scale!r}")
-        elif self.scale > lim["max_scale"]:
-            p.append(f"scale {self.scale:g} is above the limit {lim['max_scale']:g} (each of thousands of runs "
-                     "would simulate that share of 162 million people); raise the limit max_scale "
-                     "(--max-scale) to allow it")
         if not (integer(self.population_size) and self.population_size >= 10):
             p.append(f"population_size must be an integer >= 10; got {self.population_size!r}")
         if not (integer(self.simulations) and self.simulations >= 1):
@@ -183,9 +177,6 @@ class Calibration:
             if integer(self.population_size) and self.simulations < 2 * self.population_size:
                 p.append(f"simulations ({self.simulations}) must be at least twice population_size "
                          f"({self.population_size}): the prior sample and one generation")
-            if self.simulations > lim["max_simulations"]:
-                p.append(f"simulations {self.simulations} is above the limit {lim['max_simulations']:g}; raise the "
-                         "limit max_simulations (--max-simulations) to allow it")
         if not (integer(self.seed) and 0 <= self.seed < 2**63):
             p.append(f"seed must be an integer in [0, 2**63); got {self.seed!r}")
         if not (integer(self.noise_replicates) and self.noise_replicates >= MIN_REPLICATES):
@@ -200,8 +191,15 @@ class Calibration:
             p.append(f"kernel must be one of {', '.join(KERNELS)}; got {self.kernel!r}")
         if self.max_attempts is not None and not (integer(self.max_attempts) and self.max_attempts >= 1):
             p.append(f"max_attempts must be an integer >= 1; got {self.max_attempts!r}")
+        unknown = sorted(set(self.limits or {}) - set(LIMITS))
+        if unknown:
+            p.append(f"limits: unknown limit(s) {', '.join(map(repr, unknown))} (declared: {', '.join(LIMITS)})")
         if p:
             raise ScenarioError("calibration settings", p)
+        job = f"calibration of {self.simulations:,} simulations at scale {self.scale:g}"
+        check("calibrate_scale", self.scale, self.limits, job=job, advice="use a smaller scale (--scale)")
+        check("calibrate_simulations", self.simulations, self.limits, job=job,
+              advice="give a smaller budget (--simulations)")
 
     # -- fitting ----------------------------------------------------------------------------------
     def fit(self, mapper: Mapper = serial_map, on_stage: Callable[[str, int, int], None] | None = None) -> Calibration:

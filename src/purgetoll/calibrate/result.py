@@ -39,8 +39,10 @@ from purgetoll.calibrate.predictive import (
 from purgetoll.calibrate.priors import prior_frame
 from purgetoll.calibrate.sampler import Mapper, serial_map
 from purgetoll.calibrate.summaries import AGE_GROUPS, CLAIM_SUMMARIES, TOLL_KINDS, toll_key
+from purgetoll.errors import ScenarioError
+from purgetoll.limits import check
 
-__all__ = ["CalibrationResult", "run_calibration", "toll_table", "claim_table", "PREDICTIVE_DEFAULTS"]
+__all__ = ["CalibrationResult", "run_calibration", "check_run", "toll_table", "claim_table", "PREDICTIVE_DEFAULTS"]
 
 #: Posterior predictive runs by default: enough draws for a 95% interval (intervals module), and a
 #: smaller paired set at the higher scale.
@@ -99,10 +101,35 @@ def claim_table(draws: pd.DataFrame) -> pd.DataFrame:
     return q
 
 
+def check_run(calibration: Calibration, *, predictive_draws: int = 200, scale_draws: int = 40,
+              high_scale: float | None = 0.01) -> None:
+    """Refuse, before any work, a calibration whose settings are wrong (:class:`ScenarioError`, every
+    problem) or beyond its declared limits (:class:`~purgetoll.errors.LimitError`): the fit's settings
+    and the predictive runs, the scale check's ``high_scale`` under the limit ``calibrate_scale``."""
+    problems = []
+    for name, v in (("predictive_draws", predictive_draws), ("scale_draws", scale_draws)):
+        if not (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
+            problems.append(f"{name} must be an integer >= 0; got {v!r}")
+    if not problems and scale_draws > predictive_draws:
+        problems.append(f"scale_draws ({scale_draws}) cannot exceed predictive_draws ({predictive_draws})")
+    checked = high_scale is not None and scale_draws > 0
+    if checked and not (isinstance(high_scale, int | float) and 0 < high_scale <= 1):
+        problems.append(f"high_scale must be in (0, 1] (agents per person); got {high_scale!r}")
+    if problems:
+        raise ScenarioError("calibration settings", problems)
+    calibration.check_settings()
+    if checked:
+        check("calibrate_scale", float(high_scale or 0), calibration.limits,
+              job=f"scale check of {scale_draws} posterior draws at scale {high_scale:g}",
+              advice="use a smaller scale (--high-scale)")
+
+
 def run_calibration(calibration: Calibration, *, mapper: Mapper = serial_map, predictive_draws: int = 200,
                     scale_draws: int = 40, high_scale: float | None = 0.01,
                     on_stage: Callable[[str, int, int], None] | None = None) -> CalibrationResult:
-    """Fit, then the posterior predictive, the checks, the toll and the scale check (module docstring)."""
+    """Fit, then the posterior predictive, the checks, the toll and the scale check (module docstring);
+    everything is checked first (:func:`check_run`)."""
+    check_run(calibration, predictive_draws=predictive_draws, scale_draws=scale_draws, high_scale=high_scale)
     t0 = time.perf_counter()
     calibration.fit(mapper, on_stage=on_stage)
     t_fit = time.perf_counter() - t0
