@@ -85,7 +85,7 @@ def test_as_a_user(tmp_path, name):
 
 
 def test_a_run_that_cannot_start_writes_nothing(tmp_path):
-    res = purgetoll("sim", "run", "--out", "run", "--scale", "1", "--end", "2100-01-01", cwd=tmp_path)
+    res = purgetoll("sim", "run", "--out", "run", "--scale", "1", "--end", "2100-01-01", "--past-data", cwd=tmp_path)
     assert res.returncode == 2 and res.stderr.startswith("error: simulation 1926-12-17 to 2100-01-01 at scale 1: ")
     assert not (tmp_path / "run").exists() and list(tmp_path.iterdir()) == []
 

@@ -39,18 +39,20 @@ def scenario_inputs(scenario: Scenario, base: DemographyInputs | None = None) ->
 
 def build_sim(scenario: Scenario, *, scale: float, seed: int, base: DemographyInputs | None = None,
               write_events: bool = True, snapshot_dates: tuple[str, ...] | None = None,
-              mode: str | None = None) -> ScenarioSim:
+              mode: str | None = None, past_data: bool = False) -> ScenarioSim:
     """A :class:`~purgetoll.sim.Sim` running ``scenario`` from its start to its end date.
 
     ``base`` (mortality, births, annexations) defaults to the bundled data; pass it to reuse one
     across runs (it takes a few seconds to build). ``mode`` (``"position"`` or ``"mechanism"``)
-    replaces the scenario's ``terror.mode``.
+    replaces the scenario's ``terror.mode``. ``past_data`` lets the run end past the data of its
+    inputs (:mod:`purgetoll.sim.coverage`).
     """
     if mode is not None and scenario.enabled("terror"):  # a scenario without the terror has no mode to set
         scenario = scenario.with_values({"terror.mode": mode})
     inputs = scenario_inputs(scenario, base)
     settings = SimSettings(start=scenario.start, end=scenario.end, scale=scale, seed=seed,
-                           scenario=scenario.name, write_events=write_events, snapshot_dates=snapshot_dates)
+                           scenario=scenario.name, write_events=write_events, snapshot_dates=snapshot_dates,
+                           past_data=past_data)
     modules = [Territory(inputs), Demography(inputs)]
     for spec in scenario.module_sections():
         if spec.module_class is not None:  # module_sections() holds only module sections

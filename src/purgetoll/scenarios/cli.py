@@ -32,6 +32,7 @@ import typer
 from purgetoll.errors import PurgetollError
 from purgetoll.limits import parse_overrides
 from purgetoll.sim.cli import run_cmd as demography_run
+from purgetoll.sim.coverage import past_data_note
 
 __all__ = ["run_cmd", "parse_set"]
 
@@ -91,8 +92,13 @@ def run_cmd(
     events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
     limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
                                                                    "sim_agent_months, sim_memory_share.")] = None,
+    past_data: Annotated[bool, typer.Option("--past-data", help="Run past the end of the bundled data (the births "
+                                                                "series and life tables end with 1959): no births "
+                                                                "after it, mortality held at the last table; "
+                                                                "stated in the manifest and the output.")] = False,
 ) -> None:
-    """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation."""
+    """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation. A run
+    past the bundled data (an end after 1960-01-01) is refused unless --past-data asks for it."""
     if fmt not in ("text", "json"):
         raise typer.BadParameter(f"--format must be text or json; got {fmt!r}")
     if keys:
@@ -106,7 +112,7 @@ def run_cmd(
             typer.echo("error: --mode and --set need --scenario", err=True)
             raise typer.Exit(2)
         demography_run(out=out, start=start, end=end, scale=scale, seed=seed, resume=resume, force=force,
-                       events=events, limit=limit)
+                       events=events, limit=limit, past_data=past_data)
         return
     # start-up: the scenarios and the engine (pandas, pydantic, numba), +0.9 s CPU on --help
     from purgetoll.scenarios.build import build_sim
@@ -128,7 +134,7 @@ def run_cmd(
             typer.echo(f"note: scenario {sc.name} runs no terror module: --mode {mode} changes nothing", err=True)
         if values:
             sc = sc.with_values(values)
-        sim = build_sim(sc, scale=scale, seed=seed, write_events=events)
+        sim = build_sim(sc, scale=scale, seed=seed, write_events=events, past_data=past_data)
         result = sim.run(out, resume=resume, force=force, progress=_progress(sim, scale), limits=limits)
     except (PurgetollError, FileExistsError) as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -137,14 +143,17 @@ def run_cmd(
         typer.echo(f"note: {note}", err=True)
     run_mode = sim.module("terror").values["mode"] if "terror" in sim.modules else "none"
     tot = totals(read_events(out), scale) if events and "terror" in sim.modules else {}
+    past = past_data_note(sim)
     if fmt == "json":
         typer.echo(json.dumps({"scenario": sc.name, "mode": run_mode, "scale": scale, "seed": seed,
                                "start": sc.start, "end": sc.end, "out": str(out), "set": values,
-                               "totals": tot, "unit": "persons (agents / scale; estimates when scale < 1)"},
-                              indent=1, default=str))
+                               "totals": tot, "unit": "persons (agents / scale; estimates when scale < 1)",
+                               "past_data": past}, indent=1, default=str))
         return
     typer.echo(f"wrote {out}: scenario {sc.name} ({run_mode} mode), {sim.n_steps} months, scale {scale}, seed {seed}; "
                f"peak memory {result.peak_rss_bytes / 2**30:.2f} GiB")
+    if past is not None:
+        typer.echo(f"  {past}")
     for k in ("arrests_1937_1938", "convictions_1937", "convictions_1938", "death_sentences_1937_1938",
               "executions_1937_1938", "camp_deaths_1937", "camp_deaths_1938"):
         if k in tot:

@@ -17,6 +17,7 @@ import typer
 
 from purgetoll.errors import PurgetollError
 from purgetoll.limits import parse_overrides
+from purgetoll.sim.coverage import check_data_ends, past_data_note
 
 app = typer.Typer(
     name="sim",
@@ -37,10 +38,15 @@ def run_cmd(
     events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
     limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
                                                                    "sim_agent_months, sim_memory_share.")] = None,
+    past_data: Annotated[bool, typer.Option("--past-data", help="Run past the end of the bundled data (the births "
+                                                                "series and life tables end with 1959): no births "
+                                                                "after it, mortality held at the last table; "
+                                                                "stated in the manifest and the output.")] = False,
 ) -> None:
     """Run the demography-only simulation (births, deaths, ageing, the 1939-40 annexations).
 
-    The run's size (agents x months) and estimated peak memory are checked against declared limits
+    An --end past the bundled data (after 1960-01-01) is refused unless --past-data asks for it. The
+    run's size (agents x months) and estimated peak memory are checked against declared limits
     before anything is written; ``--limit NAME=VALUE`` raises them."""
     # start-up: the engine (pandas, pyarrow, numba) and rich's live display, +0.8 s CPU on --help
     from rich.console import Console
@@ -53,8 +59,9 @@ def run_cmd(
     console = Console(stderr=True)
     try:
         limits = parse_overrides(limit)
-        settings = SimSettings(start=start, end=end, scale=scale, seed=seed, write_events=events)
+        settings = SimSettings(start=start, end=end, scale=scale, seed=seed, write_events=events, past_data=past_data)
         sim = demography_sim(settings)
+        check_data_ends(sim)
         check_run(sim, limits)
     except PurgetollError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -86,6 +93,9 @@ def run_cmd(
                f"{result.people_alive / scale:,.0f} persons (estimate from {result.people_alive:,} agents); "
                f"births {counts.get('birth', 0):,}, deaths {counts.get('death', 0):,}, annexed {counts.get('annexed', 0):,} agents; "
                f"peak memory {result.peak_rss_bytes / 2**30:.2f} GiB")
+    past = past_data_note(sim)
+    if past is not None:
+        typer.echo(f"  {past}")
 
 
 @app.command("plan")

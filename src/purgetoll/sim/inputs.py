@@ -78,6 +78,12 @@ class DemographyInputs:
         ``{table name: citation}`` of every data table behind these inputs (for the manifest).
     assumptions:
         ``{parameter: statement}`` of every value used that no source gives (for the manifest).
+    data_ends:
+        ``{series: its last calendar year}`` of the data behind ``qx`` and ``births_between`` (the
+        bundled: ``births_series`` and ``life_tables``, both 1959); a run
+        that ends after the first day the earliest of them does not cover is refused unless its
+        settings say ``past_data`` (:mod:`purgetoll.sim.coverage`). Empty: the inputs state no end
+        (synthetic inputs).
     """
 
     initial: pd.DataFrame
@@ -87,6 +93,7 @@ class DemographyInputs:
     annexations: pd.DataFrame | None = None
     tables: dict[str, str] = field(default_factory=dict)
     assumptions: dict[str, str] = field(default_factory=dict)
+    data_ends: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         population_matrix(self.initial, "DemographyInputs.initial")

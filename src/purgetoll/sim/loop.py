@@ -47,6 +47,7 @@ from purgetoll.folders import PAYLOAD, RunFolder, read_manifest
 from purgetoll.sim import calendar
 from purgetoll.sim.budget import check_run
 from purgetoll.sim.checkpoint import Checkpointer, read_checkpoint
+from purgetoll.sim.coverage import check_data_ends, past_data_note
 from purgetoll.sim.events import EventLog
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.snapshots import count_by_sex_age, default_snapshot_dates, snapshot_frame
@@ -96,6 +97,9 @@ class SimSettings:
         Write the event log (counts are kept either way).
     event_chunk_rows:
         Events buffered before a Parquet row group is written.
+    past_data:
+        Run past the last year of the data behind the inputs (:mod:`purgetoll.sim.coverage`): refused
+        unless True; when True the manifest's assumptions (``past_data``) say what the run did there.
     """
 
     start: str
@@ -108,6 +112,7 @@ class SimSettings:
     compact_dead_fraction: float = 0.2
     write_events: bool = True
     event_chunk_rows: int = 1 << 21
+    past_data: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -123,6 +128,8 @@ class SimSettings:
             problems.append(f"seed must be an integer in [0, 2**63); got {self.seed!r}")
         if not (isinstance(self.checkpoint_every_steps, int) and self.checkpoint_every_steps >= 1):
             problems.append(f"checkpoint_every_steps must be an integer >= 1; got {self.checkpoint_every_steps!r}")
+        if not isinstance(self.past_data, bool):
+            problems.append(f"past_data must be True or False; got {self.past_data!r}")
         if not 0 <= self.compact_dead_fraction <= 1:
             problems.append(f"compact_dead_fraction must be in [0, 1]; got {self.compact_dead_fraction!r}")
         for d in self.snapshot_dates or ():
@@ -264,9 +271,10 @@ class Sim:
     ) -> SimResult:
         """Run from the start (or the last checkpoint with ``resume``) to the end.
 
-        Before anything is written or allocated, the run's size is checked against the declared
-        limits ``sim_agent_months`` and ``sim_memory_share`` (:mod:`purgetoll.sim.budget`);
-        ``limits`` raises them.
+        Before anything is written or allocated, a run that ends past the data of its inputs is
+        refused unless its settings say ``past_data`` (:mod:`purgetoll.sim.coverage`), and the run's
+        size is checked against the declared limits ``sim_agent_months`` and ``sim_memory_share``
+        (:mod:`purgetoll.sim.budget`); ``limits`` raises them.
 
         ``out`` receives the files (None: in memory only, no events, no checkpoints); it is a
         :class:`purgetoll.folders.RunFolder`: the run is written beside it and swapped in whole when
@@ -277,6 +285,7 @@ class Sim:
         """
         if resume and out is None:
             raise DataError("Sim.run", "resume needs the folder of the interrupted run (out)")
+        check_data_ends(self)
         check_run(self, limits)
         if out is None:
             return self._run(None, progress, stop_at)
@@ -412,6 +421,9 @@ class Sim:
         for name, d in mods.items():
             tables.update(d.get("tables", {}))
             assumptions.update({f"{name}.{k}": v for k, v in d.get("assumptions", {}).items()})
+        past = past_data_note(self)
+        if past is not None:
+            assumptions["past_data"] = past
         return {
             "format": FORMAT,
             "schema": SCHEMA,

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from purgetoll.data import adh, census, figure, life_table
+from purgetoll.data import LIFE_TABLE_PERIODS, adh, census, figure, life_table
 from purgetoll.demography import annual_qx, births_function, births_series, graduate
 from purgetoll.demography.lifetable import a0_from_q0
 from purgetoll.errors import DataError
@@ -110,6 +110,7 @@ def default_inputs(*, annexation_share_1939: float = ANNEXATION_SHARE_1939) -> D
             "annexation_territory": "annexed = ADH 1939 in post-1946 minus pre-1939 borders, which also holds "
             "territories joined in 1944-45",
         },
+        data_ends={"births_series": int(series["year"].max()), "life_tables": int(LIFE_TABLE_PERIODS[-1][-4:])},
     )
 
 

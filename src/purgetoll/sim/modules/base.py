@@ -85,6 +85,11 @@ class Module:
         """Upper bound on the number of people this module adds over the run."""
         return 0
 
+    def data_ends(self) -> dict[str, int]:
+        """``{series: its last calendar year}`` of the data this module runs on (none by default); a run
+        past them is refused unless asked for (:mod:`purgetoll.sim.coverage`)."""
+        return {}
+
     def prepare(self, sim: Sim) -> None:
         """Deterministic precomputation (new and resumed runs)."""
 

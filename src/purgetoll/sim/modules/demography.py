@@ -87,6 +87,9 @@ class Demography(Module):
         self._window = (0, 0)
 
     # -- declarations -------------------------------------------------------------------------
+    def data_ends(self) -> dict[str, int]:
+        return dict(self.inputs.data_ends)
+
     def describe(self) -> dict[str, Any]:
         return {
             "parameters": {},
