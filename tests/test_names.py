@@ -10,10 +10,21 @@ from typer.testing import CliRunner
 
 from purgetoll import ProblemsError, ScenarioError, SettingsError, claims, verdict
 from purgetoll.claims import ClaimsFileError, parse_claims
+from purgetoll.errors import (
+    ConvergenceError,
+    DamagedError,
+    DataError,
+    FolderInUseError,
+    ForeignContentError,
+    LimitError,
+    NotEstimableError,
+    OutputError,
+    RunExistsError,
+)
 from purgetoll.params import Param
 from purgetoll.sim import SimSettings
 from purgetoll.sim.modules import Module
-from purgetoll.terminal import Format, fail
+from purgetoll.terminal import BAD_INPUT, FAILED, Format, exit_status, fail
 
 
 def test_settings_errors_have_their_own_class():
@@ -47,7 +58,7 @@ def test_one_base_catches_them_all_and_old_except_clauses_still_work(cls):
     assert str(error) == "somewhere: 1 problem\n  - a problem"
 
 
-def test_fail_prints_on_stderr_and_exits_1():
+def test_fail_prints_on_stderr_and_exits_by_the_rule():
     app = typer.Typer()
 
     @app.command()
@@ -55,7 +66,7 @@ def test_fail_prints_on_stderr_and_exits_1():
         fail(ValueError(f"nothing to show as {format}"))
 
     result = CliRunner().invoke(app, ["--format", "json"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "error: nothing to show as json\n"
     assert result.stdout == ""
 
@@ -92,9 +103,33 @@ def test_fail_takes_a_list_and_an_exit_status():
     app = typer.Typer()
 
     @app.command()
-    def broken() -> None:
-        fail(["one problem", ValueError("another")], code=2)
+    def broken(failed: bool = False, code: int | None = None) -> None:
+        fail(["one problem", ValueError("another"), *([OSError("a disk")] if failed else [])], code=code)
 
     result = CliRunner().invoke(app, [])
-    assert result.exit_code == 2
+    assert result.exit_code == BAD_INPUT == 2
     assert result.stderr == "error: one problem\nerror: another\n"
+    assert CliRunner().invoke(app, ["--failed"]).exit_code == FAILED == 1  # a failure among bad input: 1
+    assert CliRunner().invoke(app, ["--code", "1"]).exit_code == 1  # what the rule cannot see, said by code
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    ("a message", BAD_INPUT),
+    (DataError("lists.csv", "bad count", line=3), BAD_INPUT),
+    (ScenarioError("mine.toml", ["a problem"]), BAD_INPUT),
+    (LimitError("20 lists exceeds the limit"), BAD_INPUT),
+    (RunExistsError("runs/a", "already holds a finished run"), BAD_INPUT),
+    (ForeignContentError("runs/a", "holds files no run wrote"), BAD_INPUT),
+    (TypeError("wrong type"), BAD_INPUT),
+    (OutputError("runs/a", "no space left on the device (ENOSPC)", 28), FAILED),
+    (FolderInUseError("runs/a", "in use by another purgetoll process"), FAILED),
+    (DamagedError("runs/a/alive.npy", "truncated"), FAILED),
+    (NotEstimableError("the estimate of N does not exist"), FAILED),
+    (ConvergenceError("did not converge"), FAILED),
+    (RuntimeError("the cluster could not start"), FAILED),
+    (OSError("I/O error"), FAILED),
+])  # fmt: skip
+def test_the_exit_status_rule(error, status):
+    """2 for what was given (bad input, a refused limit, an output folder holding a run or others' files);
+    1 for what could not be done (a write, a folder in use, damage, no estimate, no convergence)."""
+    assert exit_status(error) == status

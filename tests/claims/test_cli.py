@@ -77,11 +77,11 @@ def test_bad_section_exits_2_naming_the_choices():
     assert "got 'Aftermath'" in res.stderr
 
 
-def test_damaged_file_exits_1_naming_claim_and_key(tmp_path, claims_text):
+def test_damaged_file_exits_2_naming_claim_and_key(tmp_path, claims_text):
     path = tmp_path / "claims.toml"
     path.write_text(claims_text.replace("per = 1000,", "per = 999,", 1), encoding="utf-8")
     res = runner.invoke(app, ["claims", "--file", str(path), "-f", "json"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.stderr == (
         f"error: {path}: 1 problem\n"
         "  - [claim census1959_permille_35_39] figure.per must be one of 100, 1000; got 999\n"

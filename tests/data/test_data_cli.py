@@ -58,9 +58,9 @@ def test_show_json_writes_missing_values_as_null():
     assert total["age"] is None and total["age_end"] is None and total["count"] == 71_043_352
 
 
-def test_show_unknown_table_exits_1_and_lists_valid_names():
+def test_show_unknown_table_exits_2_and_lists_valid_names():
     result = runner.invoke(app, ["data", "show", "census_1940"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     valid = ", ".join(sorted(catalog()["name"]))
     assert result.stderr.strip() == f"error: census_1940: no such table in the catalog (valid names: {valid})"
 
@@ -83,9 +83,9 @@ def test_check_one_table():
     assert result.stdout.strip() == "all 1 table(s) pass"
 
 
-def test_check_unknown_table_exits_1():
+def test_check_unknown_table_exits_2():
     result = runner.invoke(app, ["data", "check", "-t", "nope"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("error: nope: no such table in the catalog (valid names: ")
 
 
@@ -105,7 +105,7 @@ def test_check_exits_1_naming_table_row_and_expectation(monkeypatch):
         "census_10y, row date=1959-01-15, sex=male, age_group=30-39: count = -1 is negative "
         "(expected a count >= 0)"
     )
-    assert result.stderr.strip() == "1 problem(s) in 1 table(s) checked"
+    assert result.stderr.strip() == "error: 1 problem(s) in 1 table(s) checked"
 
 
 def test_help_explains_the_verbs():

@@ -24,7 +24,7 @@ def demog(*args: str):
 
 def error(*args: str) -> str:
     res = demog(*args)
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 2, res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
     return res.stderr.strip()
 

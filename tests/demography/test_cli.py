@@ -48,10 +48,10 @@ def test_deficit_and_errors():
     df, _ = _csv("deficit", "--from", "adh:1939", "--to", "census:1959", "--draws", "20")
     assert {"expected", "observed", "deficit", "deficit_lower_95", "deficit_upper_95"} <= set(df.columns)
     bad = runner.invoke(app, ["demog", "survival", "--cohorts", "1890x", "--format", "csv"])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert bad.stderr.strip() == "error: cohorts: expected FIRST-LAST birth years such as 1890-1926; got '1890x'"
     bad = runner.invoke(app, ["demog", "project", "--base", "census:1960", "--to", "1970-01-15"])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert "got 'census:1960'" in bad.stderr
 
 
@@ -66,5 +66,5 @@ def test_project_with_fertility(tmp_path):
     assert young.sum() > 1e6
     rates.write_text("age,births_per_woman\n20,1.5\n")
     bad = runner.invoke(app, ["demog", "project", "--base", "census:1959", "--to", "1961-01-15", "--asfr", str(rates)])
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert bad.stderr.strip() == f"error: {rates}, line 2: births_per_woman must be in [0, 1] per year; got 1.5"

@@ -132,7 +132,7 @@ def test_bad_input(args, message):
     hiv = _csv("rcapture_HIV")
     args = [a.replace("{HIV}", hiv) for a in args]
     res = _run(*args)
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.output.startswith(message.replace("{HIV}", hiv))
 
 
@@ -140,7 +140,7 @@ def test_bad_csv_row(tmp_path):
     path = tmp_path / "lists.csv"
     path.write_text("A,B,C,count\n0,0,1,4\n0,1,0,3\n1,1,2,5\n")
     res = _run("estimate", str(path), "--method", "loglinear:Mt")
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.output == f"error: {path}, line 4: column 'C' must be 0 or 1; got 2\n"
 
 
@@ -176,5 +176,5 @@ def test_rank_command():
     # Rcapture 1.4-4 closedp.t: the smallest BIC is Mth Darroch (6963.7)
     assert lines[2].split()[:2] == ["Mth", "Darroch"] and "6963.7" in lines[2]
     res = _run("rank", _csv("rcapture_lesbian"), "--max-order", "5")
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.output.startswith("error: max_order must be between 1 and 3")

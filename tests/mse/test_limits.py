@@ -78,14 +78,14 @@ def test_sampler_sweeps_and_the_bma_grid_are_limited():
 def test_the_cli_names_the_limit_and_raises_it(tmp_path):
     hiv = str(resources.files("purgetoll.mse.datasets").joinpath("rcapture_HIV.csv"))
     res = RUNNER.invoke(app, ["mse", "estimate", hiv, "--n-boot", "100000000"])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.stderr.startswith(f"error: stepwise on {hiv}: 100,000,000 bootstrap replicates exceeds the limit "
                                  "mse_boot = 10,000")
     res = RUNNER.invoke(app, ["mse", "estimate", hiv, "--n-boot", "20000", "--limit", "mse_boot=30000",
                               "--limit", "mse_refit_histories=1"])
-    assert res.exit_code == 1 and "exceeds the limit mse_refit_histories = 1 " in res.stderr
+    assert res.exit_code == 2 and "exceeds the limit mse_refit_histories = 1 " in res.stderr
     res = RUNNER.invoke(app, ["mse", "estimate", hiv, "--limit", "nonsense=3"])
-    assert res.exit_code == 1 and res.stderr == (
+    assert res.exit_code == 2 and res.stderr == (
         f"error: --limit 'nonsense=3': expected NAME=VALUE with NAME one of {', '.join(LIMITS)}\n")
     res = RUNNER.invoke(app, ["mse", "estimate", hiv, "--limit", "mse_boot=-1"])
     assert res.stderr == "error: --limit 'mse_boot=-1': the value must be a positive number; got '-1'\n"

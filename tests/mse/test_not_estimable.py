@@ -239,5 +239,5 @@ def test_one_bootstrap_replicate_gives_no_interval_and_says_so(tmp_path):
     assert "  interval: no interval: 1 effective draw (a 95% interval needs at least 200)" in res.output.splitlines()
     assert res.output.splitlines()[-1].split()[1:4] == ["none", "none", "none"]
     res = run("estimate", hiv, "--method", "loglinear:Mt", "--n-boot", "5")
-    assert res.exit_code == 1 and res.stderr == (
+    assert res.exit_code == 2 and res.stderr == (
         "error: --n-boot applies to the methods that bootstrap (stepwise); loglinear:Mt does not\n")

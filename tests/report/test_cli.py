@@ -44,11 +44,11 @@ def test_plain_reruns_make_new_runs(tmp_path, tiny_report):
     assert all(re.fullmatch(r"\d{8}T\d{6}Z(-\d+)?", n) for n in names), names
 
 
-def test_rerun_without_force_exits_1_and_keeps_files(tmp_path, tiny_report):
+def test_rerun_without_force_exits_2_and_keeps_files(tmp_path, tiny_report):
     assert runner.invoke(app, ["run", "--name", "a", "--out", str(tmp_path)]).exit_code == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
     result = runner.invoke(app, ["run", "--name", "a", "--out", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"error: {tmp_path / 'a'}: already holds a finished run; pass --force to replace it (only "
         "once the new one is complete)\n"
@@ -71,9 +71,9 @@ def test_failing_section_exits_1_and_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_bad_name_exits_1(tmp_path, tiny_report):
+def test_bad_name_exits_2(tmp_path, tiny_report):
     result = runner.invoke(app, ["run", "--name", "../escape", "--out", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "run name '../escape' must be 1-100 letters" in result.stderr
     assert list(tmp_path.iterdir()) == []
 

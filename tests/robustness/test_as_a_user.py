@@ -2,7 +2,8 @@
 
 One process per reader and per class of mistake of issue 10 (CliRunner covers the many damaged files;
 these check that the installed command behaves the same: the message on stderr, nothing on stdout,
-exit status 1 for bad input, 2 for a run that cannot start).
+exit status 2 for bad input or a refused limit, 1 for what could not be done, such as an estimate
+that does not exist: the rule of every command, purgetoll.terminal).
 """
 
 from __future__ import annotations
@@ -33,19 +34,19 @@ def purgetoll(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 CASES = {
-    "duplicated column": (["mse", "estimate", "dup.csv"], {"dup.csv": b"A,B,A,count\n1,0,0,5\n0,1,1,3\n"}, 1,
+    "duplicated column": (["mse", "estimate", "dup.csv"], {"dup.csv": b"A,B,A,count\n1,0,0,5\n0,1,1,3\n"}, 2,
                           "error: dup.csv, line 1: column 'A' appears twice in the header (columns 1 and 3); give "
                           "each column its own name\n"),
     "row counted from the file": (["mse", "estimate", "bad.csv", "--method", "loglinear:Mt"],
-                                  {"bad.csv": b"A,B,count\n0,1,5\n1,0,-3\n"}, 1,
+                                  {"bad.csv": b"A,B,count\n0,1,5\n1,0,-3\n"}, 2,
                                   "error: bad.csv, line 3: column 'count' must be a non-negative integer; got -3\n"),
-    "a directory": (["mse", "estimate", "adir"], {"adir/x": b""}, 1, "error: adir: is a directory, not a file\n"),
+    "a directory": (["mse", "estimate", "adir"], {"adir/x": b""}, 2, "error: adir: is a directory, not a file\n"),
     "two lists without overlap": (["mse", "estimate", "n.csv", "--method", "loglinear:Mt"],
                                   {"n.csv": b"A,B,count\n1,0,50\n0,1,40\n1,1,0\n"}, 1,
                                   "error: loglinear:Mt on n.csv: the estimate of N does not exist: no individual is on "
                                   "more than one of the lists A, B: without an overlap nothing in the table bounds the "
                                   f"number on no list. {HINT}\n"),
-    "a hundred million replicates": (["mse", "estimate", HIV, "--n-boot", "100000000"], {}, 1,
+    "a hundred million replicates": (["mse", "estimate", HIV, "--n-boot", "100000000"], {}, 2,
                                      f"error: stepwise on {HIV}: 100,000,000 bootstrap replicates exceeds the limit "
                                      "mse_boot = 10,000 (bootstrap replicates of one estimate (--n-boot); each "
                                      "replicate reruns the whole estimation, model selection included; the default is "
@@ -60,13 +61,13 @@ CASES = {
                           "10,000,000,000; got '-5'\n"),
     "census a directory": (["verdict", "no_terror", "--census", "adir"], {"adir/x": b""}, 2,
                            "error: adir: is a directory, not a file\n"),
-    "claims a directory": (["claims", "--file", "adir"], {"adir/x": b""}, 1,
+    "claims a directory": (["claims", "--file", "adir"], {"adir/x": b""}, 2,
                            "error: adir: 1 problem\n  - is a directory, not a file\n"),
-    "cohort width 0": (["demog", "deficit", "--width", "0"], {}, 1,
+    "cohort width 0": (["demog", "deficit", "--width", "0"], {}, 2,
                        "error: cohorts: cohort width must be a whole number of years in 1..100 (the ages tracked, 0 to "
                        "100+, span 101 birth years); got 0\n"),
     "births file line": (["demog", "project", "--base", "census:1959", "--to", "1960-01-15", "--births", "b.csv"],
-                         {"b.csv": b"year,sex,count\n1959,male,5\n1959,male,6\n"}, 1,
+                         {"b.csv": b"year,sex,count\n1959,male,5\n1959,male,6\n"}, 2,
                          "error: b.csv, line 3: year 1959, male given twice (first on line 2); give each year and sex "
                          "once\n"),
 }

@@ -84,5 +84,5 @@ def test_the_claims_cli_on_a_damaged_file(tmp_path, case):
     res = RUNNER.invoke(app, ["claims", "--file", str(path), "--format", "json"])
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     if res.exit_code != 0:
-        assert res.exit_code == 1 and res.stderr.startswith(f"error: {path}: "), res.stderr
+        assert res.exit_code == 2 and res.stderr.startswith(f"error: {path}: "), res.stderr
         assert res.stdout == ""

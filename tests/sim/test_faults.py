@@ -256,14 +256,14 @@ def test_a_damaged_checkpoint_is_named_on_resume(interrupted, toy_inputs, tmp_pa
     assert err.table == str(path)
 
 
-def test_a_damaged_checkpoint_via_the_cli_exits_2_naming_the_file(interrupted, toy_inputs, tmp_path, monkeypatch):
+def test_a_damaged_checkpoint_via_the_cli_exits_1_naming_the_file(interrupted, toy_inputs, tmp_path, monkeypatch):
     monkeypatch.setattr(sources, "demography_sim", lambda settings: make_sim(toy_inputs))
     shutil.copytree(interrupted, tmp_path / "case")
     out = tmp_path / "case" / "r"
     alive = staging_of(out) / "checkpoint" / "alive.npy"
     alive.write_bytes(alive.read_bytes()[:-7])
     result = CliRunner().invoke(app, ["sim", "run", "--out", str(out), "--resume"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert error_line(result.stderr).startswith(f"error: {alive}: truncated: ")
     report = verify_folder(out)
     assert report.problems[0].startswith(f"{alive}: truncated: ")
@@ -332,7 +332,7 @@ def test_the_cli_says_which_process_holds_the_folder(tmp_path, toy_inputs, monke
     out = tmp_path / "r"
     with FolderLock(out):
         result = CliRunner().invoke(app, ["sim", "run", "--out", str(out)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert error_line(result.stderr).startswith(f"error: {out}: in use by another purgetoll process (pid {os.getpid()} on host ")
     assert "wrote" not in result.output and not out.exists()
 
@@ -400,7 +400,7 @@ def test_a_read_only_file_system_is_a_clear_error(mounts, toy_inputs, monkeypatc
     monkeypatch.setattr(sources, "demography_sim", lambda settings: make_sim(toy_inputs))
     ro = mounts("ro", "ro,size=1m")
     result = CliRunner().invoke(app, ["sim", "run", "--out", str(ro / "run")])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert error_line(result.stderr) == (f"error: {ro / '.run.lock'}: cannot create the lock file of the "
                                          "output folder: the file system is read-only (EROFS)")
     assert list(ro.iterdir()) == []
@@ -414,7 +414,7 @@ def test_a_full_file_system_keeps_the_finished_run_byte_for_byte(mounts, runs, t
     out = full / "r"
     shutil.copytree(runs["old_dir"], out)
     result = CliRunner().invoke(app, ["sim", "run", "--out", str(out), "--force"])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     line = error_line(result.stderr)
     assert line.startswith(f"error: {full}/") and line.endswith("no space left on the device (ENOSPC)"), line
     assert tree(out) == runs["old"]

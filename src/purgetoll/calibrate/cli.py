@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 import typer
 
-from purgetoll.errors import DataError, PurgetollError, ScenarioError
+from purgetoll.errors import DataError, OutputError, PurgetollError, ScenarioError
 from purgetoll.files import read_text, read_toml
 from purgetoll.limits import parse_overrides
 from purgetoll.terminal import Format, fail
@@ -189,18 +189,18 @@ def run_cmd(
     from purgetoll.ensemble import ClusterError, dask_mapper
 
     if simulator not in ("mechanism", "toy"):
-        fail(f"--simulator must be mechanism or toy; got {simulator!r}", code=2)
+        fail(f"--simulator must be mechanism or toy; got {simulator!r}")
     if scheduler is not None and workers is not None:
-        fail("give --scheduler (a running cluster) or --workers (a local one), not both", code=2)
+        fail("give --scheduler (a running cluster) or --workers (a local one), not both")
     if workers is not None and workers < 0:
-        fail(f"--workers must be 0 (no Dask) or more; got {workers}", code=2)
+        fail(f"--workers must be 0 (no Dask) or more; got {workers}")
     for name, v in (("--predictive-draws", predictive_draws), ("--scale-draws", scale_draws)):
         if v < 0:
-            fail(f"{name} must be >= 0; got {v}", code=2)
+            fail(f"{name} must be >= 0; got {v}")
     if scale_draws > predictive_draws:
-        fail(f"--scale-draws ({scale_draws}) cannot exceed --predictive-draws ({predictive_draws})", code=2)
+        fail(f"--scale-draws ({scale_draws}) cannot exceed --predictive-draws ({predictive_draws})")
     if not 0 < high_scale <= 1:
-        fail(f"--high-scale must be in (0, 1] (agents per person); got {high_scale:g}", code=2)
+        fail(f"--high-scale must be in (0, 1] (agents per person); got {high_scale:g}")
     try:
         limits = parse_overrides(limit)
         prior_list = _read_priors(priors) if priors is not None else None
@@ -222,9 +222,9 @@ def run_cmd(
         check_run(cal, predictive_draws=predictive_draws, scale_draws=scale_draws, high_scale=high_scale)
         folder = open_folder(out, force=force)
     except PurgetollError as exc:
-        fail(str(exc), code=2)
-    except (FileExistsError, OSError) as exc:
-        fail(f"{out}: {exc}", code=2)
+        fail(exc)
+    except OSError as exc:
+        fail(OutputError(out, f"cannot open the folder ({exc.strerror or exc})", exc.errno))
     failed = True
     try:
         with _Progress() as progress:
@@ -246,10 +246,8 @@ def run_cmd(
                                              scale_draws=scale_draws, high_scale=high_scale, on_stage=progress.stage)
         target = save_calibration(result, folder, workers=n_workers, command=_command(ctx))
         failed = False
-    except ClusterError as exc:
-        fail(str(exc), code=2)
-    except PurgetollError as exc:
-        fail(str(exc), code=2)
+    except (ClusterError, PurgetollError) as exc:
+        fail(exc)
     finally:
         folder.close(failed=failed)
     d = result.diagnostics
@@ -279,11 +277,11 @@ def show_cmd(
     try:
         result = load_calibration(folder)
     except PurgetollError as exc:
-        fail(str(exc), code=2)
+        fail(exc)
     tables = result.tables
     if table is not None:
         if table not in tables:
-            fail(f"no table {table!r} in {folder}; tables: {', '.join(sorted(tables))}", code=2)
+            fail(f"no table {table!r} in {folder}; tables: {', '.join(sorted(tables))}")
         df = tables[table]
         if fmt == "json":
             typer.echo(df.to_json(orient="records", indent=1))
@@ -293,7 +291,7 @@ def show_cmd(
             typer.echo(df.to_string(index=False))
         return
     if fmt == "csv":
-        fail("--format csv prints one table: add --table NAME", code=2)
+        fail("--format csv prints one table: add --table NAME")
     if fmt == "json":
         typer.echo(json.dumps({"made": result.made, "settings": result.settings, "simulator": result.simulator,
                                "diagnostics": result.diagnostics}, indent=1, default=str))

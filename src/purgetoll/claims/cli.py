@@ -144,11 +144,7 @@ def claims(
     Each claim (the quote, who makes it and where, the figure in structured form) is compared with the figure the data give: "agrees", "agrees within rounding", "disagrees" (with the difference and ratio), "internally inconsistent" (a split whose parts do not add up), or "not checkable" (no data in the project yet, with the reason). The 1959 women-to-men splits are checked against the census exactly; arrests and death sentences against the archival certificates.
     """
     if section is not None and section not in SECTIONS:
-        typer.echo(
-            f"error: --section must be one of {', '.join(map(repr, SECTIONS))}; got {section!r}",
-            err=True,
-        )
-        raise typer.Exit(2)
+        fail(f"--section must be one of {', '.join(map(repr, SECTIONS))}; got {section!r}")
     from purgetoll.claims._table import check_claim, check_claims  # start-up: +0.48 s CPU on --help
 
     try:

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from purgetoll import data  # its names load on first use (data.load, ...): --help stays light
 from purgetoll.errors import DataError
-from purgetoll.terminal import Format, fail
+from purgetoll.terminal import FAILED, Format, fail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,7 +115,6 @@ def check(
     for p in problems:
         typer.echo(str(p))
     if problems:
-        typer.echo(f"{len(problems)} problem(s) in {n} table(s) checked", err=True)
-        raise typer.Exit(1)
+        fail(f"{len(problems)} problem(s) in {n} table(s) checked", code=FAILED)
     typer.echo(f"all {n} table(s) pass")
     sys.stdout.flush()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from purgetoll.folders.verify import verify_folder
+from purgetoll.terminal import BAD_INPUT, FAILED
 
 
 def verify(
@@ -16,9 +17,11 @@ def verify(
     """Check that every file of a run is as it was written (size and SHA-256 in its manifest.json).
 
     An unfinished run kept for --resume is checked against its checkpoint. Exit code 0 when every
-    file matches, 1 when one is missing, truncated or altered (each named), 2 when there is no run.
+    file matches, 1 when one is missing, truncated or altered (each named), 2 when a folder given
+    holds no run (the rule of every command, purgetoll.terminal: 2 for what was given, 1 for what
+    could not be done; a damaged file outranks a folder without a run).
     """
-    code = 0
+    codes = set()
     for folder in folders:
         report = verify_folder(folder)
         for note in report.notes:
@@ -28,6 +31,6 @@ def verify(
         if report.ok:
             typer.echo(f"{folder}: {report.checked} files match their SHA-256")
         else:
-            code = max(code, 2 if report.checked == 0 and "no run here" in report.problems[0] else 1)
-    if code:
-        raise typer.Exit(code)
+            codes.add(BAD_INPUT if report.checked == 0 and "no run here" in report.problems[0] else FAILED)
+    if codes:
+        raise typer.Exit(min(codes))

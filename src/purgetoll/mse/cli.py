@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import typer
 
 from purgetoll import mse  # its names load on first use: --help loads no numpy, pandas or scipy
-from purgetoll.errors import PurgetollError
+from purgetoll.errors import NotEstimableError, PurgetollError
 from purgetoll.limits import parse_overrides
 from purgetoll.terminal import fail
 
@@ -226,9 +226,7 @@ def compare(
     else:
         _print_compare(table, rows)
     if not (frame["status"] == "ok").any():
-        typer.echo(f"error: {table.source}: no method gave an estimate ({len(rows)} tried; each row says why)",
-                   err=True)
-        raise typer.Exit(1)
+        fail(NotEstimableError(f"{table.source}: no method gave an estimate ({len(rows)} tried; each row says why)"))
 
 
 def _print_compare(table, rows: list[dict[str, Any]]) -> None:
@@ -295,9 +293,8 @@ def rank(
         for r in shown[shown["status"] != "ok"].itertuples():
             typer.echo(f"{r.model}: {r.status}")
     if ranked == 0:
-        typer.echo(f"error: {table.source}: no model gives an estimate ({len(ranking)} candidates; each says why)",
-                   err=True)
-        raise typer.Exit(1)
+        fail(NotEstimableError(f"{table.source}: no model gives an estimate ({len(ranking)} candidates; each says "
+                               "why)"))
 
 
 @app.command("methods")

@@ -66,6 +66,11 @@ class ReportError(PurgetollError, ValueError):
     """A section, figure or table cannot be put in the report; the message names which and why."""
 
 
+class BuildError(ReportError, RuntimeError):
+    """A section or a figure failed while the report was built (a failure, not bad input: the command
+    exits 1); the message names which and the cause."""
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a figure's or table's numbers come from.

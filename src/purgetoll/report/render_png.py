@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from purgetoll.report.model import Figure, ReportError
+from purgetoll.report.model import BuildError, Figure
 
 __all__ = ["DPI", "REPORT_RC", "render_png"]
 
@@ -43,7 +43,7 @@ REPORT_RC: dict[str, Any] = {
 def render_png(figure: Figure) -> bytes:
     """Draw ``figure`` with its own ``plot(fig, data)`` and return PNG bytes.
 
-    Raises :class:`ReportError` naming the figure when its plot function fails.
+    Raises :class:`~purgetoll.report.model.BuildError` naming the figure when its plot function fails.
     """
     # start-up: matplotlib, +0.4 s CPU on a run whose figures all come from the results cache (it
     # draws none): 0.90 s instead of 0.50 s for pandas, pyarrow and matplotlib's Agg figure against
@@ -62,7 +62,7 @@ def render_png(figure: Figure) -> bytes:
         try:
             figure.plot(fig, figure.data)
         except Exception as exc:
-            raise ReportError(f"figure {figure.name!r}: plot failed: {exc}") from exc
+            raise BuildError(f"figure {figure.name!r}: plot failed: {exc}") from exc
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()

@@ -34,7 +34,7 @@ from purgetoll.errors import FolderInUseError, PurgetollError, RunExistsError
 from purgetoll.folders import RunFolder, read_sealed
 from purgetoll.report.html import render_html
 from purgetoll.report.manifest import MANIFEST_NAME, build_manifest
-from purgetoll.report.model import Figure, ReportError, RunContext, Section
+from purgetoll.report.model import BuildError, Figure, ReportError, RunContext, Section
 from purgetoll.report.registry import Builder, section_builders, section_needs
 from purgetoll.report.render_png import render_png
 from purgetoll.results import Need, ResultCache, load_result
@@ -84,9 +84,9 @@ def _build_all(
         try:
             section = build(ctx)
         except PurgetollError as exc:
-            raise ReportError(f"section {name!r} failed: {exc}") from exc
+            raise BuildError(f"section {name!r} failed: {exc}") from exc
         except Exception as exc:
-            raise ReportError(f"section {name!r} failed: {type(exc).__name__}: {exc}") from exc
+            raise BuildError(f"section {name!r} failed: {type(exc).__name__}: {exc}") from exc
         if not isinstance(section, Section):
             raise ReportError(
                 f"section {name!r}: build(ctx) must return a Section; got {type(section).__name__}"
@@ -226,6 +226,9 @@ def rerender_run(run: str | Path, *, to: str | Path | None = None, force: bool =
     damaged run is an error naming the file, and nothing is written.
     """
     run = Path(run)
+    if not (run / MANIFEST_NAME).is_file():  # nothing of a run there: what was given, not a damaged run
+        what = "no such folder" if not run.exists() else f"no {MANIFEST_NAME}"
+        raise ReportError(f"{run}: not a run of `purgetoll run` ({what})")
     manifest = read_sealed(run / MANIFEST_NAME, "report run's manifest")
     if not isinstance(manifest.get("sections"), list) or "run" not in manifest:
         raise ReportError(f"{run}: not a run of `purgetoll run` (its manifest lists no sections)")

@@ -33,6 +33,7 @@ from purgetoll.errors import PurgetollError
 from purgetoll.limits import parse_overrides
 from purgetoll.sim.cli import run_cmd as demography_run
 from purgetoll.sim.coverage import past_data_note
+from purgetoll.terminal import fail
 
 __all__ = ["run_cmd", "parse_set"]
 
@@ -41,13 +42,14 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     """``["terror.mode=mechanism", "gulag.arrival_months=2"]`` -> ``{"terror.mode": "mechanism", ...}``.
 
     A value is read as TOML (numbers, ``true``/``false``, quoted strings, inline tables such as
-    ``{ "1937" = 5000 }``); anything TOML cannot read is taken as a plain string.
+    ``{ "1937" = 5000 }``); anything TOML cannot read is taken as a plain string. An item that is not
+    ``SECTION.KEY=VALUE`` raises ``ValueError`` naming it.
     """
     out: dict[str, Any] = {}
     for item in items:
         key, eq, raw = item.partition("=")
         if not eq or "." not in key:
-            raise typer.BadParameter(f"--set {item!r}: write SECTION.KEY=VALUE (e.g. terror.interrogators_persons=12500)")
+            raise ValueError(f"--set {item!r}: write SECTION.KEY=VALUE (e.g. terror.interrogators_persons=12500)")
         try:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
@@ -100,17 +102,15 @@ def run_cmd(
     """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation. A run
     past the bundled data (an end after 1960-01-01) is refused unless --past-data asks for it."""
     if fmt not in ("text", "json"):
-        raise typer.BadParameter(f"--format must be text or json; got {fmt!r}")
+        fail(f"--format must be text or json; got {fmt!r}")
     if keys:
         _keys(fmt)
         return
     if out is None:
-        typer.echo("error: --out is required (the folder of the run)", err=True)
-        raise typer.Exit(2)
+        fail("--out is required (the folder of the run)")
     if scenario is None:
         if mode is not None or set_:
-            typer.echo("error: --mode and --set need --scenario", err=True)
-            raise typer.Exit(2)
+            fail("--mode and --set need --scenario")
         demography_run(out=out, start=start, end=end, scale=scale, seed=seed, resume=resume, force=force,
                        events=events, limit=limit, past_data=past_data)
         return
@@ -120,11 +120,13 @@ def run_cmd(
     from purgetoll.sim.summaries import read_events, totals
 
     if mode is not None and mode not in ("position", "mechanism"):
-        raise typer.BadParameter(f"--mode must be position or mechanism; got {mode!r}")
-    values = parse_set(list(set_ or []))
+        fail(f"--mode must be position or mechanism; got {mode!r}")
+    try:
+        values = parse_set(list(set_ or []))
+    except ValueError as exc:
+        fail(exc)
     if fmt == "json" and not events:
-        typer.echo("error: --format json reads the totals from the event log: drop --no-events", err=True)
-        raise typer.Exit(2)
+        fail("--format json reads the totals from the event log: drop --no-events")
     try:
         limits = parse_overrides(limit)
         sc = Scenario.load(scenario)
@@ -137,8 +139,7 @@ def run_cmd(
         sim = build_sim(sc, scale=scale, seed=seed, write_events=events, past_data=past_data)
         result = sim.run(out, resume=resume, force=force, progress=_progress(sim, scale), limits=limits)
     except (PurgetollError, FileExistsError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(exc)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     run_mode = sim.module("terror").values["mode"] if "terror" in sim.modules else "none"

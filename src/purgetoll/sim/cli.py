@@ -18,6 +18,7 @@ import typer
 from purgetoll.errors import PurgetollError
 from purgetoll.limits import parse_overrides
 from purgetoll.sim.coverage import check_data_ends, past_data_note
+from purgetoll.terminal import fail
 
 app = typer.Typer(
     name="sim",
@@ -64,8 +65,7 @@ def run_cmd(
         check_data_ends(sim)
         check_run(sim, limits)
     except PurgetollError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(exc)
     alive = {"n": -1}
     with Progress(
         TextColumn("[bold]{task.fields[date]}"), BarColumn(), TextColumn("{task.completed}/{task.total} months"),
@@ -84,8 +84,7 @@ def run_cmd(
             result = sim.run(out, resume=resume, force=force, progress=progress, limits=limits)
         except PurgetollError as exc:
             bar.stop()
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            fail(exc)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     counts = result.event_counts

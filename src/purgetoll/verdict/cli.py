@@ -96,7 +96,7 @@ def verdict_cmd(
         try:
             model = _model(errors, sets or [], ErrorModel)
         except PurgetollError as exc:
-            fail(exc, code=2)
+            fail(exc)
         _print_error_keys(model, fmt)
         return
     if not scenarios:
@@ -112,7 +112,7 @@ def verdict_cmd(
     if error_seed < 0:
         problems.append(f"--error-seed must be >= 0; got {error_seed}")
     if problems:
-        fail(problems, code=2)
+        fail(problems)
     # start-up: the verdict and the engine (pyarrow, the sim), +0.12 s CPU on --keys and --error-keys
     from purgetoll.verdict.compare import TEST_STATEMENT, compare
 
@@ -121,7 +121,7 @@ def verdict_cmd(
         v = compare(list(scenarios or []), scale=scale, seeds=seeds, first_seed=first_seed, start=start, workers=workers,
                     errors=model, census=census, draws=draws, error_seed=error_seed)
     except PurgetollError as exc:
-        fail(exc, code=2)
+        fail(exc)
     if fmt is Format.csv:
         v.tables()[table.value].to_csv(sys.stdout, index=False)
         typer.echo(f"# {v.settings['method']}", err=True)
