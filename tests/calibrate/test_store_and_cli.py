@@ -25,6 +25,14 @@ def result():
     return run_calibration(cal, predictive_draws=200, scale_draws=10)
 
 
+def test_the_scale_check_runs_the_same_draws_spread_over_the_posterior(result):
+    low, high = result.tables["predictive_draws"], result.tables["scale_draws"]
+    both = high.merge(low, on="draw", suffixes=("_high", "_low"))
+    assert len(both) == 10 and (both["particle_high"] == both["particle_low"]).all()
+    assert (both["seed_high"] == both["seed_low"]).all()
+    assert high["draw"].tolist() == list(range(0, 200, 20))
+
+
 def test_stored_tables_read_back_unchanged(result, tmp_path):
     out = save_calibration(result, tmp_path / "cal", command=["purgetoll", "calibrate", "run"])
     back = load_calibration(out)

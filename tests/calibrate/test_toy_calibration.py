@@ -19,6 +19,7 @@ from purgetoll.calibrate.predictive import (
     posterior_predictive,
     predictive_check,
     scale_agreement,
+    spread_draws,
 )
 from purgetoll.calibrate.result import check_run
 from purgetoll.calibrate.sampler import KeyedMappingSampler, serial_map
@@ -93,6 +94,26 @@ def test_scales_agree_within_monte_carlo_error(fits):
                                         "camp_population_1939_01_01"])
     assert agree["agree"].all(), agree
     assert (agree["se"] > 0).all()
+
+
+def test_the_scale_check_pairs_the_same_draws(fits):
+    """The particles of a resample of 40 are not the first 40 of a resample of 200 (the resample is in
+    particle order): the stored calibration's check once compared 0.001's first 40 draws of 200 with 40
+    other particles at 0.01, and 27 of 59 quantities 'disagreed'. ``only`` names the draws; an unpaired
+    comparison is an error."""
+    cal = fits[0]
+    picked = spread_draws(200, 40)
+    assert len(picked) == 40 and picked[0] == 0 and picked[-1] == 195
+    full = posterior_predictive(cal, 200)
+    some = posterior_predictive(cal, 200, scale=0.01, only=picked)
+    low = full[full["draw"].isin(picked)]
+    assert (some["particle"].to_numpy() == low["particle"].to_numpy()).all()
+    assert (some["seed"].to_numpy() == low["seed"].to_numpy()).all()
+    assert not (posterior_predictive(cal, 40)["particle"].to_numpy() == low["particle"].to_numpy()).all()
+    with pytest.raises(ValueError, match="different particle"):
+        scale_agreement(full[full["draw"] < 40], posterior_predictive(cal, 40, scale=0.01), ["arrests_1937"])
+    with pytest.raises(ValueError, match="only"):
+        posterior_predictive(cal, 10, only=[10])
 
 
 def test_settings_are_checked_all_at_once():

@@ -30,7 +30,7 @@ from purgetoll.calibrate.sampler import Mapper, serial_map
 from purgetoll.calibrate.simulator import SimulationError, Simulator
 from purgetoll.intervals import MIN_DRAWS_QUANTILE, quantile_interval
 
-__all__ = ["posterior_predictive", "predictive_check", "held_out_coverage", "scale_agreement",
+__all__ = ["posterior_predictive", "predictive_check", "held_out_coverage", "scale_agreement", "spread_draws",
            "posterior_quantities", "CHECK_COLUMNS", "AGREEMENT_COLUMNS", "QUANTITY_COLUMNS"]
 
 CHECK_COLUMNS = ("name", "role", "group", "observed", "sd_archive", "produced", "sim_median", "sim_lower_95",
@@ -53,21 +53,33 @@ def _one(shared: tuple[Simulator, float], job: tuple[int, int, dict[str, float],
 
 
 def posterior_predictive(calibration, draws: int, *, scale: float | None = None,
-                         mapper: Mapper = serial_map) -> pd.DataFrame:
+                         mapper: Mapper = serial_map, only: Sequence[int] | None = None) -> pd.DataFrame:
     """``draws`` keyed runs at posterior particles (see the module docstring); ``scale`` defaults to
-    the calibration's. Same draws, same particles and seeds at every scale (paired)."""
+    the calibration's. Draw ``j`` of ``draws`` has the same particle and seed at every scale (paired);
+    ``only`` runs just those draw numbers of the ``draws`` (the particles a resample of ``draws`` gives
+    are not those of a smaller resample: a paired check must name its draws, not ask for fewer)."""
     if not (isinstance(draws, int) and draws >= 1):
         raise ValueError(f"draws must be a positive integer; got {draws!r}")
     scale = calibration.scale if scale is None else scale
     idx = calibration.resample(draws)
     post = calibration.posterior_
     names = [p.name for p in calibration.priors_]
-    jobs = [(j, int(i), {n: float(post[n].iloc[i]) for n in names}, calibration.draw_seed(j))
-            for j, i in enumerate(idx)]
+    wanted = range(draws) if only is None else sorted({int(j) for j in only})
+    if wanted and not (min(wanted) >= 0 and max(wanted) < draws):
+        raise ValueError(f"only: draw numbers must be in [0, {draws}); got {list(wanted)}")
+    jobs = [(j, int(idx[j]), {n: float(post[n].iloc[int(idx[j])]) for n in names}, calibration.draw_seed(j))
+            for j in wanted]
     rows = mapper(_one, (calibration.simulator, float(scale)), jobs)
     df = pd.DataFrame(rows)
     df.attrs["scale"] = scale
     return df
+
+
+def spread_draws(draws: int, n: int) -> list[int]:
+    """``n`` draw numbers spread evenly over ``0..draws-1`` (the resample is in particle order, so the
+    first ``n`` draws would be the first particles only, not a sample of the posterior)."""
+    n = max(0, min(int(n), int(draws)))
+    return sorted({int(k * draws // n) for k in range(n)}) if n else []
 
 
 def predictive_check(draws: pd.DataFrame, statistics: pd.DataFrame, seed: int, level: float = 0.95,
@@ -117,8 +129,16 @@ def held_out_coverage(check: pd.DataFrame) -> dict[str, float | int]:
 def scale_agreement(low: pd.DataFrame, high: pd.DataFrame, names: Sequence[str] | None = None,
                     threshold: float = 2.0) -> pd.DataFrame:
     """Paired differences of the same draws at two scales (``high`` minus ``low``): mean, Monte Carlo
-    se, ``z = difference / se``; ``agree`` when ``|z| <= threshold``."""
+    se, ``z = difference / se``; ``agree`` when ``|z| <= threshold``. Rows are paired by ``draw``; a
+    draw whose particle or seed differs between the two is an error (the difference would then mix the
+    scale with the posterior's spread)."""
     common = low.merge(high, on="draw", suffixes=("_low", "_high"))
+    for key in ("particle", "seed"):
+        if f"{key}_low" in common.columns and f"{key}_high" in common.columns:
+            bad = common[common[f"{key}_low"] != common[f"{key}_high"]]
+            if len(bad):
+                raise ValueError(f"scale_agreement: draws {bad['draw'].tolist()[:5]} have a different {key} at the two "
+                                 f"scales; the check needs the same draws (posterior_predictive(..., only=...))")
     if names is None:
         names = [c for c in low.columns if c not in _META and c in high.columns
                  and pd.api.types.is_numeric_dtype(low[c])]

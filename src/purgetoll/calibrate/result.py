@@ -9,8 +9,9 @@
    the held-out coverage;
 3. the toll of 1937-38 (executed, died in prisons and transit, died in camps; by sex and age group)
    and the mechanism's answers to the seed's claims, as posterior predictive intervals;
-4. ``scale_draws`` of the same draws at ``high_scale`` (0.01 by default) against their runs at
-   ``scale``: do the two scales agree within Monte Carlo error
+4. ``scale_draws`` of the same draws (particles and seeds; spread evenly over the predictive draws,
+   :func:`~purgetoll.calibrate.predictive.spread_draws`) at ``high_scale`` (0.01 by default) against
+   their runs at ``scale``: do the two scales agree within Monte Carlo error
    (:func:`~purgetoll.calibrate.predictive.scale_agreement`), for every statistic, the toll's totals
    and the mechanism's quantities?
 
@@ -35,6 +36,7 @@ from purgetoll.calibrate.predictive import (
     posterior_quantities,
     predictive_check,
     scale_agreement,
+    spread_draws,
 )
 from purgetoll.calibrate.priors import prior_frame
 from purgetoll.calibrate.sampler import Mapper, serial_map
@@ -156,9 +158,11 @@ def run_calibration(calibration: Calibration, *, mapper: Mapper = serial_map, pr
         if on_stage:
             on_stage(f"scale check at {high_scale:g}", -4, scale_draws)
         t1 = time.perf_counter()
-        high = posterior_predictive(calibration, scale_draws, scale=high_scale, mapper=mapper)
+        # the same draws (particles and seeds) as the runs at the calibration's scale, spread over them
+        picked = spread_draws(predictive_draws, scale_draws)
+        high = posterior_predictive(calibration, predictive_draws, scale=high_scale, mapper=mapper, only=picked)
         t_scale = time.perf_counter() - t1
-        low = draws[draws["draw"] < scale_draws]
+        low = draws[draws["draw"].isin(picked)]
         extra = [toll_key(k) for k in TOLL_KINDS] + ["toll_dead_1937_1938", *CLAIM_SUMMARIES]
         names = [n for n in [*stats["name"], *extra] if n in low.columns and n in high.columns]
         agreement = scale_agreement(low, high, names)

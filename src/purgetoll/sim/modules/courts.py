@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from purgetoll.sim import rng
+from purgetoll.sim.modules.custody import start_carry
 from purgetoll.sim.modules.terror import pack, refresh_slots, unpack
 
 if TYPE_CHECKING:
@@ -113,8 +114,9 @@ class Courts:
 
     # -- the month ------------------------------------------------------------------------------
     def throughput_agents(self, sim: Sim, body: str) -> int:
-        """Whole cases ``body`` can sentence this month (agents; running carry)."""
-        a = THROUGHPUT[body](self.v) * sim.settings.scale + self.carry.get(body, 0.0)
+        """Whole cases ``body`` can sentence this month (agents; running carry from ``custody.start_carry``)."""
+        carry = self.carry[body] if body in self.carry else start_carry(sim.settings.seed, f"court.{body}")
+        a = THROUGHPUT[body](self.v) * sim.settings.scale + carry
         n = int(np.floor(a + 1e-9))
         self.carry[body] = a - n
         return n

@@ -9,7 +9,10 @@ step)``: the remaining limits of Order 00447, the hazards of the national operat
 purges, the lists of the snowball); when the demands together exceed the capacity each gets the
 same share of its demand, and what it could not arrest stays in its own backlog (limits not yet
 filled, names still on the lists). :meth:`Machinery.take` hands each module its whole number of
-agents (a running carry, so no fraction is lost).
+agents (a running carry, so no fraction is lost, started at a keyed uniform draw,
+:func:`start_carry`: started at 0 every flow would be half an agent short on average, 500 persons at
+scale 0.001 and 50 at 0.01, a share of the small flows, the NKVD's and the army's purges, that would
+depend on the scale).
 
 **Prisons.** Everyone in custody (awaiting sentence, awaiting execution, in transit to a camp) dies,
 beyond the life table, at ``prison_mortality_per_1000_per_year`` x (1 + ``prison_overcrowding_
@@ -32,11 +35,23 @@ from purgetoll.sim import rng
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Machinery", "DEMANDING_MODULES"]
+__all__ = ["Machinery", "DEMANDING_MODULES", "start_carry"]
 
 #: Modules that arrest within the capacity, in the order their demands are asked for.
 DEMANDING_MODULES: tuple[str, ...] = ("elite_purges", "mass_operation", "national_operations", "denunciation")
 _NKVD_BIT = 4  # attributes.NKVD_STAFF
+
+
+def start_carry(seed: int, flow: str) -> float:
+    """The starting carry of ``flow`` (a keyed uniform in (0, 1); decision ``terror.carry.<flow>``).
+
+    A flow of persons handed out as whole agents, each month ``floor`` of what is due plus the carry,
+    delivers ``floor(target + start)`` in all. Started at 0 it would be half an agent short on average:
+    500 persons at scale 0.001 against 50 at 0.01, which for a small flow (the NKVD's purge asks about
+    0.1 agent a month at 0.001) is a share of the flow that depends on the scale. Started at a uniform
+    draw it delivers the target on average, at every scale and for every parameter value.
+    """
+    return rng.uniform_scalar(seed, rng.decision_key(f"terror.carry.{flow}"), 0, 0)
 
 
 class Machinery:
@@ -49,6 +64,7 @@ class Machinery:
         self.monthly: list[dict[str, float]] = []
         self._allow: dict[str, float] = {}
         self._carry: dict[str, float] = {}
+        self._seed = 0  # the run's seed (the carries' starting draws), set each month
 
     def state_dict(self) -> dict[str, Any]:
         return {"staff_at_start": self.staff_at_start, "staff_arrested": self.staff_arrested,
@@ -87,6 +103,7 @@ class Machinery:
     def month(self, sim: Sim, step: int, terror: Any) -> None:
         """Deaths in custody (life table and overcrowding), then the month's capacity shared out."""
         p, scale = sim.people, sim.settings.scale
+        self._seed = int(sim.settings.seed)
         slots = self.custody_slots(sim, terror)
         places = float(self.v["prison_places_persons"]) * scale
         # the dead of the life table (demography ran before us) are logged as deaths in custody
@@ -130,7 +147,8 @@ class Machinery:
 
     def take(self, module: str) -> int:
         """Whole agents ``module`` may arrest this month (its share, with the running carry)."""
-        a = self._allow.pop(module, 0.0) + self._carry.get(module, 0.0)
+        carry = self._carry[module] if module in self._carry else start_carry(self._seed, f"capacity.{module}")
+        a = self._allow.pop(module, 0.0) + carry
         n = int(np.floor(a + 1e-9))
         self._carry[module] = a - n
         return max(n, 0)

@@ -53,6 +53,7 @@ from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
 from purgetoll.sim.modules.courts import Courts
+from purgetoll.sim.modules.custody import start_carry
 from purgetoll.sim.modules.terror import (
     BODIES,
     CATEGORIES,
@@ -386,7 +387,11 @@ class Sentencing(Module):
             scale = sim.settings.scale
             for r in np.unique(rep[shoot & o447]):
                 idx = np.flatnonzero(shoot & o447 & (rep == r))
-                allowed = max(int(np.floor(limits.category1_left(int(r)) * scale + 1e-9)), 0)
+                # whole agents from a keyed offset per republic (custody.start_carry): the limit allows
+                # floor(limit x scale + offset) in all, the limit on average; floor alone would cut every
+                # republic's category-1 limit by half an agent, 500 persons at scale 0.001 against 50 at 0.01
+                left = limits.category1_left(int(r)) * scale + start_carry(seed, f"category1.{int(r)}")
+                allowed = max(int(np.floor(left + 1e-9)), 0)
                 if idx.size > allowed:  # the lowest draws keep category 1; the rest get category 2
                     shoot[idx[np.argsort(u[idx], kind="stable")[allowed:]]] = False
                 limits.take_category1(int(r), min(idx.size, allowed) / scale)

@@ -21,6 +21,7 @@ import numpy as np
 from purgetoll.errors import DataError
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.custody import start_carry
 from purgetoll.sim.modules.terror import by_step, carry_round, weighted_pick
 from purgetoll.sim.state import FEMALE, MALE
 
@@ -208,7 +209,8 @@ class PooledArrests(Module):
 def arrest_shares(sim: Sim, step: int, terror: Any, module: PooledArrests, pools: dict[str, FreePool]) -> None:
     """Mechanism mode: the allowance the interrogators gave ``module`` this month, shared among its
     decisions in proportion to what each asked (``module._asked``), to whole persons with the remainders
-    carried to next month (``module._carry``); each decision then picks from its free pool (``pools``; a
+    carried to next month (``module._carry``, started at a keyed draw:
+    :func:`~purgetoll.sim.modules.custody.start_carry`); each decision then picks from its free pool (``pools``; a
     decision without one takes none) and arrests; a pool that runs out adds to ``module.short``."""
     n = terror.allowance(module.name)
     total = sum(module._asked.values())
@@ -216,7 +218,8 @@ def arrest_shares(sim: Sim, step: int, terror: Any, module: PooledArrests, pools
         return
     counts = {}
     for name, asked in module._asked.items():
-        v = n * asked / total + module._carry.get(name, 0.0)
+        carry = module._carry[name] if name in module._carry else start_carry(sim.settings.seed, f"{module.name}.{name}")
+        v = n * asked / total + carry
         counts[name] = int(np.floor(v + 1e-9))
         module._carry[name] = v - counts[name]
     listed = float(module.values["listed_weight"])
