@@ -6,7 +6,7 @@
 * :func:`predictive_check`: for each archival statistic (fitted and held out), the posterior
   predictive of the simulated figure (median and 95% interval) and of the archival figure itself
   (the simulated figure plus the archive's own error, a normal with the statistic's sd, drawn
-  keyed), whether the archive falls inside the latter, and a standardised residual. The *coverage*
+  keyed, kept within the quantity's bounds: 0 and above, shares at most 1), whether the archive falls inside the latter, and a standardised residual. The *coverage*
   of the held-out statistics is the share of them inside their 95% interval (about 95% expected if
   the model and the stated uncertainties are right).
 * :func:`scale_agreement`: the same particles run at two scales (0.001 and 0.01); per summary, the
@@ -103,7 +103,11 @@ def predictive_check(draws: pd.DataFrame, statistics: pd.DataFrame, seed: int, l
             rows.append({**row, "inside": None, "draws": 0, "method": "no draw could compute it"})
             continue
         sim = quantile_interval(x[ok], level=level, min_draws=min_draws)
-        obs = quantile_interval(x[ok] + float(st.sd) * z_noise[ok], level=level, min_draws=min_draws)
+        # the archive's error is normal, but a count, a duration or a share it could have printed stays
+        # within the quantity's bounds
+        high = 1.0 if getattr(st, "unit", "") == "share" else np.inf
+        recorded = np.clip(x[ok] + float(st.sd) * z_noise[ok], 0.0, high)
+        obs = quantile_interval(recorded, level=level, min_draws=min_draws)
         sd_sim = float(np.std(x[ok], ddof=1)) if ok.sum() > 1 else 0.0
         z = (float(st.value) - float(np.mean(x[ok]))) / math.sqrt(sd_sim ** 2 + float(st.sd) ** 2)
         inside = bool(obs.lower <= float(st.value) <= obs.upper) if obs.exists else None
