@@ -31,6 +31,7 @@ import typer
 
 from purgetoll.errors import PurgetollError
 from purgetoll.limits import parse_overrides
+from purgetoll.sim.cli import EventsOption, LimitOption, PastDataOption, ScaleOption, SeedOption
 from purgetoll.sim.cli import run_cmd as demography_run
 from purgetoll.sim.coverage import past_data_note
 from purgetoll.terminal import fail
@@ -87,17 +88,13 @@ def run_cmd(
     fmt: Annotated[str, typer.Option("--format", help="text, or json (the run's totals on stdout).")] = "text",
     start: Annotated[str, typer.Option(help="Without --scenario: start date (ISO); the 1926 census date.")] = "1926-12-17",
     end: Annotated[str, typer.Option(help="Without --scenario: end date (ISO).")] = "1959-01-15",
-    scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; 1 = every person.")] = 0.01,
-    seed: Annotated[int, typer.Option(help="Seed of all keyed random streams.")] = 1,
+    scale: ScaleOption = 0.01,
+    seed: SeedOption = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint in --out.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace a finished or unfinished run in --out.")] = False,
-    events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
-    limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
-                                                                   "sim_agent_months, sim_memory_share.")] = None,
-    past_data: Annotated[bool, typer.Option("--past-data", help="Run past the end of the bundled data (the births "
-                                                                "series and life tables end with 1959): no births "
-                                                                "after it, mortality held at the last table; "
-                                                                "stated in the manifest and the output.")] = False,
+    events: EventsOption = True,
+    limit: LimitOption = None,
+    past_data: PastDataOption = False,
 ) -> None:
     """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation. A run
     past the bundled data (an end after 1960-01-01) is refused unless --past-data asks for it."""

@@ -27,22 +27,30 @@ app = typer.Typer(
 )
 
 
+# options shared with the scenario-aware `sim run` (purgetoll.scenarios.cli), declared once
+ScaleOption = Annotated[float, typer.Option(help="Agents per person in (0, 1]; 1 = every person.")]
+SeedOption = Annotated[int, typer.Option(help="Seed of all keyed random streams.")]
+EventsOption = Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")]
+LimitOption = Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
+                                                                      "sim_agent_months, sim_memory_share.")]
+PastDataOption = Annotated[bool, typer.Option("--past-data", help="Run past the end of the bundled data (the births "
+                                                                  "series and life tables end with 1959): no births "
+                                                                  "after it, mortality held at the last table; "
+                                                                  "stated in the manifest and the output.")]
+
+
 @app.command("run")
 def run_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder of the run: snapshots, events, manifest (written whole when finished).")],
     start: Annotated[str, typer.Option(help="Start date (ISO); the 1926 census date.")] = "1926-12-17",
     end: Annotated[str, typer.Option(help="End date (ISO).")] = "1959-01-15",
-    scale: Annotated[float, typer.Option(help="Agents per person in (0, 1]; 1 = every person.")] = 0.01,
-    seed: Annotated[int, typer.Option(help="Seed of all keyed random streams.")] = 1,
+    scale: ScaleOption = 0.01,
+    seed: SeedOption = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run of --out from its last checkpoint.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the finished run in --out (once the new one is complete), or discard an unfinished one.")] = False,
-    events: Annotated[bool, typer.Option("--events/--no-events", help="Write the event log.")] = True,
-    limit: Annotated[list[str] | None, typer.Option("--limit", help="Raise a declared limit, NAME=VALUE (repeatable): "
-                                                                   "sim_agent_months, sim_memory_share.")] = None,
-    past_data: Annotated[bool, typer.Option("--past-data", help="Run past the end of the bundled data (the births "
-                                                                "series and life tables end with 1959): no births "
-                                                                "after it, mortality held at the last table; "
-                                                                "stated in the manifest and the output.")] = False,
+    events: EventsOption = True,
+    limit: LimitOption = None,
+    past_data: PastDataOption = False,
 ) -> None:
     """Run the demography-only simulation (births, deaths, ageing, the 1939-40 annexations).
 
