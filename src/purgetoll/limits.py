@@ -87,7 +87,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
           "estimated peak memory of a simulation, as a share of the memory available when it starts",
           "a run that does not fit is killed by the system part way (a 1:1 run of 1937-39 peaks at 8-9 GiB)"),
     Limit("calibrate_simulations", 200_000, "simulations",
-          "simulations of a calibration's ABC-SMC (its budget, --simulations)",
+          "simulations of a calibration (its budget, --simulations; kept: noise replicates, prior sample and generations together)",
           "a mechanism-mode simulation of the archival scenario took 0.23 s of CPU at scale 0.001 (1.2 s at "
           "0.01; measured at load 5-7): the default budget of 5,000 is about 10 minutes on 2 cores, 200,000 "
           "about 6.4 hours"),

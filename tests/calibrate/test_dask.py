@@ -1,8 +1,9 @@
 """The calibration on Dask: a LocalCluster of 2 workers gives the posterior of 1 worker, bit for bit.
 
 Static scheduling (purgetoll.calibrate.sampler): one keyed task per particle, results assembled in
-task order, every random number keyed by (seed, generation, particle, attempt); so which worker ran
-what, and when, cannot change the result. Also checked against the in-process mapper.
+task order, every random number keyed by (seed, generation, particle, attempt), a generation shrunk
+for the budget run in rounds decided by counts only; so which worker ran what, and when, cannot change
+the result. Also checked against the in-process mapper.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 def _fit(mapper):
-    cal = Calibration(ToyMachine(), statistics=toy_statistics(7), scale=0.001, simulations=300,
-                      population_size=60, seed=11, noise_replicates=4).fit(mapper)
+    cal = Calibration(ToyMachine(), statistics=toy_statistics(7), scale=0.001, simulations=700,
+                      population_size=60, seed=11, noise_replicates=4, min_ess=10).fit(mapper)
     return cal, posterior_predictive(cal, 20, mapper=mapper)
 
 
@@ -39,7 +40,10 @@ def test_two_workers_give_the_posterior_of_one_worker():
         pd.testing.assert_frame_equal(cal.statistics_, cal1.statistics_, check_exact=True)
     pd.testing.assert_frame_equal(draws2, draws1, check_exact=True)
     pd.testing.assert_frame_equal(draws0, draws1, check_exact=True)
-    assert cal1.generations_["generation"].max() >= 1  # at least one SMC step, not only the prior
+    # an SMC step, not only the prior, and one shrunk for the budget (run in rounds), within the budget
+    g = cal1.generations_
+    assert list(g["status"]) == ["full", "full", "shrunk", "skipped"] and g["completed"].sum() == 3
+    assert cal1.simulations_ <= 700
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():

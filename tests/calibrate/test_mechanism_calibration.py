@@ -27,7 +27,7 @@ KEY = ("arrests_1937", "arrests_1938", "death_sentences_1937", "death_sentences_
 
 @pytest.fixture(scope="module")
 def calibrated():
-    cal = Calibration(MechanismSimulator(), scale=0.001, simulations=50, population_size=20, seed=1,
+    cal = Calibration(MechanismSimulator(), scale=0.001, simulations=120, population_size=20, seed=1,
                       noise_replicates=3, max_generations=1)
     with dask_mapper(workers=2) as mapper:
         cal.fit(mapper)

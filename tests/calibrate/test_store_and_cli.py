@@ -20,7 +20,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def result():
-    cal = Calibration(ToyMachine(), statistics=toy_statistics(3), scale=0.001, simulations=500, population_size=200,
+    cal = Calibration(ToyMachine(), statistics=toy_statistics(3), scale=0.001, simulations=1000, population_size=200,
                       seed=5, noise_replicates=4)
     return run_calibration(cal, predictive_draws=200, scale_draws=10)
 
@@ -89,12 +89,20 @@ def test_cli_run_then_show(tmp_path):
     for part in ("made by:", "--simulator toy", "--limit calibrate_scale=0.02",
                  "parameters (posterior median and 95% interval)",
                  "capacity_persons_per_month", "held-out coverage", "the toll of 1937-38",
-                 "no interval"):  # 30 draws: no 95% interval (purgetoll.intervals)
+                 "no interval",  # 30 draws: no 95% interval (purgetoll.intervals)
+                 # a budget of 300: generation 0 shrunk to 58 particles, generation 1 not run, both stated
+                 "simulations of the budget of 300", "budget: generation 0 was shrunk from 60 to 58 particles",
+                 "budget: generation 1 was not run", "stopped: the budget of 300 simulations"):
         assert part in r.output, part
     r = runner.invoke(app, ["calibrate", "show", str(out), "--table", "parameters", "--format", "csv"])
     assert r.exit_code == 0 and r.output.startswith("parameter,estimate,lower_95,upper_95")
     r = runner.invoke(app, ["calibrate", "show", str(out), "--format", "json"])
-    settings = json.loads(r.output)["settings"]
+    shown = json.loads(r.output)
+    settings, diagnostics = shown["settings"], shown["diagnostics"]
+    assert diagnostics["simulations"] <= diagnostics["budget"] == 300
+    assert [g["status"] for g in diagnostics["generation_sizes"]] == ["full", "shrunk", "skipped"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert json.dumps(manifest).count("generation 0 was shrunk from 60 to 58 particles") >= 1
     assert settings["seed"] == 2 and settings["high_scale"] == 0.02
     assert settings["limits"] == {"calibrate_simulations": 200_000, "calibrate_scale": 0.02}
     # the same folder again: refused before any work, naming it

@@ -9,10 +9,14 @@ The coverage of the credible intervals over many synthetic archives is measured 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+import pyabc
 import pytest
 
+from purgetoll.calibrate.budget import STATUSES, Budget, smallest_budget
 from purgetoll.calibrate.fit import Calibration
 from purgetoll.calibrate.predictive import (
     held_out_coverage,
@@ -22,19 +26,22 @@ from purgetoll.calibrate.predictive import (
     spread_draws,
 )
 from purgetoll.calibrate.result import check_run
-from purgetoll.calibrate.sampler import KeyedMappingSampler, serial_map
+from purgetoll.calibrate.sampler import KeyedMappingSampler, current_simulation_seed, serial_map
 from purgetoll.calibrate.toy import TOY_TRUTH, ToyMachine, toy_statistics
 from purgetoll.errors import ConvergenceError, LimitError, ScenarioError
 
 
-def calibrate(seed: int, archive_seed: int, simulations: int = 1500, population: int = 300) -> Calibration:
+def calibrate(seed: int, archive_seed: int, simulations: int = 5600, population: int = 300,
+              **settings: Any) -> Calibration:
     return Calibration(ToyMachine(), statistics=toy_statistics(archive_seed), scale=0.001, simulations=simulations,
-                       population_size=population, seed=seed, noise_replicates=10).fit(serial_map)
+                       population_size=population, seed=seed, noise_replicates=10, **settings).fit(serial_map)
 
 
 @pytest.fixture(scope="module")
 def fits() -> list[Calibration]:
-    return [calibrate(seed=10 + k, archive_seed=100 + k) for k in range(3)]
+    """Two full generations each (a budget of 5,600 leaves room for generation 1 at its pessimistic
+    predicted acceptance rate, purgetoll.calibrate.budget)."""
+    return [calibrate(seed=10 + k, archive_seed=100 + k, max_generations=2) for k in range(3)]
 
 
 def test_credible_intervals_cover_the_truth(fits):
@@ -51,23 +58,95 @@ def test_credible_intervals_cover_the_truth(fits):
         assert width["shooting_share"] < 0.8 * prior["shooting_share"]
 
 
-def test_tolerance_shrinks_and_the_budget_is_kept(fits):
+def test_tolerance_shrinks(fits):
     g = fits[0].generations_
     eps = g[g["generation"] >= 0]["epsilon"].to_numpy()
     assert np.all(np.diff(eps) < 0)
-    total = int(g["simulations"].sum())
-    assert 1500 <= total <= 1500 + 300 / 0.01  # the last generation completes, within min_acceptance_rate
-    assert fits[0].stopped_because_ == "the budget of 1500 simulations was reached"
+    assert list(g["status"]) == ["full"] * 3 and fits[0].budget_notes_ == []
+    assert fits[0].stopped_because_ == "max_generations (2) generations ran"
     assert (g["acceptance_rate"].dropna() <= 1).all()
+    assert fits[0].simulations_ == int(g["simulations"].sum()) + 10 <= 5600
+
+
+def test_the_budget_is_kept_and_the_generation_it_cannot_afford_is_not_run():
+    """A budget of 1,500 with 300 particles: pyabc's own budget, checked between generations, let
+    generation 1 run to completion (2,713 simulations). Now at most 1,500 are made: after the noise
+    replicates (10), the prior sample (300) and generation 0 (960), the 230 left allow about 15
+    particles at generation 1's predicted acceptance rate, fewer than min_ess (150): it is not run,
+    and the result says so."""
+    cal = calibrate(seed=10, archive_seed=100, simulations=1500)
+    g = cal.generations_
+    assert cal.simulations_ == int(g["simulations"].sum()) + 10 == 1270
+    assert cal.simulations_ <= 1500
+    assert list(g["status"]) == ["full", "full", "skipped"] and list(g["simulations"]) == [300, 960, 0]
+    assert cal.generation_ == 0 and len(cal.posterior_) == 300
+    assert cal.stopped_because_.startswith("the budget of 1,500 simulations (1,270 made): generation 1 was not run: "
+                                           "the 230 simulations left of the budget of 1,500 allowed 15 particles")
+    assert "fewer than min_ess (150)" in cal.stopped_because_
+    assert cal.budget_notes_ == [cal.stopped_because_.split(": ", 1)[1].rsplit("; the posterior", 1)[0]]
+
+
+@pytest.mark.parametrize("budget", [600, 900, 1200, 2000, 3000])
+def test_no_budget_is_overshot(budget):
+    """Whatever the budget, the simulations made (noise replicates included) stay within it; a
+    generation shrunk, skipped or discarded for it is stated."""
+    cal = calibrate(seed=3, archive_seed=5, simulations=budget, population=100, min_ess=10)
+    g = cal.generations_
+    assert cal.simulations_ == int(g["simulations"].sum()) + 10 <= budget
+    assert set(g["status"]) <= set(STATUSES)
+    assert len(cal.budget_notes_) == int((g["status"] != "full").sum())
+    assert cal.stopped_because_.startswith(f"the budget of {budget:,} simulations")
 
 
 def test_the_same_seed_gives_the_same_posterior_bit_for_bit():
-    a = calibrate(seed=3, archive_seed=5, simulations=600, population=100)
-    b = calibrate(seed=3, archive_seed=5, simulations=600, population=100)
+    """Also when the budget shrinks a generation, which then runs in several rounds."""
+    a = calibrate(seed=3, archive_seed=5, simulations=900, population=100, min_ess=10)
+    status = list(a.generations_["status"])
+    assert status[:3] == ["full", "full", "shrunk"] and status[-1] == "skipped"
+    b = calibrate(seed=3, archive_seed=5, simulations=900, population=100, min_ess=10)
     pd.testing.assert_frame_equal(a.posterior_, b.posterior_, check_exact=True)
     pd.testing.assert_frame_equal(a.generations_, b.generations_, check_exact=True)
-    c = calibrate(seed=4, archive_seed=5, simulations=600, population=100)
+    c = calibrate(seed=4, archive_seed=5, simulations=900, population=100, min_ess=10)
     assert not a.posterior_.equals(c.posterior_)
+
+
+def _particle(draw: float) -> pyabc.Particle:
+    """A proposal ``draw`` (from pyabc's generator) accepted with probability 0.3 by its keyed seed."""
+    seed = current_simulation_seed()
+    accepted = bool(np.random.default_rng(seed).uniform() < 0.3)
+    return pyabc.Particle(m=0, parameter=pyabc.Parameter({"draw": draw, "seed": float(seed)}), weight=1.0,
+                          sum_stat={}, distance=0.0, accepted=accepted)
+
+
+def _accepted(sample: Any) -> list[tuple[float, float]]:
+    return [(p.parameter["draw"], p.parameter["seed"]) for p in sample.accepted_particles]
+
+
+def test_rounds_give_the_particles_of_one_round_and_stop_at_the_budget():
+    """A generation run in rounds (the budget leaves each task a few attempts at a time) accepts the
+    same particles as one unbounded round; a budget it cannot complete in stops it at the budget."""
+    def simulate_one() -> pyabc.Particle:
+        return _particle(float(np.random.uniform()))  # noqa: NPY002 - pyabc's global generator
+
+    free = KeyedMappingSampler(7, serial_map, max_attempts=200)
+    one = free.sample_until_n_accepted(40, simulate_one, 0)
+    made = free.nr_evaluations_
+    budget = Budget(simulations=made + 5, population_size=40, min_ess=1, first_rate=0.3)
+    bounded = KeyedMappingSampler(7, serial_map, max_attempts=200, budget=budget)
+    rounds = bounded.sample_until_n_accepted(40, simulate_one, 0)
+    assert rounds.ok and _accepted(rounds) == _accepted(one) and bounded.nr_evaluations_ == made
+    short = KeyedMappingSampler(7, serial_map, max_attempts=200,
+                                budget=Budget(simulations=made - 20, population_size=40, min_ess=1, first_rate=0.3))
+    cut = short.sample_until_n_accepted(40, simulate_one, 0)
+    assert not cut.ok and short.records[-1].status == "out_of_budget"
+    assert made - 20 - 40 < short.nr_evaluations_ <= made - 20  # stopped when a round could not give each task one
+
+
+def test_a_budget_too_small_for_a_first_generation_is_refused_before_any_work():
+    with pytest.raises(ScenarioError, match=r"simulations \(400\) must be at least 1166: the noise replicates \(20\), "
+                                            r"the prior sample \(400\) and a first generation of min_ess \(200\)"):
+        Calibration(ToyMachine(), simulations=400, population_size=400).check_settings()
+    assert smallest_budget(20, 400, 200, 0.3) == 1166
 
 
 def test_predictive_check_and_held_out_coverage(fits):

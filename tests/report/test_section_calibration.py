@@ -18,7 +18,7 @@ from purgetoll.report.sections import calibration as section
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory):
-    cal = Calibration(ToyMachine(), statistics=toy_statistics(3), scale=0.001, simulations=500, population_size=200,
+    cal = Calibration(ToyMachine(), statistics=toy_statistics(3), scale=0.001, simulations=1000, population_size=200,
                       seed=5, noise_replicates=4)
     result = run_calibration(cal, predictive_draws=200, scale_draws=10)
     return save_calibration(result, tmp_path_factory.mktemp("c") / "calibration",

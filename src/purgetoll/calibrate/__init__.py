@@ -12,7 +12,7 @@ Public surface (``from purgetoll.calibrate import ...``):
 - :class:`Prior` (``priors.py``); :class:`MechanismSimulator` (``mechanism.py``): a scenario in
   mechanism mode; :class:`ToyMachine` (``toy.py``): a toy with known truth;
 - the keyed static sampler (``sampler.py``), which makes a calibration identical whatever the
-  workers; the simulations run through a mapper: :func:`purgetoll.ensemble.serial_map`, or
+  workers, and keeps its budget of simulations with the generations planned by ``budget.py``; the simulations run through a mapper: :func:`purgetoll.ensemble.serial_map`, or
   :func:`purgetoll.ensemble.dask_mapper` (a LocalCluster or a running scheduler);
 - :func:`posterior_predictive`, :func:`predictive_check`, :func:`scale_agreement` (``predictive.py``).
 

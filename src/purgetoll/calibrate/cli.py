@@ -148,9 +148,10 @@ def run_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder of the calibration (Parquet tables + manifest).")],
     scenario: Annotated[str, typer.Option(help="Scenario run in mechanism mode: a bundled name or a .toml "
                                                "path.")] = "archival",
-    simulations: Annotated[int, typer.Option(help="Budget: ABC-SMC generations run until this many "
-                                                  "simulations are made (at most the limit "
-                                                  "calibrate_simulations).")] = 5000,
+    simulations: Annotated[int, typer.Option(help="Budget: the most simulations the calibration makes "
+                                                  "(noise replicates, prior sample and generations; a "
+                                                  "generation is shrunk or not run to keep it; at most the "
+                                                  "limit calibrate_simulations).")] = 5000,
     scale: Annotated[float, typer.Option(help="Agents per person of every simulation (at most the limit "
                                               "calibrate_scale).")] = 0.001,
     seed: Annotated[int, typer.Option(help="Seed of the calibration (every random number is keyed by it).")] = 1,
@@ -251,7 +252,8 @@ def run_cmd(
     finally:
         folder.close(failed=failed)
     d = result.diagnostics
-    typer.echo(f"wrote {target}: {d['simulations_fit']} simulations in {d['generations']} generations "
+    typer.echo(f"wrote {target}: {d['simulations']} simulations of a budget of {d['budget']} in {d['generations']} "
+               "generations "
                f"({d['stopped_because']}); held-out coverage {d['held_out_coverage']['inside']}/"
                f"{d['held_out_coverage']['checked']}; `purgetoll calibrate show {target}`")
 
@@ -303,7 +305,11 @@ def show_cmd(
     typer.echo(f"  on {made.get('created')} with purgetoll {made.get('purgetoll_version')}, pyabc "
                f"{libs.get('pyabc')}, dask {libs.get('dask')}; workers {made.get('workers')}")
     typer.echo(f"  scale {s['scale']}, seed {s['seed']}, {s['population_size']} particles, budget {s['simulations']}")
-    typer.echo(f"  {d['simulations_fit']} simulations, {d['generations']} generations; stopped: {d['stopped_because']}")
+    made = d.get("simulations", d["simulations_fit"] + d.get("simulations_noise", 0))
+    typer.echo(f"  {made} simulations of the budget of {s['simulations']}, {d['generations']} generations; "
+               f"stopped: {d['stopped_because']}")
+    for note in d.get("budget_notes") or []:
+        typer.echo(f"  budget: {note}")
     typer.echo(f"  final tolerance {d['final_epsilon']:.3g}, ESS {d['final_ess']:.0f}")
     typer.echo("\ngenerations")
     typer.echo(tables["generations"].to_string(index=False))

@@ -4,7 +4,9 @@
     cal.fit(mapper)              # returns self; mapper: serial_map or a DaskMapper
     cal.summary()                # parameters: weighted median, 95% interval, ESS
     cal.posterior_               # particles: one row each, parameter values and weight
-    cal.generations_             # tolerance, simulations, acceptance rate, ESS per generation
+    cal.generations_             # size, status, tolerance, simulations, acceptance rate, ESS per generation
+    cal.simulations_             # simulations made, noise replicates included: at most ``simulations``
+    cal.stopped_because_         # why the fit stopped; cal.budget_notes_: what the budget did to generations
 
 What ``fit`` does, in order:
 
@@ -18,9 +20,17 @@ What ``fit`` does, in order:
    ``epsilon_quantile`` of the previous generation's distances, proposals from one normal fitted to
    the previous generation on the logit scale and, for the parameters the archive says little
    about, from the prior (:mod:`~purgetoll.calibrate.transitions`), and
-   the keyed static sampler (:mod:`~purgetoll.calibrate.sampler`), until ``simulations`` have been
-   made (the generation that reaches the budget is completed), ``max_generations`` have run, or the
+   the keyed static sampler (:mod:`~purgetoll.calibrate.sampler`), until the budget allows no
+   generation of at least ``min_ess`` effective particles, ``max_generations`` have run, or the
    acceptance rate falls below ``min_acceptance_rate``.
+
+The budget ``simulations`` is kept: the calibration makes at most that many simulations in all (the
+noise replicates, the prior sample and the generations; no overshoot). Each generation is planned
+before it runs (:mod:`~purgetoll.calibrate.budget`): ``population_size`` particles if its cost at a
+pessimistic predicted acceptance rate fits in what is left, else shrunk to what fits, else (fewer than
+``min_ess`` effective particles) skipped; a generation that still runs out is discarded. Every shrunk,
+skipped or discarded generation is stated: ``generations_["status"]``, :attr:`Calibration.budget_notes_`
+and ``stopped_because_``.
 
 Everything random is keyed by ``seed`` (:mod:`~purgetoll.calibrate.keys`): the same settings give
 the same posterior, bit for bit, whatever the mapper and its number of workers.
@@ -40,24 +50,30 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from purgetoll.calibrate.budget import STATUSES, Budget, BudgetedPopulationSize, smallest_budget
 from purgetoll.calibrate.distance import WeightedDistance
 from purgetoll.calibrate.keys import derive_seed, seed_words
 from purgetoll.calibrate.noise import MIN_REPLICATES, monte_carlo_noise
 from purgetoll.calibrate.priors import Prior, check_priors, internal_names, pyabc_prior
-from purgetoll.calibrate.sampler import KeyedMappingSampler, Mapper, serial_map
+from purgetoll.calibrate.sampler import GenerationRecord, KeyedMappingSampler, Mapper, serial_map
 from purgetoll.calibrate.simulator import Model, Simulator
 from purgetoll.calibrate.statistics import archive_statistics, check_statistics
 from purgetoll.calibrate.transitions import KERNELS, make_transition
 from purgetoll.errors import ConvergenceError, ScenarioError
-from purgetoll.intervals import quantile_interval
+from purgetoll.intervals import MIN_DRAWS_QUANTILE, quantile_interval
 from purgetoll.limits import LIMITS, check, limit_value
 
-__all__ = ["Calibration", "SUMMARY_COLUMNS", "CALIBRATE_LIMITS"]
+__all__ = ["Calibration", "SUMMARY_COLUMNS", "CALIBRATE_LIMITS", "GENERATION_COLUMNS", "STATUSES"]
 
 SUMMARY_COLUMNS = ("parameter", "estimate", "lower_95", "upper_95", "sd", "ess", "method", "unit", "prior_low",
                    "prior_high", "prior_scale", "source", "assumption")
 #: The declared limits (:mod:`purgetoll.limits`) a calibration keeps, checked before any work.
 CALIBRATE_LIMITS = ("calibrate_simulations", "calibrate_scale")
+#: ``Calibration.generations_``: one row per generation (-1: the prior sample); ``requested`` is
+#: population_size, ``particles`` those run (planned, for a skipped one), ``status`` a key of
+#: :data:`purgetoll.calibrate.budget.STATUSES`.
+GENERATION_COLUMNS = ("generation", "requested", "particles", "simulations", "completed", "status", "epsilon",
+                      "acceptance_rate", "ess")
 
 
 def _ess(w: np.ndarray) -> float:
@@ -80,8 +96,9 @@ class Calibration:
     scale:
         Agents per person of every simulation, in (0, 1] and at most the limit ``calibrate_scale``.
     simulations:
-        The budget: generations run until this many simulations have been made (at most the limit
-        ``calibrate_simulations``).
+        The budget: the most simulations the calibration makes, noise replicates, prior sample and
+        generations together (at most the limit ``calibrate_simulations``); generations are sized or
+        skipped to keep it (module docstring).
     population_size:
         Particles per generation (an interval needs about 200 effective particles; see
         :mod:`purgetoll.intervals`).
@@ -95,6 +112,10 @@ class Calibration:
         Each generation's tolerance is this quantile of the previous generation's distances.
     min_acceptance_rate:
         Stop when a generation's acceptance rate falls below this.
+    min_ess:
+        The fewest effective particles a generation shrunk for the budget may have; one that would have
+        fewer is not run (default: the smaller of the 200 effective draws an interval needs,
+        :data:`purgetoll.intervals.MIN_DRAWS_QUANTILE`, and half of ``population_size``).
     max_generations:
         Stop after this many generations.
     max_attempts:
@@ -114,7 +135,8 @@ class Calibration:
                  statistics: pd.DataFrame | None = None, *, scale: float = 0.001, simulations: int = 5000,
                  population_size: int = 400, seed: int = 0, noise_replicates: int = 20,
                  reference_values: dict[str, float] | None = None, epsilon_quantile: float = 0.3,
-                 min_acceptance_rate: float = 0.01, max_generations: int = 30, max_attempts: int | None = None,
+                 min_acceptance_rate: float = 0.01, min_ess: int | None = None, max_generations: int = 30,
+                 max_attempts: int | None = None,
                  kernel: str = "independent_normal", refreshed: Sequence[str] | None = None,
                  limits: dict[str, float] | None = None) -> None:
         self.simulator = simulator
@@ -128,6 +150,7 @@ class Calibration:
         self.reference_values = reference_values
         self.epsilon_quantile = epsilon_quantile
         self.min_acceptance_rate = min_acceptance_rate
+        self.min_ess = min_ess
         self.max_generations = max_generations
         self.max_attempts = max_attempts
         self.kernel = kernel
@@ -140,6 +163,7 @@ class Calibration:
         return {"scale": self.scale, "simulations": self.simulations, "population_size": self.population_size,
                 "seed": self.seed, "noise_replicates": self.noise_replicates,
                 "epsilon_quantile": self.epsilon_quantile, "min_acceptance_rate": self.min_acceptance_rate,
+                "min_ess": self._min_ess(),
                 "max_generations": self.max_generations, "max_attempts": self._max_attempts(), "kernel": self.kernel,
                 "refreshed": list(self._refreshed()),
                 "limits": {name: limit_value(name, self.limits) for name in CALIBRATE_LIMITS}}
@@ -149,6 +173,11 @@ class Calibration:
             return list(self.refreshed)
         default = getattr(self.simulator, "refreshed", None)
         return list(default()) if callable(default) else []
+
+    def _min_ess(self) -> int:
+        if self.min_ess is not None:
+            return self.min_ess
+        return min(MIN_DRAWS_QUANTILE, self.population_size // 2) if isinstance(self.population_size, int) else 1
 
     def _max_attempts(self) -> int:
         if self.max_attempts is not None:
@@ -173,10 +202,8 @@ class Calibration:
             p.append(f"population_size must be an integer >= 10; got {self.population_size!r}")
         if not (integer(self.simulations) and self.simulations >= 1):
             p.append(f"simulations must be a positive integer; got {self.simulations!r}")
-        else:
-            if integer(self.population_size) and self.simulations < 2 * self.population_size:
-                p.append(f"simulations ({self.simulations}) must be at least twice population_size "
-                         f"({self.population_size}): the prior sample and one generation")
+        if self.min_ess is not None and not (integer(self.min_ess) and self.min_ess >= 1):
+            p.append(f"min_ess must be an integer >= 1; got {self.min_ess!r}")
         if not (integer(self.seed) and 0 <= self.seed < 2**63):
             p.append(f"seed must be an integer in [0, 2**63); got {self.seed!r}")
         if not (integer(self.noise_replicates) and self.noise_replicates >= MIN_REPLICATES):
@@ -191,6 +218,7 @@ class Calibration:
             p.append(f"kernel must be one of {', '.join(KERNELS)}; got {self.kernel!r}")
         if self.max_attempts is not None and not (integer(self.max_attempts) and self.max_attempts >= 1):
             p.append(f"max_attempts must be an integer >= 1; got {self.max_attempts!r}")
+        p.extend(self._budget_problems())
         unknown = sorted(set(self.limits or {}) - set(LIMITS))
         if unknown:
             p.append(f"limits: unknown limit(s) {', '.join(map(repr, unknown))} (declared: {', '.join(LIMITS)})")
@@ -200,6 +228,25 @@ class Calibration:
         check("calibrate_scale", self.scale, self.limits, job=job, advice="use a smaller scale (--scale)")
         check("calibrate_simulations", self.simulations, self.limits, job=job,
               advice="give a smaller budget (--simulations)")
+
+    def _budget_problems(self) -> list[str]:
+        """The budget too small for a first generation of ``min_ess`` particles (when the settings it
+        depends on are valid)."""
+        names = (self.simulations, self.population_size, self.noise_replicates, self._min_ess())
+        if not all(isinstance(x, int | np.integer) and not isinstance(x, bool) and x >= 1 for x in names) or \
+                not (isinstance(self.epsilon_quantile, float) and 0 < self.epsilon_quantile < 1):
+            return []
+        need = smallest_budget(self.noise_replicates, self.population_size, self._min_ess(), self.epsilon_quantile)
+        if self.simulations >= need:
+            return []
+        return [f"simulations ({self.simulations}) must be at least {need}: the noise replicates "
+                f"({self.noise_replicates}), the prior sample ({self.population_size}) and a first generation of "
+                f"min_ess ({self._min_ess()}) particles at its expected acceptance rate (epsilon_quantile "
+                f"{self.epsilon_quantile:g}) with room for chance"]
+
+    def _budget(self) -> Budget:
+        return Budget(int(self.simulations) - int(self.noise_replicates), int(self.population_size), self._min_ess(),
+                      float(self.epsilon_quantile))
 
     # -- fitting ----------------------------------------------------------------------------------
     def fit(self, mapper: Mapper = serial_map, on_stage: Callable[[str, int, int], None] | None = None) -> Calibration:
@@ -252,7 +299,8 @@ class Calibration:
             if on_stage:
                 on_stage("prior sample" if t < 0 else f"generation {t}", t, n)
 
-        sampler = KeyedMappingSampler(self.seed, mapper, self._max_attempts(), on_generation=stage)
+        sampler = KeyedMappingSampler(self.seed, mapper, self._max_attempts(), on_generation=stage,
+                                      budget=self._budget())
         keys = internal_names(priors)
         refreshed = set(self._refreshed())
         unknown = sorted(refreshed - {p.name for p in priors})
@@ -266,7 +314,8 @@ class Calibration:
         state = np.random.get_state()  # noqa: NPY002 - pyabc draws from NumPy's global generator
         np.random.seed(seed_words(self.seed, "main"))  # noqa: NPY002 - pyabc draws from NumPy's global generator
         try:
-            abc = pyabc.ABCSMC(model, pyabc_prior(priors), distance, population_size=int(self.population_size),
+            abc = pyabc.ABCSMC(model, pyabc_prior(priors), distance,
+                               population_size=BudgetedPopulationSize(sampler.plan, int(self.population_size)),
                                sampler=sampler, eps=pyabc.QuantileEpsilon(alpha=float(self.epsilon_quantile)),
                                transitions=make_transition(self.kernel, [k for k, p in zip(keys, priors, strict=True)
                                                                          if p.name not in refreshed],
@@ -274,9 +323,10 @@ class Calibration:
                                                             if p.name in refreshed]))
             with tempfile.TemporaryDirectory(prefix="purgetoll-calibrate-") as tmp:
                 abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", observed)
+                # the sampler keeps the budget (pyabc's max_total_nr_simulations is only checked between
+                # generations, after the one that crosses it has run to completion)
                 history = abc.run(max_nr_populations=int(self.max_generations),
-                                  min_acceptance_rate=float(self.min_acceptance_rate),
-                                  max_total_nr_simulations=int(self.simulations))
+                                  min_acceptance_rate=float(self.min_acceptance_rate))
                 self._read_history(history, priors, sampler)
         finally:
             np.random.set_state(state)  # noqa: NPY002 - pyabc draws from NumPy's global generator
@@ -287,7 +337,8 @@ class Calibration:
         self.reference_values_ = reference
         self.noise_seconds_ = noise_seconds
         self.seconds_ = time.time() - started
-        self.simulations_ = int(self.generations_["simulations"].sum()) + self.noise_replicates
+        self.simulations_ = sampler.simulations + self.noise_replicates
+        self.budget_notes_ = [note for note in map(self._budget_note, sampler.records) if note]
         self.stopped_because_ = self._why_stopped(sampler)
         return self
 
@@ -297,8 +348,9 @@ class Calibration:
         self.generation_seconds_: dict[int, float] = {}
         rows = []
         for rec in sampler.records:
-            row = {"generation": rec.t, "particles": rec.particles, "simulations": rec.simulations,
-                   "completed": rec.completed, "epsilon": math.inf if rec.t < 0 else math.nan,
+            row = {"generation": rec.t, "requested": rec.requested, "particles": rec.particles,
+                   "simulations": rec.simulations, "completed": rec.completed, "status": rec.status,
+                   "epsilon": math.inf if rec.t < 0 else math.nan,
                    "acceptance_rate": rec.particles / rec.simulations if rec.completed and rec.simulations else math.nan,
                    "ess": math.nan}
             hit = pops[pops["t"] == rec.t]
@@ -309,10 +361,13 @@ class Calibration:
                 _, w = history.get_distribution(m=0, t=rec.t)
                 row["ess"] = _ess(w)
             rows.append(row)
-        self.generations_ = pd.DataFrame(rows, columns=["generation", "particles", "simulations", "completed",
-                                                        "epsilon", "acceptance_rate", "ess"])
+        self.generations_ = pd.DataFrame(rows, columns=list(GENERATION_COLUMNS))
         t_last = int(history.max_t)
         if t_last < 0:
+            first = sampler.records[-1]
+            if first.status != "abandoned":
+                raise ConvergenceError(f"the calibration completed no generation: {self._budget_note(first)}. "
+                                       "Give a larger budget (simulations) or a smaller population_size")
             raise ConvergenceError("the calibration completed no generation: the first was abandoned when a "
                                    f"particle found no acceptance in {self._max_attempts()} simulations. Check: "
                                    "max_attempts (or min_acceptance_rate) too strict; a fitted statistic the model "
@@ -332,16 +387,38 @@ class Calibration:
         self.posterior_ = post
         self.generation_ = t_last
 
+    def _budget_note(self, rec: GenerationRecord) -> str:
+        """What the budget did to generation ``rec`` ('' when it ran in full or was abandoned)."""
+        plan = rec.plan
+        if plan is None or rec.status in ("full", "abandoned"):
+            return ""
+        at = (f"the {plan.remaining:,} simulations left of the budget of {self.simulations:,} allowed "
+              f"{plan.particles} particles at its predicted acceptance rate {plan.rate:.3g}")
+        if rec.status == "shrunk":
+            return f"generation {rec.t} was shrunk from {rec.requested} to {rec.particles} particles: {at}"
+        if rec.status == "skipped":
+            return (f"generation {rec.t} was not run: {at}, about {plan.ess:.0f} effective, fewer than min_ess "
+                    f"({self._min_ess()})")
+        if rec.status == "low_ess":
+            return (f"generation {rec.t}, shrunk to {rec.particles} particles ({at}), was discarded: its ESS "
+                    f"{rec.ess:.0f} is below min_ess ({self._min_ess()}); its {rec.simulations:,} simulations are "
+                    "counted")
+        return (f"generation {rec.t} ran out of the budget of {self.simulations:,} simulations with {rec.accepted} of "
+                f"its {rec.particles} particles accepted (its acceptance rate fell below the predicted "
+                f"{plan.rate:.3g}) and was discarded; its {rec.simulations:,} simulations are counted")
+
     def _why_stopped(self, sampler: KeyedMappingSampler) -> str:
-        g = self.generations_
+        """Why the fit stopped; a stop for the budget starts with "the budget of N simulations"."""
         last = sampler.records[-1] if sampler.records else None
-        if last is not None and not last.completed:
+        posterior = f"the posterior is generation {self.generation_}'s"
+        if last is not None and last.status == "abandoned":
             return (f"generation {last.t} was abandoned: a particle found no acceptance in {self._max_attempts()} "
-                    f"simulations (acceptance rate below about {1 / self._max_attempts():.2%}); the posterior is "
-                    f"generation {self.generation_}'s")
+                    f"simulations (acceptance rate below about {1 / self._max_attempts():.2%}); {posterior}")
+        if last is not None and not last.completed:
+            return (f"the budget of {self.simulations:,} simulations ({self.simulations_:,} made): "
+                    f"{self._budget_note(last)}; {posterior}")
+        g = self.generations_
         done = g[g["completed"]]
-        if int(done["simulations"].sum()) >= int(self.simulations):
-            return f"the budget of {self.simulations} simulations was reached"
         if int((done["generation"] >= 0).sum()) >= int(self.max_generations):
             return f"max_generations ({self.max_generations}) generations ran"
         rate = done["acceptance_rate"].iloc[-1] if len(done) else math.nan

@@ -179,10 +179,17 @@ def run_calibration(calibration: Calibration, *, mapper: Mapper = serial_map, pr
     fitted = check[check["role"] == "fit"]
     diagnostics = {
         "stopped_because": calibration.stopped_because_,
-        "generations": int((calibration.generations_["generation"] >= 0).sum()),
+        "generations": int(((calibration.generations_["generation"] >= 0) & calibration.generations_["completed"]).sum()),
         "final_generation": int(calibration.generation_),
         "simulations_fit": int(calibration.generations_["simulations"].sum()),
         "simulations_noise": int(calibration.noise_replicates),
+        # the budget is kept: simulations (noise replicates included) <= budget; what it cost each generation
+        "budget": int(calibration.simulations),
+        "simulations": int(calibration.simulations_),
+        "generation_sizes": [{"generation": int(r.generation), "requested": int(r.requested),
+                              "particles": int(r.particles), "simulations": int(r.simulations), "status": str(r.status)}
+                             for r in calibration.generations_.itertuples()],
+        "budget_notes": list(calibration.budget_notes_),
         "final_epsilon": float(calibration.generations_.dropna(subset=["epsilon"])["epsilon"].iloc[-1]),
         "final_ess": float(calibration.generations_.dropna(subset=["ess"])["ess"].iloc[-1]),
         "held_out_coverage": coverage,

@@ -45,7 +45,8 @@ TABLES: dict[str, str] = {
                   "role (fit or held out), citation",
     "posterior": "the final generation's particles: parameter values, normalised weight, distance",
     "parameters": "posterior summary per parameter: weighted median, 95% interval, sd, ESS, prior",
-    "generations": "per generation: particles, simulations, tolerance (epsilon), acceptance rate, ESS",
+    "generations": "per generation: particles asked for and run, simulations, status (full, shrunk, skipped or "
+                   "discarded for the budget, abandoned), tolerance (epsilon), acceptance rate, ESS",
     "predictive_draws": "posterior predictive runs at the calibration's scale: one row per draw with its particle, "
                         "seed, parameters and every summary",
     "predictive_check": "each statistic against its posterior predictive: 95% interval of the simulation and of "
