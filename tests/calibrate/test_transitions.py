@@ -22,7 +22,7 @@ DUMMIES = [Prior(f"dummy.p{i}", 0.0, 1.0) for i in range(14)]
 
 def _fit(kernel: str, refreshed: list[str]) -> Calibration:
     return Calibration(ToyMachine(), priors=[*TOY_PRIORS, *DUMMIES], statistics=toy_statistics(5), scale=0.001,
-                       simulations=4500, population_size=250, seed=3, noise_replicates=5, kernel=kernel, max_generations=2,
+                       simulations=6000, population_size=250, seed=3, noise_replicates=5, kernel=kernel, max_generations=2,
                        refreshed=refreshed).fit()
 
 
