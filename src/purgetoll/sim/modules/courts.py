@@ -25,8 +25,8 @@ At the halt (the troikas and dvoikas abolished) a share ``released_at_halt_share
 waiting for them is released (``release_from_custody``); the rest go to the courts.
 
 A case is sentenced to shooting with the probability of its group (``shooting_share_*``; Order 00447
-at the troika: ``shooting_share_order_00447``, within what is left of its republic's category-1
-limit, else category 2); else to exile and the like (``other_sentence_share``); else to a camp with a
+at the troika: as many as their probabilities add up to, within what is left of their republic's
+category-1 limit, the others category 2: ``Sentencing._category1``); else to exile and the like (``other_sentence_share``); else to a camp with a
 term from Zubkin's distribution. A death sentence is carried out ``months_to_shooting`` later, in that
 month for ``executions_in_month_of_sentence_share`` of them and the next for the rest, except
 ``death_sentences_not_carried_out_share`` (commuted to a camp term of 10 years); a camp sentence

@@ -63,6 +63,7 @@ class Machinery:
         self.staff_arrested = 0
         self.monthly: list[dict[str, float]] = []
         self._allow: dict[str, float] = {}
+        self.granted: dict[str, float] = {}  # each module's share of this month's capacity (agents, fractional)
         self._carry: dict[str, float] = {}
         self._seed = 0  # the run's seed (the carries' starting draws), set each month
 
@@ -139,6 +140,7 @@ class Machinery:
         total = sum(demands.values())
         share = 1.0 if total <= available else available / total
         self._allow = {name: d * share for name, d in demands.items()}
+        self.granted = dict(self._allow)
         self.monthly.append({"step": step, "capacity_persons": capacity / scale, "room_persons": max(room, 0.0) / scale,
                              "demand_persons": total / scale, "granted_share": share,
                              "in_custody_persons": held / scale, "occupancy_of_places": occupancy,

@@ -32,7 +32,9 @@ odds ``nonpolitical_female_weight``, terms of ``nonpolitical_term_months``), so 
 its overcrowding and its share of women come out of admissions, releases and deaths.
 
 Random decisions: ``gulag.initial`` (0, person id), ``gulag.death`` and ``gulag.release`` (step,
-person id); mechanism mode ``gulag.nonpolitical`` (step, person id).
+person id); mechanism mode ``gulag.nonpolitical`` (step, person id) and the starting carries
+``terror.carry.gulag.death``, ``terror.carry.gulag.nonpolitical`` and ``terror.carry.gulag.initial``
+(:func:`~purgetoll.sim.modules.custody.start_carry`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from purgetoll.data import figure
 from purgetoll.params import Param
 from purgetoll.sim import rng
 from purgetoll.sim.modules.base import Module
+from purgetoll.sim.modules.custody import start_carry
 from purgetoll.sim.modules.terror import (
     CAMP,
     CAMP_TYPES,
@@ -151,8 +154,12 @@ class Gulag(Module):
         self.camp_sex = np.empty(0, dtype=np.int8)
         self.deaths_by_year: dict[int, int] = {}
         self.hazard_per_1000_per_year: list[float] = []  # the calibrated level, month by month
-        self._carry = 0.0
-        self._np_carry = 0.0  # mechanism: non-political admissions' rounding
+        # the running carries of the deaths and of the ordinary courts' admissions (agents), set in the
+        # first month: in mechanism mode from keyed draws (custody.start_carry), since started at 0 each
+        # flow is half an agent short from the first month on (500 camp deaths of 1937 at scale 0.001
+        # against 50 at 0.01); in position mode the deaths' at 0 (the year's deaths are imposed)
+        self._carry: float | None = None
+        self._np_carry: float | None = None
         self._np_pool: FreePool | None = None
 
     def describe(self) -> dict[str, Any]:
@@ -173,9 +180,9 @@ class Gulag(Module):
         self.camp_step, self.term_end = unpack(state["camp_step"]), unpack(state["term_end"])
         self.camp_type = unpack(state["camp_type"])
         self.deaths_by_year = {int(k): int(v) for k, v in state["deaths_by_year"].items()}
-        self._carry = float(state["carry"])
+        self._carry = None if state["carry"] is None else float(state["carry"])
         self.hazard_per_1000_per_year = list(state["levels"])
-        self._np_carry = float(state.get("np_carry", 0.0))
+        self._np_carry = None if state.get("np_carry") is None else float(state["np_carry"])
 
     def prepare(self, sim: Sim) -> None:
         self._deaths_m = by_step(sim, self.values["deaths_by_month_persons"]) * sim.settings.scale
@@ -184,7 +191,7 @@ class Gulag(Module):
 
     def setup(self, sim: Sim) -> None:
         """Put the prisoners of 1 Jan 1937 in the camps."""
-        n = int(round(float(self.values["initial_prisoners_persons"]) * sim.settings.scale))
+        n = self._initial_agents(sim)
         if n <= 0:
             return
         p = sim.people
@@ -204,6 +211,15 @@ class Gulag(Module):
         sim.events.log(0, "in_camp_at_start", self.camp_ids, p["sex"][chosen], sim.ages(p["birth_month"][chosen], 0),
                        operation=p["t_operation"][chosen], category=np.full(n, CATEGORIES.index("camp"), np.int8),
                        **terror.who(sim, chosen), camp_type=self.camp_type)
+
+    def _initial_agents(self, sim: Sim) -> int:
+        """Agents inside at the start: in mechanism mode ``floor(persons x scale + u)`` with the keyed
+        draw of ``start_carry(seed, "gulag.initial")``, the persons on average at every scale; in position
+        mode the nearest whole number."""
+        agents = float(self.values["initial_prisoners_persons"]) * sim.settings.scale
+        if mechanism_mode(sim):
+            return int(np.floor(agents + start_carry(sim.settings.seed, "gulag.initial")))
+        return int(round(agents))
 
     def admit(self, sim: Sim, slots: np.ndarray, step: int, term_months: np.ndarray) -> None:
         """Admit sentenced prisoners in ``step`` with terms of ``term_months``."""
@@ -233,6 +249,8 @@ class Gulag(Module):
 
     def _nonpolitical(self, sim: Sim, step: int) -> None:
         """Mechanism mode: the month's prisoners of the ordinary courts."""
+        if self._np_carry is None:
+            self._np_carry = start_carry(sim.settings.seed, "gulag.nonpolitical")
         a = float(self.values["nonpolitical_admissions_per_month_persons"]) * sim.settings.scale + self._np_carry
         n = int(np.floor(a + 1e-9))
         self._np_carry = a - n
@@ -305,6 +323,8 @@ class Gulag(Module):
             h = -np.log1p(-min(self._rate_m[step], 999.0) / 1000) / 12
         prob = (-np.expm1(-h * m_of))[code]
         self.hazard_per_1000_per_year.append(float(1000 * (1 - np.exp(-12 * h))))
+        if self._carry is None:
+            self._carry = start_carry(sim.settings.seed, "gulag.death") if mechanism else 0.0
         expected = float(prob.sum()) + self._carry
         n = min(int(np.floor(expected + 1e-9)), s.size)
         self._carry = expected - n

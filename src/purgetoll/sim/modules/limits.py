@@ -9,8 +9,10 @@ split evenly into ``limit_unit_persons``-sized units (the RSFSR's 189,600 into 4
 
 **Filling** (from ``order_yyyymm`` to the halt): each month a unit asks to arrest
 ``limit_fill_share_per_month`` of what is left of its limit; the operations share the interrogators'
-capacity (:mod:`~purgetoll.sim.modules.custody`), and a republic's arrests are split among its units
-in proportion to what each asked.
+capacity (:mod:`~purgetoll.sim.modules.custody`); the operation's whole agents are split among the
+republics in proportion to what their units asked (:func:`split_whole`, each republic its due on
+average at every scale), and a republic's arrests are charged to its units in proportion to what each
+asked.
 
 **Raised on the regions' requests** (until ``limit_requests_until_yyyymm``): a unit that has used
 ``limit_request_threshold`` of its limit asks Moscow for more with probability
@@ -21,9 +23,10 @@ and +500 on 31 Jan 1938, ``operations("regional_limits")``). How far the limits 
 many were arrested and shot under the order, emerges.
 
 **Categories**: the troikas (``sentencing``) sentence to category 1 within what is left of the
-republic's category-1 limit (:meth:`Limits.take_category1`).
+republic's category-1 limit (:meth:`Limits.take_category1`), which is charged, like the arrests
+(:meth:`Limits.record`), with what was due rather than with its whole agents.
 
-Random decision: ``terror.limits.request`` (step, unit number).
+Random decisions: ``terror.limits.request`` (step, unit number), ``terror.limits.by_republic`` (step, 0).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from purgetoll.sim import rng
 if TYPE_CHECKING:
     from purgetoll.sim.loop import Sim
 
-__all__ = ["Limits", "initial_limits"]
+__all__ = ["Limits", "initial_limits", "split_whole"]
 
 
 def initial_limits() -> dict[str, tuple[float, float]]:
@@ -53,6 +56,23 @@ def initial_limits() -> dict[str, tuple[float, float]]:
     if not out:
         raise DataError("order_00447_limits_1937", "no republic limits found (expected rows of region_type 'republic')")
     return {r: (c[0], c[1]) for r, c in out.items()}
+
+
+def split_whole(agents: int, weights: np.ndarray, u: float) -> np.ndarray:
+    """``agents`` whole agents split in proportion to ``weights`` (non-negative, not all 0).
+
+    Systematic sampling from the offset ``u`` in [0, 1): part ``i`` gets the whole numbers that fall
+    in its stretch ``[C_(i-1) + u, C_i + u)`` of the cumulative dues ``C``, so the floor or the ceiling
+    of its due, exactly its due on average over ``u``, and the parts add up to ``agents``. Why not a
+    carry per part with the largest remainders: a carry driven below -1 asks for a negative number of
+    agents, which no draw takes back, so the small republics would get about one agent too many a run
+    (a thousand persons at scale 0.001, ten thousand at 0.0001), taken from the RSFSR's arrests and
+    from its requests for higher limits.
+    """
+    due = np.cumsum(agents * np.asarray(weights, dtype=float) / float(np.sum(weights)))
+    due[-1] = agents  # exact: the parts add up to agents whatever the rounding of the sum
+    edges = np.floor(np.concatenate(([0.0], due)) + u)
+    return np.diff(edges).astype(np.int64)
 
 
 class Limits:
@@ -75,8 +95,8 @@ class Limits:
         self.n_republics = len(republics)
         self.initial1, self.initial2 = np.asarray(cat1), np.asarray(cat2)
         self.limit1, self.limit2 = self.initial1.copy(), self.initial2.copy()  # persons
-        self.used = np.zeros(self.republic.size)  # persons arrested against the unit's limit
-        self.used1 = np.zeros(self.n_republics)  # category-1 sentences by republic (persons)
+        self.used = np.zeros(self.republic.size)  # persons charged against the unit's limit (record)
+        self.used1 = np.zeros(self.n_republics)  # category-1 sentences charged by republic (persons)
         self.requests = np.zeros(self.republic.size, dtype=np.int64)
         self._asked = np.zeros(self.republic.size)
 
@@ -94,27 +114,32 @@ class Limits:
         self._asked = float(self.v["limit_fill_share_per_month"]) * left
         return float(self._asked.sum())
 
-    def by_republic(self, agents: int, carry: np.ndarray) -> np.ndarray:
-        """Whole agents per republic for ``agents`` granted this month, in proportion to what was asked."""
+    def by_republic(self, sim: Sim, step: int, agents: int) -> np.ndarray:
+        """Whole agents per republic for ``agents`` granted this month, in proportion to what was asked
+        (:func:`split_whole`, from the keyed draw ``terror.limits.by_republic`` of the month)."""
         asked_r = np.bincount(self.republic, weights=self._asked, minlength=self.n_republics)
-        total = asked_r.sum()
-        if agents <= 0 or total <= 0:
+        if agents <= 0 or asked_r.sum() <= 0:
             return np.zeros(self.n_republics, dtype=np.int64)
-        want = agents * asked_r / total + carry
-        n = np.floor(want + 1e-9).astype(np.int64)
-        # the remainders in order of size until the month's agents are all placed (deterministic)
-        short = agents - int(n.sum())
-        if short > 0:
-            order = np.argsort(-(want - n), kind="stable")[:short]
-            n[order] += 1
-        carry[:] = want - n
-        return n
+        u = rng.uniform_scalar(sim.settings.seed, rng.decision_key("terror.limits.by_republic"), step, 0)
+        return split_whole(agents, asked_r, u)
 
-    def record(self, arrested_by_republic: np.ndarray, scale: float) -> None:
-        """Charge each republic's arrests (agents) to its units in proportion to what each asked."""
-        asked_r = np.bincount(self.republic, weights=self._asked, minlength=self.n_republics)
-        share = np.where(asked_r[self.republic] > 0, self._asked / np.maximum(asked_r[self.republic], 1e-300), 0.0)
-        self.used += share * arrested_by_republic[self.republic] / scale
+    def record(self, granted_agents: float, due: np.ndarray, got: np.ndarray, scale: float) -> None:
+        """Charge the units with the month's grant (persons).
+
+        ``granted_agents`` is the operation's share of the capacity before it is made whole (a fraction
+        of an agent included), split among the units in proportion to what each asked, times the share
+        of its republic's whole agents that were found (``got`` of ``due``; 1 where none were due). The
+        arrests are whole-agent draws of this grant, equal to it on average: what the units ask next,
+        when they ask for more and so how far the limits are raised follow the grant, not the draws:
+        charged with whole agents, a unit whose limit is a fraction of an agent (4,000 persons are 0.4
+        agent at scale 0.0001) would keep asking until one whole agent came, two and a half times its
+        limit, and a threshold counted in whole agents is crossed at another point at every scale.
+        """
+        total = float(self._asked.sum())
+        if granted_agents <= 0 or total <= 0:
+            return
+        found = np.where(due > 0, got / np.maximum(due, 1), 1.0)
+        self.used += granted_agents / scale * (self._asked / total) * found[self.republic]
 
     def requests_of_the_month(self, sim: Sim, step: int) -> int:
         """Units that have used enough of their limits ask for more; each request is granted."""
@@ -135,6 +160,7 @@ class Limits:
         return float(self.limit1[self.republic == republic].sum()) - float(self.used1[republic])
 
     def take_category1(self, republic: int, persons: float) -> None:
+        """Charge ``persons`` category-1 sentences (what was due, fractional) to ``republic``'s limit."""
         self.used1[republic] += persons
 
     def summary(self) -> dict[str, float]:

@@ -35,7 +35,8 @@ Whom: the free people aged 16-80 of each republic, with relative weights: former
 women and the ages of those arrested emerge from these weights and from who is there.
 
 Random decisions: ``terror.arrest.order_00447.<group>`` (step, person id); mechanism mode
-``terror.arrest.order_00447`` (step, person id) and ``terror.limits.request`` (step, unit).
+``terror.arrest.order_00447`` (step, person id), ``terror.limits.request`` (step, unit) and
+``terror.limits.by_republic`` (step, 0).
 """
 
 from __future__ import annotations
@@ -176,7 +177,6 @@ class MassOperation(Module):
         self._pools: dict[str, np.ndarray] = {}
         self._weights: dict[str, np.ndarray] = {}
         self.limits: Limits | None = None  # mechanism mode
-        self._rep_carry = np.zeros(0)
 
     def _limits(self) -> Limits:
         """Mechanism mode's limits (made in ``prepare``)."""
@@ -187,12 +187,11 @@ class MassOperation(Module):
     def state_dict(self) -> dict[str, Any]:
         if self.limits is None:
             return {}
-        return {"limits": self._limits().state_dict(), "rep_carry": self._rep_carry.tolist()}
+        return {"limits": self._limits().state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         if state and self.limits is not None:
             self._limits().load_state_dict(state["limits"])
-            self._rep_carry = np.asarray(state["rep_carry"], dtype=float)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(),
@@ -214,7 +213,6 @@ class MassOperation(Module):
             _, republics = republic_of(np.zeros(0, dtype=np.int64))
             if self.limits is None or self._limits().n_republics != len(republics):
                 self.limits = Limits(self.values, republics)
-                self._rep_carry = np.zeros(len(republics))
             self._active = (yyyymm_step(sim, int(self.values["order_yyyymm"])), terror.halted_step(sim))
             return
         halt = terror.halted_step(sim)
@@ -293,14 +291,14 @@ class MassOperation(Module):
         if not a <= step < b or self._mech is None:
             return
         pool, bounds = self._mech
-        by_rep = self._limits().by_republic(n, self._rep_carry)
+        by_rep = self._limits().by_republic(sim, step, n)
         listed = float(self.values["listed_weight"])
         got = np.zeros(self._limits().n_republics, dtype=np.int64)
         for r in np.flatnonzero(by_rep):
             chosen = pick_free(sim, pool.part(bounds[r], bounds[r + 1]), int(by_rep[r]), "terror.arrest.order_00447",
                                step, listed)
             got[r] = terror.arrest(sim, chosen, step, "order_00447").size
-        self._limits().record(got, sim.settings.scale)
+        self._limits().record(terror.machine.granted.get(self.name, 0.0), by_rep, got, sim.settings.scale)
         if step <= yyyymm_step(sim, int(self.values["limit_requests_until_yyyymm"])):
             self._limits().requests_of_the_month(sim, step)
 

@@ -378,23 +378,15 @@ class Sentencing(Module):
         prob = prob * np.where(p["sex"][slots] == 1, float(self.values["women_death_sentence_odds"]), 1.0)
         u = rng.uniform(seed, "terror.sentence.shoot", step, ids)
         shoot = u < prob
-        # Order 00447 at the troikas: category 1 only within what is left of the republic's limit
+        # Order 00447 at the troikas: category 1 within what is left of the republic's limit
         mass = sim.modules.get("mass_operation")
         limits = getattr(mass, "limits", None)
         o447 = (op == OPERATIONS.index("order_00447")) & (body == BODIES.index("troika"))
-        if limits is not None and (shoot & o447).any():
+        if limits is not None and o447.any():
             rep, _ = republic_of(terror.region_of(sim, slots))
-            scale = sim.settings.scale
-            for r in np.unique(rep[shoot & o447]):
-                idx = np.flatnonzero(shoot & o447 & (rep == r))
-                # whole agents from a keyed offset per republic (custody.start_carry): the limit allows
-                # floor(limit x scale + offset) in all, the limit on average; floor alone would cut every
-                # republic's category-1 limit by half an agent, 500 persons at scale 0.001 against 50 at 0.01
-                left = limits.category1_left(int(r)) * scale + start_carry(seed, f"category1.{int(r)}")
-                allowed = max(int(np.floor(left + 1e-9)), 0)
-                if idx.size > allowed:  # the lowest draws keep category 1; the rest get category 2
-                    shoot[idx[np.argsort(u[idx], kind="stable")[allowed:]]] = False
-                limits.take_category1(int(r), min(idx.size, allowed) / scale)
+            for r in np.unique(rep[o447]):
+                idx = np.flatnonzero(o447 & (rep == r))
+                shoot[idx] = self._category1(sim, limits, int(r), u[idx], prob[idx])
         other, camp, category = self._other_or_camp(seed, step, ids, shoot)
         sim.events.log(step, "sentence", ids, p["sex"][slots], sim.ages(p["birth_month"][slots], step),
                        operation=op.astype(np.int8), body=body.astype(np.int8), category=category,
@@ -415,6 +407,28 @@ class Sentencing(Module):
                 if gulag is None:
                     raise DataError("sentencing", "camp sentences need the 'gulag' module; enable [gulag] in the scenario")
                 gulag.admit(sim, arriving, step, term)
+
+    def _category1(self, sim: Sim, limits: Any, republic: int, u: np.ndarray, prob: np.ndarray) -> np.ndarray:
+        """Which of the month's Order 00447 cases of ``republic`` at the troika get category 1.
+
+        Their due is the sum of their probabilities, at most what is left of the republic's category-1
+        limit (agents), and it is charged to the limit as it is (fractional). The whole number is that
+        due with a running carry started at ``custody.start_carry(seed, "category1.<republic>")``, so
+        in all ``floor(due + start)``: within one agent of the limit, and the due on average at every
+        scale. Why not independent draws ``u < prob`` cut at the limit in whole agents: the smaller of
+        two noisy numbers is short on average, by more the fewer the agents (24,000 persons at scale
+        0.0001 against 0.001, most in the republics whose limit is a few agents). Those with the lowest
+        ``u / prob`` get it (women, with their lower odds, later).
+        """
+        scale, key = sim.settings.scale, f"category1.{republic}"
+        carry = self._carry[key] if key in self._carry else start_carry(sim.settings.seed, key)
+        due = min(float(prob.sum()), max(limits.category1_left(republic) * scale, 0.0))
+        n = min(int(np.floor(due + carry + 1e-9)), u.size)
+        self._carry[key] = due + carry - n
+        limits.take_category1(republic, due / scale)
+        out = np.zeros(u.size, bool)
+        out[np.argsort(u / np.maximum(prob, 1e-300), kind="stable")[:n]] = True
+        return out
 
     def sentence(self, sim: Sim, step: int) -> None:
         """Shoot those due, drop the dead from the queue, then the month's convictions."""
