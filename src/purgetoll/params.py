@@ -107,7 +107,8 @@ class Param:
             raise ValueError(f"parameter {self.name!r}: its default is invalid: {problem}")
         if self.prior is not None:
             lo, hi = self.prior
-            if self.kind != "number" or not lo < hi or self.check(lo) or self.check(hi):
+            # an integer's prior is sampled as a number and rounded (a YYYYMM month's prior stays within a year)
+            if self.kind not in ("number", "integer") or not lo < hi or self.check(lo) or self.check(hi):
                 raise ValueError(f"parameter {self.name!r}: a prior is a range (low < high) of a number within "
                                  f"{self.range_text()}; got {self.prior!r}")
 

@@ -52,6 +52,12 @@ def test_param_declarations_are_checked():
         Param("Bad", 1, "", "doc")
     with pytest.raises(ValueError, match="parameter 'c': a choice needs choices"):
         Param("c", "a", "", "doc", kind="choice")
+    # a prior is a range of a number or an integer (sampled and rounded), within the declared bounds
+    assert Param("m", 193810, "YYYYMM", "doc", kind="integer", low=193707, high=193812, prior=(193803, 193810)).prior
+    with pytest.raises(ValueError, match="parameter 'm': a prior is a range"):
+        Param("m", 193810, "YYYYMM", "doc", kind="integer", low=193707, high=193812, prior=(193803, 193901))
+    with pytest.raises(ValueError, match="parameter 'b': a prior is a range"):
+        Param("b", False, "", "doc", kind="bool", prior=(0, 1))
 
 
 @given(lo=st.integers(-1000, 1000), width=st.integers(0, 1000), x=st.floats(-5000, 5000, allow_nan=False))

@@ -216,3 +216,36 @@ def test_the_military_collegium_does_not_depend_on_the_scale(base_inputs):
     for key, tol in (("military_collegium_convicted", 700), ("military_collegium_shot", 900)):
         a, b = np.mean([r[key] for r in low]), np.mean([r[key] for r in high])
         assert abs(b - a) <= tol, f"{key}: 0.001 gives {a:,.0f}, 0.01 {b:,.0f}"
+
+
+def test_the_national_operations_stop_arresting_in_their_last_month(base_inputs):
+    """The national operations arrest nobody after ``arrests_until_yyyymm``; ending them in May 1938 rather
+    than at the halt takes arrests out of the second half of 1938 only (the same seed gives the same
+    months before)."""
+    national = ("polish", "german", "harbin", "latvian", "greek", "finnish", "other_national")
+    late = simulate_summaries({"national_operations.arrests_until_yyyymm": 193805}, 5, scale=SCALE,
+                              base=base_inputs)
+    whole = simulate_summaries({}, 5, scale=SCALE, base=base_inputs)
+    assert late["national_operations_arrests_1938-07_1938-10"] == 0
+    assert whole["national_operations_arrests_1938-07_1938-10"] > 0
+    assert late["national_operations_arrests"] < whole["national_operations_arrests"]
+    assert sum(late[f"{op}_arrests"] for op in national) == late["national_operations_arrests"]
+    assert late["arrests_1937"] == whole["arrests_1937"]
+    assert late["arrests_1938-07_1938-10"] < whole["arrests_1938-07_1938-10"]
+
+
+def test_regions_that_fill_their_limits_faster_arrest_more_in_1937(base_inputs):
+    """Order 00447's units asking each month for all that is left of their limits (fill share 1) rather than
+    a fifth of it arrest far more in 1937: they reach the threshold at which they ask for more, and their
+    limits are raised; asking for a fifth, they never reach it in 1937 (the rhythm and the raises emerge
+    from the limits, the requests and the capacity)."""
+    def in_1937(fill: float) -> tuple[float, float]:
+        runs = [simulate_summaries({"mass_operation.limit_fill_share_per_month": fill}, s, scale=SCALE,
+                                   base=base_inputs) for s in (1, 2)]
+        order = np.mean([sum(r[f"order_00447_arrests_1937-{m:02d}"] for m in range(8, 13)) for r in runs])
+        return float(order), float(np.mean([r["arrests_1937"] for r in runs]))
+
+    (slow, slow_all), (fast, fast_all) = in_1937(0.2), in_1937(1.0)
+    assert fast > 2 * slow, (slow, fast)
+    # the other operations share the interrogators' capacity, so all of 1937 gains less than the order
+    assert slow_all + 0.5 * (fast - slow) < fast_all < slow_all + (fast - slow), (slow_all, fast_all)

@@ -9,15 +9,19 @@ statistics (:func:`~purgetoll.scenarios.summaries.summaries`) together with the 
 population, the prisons at the new year, the seed's mechanisms), which need the run's state as well as
 its events. Each worker process builds the bundled demography inputs once.
 
-**Which parameters** (:data:`CALIBRATED`): eight the archive's statistics speak to most directly,
+**Which parameters** (:data:`CALIBRATED`): ten the archive's statistics speak to most directly,
 moved by the ABC-SMC kernel (the interrogators' throughput, the pull of the lists, Order 00447's raised
-limits and their category-1 share, the Polish operation, the shooting share of the others, the camps'
-death rate and the releases of those inside at the start), and ten drawn afresh from their prior in
-every generation (:mod:`purgetoll.calibrate.transitions`), whose uncertainty so reaches every
-answer: the names per interrogation, the other national operations, the shooting shares of Order
-00447 and the national operations, the troikas' throughput, the prisons' places, the camps'
-overcrowding mortality and non-political admissions, the wives' arrests and the arrival hazard the
-seed's "first three months" is about. Their prior ranges are the ones the
+limits, their category-1 share and how fast the regions filled them, the month the national operations
+stopped arresting, the Polish operation, the shooting share of the others, the camps' death rate and
+the releases of those inside at the start), and eleven drawn afresh from their prior in every
+generation (:mod:`purgetoll.calibrate.transitions`), whose uncertainty so reaches every answer: the
+names per interrogation, the other national operations, the shooting shares of Order 00447 and the
+national operations, the troikas' throughput, the prisons' places, the camps' overcrowding mortality
+and non-political admissions, the wives' arrests, the arrival hazard the seed's "first three months"
+is about, and how often a region that had filled its limit asked for more. How fast the limits were
+filled and when the national operations stopped place the arrests between 1937 and 1938 (the
+archive's yearly arrests, ``repression_key_totals:arrested_1937`` and ``arrested_1938``, and the
+certificates' count of July to October 1938). Their prior ranges are the ones the
 modules declare (``Param.prior``, :func:`purgetoll.scenarios.summaries.free_parameters`); the scale
 (uniform in the value or in its logarithm) is chosen here. Every other parameter keeps its declared
 default, listed in the manifest. Only the product interrogators x cases per officer sets the capacity,
@@ -50,6 +54,8 @@ CALIBRATED: dict[str, tuple[Literal["linear", "log"], str]] = {
     "denunciation.list_arrest_hazard_per_month": ("log", "kernel"),
     "mass_operation.limit_raise_share": ("linear", "kernel"),
     "mass_operation.limit_raise_category1_share": ("linear", "kernel"),
+    "mass_operation.limit_fill_share_per_month": ("linear", "kernel"),
+    "national_operations.arrests_until_yyyymm": ("linear", "kernel"),
     "national_operations.polish_arrests_per_1000_per_month": ("log", "kernel"),
     "sentencing.shooting_share_other": ("linear", "kernel"),
     "gulag.camp_mortality_per_1000_per_year": ("linear", "kernel"),
@@ -64,6 +70,7 @@ CALIBRATED: dict[str, tuple[Literal["linear", "log"], str]] = {
     "gulag.nonpolitical_admissions_per_month_persons": ("log", "prior"),
     "family_repression.wife_arrest_probability": ("linear", "prior"),
     "gulag.arrival_hazard_multiplier": ("linear", "prior"),
+    "mass_operation.limit_request_probability_per_month": ("linear", "prior"),
 }
 
 

@@ -48,6 +48,7 @@ import pandas as pd
 
 from purgetoll.data import gulag, key_totals, machinery, operations, repression
 from purgetoll.errors import DataError
+from purgetoll.scenarios.summaries import LATE_1938
 
 __all__ = ["Statistic", "archive_statistics", "RELATIVE_SD", "COLUMNS", "ROLES", "check_statistics"]
 
@@ -146,6 +147,23 @@ def _statistics() -> list[Statistic]:
                          alternatives=(v * pospelov / (a37 + a38),), alt_rows=(),
                          note="the alternative is the year's share of Pospelov's total for 1937-38 "
                               "(repression_key_totals:pospelov_arrested)"))
+    # -- arrests from July to October 1938: the NKVD's certificates of 1 Jul and 1 Nov 1938 count the same
+    # series from 1 Oct 1936, so their difference places the year's arrests between its halves
+    for name, later, earlier, what in (
+            (f"arrests_{LATE_1938}", "zubkin_arrested", "svodka1938_arrested", "all arrests"),
+            (f"national_operations_arrests_{LATE_1938}", "zubkin_arrested_national_ops",
+             "svodka1938_arrested_national_ops", "arrests under the national orders")):
+        to_nov, to_jul = _row(kt, later, "repression_key_totals"), _row(kt, earlier, "repression_key_totals")
+        v = float(to_nov["value"]) - float(to_jul["value"])
+        sd, rule = _combine(v, "secondary")
+        out.append(Statistic(name, "fit", "arrests", v, sd, "persons", "secondary", rule, "repression_key_totals",
+                             f"{later}, {earlier}", f"{to_nov['source']}; {to_jul['source']}",
+                             f"computed: {what} to 1 Nov 1938 ({later}) less those to 1 Jul 1938 ({earlier}), two "
+                             "certificates of the NKVD's 1st special department counting the same series from "
+                             "1 Oct 1936, so the difference is taken as a figure computed from a certificate"))
+    out.append(_fact("national_operations_arrests", "fit", "national operations", kt, "zubkin_arrested_national_ops",
+                     "secondary", note="Zubkin's certificate, 1 Oct 1936-1 Nov 1938 (the national orders began in "
+                                       "July 1937)"))
     # -- convictions and death sentences by year (1953 MVD certificate)
     rep_table = str(rep.attrs.get("table"))
     zubkin_vmn = float(_row(kt, "zubkin_vmn", "repression_key_totals")["value"])

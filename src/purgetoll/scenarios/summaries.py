@@ -12,12 +12,15 @@ of the modules a mechanism-mode scenario runs, as ``{"section.key": (low, high)}
 The statistics (:data:`FIT` for the fit, :data:`HELD_OUT` for the checks held out of it; see
 :func:`summaries` for the definitions):
 
-* ``arrests_1937``, ``arrests_1938``, ``arrests_<YYYY-MM>`` (every month of the run);
+* ``arrests_1937``, ``arrests_1938``, ``arrests_<YYYY-MM>`` (every month of the run),
+  ``arrests_1938-07_1938-10`` (July to October 1938: what the NKVD's certificates of 1 Jul and 1 Nov
+  1938 differ by);
 * ``convictions_<year>``, ``death_sentences_<year>``, ``executions_<year>``;
 * Order 00447: ``order_00447_arrests`` and by month ``order_00447_arrests_<YYYY-MM>``,
   ``order_00447_sentenced``, ``order_00447_category1``, ``order_00447_category2``;
 * national operations: ``<op>_arrests``, ``<op>_sentenced``, ``<op>_shot`` for polish, german, harbin,
-  latvian, greek, finnish, other_national; ``national_operations_sentenced``, ``..._shot``;
+  latvian, greek, finnish, other_national; ``national_operations_arrests``, ``..._sentenced``,
+  ``..._shot``, ``national_operations_arrests_1938-07_1938-10``;
 * ``wives_arrested_order_00486``; ``gulag_deaths_1937``, ``gulag_deaths_1938``;
   ``camp_population_1938_01_01``, ``camp_population_1939_01_01``;
 * held out: the arrested's composition (``arrested_share_rural``, ``..._party``, ``..._women``,
@@ -52,13 +55,18 @@ from purgetoll.sim.summaries import labelled
 if TYPE_CHECKING:
     from purgetoll.sim.inputs import DemographyInputs
 
-__all__ = ["simulate_summaries", "loaded_scenario", "summaries", "free_parameters", "FIT", "HELD_OUT", "NATIONAL_OPS"]
+__all__ = ["simulate_summaries", "loaded_scenario", "summaries", "free_parameters", "FIT", "HELD_OUT", "NATIONAL_OPS",
+           "LATE_1938"]
 
 NATIONAL_OPS = ("polish", "german", "harbin", "latvian", "greek", "finnish", "other_national")
 _MONTHS = [f"{y}-{m:02d}" for y in (1937, 1938) for m in range(1, 13)]
+#: July to October 1938 (months of the run), the span between the NKVD's certificates of 1 Jul and 1 Nov 1938.
+LATE_1938 = "1938-07_1938-10"
+_LATE_MONTHS = ("1938-07", "1938-08", "1938-09", "1938-10")
 #: The statistics a calibration fits (where the archive has a figure; the caller chooses which).
 FIT: tuple[str, ...] = (
-    "arrests_1937", "arrests_1938", *(f"arrests_{m}" for m in _MONTHS),
+    "arrests_1937", "arrests_1938", *(f"arrests_{m}" for m in _MONTHS), f"arrests_{LATE_1938}",
+    f"national_operations_arrests_{LATE_1938}", "national_operations_arrests",
     "convictions_1937", "convictions_1938", "death_sentences_1937", "death_sentences_1938",
     "executions_1937", "executions_1938",
     "order_00447_arrests", *(f"order_00447_arrests_{m}" for m in _MONTHS), "order_00447_sentenced",
@@ -156,6 +164,10 @@ def summaries(events: pd.DataFrame, scale: float) -> dict[str, float]:
         out[f"{o}_arrests"] = n(arrest & (op == o))
         out[f"{o}_sentenced"] = n(sentence & (op == o))
         out[f"{o}_shot"] = n(shot & (op == o))
+    late = np.isin(month, _LATE_MONTHS)
+    out[f"arrests_{LATE_1938}"] = n(arrest & late)
+    out["national_operations_arrests"] = n(arrest & national)
+    out[f"national_operations_arrests_{LATE_1938}"] = n(arrest & national & late)
     out["national_operations_sentenced"] = n(sentence & national)
     out["national_operations_shot"] = n(shot & national)
     out["wives_arrested_order_00486"] = n(arrest & (op == "order_00486"))

@@ -28,7 +28,7 @@ nationalities is arrested at once (operation ``males_17_70``), on top of the tot
 bundled source counts them: both numbers are assumptions, and the episode is a switch.
 
 **Mechanism mode** (``terror.mode``): the orders and their dates are the inputs. From the month of
-its order (``<op>_order_yyyymm``) to the halt, each operation asks each month to arrest
+its order (``<op>_order_yyyymm``) to ``arrests_until_yyyymm`` (and never past the halt), each operation asks each month to arrest
 ``<op>_arrests_per_1000_per_month`` per 1000 free people aged 17-70 of its first nationality (divided
 by that nationality's share of the operation's targets), within the interrogators' capacity; whom it
 takes follows the same target weights, the age weight, ``terror.female_arrest_weight`` for women and
@@ -138,6 +138,13 @@ def _specs() -> tuple[Param, ...]:
               low=193701, high=193812, assumption=True),
         Param("listed_weight", 5.0, "x not listed", "mechanism mode: weight of someone on the NKVD's lists when an "
               "operation chooses whom to arrest (assumption)", low=1, high=10_000, assumption=True, prior=(1, 50)),
+        Param("arrests_until_yyyymm", 193810, "YYYYMM", "mechanism mode: last month in which the national "
+              "operations arrest; the halt of November 1938 ends them in any case (assumption: the bundle dates no "
+              "end of their arrests; the NKVD's certificates count few arrested under the national orders between "
+              "1 Jul 1938, svodka1938_arrested_national_ops, and 1 Nov 1938, zubkin_arrested_national_ops, and the "
+              "special troikas of Sep 1938 judged those arrested before 1 Aug 1938, special_troikas_deadline; "
+              "range 193803-193810, within one year so that the prior's months are all valid)", kind="integer",
+              low=193707, high=193812, assumption=True, prior=(193803, 193810)),
     ]
     for op in NATIONAL_TOTALS:
         first = _MONTHS[op][0]
@@ -185,7 +192,8 @@ class NationalOperations(PooledArrests):
             for op in NATIONAL_TOTALS:
                 active = np.zeros(sim.n_steps, dtype=np.int64)
                 a = max(yyyymm_step(sim, int(self.values[f"{op}_order_yyyymm"])), 0)
-                active[a:max(min(halt, sim.n_steps), a)] = 1
+                end = min(halt, yyyymm_step(sim, int(self.values["arrests_until_yyyymm"])) + 1, sim.n_steps)
+                active[a:max(end, a)] = 1
                 self._plan[op] = active
             return
         self._plan = {op: Budget(op, self.values[f"{op}_arrests_by_month_persons"]).per_step(sim, halt)
