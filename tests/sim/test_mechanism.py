@@ -11,6 +11,7 @@ that the rates do not depend on the scale (0.001 against 0.01, within Monte Carl
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -157,6 +158,9 @@ def test_the_command_line_runs_a_mechanism_and_lists_the_keys(tmp_path):
     assert keys.exit_code == 0
     names = [line.split()[0] for line in keys.output.splitlines() if line.strip()]
     assert "terror.interrogators_persons" in names and "denunciation.names_per_interrogation" in names
+    as_csv = runner.invoke(app, ["sim", "run", "--keys", "--format", "csv"])
+    assert as_csv.exit_code == 0 and as_csv.stdout.splitlines()[0].startswith("key_path,kind,unit,low,high")
+    assert set(names) == set(pd.read_csv(io.StringIO(as_csv.stdout))["key_path"])
     out = runner.invoke(app, ["sim", "run", "--scenario", "archival", "--mode", "mechanism", "--set",
                               "terror.interrogators_persons=12500", "--scale", "0.001", "--seed", "3", "--out",
                               str(tmp_path / "run"), "--format", "json"])

@@ -34,7 +34,7 @@ from purgetoll.limits import parse_overrides
 from purgetoll.sim.cli import EventsOption, LimitOption, PastDataOption, ScaleOption, SeedOption
 from purgetoll.sim.cli import run_cmd as demography_run
 from purgetoll.sim.coverage import past_data_note
-from purgetoll.terminal import fail
+from purgetoll.terminal import Format, fail
 
 __all__ = ["run_cmd", "parse_set"]
 
@@ -59,14 +59,17 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     return out
 
 
-def _keys(fmt: str) -> None:
+def _keys(fmt: Format) -> None:
     # start-up: the modules' declarations (pandas, the engine), +0.6 s CPU on --help
     from purgetoll.scenarios.registry import keys_frame
 
     df = keys_frame()
     df.insert(0, "key_path", df["section"] + "." + df["key"])
-    if fmt == "json":
+    if fmt == Format.json:
         typer.echo(df.drop(columns=["section", "key"]).to_json(orient="records", indent=1))
+        return
+    if fmt == Format.csv:
+        typer.echo(df.drop(columns=["section", "key"]).to_csv(index=False), nl=False)
         return
     for row in df.itertuples():
         lo = "-inf" if row.low is None or row.low != row.low else f"{row.low:g}"
@@ -85,7 +88,8 @@ def run_cmd(
                                             "(impose only the historical inputs; the rest emerges).")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="SECTION.KEY=VALUE, repeatable (see --keys).")] = None,
     keys: Annotated[bool, typer.Option("--keys", help="List the keys --set accepts and exit.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, or json (the run's totals on stdout).")] = "text",
+    fmt: Annotated[Format, typer.Option("--format", help="table to read, csv or json: the run's totals on stdout "
+                                        "(with --keys: the keys).")] = Format.table,
     start: Annotated[str, typer.Option(help="Without --scenario: start date (ISO); the 1926 census date.")] = "1926-12-17",
     end: Annotated[str, typer.Option(help="Without --scenario: end date (ISO).")] = "1959-01-15",
     scale: ScaleOption = 0.01,
@@ -98,8 +102,6 @@ def run_cmd(
 ) -> None:
     """Run a scenario (--scenario) in position or mechanism mode, or the demography-only simulation. A run
     past the bundled data (an end after 1960-01-01) is refused unless --past-data asks for it."""
-    if fmt not in ("text", "json"):
-        fail(f"--format must be text or json; got {fmt!r}")
     if keys:
         _keys(fmt)
         return
@@ -122,8 +124,8 @@ def run_cmd(
         values = parse_set(list(set_ or []))
     except ValueError as exc:
         fail(exc)
-    if fmt == "json" and not events:
-        fail("--format json reads the totals from the event log: drop --no-events")
+    if fmt != Format.table and not events:
+        fail(f"--format {fmt.value} reads the totals from the event log: drop --no-events")
     try:
         limits = parse_overrides(limit)
         sc = Scenario.load(scenario)
@@ -142,7 +144,12 @@ def run_cmd(
     run_mode = sim.module("terror").values["mode"] if "terror" in sim.modules else "none"
     tot = totals(read_events(out), scale) if events and "terror" in sim.modules else {}
     past = past_data_note(sim)
-    if fmt == "json":
+    if fmt == Format.csv:
+        typer.echo("name,value")
+        for k, v in tot.items():
+            typer.echo(f"{k},{v!r}")
+        return
+    if fmt == Format.json:
         typer.echo(json.dumps({"scenario": sc.name, "mode": run_mode, "scale": scale, "seed": seed,
                                "start": sc.start, "end": sc.end, "out": str(out), "set": values,
                                "totals": tot, "unit": "persons (agents / scale; estimates when scale < 1)",
