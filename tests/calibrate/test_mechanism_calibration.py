@@ -27,7 +27,7 @@ KEY = ("arrests_1937", "arrests_1938", "death_sentences_1937", "death_sentences_
 
 @pytest.fixture(scope="module")
 def calibrated():
-    cal = Calibration(MechanismSimulator(), scale=0.001, simulations=120, population_size=20, seed=1,
+    cal = Calibration(MechanismSimulator(), scale=0.001, simulations=400, population_size=40, seed=1,
                       noise_replicates=3, max_generations=1)
     with dask_mapper(workers=2) as mapper:
         cal.fit(mapper)
@@ -39,7 +39,7 @@ def test_the_real_simulator_is_calibrated(calibrated):
     cal, _ = calibrated
     g = cal.generations_
     assert list(g["generation"]) == [-1, 0] and g["completed"].all()
-    assert len(cal.posterior_) == 20 and cal.posterior_["weight"].sum() == pytest.approx(1.0)
+    assert len(cal.posterior_) == 40 and cal.posterior_["weight"].sum() == pytest.approx(1.0)
     stats = cal.statistics_.set_index("name")
     # every fitted statistic is produced, with its Monte Carlo noise at scale 0.001 measured
     fit = stats[stats["role"] == "fit"]
@@ -48,7 +48,7 @@ def test_the_real_simulator_is_calibrated(calibrated):
     # the accepted particles are closer to the archive than the prior's median particle
     assert float(g["epsilon"].iloc[-1]) < np.inf
     s = cal.summary()
-    assert (s["lower_95"].isna() | (s["lower_95"] >= s["prior_low"])).all()  # 20 particles: no interval
+    assert (s["lower_95"].isna() | (s["lower_95"] >= s["prior_low"])).all()  # 40 particles: no interval
 
 
 def test_the_archive_falls_inside_the_posterior_predictive(calibrated):
