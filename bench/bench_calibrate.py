@@ -204,7 +204,9 @@ def _print(results: list[dict]) -> None:
             if sa:
                 print(f"0.001 vs {sa['high_scale']}: {sa['agree']}/{sa['quantities']} agree (max |z| {sa['max_abs_z']:.2f})")
             for p in r["parameters"]:
-                print(f"  {p['parameter']:60s} {p['estimate']:12.4g} [{p['lower_95']:.4g}, {p['upper_95']:.4g}]")
+                digits = ".6g" if p["unit"] == "YYYYMM" else ".4g"  # a month: all six digits
+                print(f"  {p['parameter']:60s} {p['estimate']:12{digits}} [{p['lower_95']:{digits}}, "
+                      f"{p['upper_95']:{digits}}]")
             for t in r["toll"]:
                 print(f"  {t['label']:50s} {t['estimate']:12,.0f} [{t['lower_95']:,.0f}, {t['upper_95']:,.0f}]")
         elif r["kind"] == "workers":

@@ -258,9 +258,12 @@ def run_cmd(
                f"{d['held_out_coverage']['checked']}; `purgetoll calibrate show {target}`")
 
 
-def _fmt(x: Any) -> str:
+def _fmt(x: Any, unit: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
+    if unit == "YYYYMM":  # a month, as the year and month it names
+        month = int(round(float(x)))
+        return f"{month // 100}-{month % 100:02d}"
     if isinstance(x, float):
         return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
     return str(x)
@@ -316,8 +319,8 @@ def show_cmd(
     typer.echo("\nparameters (posterior median and 95% interval)")
     for r in tables["parameters"].itertuples():
         flag = " [prior is an assumption]" if r.assumption else ""
-        typer.echo(f"  {r.parameter:60s} {_fmt(r.estimate):>10s} [{_fmt(r.lower_95)}, {_fmt(r.upper_95)}] "
-                   f"{r.unit}{flag}")
+        est, lo, hi = (_fmt(x, r.unit) for x in (r.estimate, r.lower_95, r.upper_95))
+        typer.echo(f"  {r.parameter:60s} {est:>10s} [{lo}, {hi}] {r.unit}{flag}")
     chk = tables["predictive_check"]
     typer.echo("\nposterior predictive against the archive (95% interval of the archival figure)")
     for r in chk.itertuples():
