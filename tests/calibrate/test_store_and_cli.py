@@ -111,7 +111,7 @@ def test_cli_run_then_show(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--scale", "0.05"], "error: calibration of 5,000 simulations at scale 0.05: 0.05 agents per person exceeds the "
+    (["--scale", "0.05"], "error: calibration of 13,000 simulations at scale 0.05: 0.05 agents per person exceeds the "
                           "limit calibrate_scale = 0.01 ("),
     (["--simulations", "300000"], "error: calibration of 300,000 simulations at scale 0.001: 300,000 simulations "
                                   "exceeds the limit calibrate_simulations = 200,000 ("),
