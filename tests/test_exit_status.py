@@ -45,7 +45,7 @@ CASES: dict[str, tuple[list[str], str]] = {
     "demog deficit": (["--width", "0"], "error: cohorts: cohort width must be a whole number of years"),
     "demog births": (["--first", "1900"], "error: births_series: years must satisfy 1927 <= first"),
     "demog heaping": (["--census", "1940"], "error: census: year 1940 is not a bundled census"),
-    "calibrate run": (["--out", "cal", "--scale", "0.05"], "error: calibration of 5,000 simulations at scale 0.05: "
+    "calibrate run": (["--out", "cal", "--scale", "0.05"], "error: calibration of 13,000 simulations at scale 0.05: "
                                                            "0.05 agents per person exceeds the limit calibrate_scale"),
     "calibrate show": (["empty"], "error: empty: not a calibration folder: no manifest.json"),
 }
