@@ -58,10 +58,25 @@ MODEL_CLAIMS: tuple[dict[str, Any], ...] = (
 )
 
 
-def _fmt(x: float) -> str:
+def _fmt(x: float | str) -> str:
+    if isinstance(x, str):  # already shown as it should be (a month: _months_shown)
+        return x
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+_SHOWN = ("estimate", "lower_95", "upper_95", "prior_low", "prior_high")
+
+
+def _months_shown(parameters: pd.DataFrame) -> pd.DataFrame:
+    """The parameters with a YYYYMM parameter's values written as the month they name (``1938-06``)."""
+    out = parameters.astype({c: object for c in _SHOWN})
+    months = out["unit"] == "YYYYMM"
+    for c in _SHOWN:
+        out.loc[months, c] = [f"{int(round(float(v))) // 100}-{int(round(float(v))) % 100:02d}"
+                              if v == v else "-" for v in out.loc[months, c]]
+    return out
 
 
 def _claim_range(claim: Any, spec: dict[str, Any]) -> tuple[float, float, str]:
@@ -271,11 +286,12 @@ def build(ctx: RunContext) -> Section:
     ]
     totals = toll[toll["sex"] == "all"][["label", "estimate", "lower_95", "upper_95", "draws", "method"]]
     tables_out = [
-        Table("calibration_parameters_table", "Parameters: posterior median and 95% interval", parameters,
+        Table("calibration_parameters_table", "Parameters: posterior median and 95% interval",
+              _months_shown(parameters),
               sources=[SIM_SOURCE], estimate=True,
               html_columns=("parameter", "estimate", "lower_95", "upper_95", "unit", "prior_low", "prior_high",
                             "assumption"),
-              formats={c: _fmt for c in ("estimate", "lower_95", "upper_95", "prior_low", "prior_high")}),
+              formats={c: _fmt for c in _SHOWN}),
         Table("calibration_check_table", "Each statistic against its 95% posterior predictive interval",
               check, sources=[SIM_SOURCE], estimate=True,
               html_columns=("name", "role", "observed", "lower_95", "upper_95", "inside"),
