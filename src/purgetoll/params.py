@@ -34,11 +34,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["Param", "Kind", "format_number", "declared_values", "problems", "SERIES_LABEL"]
+__all__ = ["Param", "Kind", "format_number", "month_text", "declared_values", "problems", "SERIES_LABEL"]
 
 Kind = Literal["number", "integer", "bool", "choice", "series"]
 #: Labels of a series: a year or a year-month.
 SERIES_LABEL = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+
+
+def month_text(yyyymm: float | int) -> str:
+    """A month given as ``YYYYMM`` (a parameter of unit ``YYYYMM``, possibly a posterior's fractional
+    quantile) written as the month it names: ``193806.3`` -> ``1938-06``."""
+    month = int(round(float(yyyymm)))
+    return f"{month // 100}-{month % 100:02d}"
 
 
 def format_number(x: float | int) -> str:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from purgetoll.errors import ScenarioError
-from purgetoll.params import format_number
+from purgetoll.params import format_number, month_text
 from purgetoll.scenarios import Param, Scenario, sections
 
 ALL = [(s.name, p) for s in sections().values() for p in s.params]
@@ -73,3 +73,7 @@ def test_range_check_agrees_with_the_bounds(lo, width, x):
 def test_number_formatting():
     assert [format_number(v) for v in (1200, 1200.0, 0.25, 1e-6, 2.5e20, True)] == [
         "1200", "1200", "0.25", "1e-06", "2.5e+20", "true"]
+
+
+def test_a_month_parameter_is_written_as_its_month():
+    assert month_text(193806.33) == "1938-06" and month_text(193812) == "1938-12" and month_text(193709.6) == "1937-10"

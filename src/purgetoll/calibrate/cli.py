@@ -25,6 +25,7 @@ import typer
 from purgetoll.errors import DataError, OutputError, PurgetollError, ScenarioError
 from purgetoll.files import read_text, read_toml
 from purgetoll.limits import parse_overrides
+from purgetoll.params import month_text
 from purgetoll.terminal import Format, fail
 
 __all__ = ["app", "run_cmd", "show_cmd"]
@@ -264,8 +265,7 @@ def _fmt(x: Any, unit: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if unit == "YYYYMM":  # a month, as the year and month it names
-        month = int(round(float(x)))
-        return f"{month // 100}-{month % 100:02d}"
+        return month_text(x)
     if isinstance(x, float):
         return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
     return str(x)

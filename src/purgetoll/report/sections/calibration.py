@@ -26,6 +26,7 @@ import pandas as pd
 
 from purgetoll.calibrate.result import CalibrationResult
 from purgetoll.claims import load_claims
+from purgetoll.params import month_text
 from purgetoll.report.model import Figure, RunContext, Section, Source, Table
 
 if TYPE_CHECKING:
@@ -74,8 +75,7 @@ def _months_shown(parameters: pd.DataFrame) -> pd.DataFrame:
     out = parameters.astype({c: object for c in _SHOWN})
     months = out["unit"] == "YYYYMM"
     for c in _SHOWN:
-        out.loc[months, c] = [f"{int(round(float(v))) // 100}-{int(round(float(v))) % 100:02d}"
-                              if v == v else "-" for v in out.loc[months, c]]
+        out.loc[months, c] = [month_text(v) if v == v else "-" for v in out.loc[months, c]]
     return out
 
 
